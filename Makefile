@@ -1,0 +1,64 @@
+# Pantau e-Faktur — the two commands a newcomer runs are `make run` and
+# `make test`; both install what is missing (Debian/Ubuntu, apt) first.
+
+SHELL       := /bin/bash
+export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
+export LANG := en_US.UTF-8
+
+VERSION     ?= $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml 2>/dev/null | head -1)
+COMMIT      ?= $(shell git rev-parse --short HEAD 2>/dev/null)
+LDFLAGS     := -s -w -X pantau-efaktur/internal/version.Version=$(or $(VERSION),dev) -X pantau-efaktur/internal/version.Commit=$(COMMIT)
+BIN         := bin/pantau-efaktur
+SUDO        := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+FUZZTIME    ?= 10s
+
+# System packages, by purpose. Only the missing ones are installed.
+APT_BUILD   := gcc pkg-config
+APT_TEST    := $(APT_BUILD)
+
+.PHONY: all deps build run demo test test-unit fuzz lint bench clean
+
+all: build
+
+# deps installs the listed Debian packages that are not installed yet.
+deps = @missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing: $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+deps-build:
+	$(call deps,$(APT_BUILD))
+	@command -v go >/dev/null || { echo "Go is missing: install Go 1.26 from https://go.dev/dl/"; exit 1; }
+
+deps-test:
+	$(call deps,$(APT_TEST))
+	@command -v go >/dev/null || { echo "Go is missing: install Go 1.26 from https://go.dev/dl/"; exit 1; }
+
+build: deps-build
+	go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+run: build
+	./$(BIN)
+
+demo: build
+	./$(BIN) --demo
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+		if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+
+test-unit:
+	go test -race -count=1 ./...
+
+fuzz:
+	go test -run XXX -fuzz FuzzClassify -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
+
+test: deps-test lint test-unit fuzz
+
+bench: build
+	scripts/bench.sh
+
+clean:
+	rm -rf bin dist

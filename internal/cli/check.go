@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"pantau-efaktur/internal/version"
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+)
+
+const checkUsage = `Usage: pantau-efaktur check [flags]
+
+Checks the e-Faktur SVC service once and prints the result.
+
+Flags:
+  --url URL            address to check (default: the settings file, else
+                       https://svc.efaktur.pajak.go.id/svc/MasterFakturService?wsdl)
+  --json               print one JSON object instead of a sentence
+  --timeout D          give up after D (default 15s)
+  --slow D             call an answer slower than D "slow" (default 5s)
+  --proxy P            system | none | http://host:port (default system)
+  --reference U        "is it me or them?" address, or off
+                       (default http://connectivitycheck.gstatic.com/generate_204)
+  --lang L             id (Bahasa Indonesia, default) or en
+  --config PATH        settings file to read defaults from
+
+Exit codes: 0 online, 1 degraded, 2 down, 3 this PC offline, 64 usage error.
+`
+
+// checkFlags are the flags shared by check and watch.
+type checkFlags struct {
+	url, timeout, slow, proxy, reference, lang, config string
+	json                                               bool
+}
+
+func (f *checkFlags) register(fs interface {
+	StringVar(*string, string, string, string)
+	BoolVar(*bool, string, bool, string)
+}) {
+	fs.StringVar(&f.url, "url", "", "")
+	fs.StringVar(&f.timeout, "timeout", "", "")
+	fs.StringVar(&f.slow, "slow", "", "")
+	fs.StringVar(&f.proxy, "proxy", "", "")
+	fs.StringVar(&f.reference, "reference", "", "")
+	fs.StringVar(&f.lang, "lang", "", "")
+	fs.StringVar(&f.config, "config", "", "")
+	fs.BoolVar(&f.json, "json", false, "")
+}
+
+// apply validates the flags and lays them over settings s.
+func (f *checkFlags) apply(tr *i18n.Translator, cmd string, s *probe.Settings) error {
+	if f.lang != "" {
+		l, ok := i18n.NormalizeLang(f.lang)
+		if !ok {
+			return &usageError{tr.T("usage.bad_lang", map[string]any{"Cmd": cmd, "Value": f.lang})}
+		}
+		s.Language = l
+	}
+	if f.url != "" {
+		u, err := ValidateCheckURL(f.url)
+		if err != nil {
+			return &usageError{tr.T("usage.bad_url", map[string]any{"Cmd": cmd, "URL": f.url})}
+		}
+		s.URL = u
+	}
+	for _, d := range []struct {
+		name, val string
+		dst       *probe.Duration
+	}{{"timeout", f.timeout, &s.Timeout}, {"slow", f.slow, &s.Slow}} {
+		if d.val == "" {
+			continue
+		}
+		v, err := parseDurationFlag(tr, cmd, d.name, d.val)
+		if err != nil {
+			return err
+		}
+		*d.dst = probe.Duration(v)
+	}
+	if f.proxy != "" {
+		p, err := parseProxy(tr, cmd, f.proxy)
+		if err != nil {
+			return err
+		}
+		s.Proxy = string(p)
+	}
+	if f.reference != "" {
+		r, err := parseReference(tr, cmd, f.reference)
+		if err != nil {
+			return err
+		}
+		s.Reference = r
+	}
+	return nil
+}
+
+// Check runs `pantau-efaktur check`.
+func Check(args []string, io IO) int {
+	tr := i18n.New(langFromArgs(args, i18n.DefaultLang))
+	var f checkFlags
+	fs := newFlagSet("check")
+	f.register(fs)
+	if err := parseFlags(fs, args, tr, "pantau-efaktur check", io.Stdout, checkUsage); err != nil {
+		return usageExit(err, io)
+	}
+	settings, _, tr := loadSettingsForCLI(f.config, f.lang, io)
+	if err := f.apply(tr, "pantau-efaktur check", &settings); err != nil {
+		return usageExit(err, io)
+	}
+	tr = i18n.New(settings.Language)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	res := probe.Check(ctx, settings.PrimaryTarget(), settings.CheckOptions(version.UserAgent()))
+	if res.Reason == probe.ReasonCanceled {
+		return 130
+	}
+	res.Message = tr.Message(res)
+	slog.Info("check", "url", res.URL, "level", res.Level, "reason", res.Reason, "status", res.HTTPStatus,
+		"ms", res.Phases.Total.Milliseconds(), "err", res.Error)
+	if f.json {
+		b, _ := json.Marshal(res)
+		fmt.Fprintln(io.Stdout, string(b))
+	} else {
+		fmt.Fprint(io.Stdout, HumanResult(tr, res))
+	}
+	return res.Level.ExitCode()
+}
+
+// usageExit prints a usage error (or nothing after --help) and returns the code.
+func usageExit(err error, io IO) int {
+	if err == errHelp {
+		return 0
+	}
+	fmt.Fprintln(io.Stderr, err.Error())
+	return ExitUsage
+}
+
+// HumanResult is the sentence form of a result: one line, plus one line per
+// warning that matters (PC clock, failed reference check).
+func HumanResult(tr *i18n.Translator, res probe.Result) string {
+	var b strings.Builder
+	b.WriteString(tr.Level(res.Level))
+	b.WriteString(" — ")
+	if res.Message != "" {
+		b.WriteString(res.Message)
+	} else {
+		b.WriteString(tr.Message(res))
+	}
+	var facts []string
+	facts = append(facts, tr.T("check.latency", map[string]any{"MS": res.Phases.Total.Milliseconds()}))
+	if res.HTTPStatus != 0 {
+		facts = append(facts, fmt.Sprintf("HTTP %d", res.HTTPStatus))
+	}
+	if res.Proxy != "" {
+		facts = append(facts, tr.T("check.via_proxy", map[string]any{"Proxy": res.Proxy}))
+	}
+	b.WriteString(" (" + strings.Join(facts, ", ") + ")\n")
+	if res.ClockSkewSuspicious() {
+		b.WriteString("  ! " + tr.T("check.clock_skew", map[string]any{"Diff": tr.Duration(res.ClockSkew.Round(time.Minute))}) + "\n")
+	}
+	if res.Reason == probe.ReasonOffline && res.Cause != "" {
+		// Say what failed first, so a support chat can tell DNS from a firewall.
+		cause := res
+		cause.Reason = res.Cause
+		b.WriteString("  · " + tr.Message(cause) + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"pantau-efaktur/probe/fakesvc"
+)
+
+func runCheck(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	args = append([]string{"--config", filepath.Join(t.TempDir(), "config.json")}, args...)
+	code = Check(args, IO{Stdout: &out, Stderr: &errOut})
+	return code, out.String(), errOut.String()
+}
+
+func fake(t *testing.T, b fakesvc.Behaviour) string {
+	t.Helper()
+	srv := httptest.NewServer(fakesvc.New(b))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/svc/MasterFakturService?wsdl"
+}
+
+func TestCheckExitCodes(t *testing.T) {
+	t.Parallel()
+	ref := fake(t, fakesvc.OK)
+	refURL := strings.Replace(ref, "/svc/MasterFakturService?wsdl", "/_fake/generate_204", 1)
+	tests := []struct {
+		behaviour fakesvc.Behaviour
+		reference string
+		code      int
+		word      string
+	}{
+		{fakesvc.OK, "off", 0, "ONLINE"},
+		{fakesvc.NotFound, "off", 1, "TERGANGGU"},
+		{fakesvc.Maintenance, "off", 2, "DOWN"},
+		{fakesvc.Down, refURL, 2, "DOWN"},
+		{fakesvc.Down, "http://127.0.0.1:1/generate_204", 3, "PC OFFLINE"},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.behaviour)+"/"+tc.word, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := runCheck(t, "--url", fake(t, tc.behaviour), "--reference", tc.reference)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; out %q err %q", code, tc.code, out, errOut)
+			}
+			if !strings.HasPrefix(out, tc.word+" — ") {
+				t.Errorf("human line %q does not start with %q", out, tc.word)
+			}
+			if errOut != "" {
+				t.Errorf("unexpected stderr %q", errOut)
+			}
+		})
+	}
+}
+
+func TestCheckJSONContract(t *testing.T) {
+	t.Parallel()
+	code, out, _ := runCheck(t, "--url", fake(t, fakesvc.OK), "--json", "--lang", "en")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out)
+	}
+	for _, k := range []string{"level", "reason", "url", "http_status", "latency_ms", "phases", "bytes", "clock_skew_s", "message", "checked_at"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("JSON lacks %q: %s", k, out)
+		}
+	}
+	phases, _ := m["phases"].(map[string]any)
+	for _, k := range []string{"dns_ms", "connect_ms", "tls_ms", "ttfb_ms", "total_ms"} {
+		if _, ok := phases[k]; !ok {
+			t.Errorf("phases lacks %q", k)
+		}
+	}
+	if m["level"] != "up" || m["reason"] != "ok" || m["http_status"] != float64(200) {
+		t.Errorf("wrong values: %s", out)
+	}
+	if msg, _ := m["message"].(string); !strings.Contains(msg, "online") || strings.Contains(msg, "layanan") {
+		t.Errorf("message not in English: %q", msg)
+	}
+	if strings.Count(out, "\n") != 1 {
+		t.Errorf("want exactly one line, got %q", out)
+	}
+}
+
+func TestCheckUsageErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--url", "ftp://svc.efaktur.pajak.go.id/"}, "http://"},
+		{[]string{"--url", "svc.efaktur.pajak.go.id"}, "http://"},
+		{[]string{"--url", "https://"}, "http://"},
+		{[]string{"--bogus"}, "-bogus"},
+		{[]string{"--timeout", "soon"}, "--timeout"},
+		{[]string{"--timeout", "-5s"}, "--timeout"},
+		{[]string{"--slow", "0"}, "--slow"},
+		{[]string{"--proxy", "ftp://proxy:21"}, "--proxy"},
+		{[]string{"--reference", "maybe"}, "--reference"},
+		{[]string{"--lang", "fr"}, "--lang"},
+		{[]string{"extra"}, "extra"},
+		{[]string{"--url"}, "-url"},
+	}
+	for _, tc := range tests {
+		code, out, errOut := runCheck(t, tc.args...)
+		if code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d", tc.args, code, ExitUsage)
+		}
+		if out != "" {
+			t.Errorf("%v: something was printed on stdout: %q", tc.args, out)
+		}
+		if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: want one line mentioning %q, got %q", tc.args, tc.want, errOut)
+		}
+	}
+}
+
+func TestCheckUsageErrorsSpeakEnglishWhenAsked(t *testing.T) {
+	t.Parallel()
+	_, _, id := runCheck(t, "--url", "ftp://x")
+	_, _, en := runCheck(t, "--lang", "en", "--url", "ftp://x")
+	if !strings.Contains(id, "alamat tidak valid") || !strings.Contains(en, "invalid address") {
+		t.Fatalf("id %q en %q", id, en)
+	}
+}
+
+func TestCheckHelp(t *testing.T) {
+	t.Parallel()
+	code, out, _ := runCheck(t, "--help")
+	if code != 0 || !strings.Contains(out, "Exit codes") {
+		t.Fatalf("exit %d out %q", code, out)
+	}
+}

@@ -1,0 +1,133 @@
+// Package cli implements the one-shot commands (check, watch, status,
+// export) of DESIGN.md §7: flags, validation with localised one-line
+// messages, output and exit codes. main.go only dispatches here.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+)
+
+// ExitUsage is the exit code for a bad flag or value (sysexits EX_USAGE).
+const ExitUsage = 64
+
+// IO is where a command reads and writes; tests substitute buffers.
+type IO struct {
+	Stdout, Stderr io.Writer
+}
+
+// usageError is a localised one-line message for a bad command line.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// langFromArgs finds --lang early so that even flag errors speak the
+// user's language.
+func langFromArgs(args []string, fallback string) string {
+	for i, a := range args {
+		a = strings.TrimLeft(a, "-")
+		if v, ok := strings.CutPrefix(a, "lang="); ok {
+			if l, ok := i18n.NormalizeLang(v); ok {
+				return l
+			}
+		}
+		if a == "lang" && i+1 < len(args) {
+			if l, ok := i18n.NormalizeLang(args[i+1]); ok {
+				return l
+			}
+		}
+	}
+	return fallback
+}
+
+// translateFlagError turns the flag package's English error into our message.
+func translateFlagError(tr *i18n.Translator, cmd string, err error) error {
+	msg := err.Error()
+	if tr.Lang() == "id" {
+		if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+			msg = "opsi tidak dikenal: " + name
+		} else if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+			msg = "opsi memerlukan nilai: " + name
+		}
+	}
+	return &usageError{tr.T("usage.bad_flag", map[string]any{"Cmd": cmd, "Err": msg})}
+}
+
+// newFlagSet returns a quiet FlagSet: errors are reported by the caller.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parseFlags parses args; -h/--help prints the usage and returns errHelp.
+func parseFlags(fs *flag.FlagSet, args []string, tr *i18n.Translator, cmd string, out io.Writer, usage string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(out, usage)
+			return errHelp
+		}
+		return translateFlagError(tr, cmd, err)
+	}
+	if fs.NArg() > 0 {
+		return &usageError{tr.T("usage.extra_args", map[string]any{"Cmd": cmd, "Args": strings.Join(fs.Args(), " ")})}
+	}
+	return nil
+}
+
+var errHelp = errors.New("help shown")
+
+// ValidateCheckURL accepts only absolute http(s) addresses with a host.
+func ValidateCheckURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil {
+		return "", fmt.Errorf("invalid check address %q", raw)
+	}
+	return raw, nil
+}
+
+// parseDurationFlag parses a Go duration that must be positive.
+func parseDurationFlag(tr *i18n.Translator, cmd, flagName, v string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d <= 0 {
+		return 0, &usageError{tr.T("usage.bad_duration", map[string]any{"Cmd": cmd, "Flag": flagName, "Value": v})}
+	}
+	return d, nil
+}
+
+// parseReference accepts an http(s) address or "off".
+func parseReference(tr *i18n.Translator, cmd, v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if strings.EqualFold(v, "off") || strings.EqualFold(v, "none") {
+		return "off", nil
+	}
+	if _, err := ValidateCheckURL(v); err != nil {
+		return "", &usageError{tr.T("usage.bad_reference", map[string]any{"Cmd": cmd, "Value": v})}
+	}
+	return v, nil
+}
+
+// parseProxy validates --proxy.
+func parseProxy(tr *i18n.Translator, cmd, v string) (probe.ProxySetting, error) {
+	p, err := probe.ParseProxySetting(v)
+	if err != nil {
+		return "", &usageError{tr.T("usage.bad_proxy", map[string]any{"Cmd": cmd, "Value": v})}
+	}
+	return p, nil
+}
+
+// flagWasSet reports whether the user gave the flag explicitly.
+func flagWasSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}

@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"pantau-efaktur/internal/paths"
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+)
+
+// loadSettingsForCLI reads the settings file (configPath or the default one)
+// for a one-shot command. Problems with the file never stop the command:
+// they are reported on stderr in the user's language, defaults are used.
+func loadSettingsForCLI(configPath, langFlag string, io IO) (probe.Settings, probe.LoadReport, *i18n.Translator) {
+	if configPath == "" {
+		p, err := paths.SettingsFile()
+		if err != nil {
+			slog.Warn("no settings file location", "err", err)
+			s := probe.DefaultSettings()
+			return s, probe.LoadReport{Missing: true}, i18n.New(pickLang(langFlag, s.Language))
+		}
+		configPath = p
+	}
+	s, rep, err := probe.LoadSettings(configPath, time.Now())
+	tr := i18n.New(pickLang(langFlag, s.Language))
+	if err != nil {
+		slog.Warn("settings not read", "path", configPath, "err", err)
+		fmt.Fprintln(io.Stderr, tr.T("settings.unreadable", map[string]any{"Path": configPath}))
+	}
+	for _, line := range tr.LoadNotice(rep) {
+		fmt.Fprintln(io.Stderr, line)
+	}
+	return s, rep, tr
+}
+
+func pickLang(flagValue, fileValue string) string {
+	if l, ok := i18n.NormalizeLang(flagValue); ok && flagValue != "" {
+		return l
+	}
+	return fileValue
+}

@@ -1,0 +1,66 @@
+// Package paths says where Pantau e-Faktur keeps its files (DESIGN.md §6):
+// settings and history under the user's config directory, logs under the
+// user's cache directory.
+package paths
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// AppDir is the directory name under the user's config and cache dirs.
+const AppDir = "pantau-efaktur"
+
+// ConfigDir is os.UserConfigDir()/pantau-efaktur (created 0700 on demand).
+func ConfigDir() (string, error) {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the user config directory: %w", err)
+	}
+	return filepath.Join(base, AppDir), nil
+}
+
+// SettingsFile is the default settings file.
+func SettingsFile() (string, error) {
+	dir, err := ConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "config.json"), nil
+}
+
+// HistoryDir holds one JSON-lines file per day.
+func HistoryDir() (string, error) {
+	dir, err := ConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "history"), nil
+}
+
+// SocketPath is the agent's control socket.
+func SocketPath() (string, error) {
+	dir, err := ConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "agent.sock"), nil
+}
+
+// CacheDir is os.UserCacheDir()/pantau-efaktur (logs, icon files for notifications).
+func CacheDir() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("find the user cache directory: %w", err)
+	}
+	return filepath.Join(base, AppDir), nil
+}
+
+// EnsureDir creates dir with owner-only permissions (the socket lives there).
+func EnsureDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	return os.Chmod(dir, 0o700)
+}

@@ -1,0 +1,55 @@
+// Command pantau-efaktur watches DJP's e-Faktur service from the tray.
+//
+// main only dispatches subcommands (DESIGN.md §7); each lives in its package.
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"pantau-efaktur/internal/applog"
+	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/version"
+	"pantau-efaktur/ui/i18n"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	io := cli.IO{Stdout: os.Stdout, Stderr: os.Stderr}
+	name := "agent"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name = args[0]
+	}
+	_, closer := applog.Setup(logName(name), slog.LevelInfo)
+	defer closer.Close()
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return runAgent(args, io)
+	}
+	switch args[0] {
+	case "check":
+		return cli.Check(args[1:], io)
+	case "version", "--version":
+		fmt.Fprintln(io.Stdout, version.String())
+		return 0
+	case "help":
+		fmt.Fprint(io.Stdout, cli.MainUsage)
+		return 0
+	}
+	tr := i18n.New(i18n.DefaultLang)
+	fmt.Fprintln(io.Stderr, tr.T("usage.unknown_command", map[string]any{"Cmd": args[0]}))
+	return cli.ExitUsage
+}
+
+// logName keeps one log file per kind of process (and none per typo).
+func logName(cmd string) string {
+	switch cmd {
+	case "agent", "window", "watch":
+		return cmd
+	}
+	return "cli"
+}

@@ -1,0 +1,306 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// Defaults of DESIGN.md §4.
+const (
+	DefaultTimeout   = 15 * time.Second
+	DefaultSlow      = 5 * time.Second
+	DefaultMaxBody   = 1 << 20 // 1 MiB: the WSDL is a few tens of KB
+	DefaultReference = "http://connectivitycheck.gstatic.com/generate_204"
+	// MaxRedirects bounds redirect chains (loops end as http_status).
+	MaxRedirects = 5
+	// referenceTimeout bounds the "is it me or them?" check: it only has to
+	// tell a working connection from a dead one.
+	referenceTimeout = 5 * time.Second
+)
+
+// Target is one address to watch.
+type Target struct {
+	ID     string // stable identifier: "efaktur", "enofa", "coretax", "djponline"
+	URL    string
+	Expect Expect
+}
+
+// Options tune a Checker. Zero values mean the DESIGN.md defaults.
+type Options struct {
+	Timeout   time.Duration // whole check, body included (default 15 s)
+	Slow      time.Duration // "slow" threshold (default 5 s; negative = never)
+	MaxBody   int64         // read limit (default 1 MiB)
+	Proxy     ProxySetting  // system, none or a manual URL
+	Reference string        // reference URL; "" or "off" disables it
+	UserAgent string
+	// Namespace is the expected WSDL targetNamespace (default ServiceNamespace).
+	Namespace string
+	// RootCAs replaces the system roots (tests).
+	RootCAs *x509.CertPool
+	// Now is the wall clock (tests); default time.Now.
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Slow == 0 {
+		o.Slow = DefaultSlow
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	if o.Reference == "off" {
+		o.Reference = ""
+	}
+	if o.Namespace == "" {
+		o.Namespace = ServiceNamespace
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Checker runs checks with one set of options. It is safe for concurrent use.
+type Checker struct {
+	opts      Options
+	transport *http.Transport
+	proxyFunc func(*http.Request) (*url.URL, error)
+}
+
+// NewChecker builds a Checker. Every check opens a fresh connection
+// (keep-alives off) so that DNS, connect and TLS are really exercised and
+// timed each time; at one check a minute that costs nothing.
+func NewChecker(opts Options) *Checker {
+	opts = opts.withDefaults()
+	c := &Checker{opts: opts, proxyFunc: opts.Proxy.Func()}
+	dialer := &net.Dialer{Timeout: opts.Timeout, KeepAlive: -1}
+	c.transport = &http.Transport{
+		Proxy:                  c.proxyFunc,
+		DialContext:            dialer.DialContext,
+		DisableKeepAlives:      true,
+		ForceAttemptHTTP2:      true,
+		TLSHandshakeTimeout:    opts.Timeout,
+		ResponseHeaderTimeout:  opts.Timeout,
+		MaxResponseHeaderBytes: 64 << 10,
+		TLSClientConfig:        &tls.Config{RootCAs: opts.RootCAs, MinVersion: tls.VersionTLS12},
+		OnProxyConnectResponse: func(_ context.Context, _ *url.URL, _ *http.Request, resp *http.Response) error {
+			if resp.StatusCode != http.StatusOK {
+				return &ProxyConnectError{Status: resp.StatusCode}
+			}
+			return nil
+		},
+	}
+	return c
+}
+
+// Close releases idle resources.
+func (c *Checker) Close() { c.transport.CloseIdleConnections() }
+
+// Options returns the effective options.
+func (c *Checker) Options() Options { return c.opts }
+
+// Check runs one check of target with opts: a convenience for one-shot use.
+func Check(ctx context.Context, target Target, opts Options) Result {
+	c := NewChecker(opts)
+	defer c.Close()
+	return c.Check(ctx, target)
+}
+
+// phaseClock records phase boundaries from httptrace callbacks, which may
+// arrive on other goroutines.
+type phaseClock struct {
+	mu                            sync.Mutex
+	start                         time.Time
+	dnsStart, connStart, tlsStart time.Time
+	dns, connect, tlsDur, ttfb    time.Duration
+	wrote                         time.Time
+	proxyAddr                     string
+}
+
+func (p *phaseClock) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		DNSStart: func(httptrace.DNSStartInfo) { p.mark(&p.dnsStart) },
+		DNSDone: func(httptrace.DNSDoneInfo) {
+			p.mu.Lock()
+			if !p.dnsStart.IsZero() {
+				p.dns += time.Since(p.dnsStart)
+			}
+			p.mu.Unlock()
+		},
+		ConnectStart: func(_, _ string) { p.mark(&p.connStart) },
+		ConnectDone: func(_, _ string, _ error) {
+			p.mu.Lock()
+			if !p.connStart.IsZero() {
+				p.connect += time.Since(p.connStart)
+			}
+			p.mu.Unlock()
+		},
+		TLSHandshakeStart: func() { p.mark(&p.tlsStart) },
+		TLSHandshakeDone: func(tls.ConnectionState, error) {
+			p.mu.Lock()
+			if !p.tlsStart.IsZero() {
+				p.tlsDur += time.Since(p.tlsStart)
+			}
+			p.mu.Unlock()
+		},
+		WroteRequest: func(httptrace.WroteRequestInfo) { p.mark(&p.wrote) },
+		GotFirstResponseByte: func() {
+			p.mu.Lock()
+			if !p.wrote.IsZero() {
+				p.ttfb = time.Since(p.wrote)
+			}
+			p.mu.Unlock()
+		},
+	}
+}
+
+func (p *phaseClock) mark(t *time.Time) {
+	p.mu.Lock()
+	*t = time.Now()
+	p.mu.Unlock()
+}
+
+func (p *phaseClock) phases(total time.Duration) Phases {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return Phases{DNS: p.dns, Connect: p.connect, TLS: p.tlsDur, TTFB: p.ttfb, Total: total}
+}
+
+// Check runs one check: a GET with phase timing, a total timeout that also
+// bounds the body, a bounded read, classification, and — after a
+// network-level failure — the reference check.
+func (c *Checker) Check(ctx context.Context, target Target) Result {
+	res := c.get(ctx, target.URL, target.Expect, c.opts.Timeout)
+	res.Target = target.ID
+	if res.Reason == ReasonCanceled || !res.Reason.NetworkLevel() || c.opts.Reference == "" {
+		return res
+	}
+	ref := c.reference(ctx)
+	res.Reference = &ref
+	if !ref.OK && ctx.Err() == nil {
+		res.Cause = res.Reason
+		res.Level, res.Reason = LevelOffline, ReasonOffline
+	}
+	return res
+}
+
+// get performs the request and classifies it.
+func (c *Checker) get(ctx context.Context, rawURL string, expect Expect, timeout time.Duration) Result {
+	start := c.opts.Now()
+	res := Result{URL: rawURL, CheckedAt: start, Level: LevelUnknown}
+
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	pc := &phaseClock{start: time.Now()}
+	ctx = httptrace.WithClientTrace(ctx, pc.trace())
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		res.Level, res.Reason, res.Error = LevelDegraded, ReasonHTTPStatus, fmt.Sprintf("bad address: %v", err)
+		return res
+	}
+	req.Header.Set("User-Agent", c.opts.UserAgent)
+	req.Header.Set("Accept", "text/xml, application/xml, */*;q=0.5")
+	req.Header.Set("Cache-Control", "no-cache")
+	if p, perr := c.proxyFunc(req); perr == nil && p != nil {
+		res.Proxy = redactProxy(p)
+	}
+
+	tooManyRedirects := false
+	client := &http.Client{
+		Transport: c.transport,
+		CheckRedirect: func(_ *http.Request, via []*http.Request) error {
+			if len(via) > MaxRedirects {
+				tooManyRedirects = true
+				return http.ErrUseLastResponse
+			}
+			return nil
+		},
+	}
+
+	ev := Evidence{Expect: expect, Namespace: c.opts.Namespace, Slow: c.opts.Slow, ProxyUsed: res.Proxy != ""}
+	resp, err := client.Do(req)
+	if err == nil {
+		res.HTTPStatus = resp.StatusCode
+		ev.Status = resp.StatusCode
+		if d, derr := http.ParseTime(resp.Header.Get("Date")); derr == nil {
+			res.ServerDate = d
+			res.ClockSkew = c.opts.Now().Sub(d).Round(time.Second)
+		}
+		ev.Body, ev.Truncated, err = ReadBounded(resp.Body, c.opts.MaxBody)
+		resp.Body.Close()
+		res.Bytes = int64(len(ev.Body))
+	}
+	total := time.Since(pc.start)
+	res.Phases = pc.phases(total)
+	ev.Total, ev.Err, ev.Redirects = total, err, tooManyRedirects
+	if err != nil {
+		res.Error = err.Error()
+		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			res.Reason = ReasonCanceled
+			return res
+		}
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			// The deadline is ours; whatever the transport made of it, it is a timeout.
+			ev.Err = context.DeadlineExceeded
+		}
+	}
+	res.Level, res.Reason, res.Detail = Classify(ev)
+	return res
+}
+
+// reference runs the "is it me or them?" check through the same proxy.
+func (c *Checker) reference(ctx context.Context) Reference {
+	timeout := min(referenceTimeout, c.opts.Timeout)
+	r := c.get(ctx, c.opts.Reference, ExpectPage, timeout)
+	ref := Reference{URL: c.opts.Reference}
+	switch {
+	case r.Error != "":
+		ref.Error = r.Error
+	case referenceAnswerOK(c.opts.Reference, r.HTTPStatus):
+		ref.OK = true
+	default:
+		ref.Error = fmt.Sprintf("unexpected HTTP %d", r.HTTPStatus)
+	}
+	return ref
+}
+
+// referenceAnswerOK: a generate_204 address must answer exactly 204 (a
+// captive portal answers 200 with its login page); any other reference
+// address only has to answer 2xx.
+func referenceAnswerOK(ref string, status int) bool {
+	if u, err := url.Parse(ref); err == nil && len(u.Path) >= 13 && u.Path[len(u.Path)-13:] == "/generate_204" {
+		return status == http.StatusNoContent
+	}
+	return status >= 200 && status <= 299
+}
+
+// ReadBounded reads at most limit bytes of r. truncated reports that r had
+// more; it never reads more than limit+1 bytes.
+func ReadBounded(r io.Reader, limit int64) (body []byte, truncated bool, err error) {
+	body, err = io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(body)) > limit {
+		return body[:limit], true, err
+	}
+	return body, false, err
+}
+
+// redactProxy drops credentials from a proxy URL before it is shown or logged.
+func redactProxy(u *url.URL) string {
+	c := *u
+	c.User = nil
+	return c.String()
+}

@@ -1,0 +1,489 @@
+package probe
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SettingsVersion is the version written into config.json.
+const SettingsVersion = 1
+
+// Default addresses (DESIGN.md §1).
+const (
+	DefaultURL       = "https://svc.efaktur.pajak.go.id/svc/MasterFakturService?wsdl"
+	EnofaURL         = "https://efaktur.pajak.go.id"
+	CoretaxURL       = "https://coretaxdjp.pajak.go.id"
+	DJPOnlineURL     = "https://djponline.pajak.go.id"
+	PrimaryTargetID  = "efaktur"
+	minRemoteWait    = 10 * time.Second // never hammer DJP, even misconfigured
+	minLoopbackWait  = 50 * time.Millisecond
+	maxInterval      = time.Hour
+	maxRecheck       = 10 * time.Minute
+	maxTimeout       = 2 * time.Minute
+	minRemoteTimeout = time.Second
+)
+
+// Duration is a time.Duration written as "60s" in JSON. Numbers are read as
+// seconds, because that is what people type when editing the file by hand.
+type Duration time.Duration
+
+// D returns the time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// MarshalJSON writes the Go duration string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// UnmarshalJSON reads "60s", "1m30s" or a number of seconds.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		v, err := time.ParseDuration(strings.TrimSpace(s))
+		if err != nil {
+			return err
+		}
+		*d = Duration(v)
+		return nil
+	}
+	var n float64
+	if err := json.Unmarshal(b, &n); err != nil {
+		return errors.New("not a duration")
+	}
+	*d = Duration(n * float64(time.Second))
+	return nil
+}
+
+// Secondary switches the other DJP services on (off the icon).
+type Secondary struct {
+	Enofa     bool `json:"enofa"`
+	Coretax   bool `json:"coretax"`
+	DJPOnline bool `json:"djponline"`
+}
+
+// NotifySettings says which notifications the user wants.
+type NotifySettings struct {
+	Down      bool `json:"down"`
+	Recovered bool `json:"recovered"`
+	Degraded  bool `json:"degraded"`
+	Offline   bool `json:"offline"`
+	Sound     bool `json:"sound"`
+}
+
+// Settings is the settings file (DESIGN.md §6).
+type Settings struct {
+	Version          int            `json:"version"`
+	URL              string         `json:"url"`
+	Interval         Duration       `json:"interval"`
+	Recheck          Duration       `json:"recheck"`
+	DownInterval     Duration       `json:"down_interval"`
+	FailThreshold    int            `json:"fail_threshold"`
+	RecoverThreshold int            `json:"recover_threshold"`
+	Timeout          Duration       `json:"timeout"`
+	Slow             Duration       `json:"slow"`
+	Proxy            string         `json:"proxy"`
+	Reference        string         `json:"reference"`
+	Secondary        Secondary      `json:"secondary"`
+	Notify           NotifySettings `json:"notify"`
+	Language         string         `json:"language"`
+	Autostart        bool           `json:"autostart"`
+
+	// extra keeps keys this version does not know (written by a newer
+	// version), so saving never drops what the user or that version saved.
+	extra map[string]json.RawMessage
+}
+
+// DefaultSettings are the DESIGN.md §5 defaults.
+func DefaultSettings() Settings {
+	return Settings{
+		Version:          SettingsVersion,
+		URL:              DefaultURL,
+		Interval:         Duration(60 * time.Second),
+		Recheck:          Duration(10 * time.Second),
+		DownInterval:     Duration(30 * time.Second),
+		FailThreshold:    3,
+		RecoverThreshold: 2,
+		Timeout:          Duration(DefaultTimeout),
+		Slow:             Duration(DefaultSlow),
+		Proxy:            string(ProxySystem),
+		Reference:        DefaultReference,
+		Notify:           NotifySettings{Down: true, Recovered: true, Sound: true},
+		Language:         "id",
+	}
+}
+
+// FieldError says what is wrong with one field. Code selects the message;
+// Min/Max give the allowed range where there is one. Error() is English,
+// for logs; people see i18n's rendering of the same fields.
+type FieldError struct {
+	Field string // JSON name, e.g. "interval"
+	Code  string // "url", "range", "duration", "int", "bool", "proxy", "reference", "language", "slow_vs_timeout", "type"
+	Value string // what was given
+	Min   string // allowed minimum, when Code is "range"
+	Max   string // allowed maximum, when Code is "range"
+}
+
+func (e FieldError) Error() string {
+	switch e.Code {
+	case "range":
+		return fmt.Sprintf("%s: %s is outside the allowed range %s … %s", e.Field, e.Value, e.Min, e.Max)
+	case "slow_vs_timeout":
+		return fmt.Sprintf("%s: %s must be shorter than the timeout (%s)", e.Field, e.Value, e.Max)
+	}
+	return fmt.Sprintf("%s: invalid value %s (%s)", e.Field, e.Value, e.Code)
+}
+
+// ValidationError lists every invalid field.
+type ValidationError []FieldError
+
+func (v ValidationError) Error() string {
+	parts := make([]string, len(v))
+	for i, e := range v {
+		parts[i] = e.Error()
+	}
+	return "invalid settings: " + strings.Join(parts, "; ")
+}
+
+// IsLoopbackURL reports whether raw points at this machine (tests, demo).
+func IsLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ValidateURL accepts an absolute http(s) address with a host and no
+// embedded credentials.
+func ValidateURL(raw string) error {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil {
+		return errors.New("not an http(s) address")
+	}
+	return nil
+}
+
+// Validate checks every field and returns all problems at once.
+func (s Settings) Validate() error {
+	var errs ValidationError
+	add := func(e FieldError) { errs = append(errs, e) }
+	if err := ValidateURL(s.URL); err != nil {
+		add(FieldError{Field: "url", Code: "url", Value: s.URL})
+	}
+	loopback := IsLoopbackURL(s.URL)
+	minWait, minTimeout := minRemoteWait, minRemoteTimeout
+	if loopback {
+		minWait, minTimeout = minLoopbackWait, minLoopbackWait
+	}
+	durs := []struct {
+		field    string
+		v        Duration
+		min, max time.Duration
+	}{
+		{"interval", s.Interval, minWait, maxInterval},
+		{"recheck", s.Recheck, minWait, maxRecheck},
+		{"down_interval", s.DownInterval, minWait, maxInterval},
+		{"timeout", s.Timeout, minTimeout, maxTimeout},
+		{"slow", s.Slow, minTimeout / 2, maxTimeout},
+	}
+	for _, d := range durs {
+		if d.v.D() < d.min || d.v.D() > d.max {
+			add(FieldError{Field: d.field, Code: "range", Value: d.v.D().String(), Min: d.min.String(), Max: d.max.String()})
+		}
+	}
+	if s.Slow.D() >= s.Timeout.D() && s.Timeout > 0 && s.Slow > 0 {
+		add(FieldError{Field: "slow", Code: "slow_vs_timeout", Value: s.Slow.D().String(), Max: s.Timeout.D().String()})
+	}
+	if s.FailThreshold < 2 || s.FailThreshold > 10 {
+		// 1 would turn a single failed check red: the app must not cry wolf.
+		add(FieldError{Field: "fail_threshold", Code: "range", Value: strconv.Itoa(s.FailThreshold), Min: "2", Max: "10"})
+	}
+	if s.RecoverThreshold < 1 || s.RecoverThreshold > 10 {
+		add(FieldError{Field: "recover_threshold", Code: "range", Value: strconv.Itoa(s.RecoverThreshold), Min: "1", Max: "10"})
+	}
+	if _, err := ParseProxySetting(s.Proxy); err != nil {
+		add(FieldError{Field: "proxy", Code: "proxy", Value: s.Proxy})
+	}
+	if !strings.EqualFold(s.Reference, "off") && ValidateURL(s.Reference) != nil {
+		add(FieldError{Field: "reference", Code: "reference", Value: s.Reference})
+	}
+	if s.Language != "id" && s.Language != "en" {
+		add(FieldError{Field: "language", Code: "language", Value: s.Language})
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// PrimaryTarget is the e-Faktur SVC target.
+func (s Settings) PrimaryTarget() Target {
+	return Target{ID: PrimaryTargetID, URL: s.URL, Expect: ExpectWSDL}
+}
+
+// Targets lists the primary and every enabled secondary target.
+func (s Settings) Targets() []Target {
+	ts := []Target{s.PrimaryTarget()}
+	for _, t := range []struct {
+		on      bool
+		id, url string
+	}{{s.Secondary.Enofa, "enofa", EnofaURL}, {s.Secondary.Coretax, "coretax", CoretaxURL}, {s.Secondary.DJPOnline, "djponline", DJPOnlineURL}} {
+		if t.on {
+			ts = append(ts, Target{ID: t.id, URL: t.url, Expect: ExpectPage})
+		}
+	}
+	return ts
+}
+
+// CheckOptions are the checker options these settings stand for.
+func (s Settings) CheckOptions(userAgent string) Options {
+	ref := s.Reference
+	if strings.EqualFold(ref, "off") {
+		ref = ""
+	}
+	return Options{
+		Timeout: s.Timeout.D(), Slow: s.Slow.D(), Proxy: ProxySetting(s.Proxy),
+		Reference: ref, UserAgent: userAgent,
+	}
+}
+
+// LoadReport says what Load found, so the app can tell the user once.
+type LoadReport struct {
+	Path string
+	// Missing: there was no file; defaults are used (first start).
+	Missing bool
+	// BrokenKeptAs is where an unreadable file was moved (defaults used).
+	BrokenKeptAs string
+	// Invalid lists fields that were ignored (their defaults are used);
+	// the file itself is left untouched until the user saves.
+	Invalid []FieldError
+}
+
+// HasNotice reports whether the user should be told something.
+func (r LoadReport) HasNotice() bool { return r.BrokenKeptAs != "" || len(r.Invalid) > 0 }
+
+// LoadSettings reads the settings file at path. It never fails for bad
+// content: an unreadable file is moved aside to "<path>.broken-<time>" and
+// defaults are used; an invalid field falls back to its default. err is only
+// for I/O trouble other than "no such file" (defaults are returned with it).
+func LoadSettings(path string, now time.Time) (Settings, LoadReport, error) {
+	rep := LoadReport{Path: path}
+	def := DefaultSettings()
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		rep.Missing = true
+		return def, rep, nil
+	}
+	if err != nil {
+		return def, rep, fmt.Errorf("read settings %s: %w", path, err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil || raw == nil {
+		kept := fmt.Sprintf("%s.broken-%s", path, now.Format("20060102-150405"))
+		if rerr := os.Rename(path, kept); rerr != nil {
+			return def, rep, fmt.Errorf("settings %s unreadable (%v); keep it aside: %w", path, err, rerr)
+		}
+		rep.BrokenKeptAs = kept
+		return def, rep, nil
+	}
+	s, invalid := decodeFields(raw, def)
+	rep.Invalid = invalid
+	return s, rep, nil
+}
+
+// decodeFields reads each known field on its own so one bad value costs only
+// that field; then invalid values are replaced by defaults one by one.
+func decodeFields(raw map[string]json.RawMessage, def Settings) (Settings, []FieldError) {
+	s := def
+	var invalid []FieldError
+	fields := map[string]any{
+		"version": &s.Version, "url": &s.URL, "interval": &s.Interval, "recheck": &s.Recheck,
+		"down_interval": &s.DownInterval, "fail_threshold": &s.FailThreshold,
+		"recover_threshold": &s.RecoverThreshold, "timeout": &s.Timeout, "slow": &s.Slow,
+		"proxy": &s.Proxy, "reference": &s.Reference, "language": &s.Language, "autostart": &s.Autostart,
+	}
+	nested := map[string]map[string]*bool{
+		"secondary": {"enofa": &s.Secondary.Enofa, "coretax": &s.Secondary.Coretax, "djponline": &s.Secondary.DJPOnline},
+		"notify": {"down": &s.Notify.Down, "recovered": &s.Notify.Recovered, "degraded": &s.Notify.Degraded,
+			"offline": &s.Notify.Offline, "sound": &s.Notify.Sound},
+	}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := raw[k]
+		if dst, ok := fields[k]; ok {
+			if err := json.Unmarshal(v, dst); err != nil {
+				invalid = append(invalid, FieldError{Field: k, Code: "type", Value: clip(string(v))})
+			}
+			continue
+		}
+		if group, ok := nested[k]; ok {
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(v, &m); err != nil {
+				invalid = append(invalid, FieldError{Field: k, Code: "type", Value: clip(string(v))})
+				continue
+			}
+			for name, raw := range m {
+				if dst, ok := group[name]; ok {
+					if err := json.Unmarshal(raw, dst); err != nil {
+						invalid = append(invalid, FieldError{Field: k + "." + name, Code: "bool", Value: clip(string(raw))})
+					}
+				}
+			}
+			continue
+		}
+		if s.extra == nil {
+			s.extra = map[string]json.RawMessage{}
+		}
+		s.extra[k] = v
+	}
+	s.Version = SettingsVersion
+	if lang := strings.ToLower(strings.TrimSpace(s.Language)); lang != s.Language {
+		s.Language = lang
+	}
+	// Replace each invalid value by its default, re-validating until clean
+	// (the slow-vs-timeout rule links two fields).
+	for range 3 {
+		err := s.Validate()
+		var verr ValidationError
+		if !errors.As(err, &verr) {
+			break
+		}
+		for _, fe := range verr {
+			resetField(&s, def, fe.Field)
+			invalid = append(invalid, fe)
+		}
+	}
+	return s, invalid
+}
+
+func resetField(s *Settings, def Settings, field string) {
+	switch field {
+	case "url":
+		s.URL = def.URL
+	case "interval":
+		s.Interval = def.Interval
+	case "recheck":
+		s.Recheck = def.Recheck
+	case "down_interval":
+		s.DownInterval = def.DownInterval
+	case "timeout":
+		s.Timeout = def.Timeout
+	case "slow":
+		s.Slow = def.Slow
+		if s.Slow >= s.Timeout {
+			s.Slow = s.Timeout / 2
+		}
+	case "fail_threshold":
+		s.FailThreshold = def.FailThreshold
+	case "recover_threshold":
+		s.RecoverThreshold = def.RecoverThreshold
+	case "proxy":
+		s.Proxy = def.Proxy
+	case "reference":
+		s.Reference = def.Reference
+	case "language":
+		s.Language = def.Language
+	}
+	// A URL change can make loopback-only intervals invalid: the next
+	// validation round resets those too.
+}
+
+func clip(s string) string {
+	if len(s) > 60 {
+		return s[:57] + "..."
+	}
+	return s
+}
+
+// SaveSettings validates s and writes it atomically: a temporary file in the
+// same directory, flushed to disk, then renamed over the old one. A crash
+// leaves either the old or the new file, never half of one.
+func SaveSettings(path string, s Settings) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	s.Version = SettingsVersion
+	data, err := s.marshal()
+	if err != nil {
+		return fmt.Errorf("encode settings: %w", err)
+	}
+	return WriteFileAtomic(path, data, 0o600)
+}
+
+func (s Settings) marshal() ([]byte, error) {
+	type plain Settings // no methods: avoid recursion
+	known, err := json.Marshal(plain(s))
+	if err != nil {
+		return nil, err
+	}
+	if len(s.extra) > 0 {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(known, &m); err != nil {
+			return nil, err
+		}
+		for k, v := range s.extra {
+			if _, clash := m[k]; !clash {
+				m[k] = v
+			}
+		}
+		if known, err = json.Marshal(m); err != nil {
+			return nil, err
+		}
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, known, "", "  "); err != nil {
+		return nil, err
+	}
+	out.WriteByte('\n')
+	return out.Bytes(), nil
+}
+
+// WriteFileAtomic writes data to path via a temporary file and a rename.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("create temporary file in %s: %w", dir, err)
+	}
+	tmpName := tmp.Name()
+	defer os.Remove(tmpName) // no-op after a successful rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", tmpName, err)
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return fmt.Errorf("chmod %s: %w", tmpName, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("flush %s: %w", tmpName, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", tmpName, err)
+	}
+	if err := os.Rename(tmpName, path); err != nil {
+		return fmt.Errorf("replace %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+package fakesvc
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestControlEndpoints(t *testing.T) {
+	svc := New(OK)
+	srv := httptest.NewServer(svc)
+	defer srv.Close()
+
+	if code, _ := get(t, srv.URL+"/svc"); code != 200 || svc.Requests() != 1 {
+		t.Fatalf("service request: %d, count %d", code, svc.Requests())
+	}
+	if code, _ := get(t, srv.URL+"/_fake/set?b=not_found"); code != 200 || svc.Behaviour() != NotFound {
+		t.Fatalf("set: %d, behaviour %s", code, svc.Behaviour())
+	}
+	if code, _ := get(t, srv.URL+"/svc"); code != 404 {
+		t.Fatalf("after set: %d", code)
+	}
+	if code, body := get(t, srv.URL+"/_fake/set?b=nonsense"); code != 400 || svc.Behaviour() != NotFound {
+		t.Fatalf("bad set: %d %q, behaviour %s", code, body, svc.Behaviour())
+	}
+	if code, _ := get(t, srv.URL+"/_fake/generate_204"); code != 204 {
+		t.Fatalf("generate_204: %d", code)
+	}
+	_, body := get(t, srv.URL+"/_fake/state")
+	var st struct {
+		Behaviour string `json:"behaviour"`
+		Requests  int64  `json:"requests"`
+	}
+	if err := json.Unmarshal([]byte(body), &st); err != nil || st.Behaviour != "not_found" || st.Requests != 2 {
+		t.Fatalf("state %q (%v): control requests must not count", body, err)
+	}
+}
+
+func TestEveryBehaviourParses(t *testing.T) {
+	for _, b := range All {
+		if got, ok := Parse(string(b)); !ok || got != b {
+			t.Errorf("%s does not parse", b)
+		}
+	}
+}
+
+func TestPlayFollowsTheScript(t *testing.T) {
+	svc := New(OK)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go svc.Play(ctx, []Step{{Down, time.Millisecond}, {Maintenance, time.Hour}})
+	deadline := time.After(5 * time.Second)
+	for svc.Behaviour() != Maintenance {
+		select {
+		case <-deadline:
+			t.Fatalf("script stuck at %s", svc.Behaviour())
+		case <-time.After(time.Millisecond):
+		}
+	}
+}

@@ -1,0 +1,87 @@
+package probe
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// ProxySetting is how checks reach the Internet: "system" (the PC's proxy
+// settings: environment on Linux/macOS, Internet Options / PAC on Windows),
+// "none" (direct), or a manual proxy URL such as http://proxy.kantor:8080.
+type ProxySetting string
+
+const (
+	ProxySystem ProxySetting = "system"
+	ProxyNone   ProxySetting = "none"
+)
+
+// ErrProxyURL is wrapped by every error about a manual proxy address.
+var ErrProxyURL = errors.New("invalid proxy address")
+
+// ParseProxySetting validates a setting from a flag or the settings file.
+func ParseProxySetting(s string) (ProxySetting, error) {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "", "system":
+		return ProxySystem, nil
+	case "none", "direct", "off":
+		return ProxyNone, nil
+	}
+	if _, err := parseProxyURL(s); err != nil {
+		return "", err
+	}
+	return ProxySetting(s), nil
+}
+
+// IsManual reports whether the setting is a proxy URL.
+func (p ProxySetting) IsManual() bool {
+	return p != "" && p != ProxySystem && p != ProxyNone
+}
+
+func parseProxyURL(s string) (*url.URL, error) {
+	if !strings.Contains(s, "://") {
+		s = "http://" + s // "proxy.kantor:8080" is how people write it
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrProxyURL, err)
+	}
+	switch u.Scheme {
+	case "http", "https", "socks5", "socks5h":
+	default:
+		return nil, fmt.Errorf("%w: scheme %q (use http, https or socks5)", ErrProxyURL, u.Scheme)
+	}
+	if u.Hostname() == "" {
+		return nil, fmt.Errorf("%w: no host", ErrProxyURL)
+	}
+	if p := u.Port(); p != "" {
+		var n int
+		if _, err := fmt.Sscanf(p, "%d", &n); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("%w: port %q", ErrProxyURL, p)
+		}
+	}
+	return u, nil
+}
+
+// Func returns the proxy function for an http.Transport.
+func (p ProxySetting) Func() func(*http.Request) (*url.URL, error) {
+	switch {
+	case p == ProxyNone:
+		return func(*http.Request) (*url.URL, error) { return nil, nil }
+	case p.IsManual():
+		u, err := parseProxyURL(string(p))
+		return func(*http.Request) (*url.URL, error) { return u, err }
+	}
+	return func(r *http.Request) (*url.URL, error) { return SystemProxy()(r) }
+}
+
+// SystemProxy returns the PC's proxy function. It is a variable so that each
+// platform (proxy_windows.go) and tests can provide theirs; the default is the
+// environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), which is how Linux desktops
+// and macOS terminals pass the proxy to programs.
+var SystemProxy = func() func(*http.Request) (*url.URL, error) {
+	return http.ProxyFromEnvironment
+}

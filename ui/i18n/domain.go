@@ -1,0 +1,107 @@
+package i18n
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"pantau-efaktur/probe"
+)
+
+// Level is the short capitalised word of a level: ONLINE, TERGANGGU, DOWN,
+// PC OFFLINE.
+func (t *Translator) Level(l probe.Level) string {
+	if !l.Valid() {
+		l = probe.LevelUnknown
+	}
+	return t.T("level." + string(l))
+}
+
+// ServiceName is the display name of a target ID.
+func (t *Translator) ServiceName(targetID string) string {
+	switch targetID {
+	case "", "efaktur":
+		return t.T("service.efaktur")
+	case "enofa", "coretax", "djponline":
+		return t.T("service." + targetID)
+	}
+	return targetID
+}
+
+// Message is the one-sentence explanation of a result, for people.
+func (t *Translator) Message(r probe.Result) string {
+	reason := r.Reason
+	known := false
+	for _, k := range probe.AllReasons {
+		known = known || k == reason
+	}
+	if !known {
+		reason = "unknown"
+	}
+	return t.T("reason."+string(reason), map[string]any{
+		"Service": t.ServiceName(r.Target),
+		"Status":  r.HTTPStatus,
+		"Seconds": t.Seconds(r.Phases.Total),
+	})
+}
+
+// Advice is what the user can do about a reason (one or two sentences).
+func (t *Translator) Advice(reason probe.Reason) string {
+	id := "advice." + string(reason)
+	if s := t.T(id); s != id {
+		return s
+	}
+	return ""
+}
+
+// Duration renders a length of time the way people say it: "45 detik",
+// "23 menit", "2 jam 5 menit", "3 hari 4 jam".
+func (t *Translator) Duration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d < time.Minute:
+		return t.N("dur.seconds", int(math.Round(d.Seconds())), nil)
+	case d < time.Hour:
+		return t.N("dur.minutes", int(math.Round(d.Minutes())), nil)
+	case d < 24*time.Hour:
+		h := int(d / time.Hour)
+		m := int(math.Round(float64(d%time.Hour) / float64(time.Minute)))
+		if m == 60 {
+			h, m = h+1, 0
+		}
+		return joinParts(t.N("dur.hours", h, nil), m, t, "dur.minutes")
+	default:
+		days := int(d / (24 * time.Hour))
+		h := int(math.Round(float64(d%(24*time.Hour)) / float64(time.Hour)))
+		if h == 24 {
+			days, h = days+1, 0
+		}
+		return joinParts(t.N("dur.days", days, nil), h, t, "dur.hours")
+	}
+}
+
+func joinParts(first string, n int, t *Translator, id string) string {
+	if n == 0 {
+		return first
+	}
+	return first + " " + t.N(id, n, nil)
+}
+
+// Seconds renders a duration in seconds, one decimal under 10 s, with the
+// language's decimal separator ("1,5" in Indonesian, "1.5" in English).
+func (t *Translator) Seconds(d time.Duration) string {
+	s := d.Seconds()
+	var out string
+	if s < 10 {
+		out = strconv.FormatFloat(math.Round(s*10)/10, 'f', -1, 64)
+	} else {
+		out = strconv.Itoa(int(math.Round(s)))
+	}
+	if t.lang == "id" {
+		out = strings.Replace(out, ".", ",", 1)
+	}
+	return out
+}

@@ -1,0 +1,189 @@
+package i18n
+
+import (
+	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"pantau-efaktur/assets"
+	"pantau-efaktur/probe"
+)
+
+func messageIDs(t *testing.T, lang string) map[string]bool {
+	t.Helper()
+	data, err := fs.ReadFile(assets.I18N, "i18n/"+lang+".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("%s.json: %v", lang, err)
+	}
+	ids := map[string]bool{}
+	for k := range m {
+		ids[k] = true
+	}
+	return ids
+}
+
+func TestBundleLoads(t *testing.T) {
+	if _, err := loadBundle(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Both languages must have exactly the same messages.
+func TestLanguagesHaveTheSameMessages(t *testing.T) {
+	id, en := messageIDs(t, "id"), messageIDs(t, "en")
+	for k := range id {
+		if !en[k] {
+			t.Errorf("%q is missing in en.json", k)
+		}
+	}
+	for k := range en {
+		if !id[k] {
+			t.Errorf("%q is missing in id.json", k)
+		}
+	}
+}
+
+// Every literal message ID passed to T or N anywhere in the code exists.
+func TestEveryMessageUsedInCodeExists(t *testing.T) {
+	ids := messageIDs(t, "id")
+	root := filepath.Join("..", "..")
+	var missing []string
+	used := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" || d.Name() == "fyne-cross") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || (sel.Sel.Name != "T" && sel.Sel.Name != "N") {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			id, _ := strconv.Unquote(lit.Value)
+			used++
+			if !ids[id] {
+				missing = append(missing, path+": "+id)
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("message used but not defined: %s", m)
+	}
+	if used < 20 {
+		t.Fatalf("found only %d message uses: the scan is broken", used)
+	}
+}
+
+func TestEveryReasonAndLevelHasText(t *testing.T) {
+	for _, lang := range Languages {
+		tr := New(lang)
+		for _, r := range probe.AllReasons {
+			msg := tr.Message(probe.Result{Reason: r, HTTPStatus: 503, Phases: probe.Phases{Total: 15 * time.Second}})
+			if msg == "" || strings.HasPrefix(msg, "reason.") || strings.Contains(msg, "<no value>") {
+				t.Errorf("%s: reason %s renders as %q", lang, r, msg)
+			}
+		}
+		for _, l := range []probe.Level{probe.LevelUnknown, probe.LevelUp, probe.LevelDegraded, probe.LevelDown, probe.LevelOffline} {
+			if s := tr.Level(l); s == "" || strings.HasPrefix(s, "level.") {
+				t.Errorf("%s: level %s renders as %q", lang, l, s)
+			}
+		}
+	}
+}
+
+func TestDuration(t *testing.T) {
+	id, en := New("id"), New("en")
+	tests := []struct {
+		d      time.Duration
+		id, en string
+	}{
+		{0, "0 detik", "0 seconds"},
+		{time.Second, "1 detik", "1 second"},
+		{45 * time.Second, "45 detik", "45 seconds"},
+		{time.Minute, "1 menit", "1 minute"},
+		{23*time.Minute + 10*time.Second, "23 menit", "23 minutes"},
+		{2*time.Hour + 5*time.Minute, "2 jam 5 menit", "2 hours 5 minutes"},
+		{time.Hour, "1 jam", "1 hour"},
+		{time.Hour + 59*time.Minute + 50*time.Second, "2 jam", "2 hours"},
+		{10 * time.Hour, "10 jam", "10 hours"},
+		{25 * time.Hour, "1 hari 1 jam", "1 day 1 hour"},
+		{-5 * time.Minute, "5 menit", "5 minutes"},
+	}
+	for _, tc := range tests {
+		if got := id.Duration(tc.d); got != tc.id {
+			t.Errorf("id %v: %q, want %q", tc.d, got, tc.id)
+		}
+		if got := en.Duration(tc.d); got != tc.en {
+			t.Errorf("en %v: %q, want %q", tc.d, got, tc.en)
+		}
+	}
+}
+
+func TestSecondsUsesTheLanguagesDecimalSeparator(t *testing.T) {
+	if got := New("id").Seconds(1500 * time.Millisecond); got != "1,5" {
+		t.Errorf("id: %q", got)
+	}
+	if got := New("en").Seconds(1500 * time.Millisecond); got != "1.5" {
+		t.Errorf("en: %q", got)
+	}
+	if got := New("en").Seconds(15 * time.Second); got != "15" {
+		t.Errorf("en 15s: %q", got)
+	}
+}
+
+func TestNormalizeLang(t *testing.T) {
+	for in, want := range map[string]string{"": "id", "id": "id", "ID": "id", "id_ID.UTF-8": "id", "en": "en", "en_US.UTF-8": "en", "english": "en"} {
+		if got, ok := NormalizeLang(in); !ok || got != want {
+			t.Errorf("%q: %q %v", in, got, ok)
+		}
+	}
+	if _, ok := NormalizeLang("fr"); ok {
+		t.Error("fr accepted")
+	}
+}
+
+func TestFieldErrorNamesFieldAndRange(t *testing.T) {
+	fe := probe.FieldError{Field: "interval", Code: "range", Value: "5s", Min: "10s", Max: "1h0m0s"}
+	if got := New("id").FieldError(fe); got != "Interval pemeriksaan: 5 detik di luar rentang yang diizinkan (10 detik sampai 1 jam)." {
+		t.Errorf("id: %q", got)
+	}
+	if got := New("en").FieldError(fe); got != "Check interval: 5 seconds is outside the allowed range (10 seconds to 1 hour)." {
+		t.Errorf("en: %q", got)
+	}
+}
+

@@ -1,0 +1,55 @@
+package i18n
+
+import (
+	"time"
+
+	"pantau-efaktur/probe"
+)
+
+// FieldName is the label of a settings field ("interval" → "Interval pemeriksaan").
+func (t *Translator) FieldName(field string) string {
+	id := "field." + field
+	if s := t.T(id); s != id {
+		return s
+	}
+	return field
+}
+
+// FieldError explains a settings problem naming the field and, where there
+// is one, the allowed range.
+func (t *Translator) FieldError(fe probe.FieldError) string {
+	data := map[string]any{
+		"Field": t.FieldName(fe.Field),
+		"Value": t.rangeValue(fe.Value),
+		"Min":   t.rangeValue(fe.Min),
+		"Max":   t.rangeValue(fe.Max),
+	}
+	switch fe.Code {
+	case "range", "url", "proxy", "reference", "language", "slow_vs_timeout":
+		return t.T("fielderr."+fe.Code, data)
+	}
+	return t.T("fielderr.unreadable", data)
+}
+
+// rangeValue renders "10s" as "10 detik"; other values pass unchanged.
+func (t *Translator) rangeValue(v string) string {
+	if d, err := time.ParseDuration(v); err == nil && v != "0" {
+		if d < time.Second {
+			return v
+		}
+		return t.Duration(d)
+	}
+	return v
+}
+
+// LoadNotice is what to tell the user (once) about the settings file.
+func (t *Translator) LoadNotice(rep probe.LoadReport) []string {
+	var out []string
+	if rep.BrokenKeptAs != "" {
+		out = append(out, t.T("settings.broken", map[string]any{"Path": rep.Path, "Kept": rep.BrokenKeptAs}))
+	}
+	for _, fe := range rep.Invalid {
+		out = append(out, t.T("settings.invalid_field", map[string]any{"Why": t.FieldError(fe)}))
+	}
+	return out
+}
