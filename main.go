@@ -33,6 +33,10 @@ func run(args []string) int {
 	switch args[0] {
 	case "check":
 		return cli.Check(args[1:], io)
+	case "watch":
+		return cli.Watch(args[1:], io)
+	case "export":
+		return cli.Export(args[1:], io)
 	case "version", "--version":
 		fmt.Fprintln(io.Stdout, version.String())
 		return 0

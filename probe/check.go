@@ -73,19 +73,19 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Checker runs checks with one set of options. It is safe for concurrent use.
-type Checker struct {
+// HTTPChecker runs checks with one set of options. It is safe for concurrent use.
+type HTTPChecker struct {
 	opts      Options
 	transport *http.Transport
 	proxyFunc func(*http.Request) (*url.URL, error)
 }
 
-// NewChecker builds a Checker. Every check opens a fresh connection
+// NewHTTPChecker builds an HTTPChecker. Every check opens a fresh connection
 // (keep-alives off) so that DNS, connect and TLS are really exercised and
 // timed each time; at one check a minute that costs nothing.
-func NewChecker(opts Options) *Checker {
+func NewHTTPChecker(opts Options) *HTTPChecker {
 	opts = opts.withDefaults()
-	c := &Checker{opts: opts, proxyFunc: opts.Proxy.Func()}
+	c := &HTTPChecker{opts: opts, proxyFunc: opts.Proxy.Func()}
 	dialer := &net.Dialer{Timeout: opts.Timeout, KeepAlive: -1}
 	c.transport = &http.Transport{
 		Proxy:                  c.proxyFunc,
@@ -107,14 +107,14 @@ func NewChecker(opts Options) *Checker {
 }
 
 // Close releases idle resources.
-func (c *Checker) Close() { c.transport.CloseIdleConnections() }
+func (c *HTTPChecker) Close() { c.transport.CloseIdleConnections() }
 
 // Options returns the effective options.
-func (c *Checker) Options() Options { return c.opts }
+func (c *HTTPChecker) Options() Options { return c.opts }
 
 // Check runs one check of target with opts: a convenience for one-shot use.
 func Check(ctx context.Context, target Target, opts Options) Result {
-	c := NewChecker(opts)
+	c := NewHTTPChecker(opts)
 	defer c.Close()
 	return c.Check(ctx, target)
 }
@@ -182,7 +182,7 @@ func (p *phaseClock) phases(total time.Duration) Phases {
 // Check runs one check: a GET with phase timing, a total timeout that also
 // bounds the body, a bounded read, classification, and — after a
 // network-level failure — the reference check.
-func (c *Checker) Check(ctx context.Context, target Target) Result {
+func (c *HTTPChecker) Check(ctx context.Context, target Target) Result {
 	res := c.get(ctx, target.URL, target.Expect, c.opts.Timeout)
 	res.Target = target.ID
 	if res.Reason == ReasonCanceled || !res.Reason.NetworkLevel() || c.opts.Reference == "" {
@@ -198,7 +198,7 @@ func (c *Checker) Check(ctx context.Context, target Target) Result {
 }
 
 // get performs the request and classifies it.
-func (c *Checker) get(ctx context.Context, rawURL string, expect Expect, timeout time.Duration) Result {
+func (c *HTTPChecker) get(ctx context.Context, rawURL string, expect Expect, timeout time.Duration) Result {
 	start := c.opts.Now()
 	res := Result{URL: rawURL, CheckedAt: start, Level: LevelUnknown}
 
@@ -263,7 +263,7 @@ func (c *Checker) get(ctx context.Context, rawURL string, expect Expect, timeout
 }
 
 // reference runs the "is it me or them?" check through the same proxy.
-func (c *Checker) reference(ctx context.Context) Reference {
+func (c *HTTPChecker) reference(ctx context.Context) Reference {
 	timeout := min(referenceTimeout, c.opts.Timeout)
 	r := c.get(ctx, c.opts.Reference, ExpectPage, timeout)
 	ref := Reference{URL: c.opts.Reference}

@@ -434,18 +434,22 @@ func (s Settings) marshal() ([]byte, error) {
 		return nil, err
 	}
 	if len(s.extra) > 0 {
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(known, &m); err != nil {
-			return nil, err
+		// Append unknown keys after the known ones, keeping the file's order readable.
+		keys := make([]string, 0, len(s.extra))
+		for k := range s.extra {
+			keys = append(keys, k)
 		}
-		for k, v := range s.extra {
-			if _, clash := m[k]; !clash {
-				m[k] = v
-			}
+		sort.Strings(keys)
+		buf := bytes.NewBuffer(known[:len(known)-1])
+		for _, k := range keys {
+			name, _ := json.Marshal(k)
+			buf.WriteByte(',')
+			buf.Write(name)
+			buf.WriteByte(':')
+			buf.Write(s.extra[k])
 		}
-		if known, err = json.Marshal(m); err != nil {
-			return nil, err
-		}
+		buf.WriteByte('}')
+		known = buf.Bytes()
 	}
 	var out bytes.Buffer
 	if err := json.Indent(&out, known, "", "  "); err != nil {

@@ -186,4 +186,3 @@ func TestFieldErrorNamesFieldAndRange(t *testing.T) {
 		t.Errorf("en: %q", got)
 	}
 }
-

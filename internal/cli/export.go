@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"pantau-efaktur/internal/paths"
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+)
+
+const exportUsage = `Usage: pantau-efaktur export [--csv | --jsonl] [flags]
+
+Writes the check history (kept 90 days) for a spreadsheet or a script.
+
+Flags:
+  --csv            CSV with a header row (default)
+  --jsonl          one JSON object per line, as stored
+  --days N         the last N days (default 30, at most 90)
+  --target T       efaktur (default), enofa, coretax, djponline or all
+  --sep S          CSV separator: "," (default) or ";" (Excel set to Indonesian)
+  --out FILE       write to FILE instead of the screen
+  --lang L         id or en, for messages
+`
+
+// Export runs `pantau-efaktur export`.
+func Export(args []string, io IO) int {
+	const cmd = "pantau-efaktur export"
+	tr := i18n.New(langFromArgs(args, i18n.DefaultLang))
+	var csvOut, jsonl bool
+	var days, target, sep, out, lang string
+	fs := newFlagSet("export")
+	fs.BoolVar(&csvOut, "csv", false, "")
+	fs.BoolVar(&jsonl, "jsonl", false, "")
+	fs.StringVar(&days, "days", "30", "")
+	fs.StringVar(&target, "target", probe.PrimaryTargetID, "")
+	fs.StringVar(&sep, "sep", ",", "")
+	fs.StringVar(&out, "out", "", "")
+	fs.StringVar(&lang, "lang", "", "")
+	if err := parseFlags(fs, args, tr, cmd, io.Stdout, exportUsage); err != nil {
+		return usageExit(err, io)
+	}
+	n, err := strconv.Atoi(days)
+	if err != nil || n < 1 || n > 90 {
+		return usageExit(&usageError{tr.T("usage.bad_days", map[string]any{"Cmd": cmd, "Value": days})}, io)
+	}
+	if csvOut && jsonl {
+		return usageExit(&usageError{tr.T("usage.bad_format", map[string]any{"Cmd": cmd})}, io)
+	}
+	switch target {
+	case "all", probe.PrimaryTargetID, "enofa", "coretax", "djponline":
+	default:
+		return usageExit(&usageError{tr.T("usage.bad_target", map[string]any{"Cmd": cmd, "Value": target})}, io)
+	}
+	if sep != "," && sep != ";" {
+		return usageExit(&usageError{tr.T("usage.bad_sep", map[string]any{"Cmd": cmd, "Value": sep})}, io)
+	}
+
+	dir, err := paths.HistoryDir()
+	if err != nil {
+		fmt.Fprintln(io.Stderr, tr.T("export.failed", map[string]any{"Err": err.Error()}))
+		return 1
+	}
+	now := time.Now()
+	recs, skipped, err := probe.LoadHistory(dir, now.Add(-time.Duration(n)*24*time.Hour), now.Add(time.Minute))
+	if err != nil {
+		slog.Warn("history partly unreadable", "err", err)
+	}
+	if target != "all" {
+		kept := recs[:0]
+		for _, r := range recs {
+			if r.Target == target {
+				kept = append(kept, r)
+			}
+		}
+		recs = kept
+	}
+
+	w := io.Stdout
+	var f *os.File
+	if out != "" {
+		f, err = os.Create(filepath.Clean(out))
+		if err != nil {
+			fmt.Fprintln(io.Stderr, tr.T("export.failed", map[string]any{"Err": err.Error()}))
+			return 1
+		}
+		defer f.Close()
+		w = f
+	}
+	bw := bufio.NewWriter(w)
+	if jsonl {
+		enc := json.NewEncoder(bw)
+		for _, r := range recs {
+			if err = enc.Encode(r); err != nil {
+				break
+			}
+		}
+	} else {
+		err = probe.WriteCSV(bw, recs, rune(sep[0]))
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil && f != nil {
+		err = f.Close()
+	}
+	if err != nil {
+		fmt.Fprintln(io.Stderr, tr.T("export.failed", map[string]any{"Err": err.Error()}))
+		return 1
+	}
+	if skipped > 0 {
+		fmt.Fprintln(io.Stderr, tr.T("export.skipped", map[string]any{"Count": skipped}))
+	}
+	if out != "" {
+		fmt.Fprintln(io.Stderr, tr.T("export.done", map[string]any{"Count": len(recs), "Path": out}))
+	}
+	return 0
+}

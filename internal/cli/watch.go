@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"pantau-efaktur/internal/version"
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/ui/notify"
+)
+
+const watchUsage = `Usage: pantau-efaktur watch [flags]
+
+Runs the monitor without a tray and prints one JSON line per check
+("type":"check"), per state change ("type":"state") and per notification
+("type":"notify"), until interrupted (Ctrl+C).
+
+Flags: the flags of "check" (--url, --timeout, --slow, --proxy, --reference,
+--lang, --config), and:
+  --interval D           between checks while online (default 60s)
+  --recheck D            re-check after a change (default 10s)
+  --down-interval D      between checks while down (default 30s)
+  --fail-threshold N     failures in a row that confirm "down" (default 3)
+  --recover-threshold N  successes in a row that confirm recovery (default 2)
+  --notify MODE          log (print notify lines, default), desktop (also show
+                         them on the desktop), none (no notify lines)
+
+Intervals under 10s are refused unless the address is on this machine.
+`
+
+// TimeFormat is the "at" field: RFC 3339 with milliseconds.
+const TimeFormat = "2006-01-02T15:04:05.000Z07:00"
+
+// MonitorFlags are the monitor flags of watch and the agent (DESIGN.md §7).
+type MonitorFlags struct {
+	interval, recheck, downInterval, failThreshold, recoverThreshold string
+}
+
+// Register adds the flags to fs.
+func (f *MonitorFlags) Register(fs *flag.FlagSet) {
+	fs.StringVar(&f.interval, "interval", "", "")
+	fs.StringVar(&f.recheck, "recheck", "", "")
+	fs.StringVar(&f.downInterval, "down-interval", "", "")
+	fs.StringVar(&f.failThreshold, "fail-threshold", "", "")
+	fs.StringVar(&f.recoverThreshold, "recover-threshold", "", "")
+}
+
+// Apply lays the flags over s (range checks come with s.Validate).
+func (f *MonitorFlags) Apply(tr *i18n.Translator, cmd string, s *probe.Settings) error {
+	for _, d := range []struct {
+		name, val string
+		dst       *probe.Duration
+	}{{"interval", f.interval, &s.Interval}, {"recheck", f.recheck, &s.Recheck}, {"down-interval", f.downInterval, &s.DownInterval}} {
+		if d.val == "" {
+			continue
+		}
+		v, err := parseDurationFlag(tr, cmd, d.name, d.val)
+		if err != nil {
+			return err
+		}
+		*d.dst = probe.Duration(v)
+	}
+	for _, n := range []struct {
+		name, val string
+		dst       *int
+	}{{"fail-threshold", f.failThreshold, &s.FailThreshold}, {"recover-threshold", f.recoverThreshold, &s.RecoverThreshold}} {
+		if n.val == "" {
+			continue
+		}
+		v, err := strconv.Atoi(strings.TrimSpace(n.val))
+		if err != nil {
+			return &usageError{tr.T("usage.bad_number", map[string]any{"Cmd": cmd, "Flag": n.name, "Value": n.val})}
+		}
+		*n.dst = v
+	}
+	return nil
+}
+
+// ValidateForCommand turns settings problems into one localised usage line.
+func ValidateForCommand(tr *i18n.Translator, cmd string, s probe.Settings) error {
+	var verr probe.ValidationError
+	if err := s.Validate(); errors.As(err, &verr) {
+		parts := make([]string, len(verr))
+		for i, fe := range verr {
+			parts[i] = tr.FieldError(fe)
+		}
+		return &usageError{cmd + ": " + strings.Join(parts, " ")}
+	}
+	return nil
+}
+
+// Watch runs `pantau-efaktur watch`.
+func Watch(args []string, io IO) int {
+	const cmd = "pantau-efaktur watch"
+	tr := i18n.New(langFromArgs(args, i18n.DefaultLang))
+	var cf checkFlags
+	var mf MonitorFlags
+	var notifyMode string
+	fs := newFlagSet("watch")
+	cf.register(fs)
+	mf.Register(fs)
+	fs.StringVar(&notifyMode, "notify", "log", "")
+	if err := parseFlags(fs, args, tr, cmd, io.Stdout, watchUsage); err != nil {
+		return usageExit(err, io)
+	}
+	settings, _, tr := loadSettingsForCLI(cf.config, cf.lang, io)
+	if err := cf.apply(tr, cmd, &settings); err != nil {
+		return usageExit(err, io)
+	}
+	if err := mf.Apply(tr, cmd, &settings); err != nil {
+		return usageExit(err, io)
+	}
+	if err := ValidateForCommand(tr, cmd, settings); err != nil {
+		return usageExit(err, io)
+	}
+	switch notifyMode {
+	case "log", "desktop", "none":
+	default:
+		return usageExit(&usageError{tr.T("usage.bad_notify", map[string]any{"Cmd": cmd, "Value": notifyMode})}, io)
+	}
+	tr = i18n.New(settings.Language)
+
+	out := &EventPrinter{W: io.Stdout, Tr: tr, Notify: notifyMode != "none"}
+	if notifyMode == "desktop" {
+		out.Desktop = notify.Desktop{Sound: settings.Notify.Sound}
+	}
+	checker := probe.NewHTTPChecker(settings.CheckOptions(version.UserAgent()))
+	defer checker.Close()
+	m, err := probe.NewMonitor(probe.MonitorConfig{
+		Targets: settings.Targets(), Checker: checker, Policy: settings.Policy(), Notify: settings.Notify,
+	}, out.Print)
+	if err != nil {
+		return usageExit(&usageError{cmd + ": " + err.Error()}, io)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	slog.Info("watch started", "url", settings.URL, "interval", settings.Interval.D())
+	_ = m.Run(ctx)
+	return 0
+}
+
+// EventPrinter writes monitor events as the JSON lines of DESIGN.md §7.
+type EventPrinter struct {
+	W       io.Writer
+	Tr      *i18n.Translator
+	Notify  bool            // print notify lines
+	Desktop notify.Notifier // also show notifications (nil: no)
+
+	mu sync.Mutex
+}
+
+// Print handles one event (a probe.Monitor sink).
+func (p *EventPrinter) Print(e probe.Event) {
+	line, err := EventJSON(e, p.Tr)
+	if err != nil || line == nil {
+		return
+	}
+	if e.Kind == probe.EventNotify {
+		if !p.Notify {
+			return
+		}
+		if p.Desktop != nil {
+			title, body := p.Tr.Notification(*e.Notification)
+			k := e.Notification.Kind
+			if err := p.Desktop.Notify(title, body, k == probe.NotifyDown || k == probe.NotifyRecovered); err != nil {
+				slog.Warn("desktop notification failed", "err", err)
+			}
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, _ = p.W.Write(append(line, '\n'))
+}
+
+// EventJSON is the JSON line of an event, or nil for events that are not
+// part of the contract (waits).
+func EventJSON(e probe.Event, tr *i18n.Translator) ([]byte, error) {
+	at := e.At.Format(TimeFormat)
+	switch e.Kind {
+	case probe.EventCheck:
+		res := *e.Result
+		res.Message = tr.Message(res)
+		body, err := json.Marshal(res)
+		if err != nil {
+			return nil, err
+		}
+		head := fmt.Sprintf(`{"type":"check","at":%q,`, at)
+		return append([]byte(head), body[1:]...), nil
+	case probe.EventState:
+		st := e.State
+		m := map[string]any{
+			"type": "state", "at": at, "target": e.Target, "level": st.Level, "previous": e.Previous,
+			"reason": st.Reason, "rechecking": st.Rechecking, "message": tr.Message(st.Last),
+		}
+		if !st.Since.IsZero() {
+			m["since"] = st.Since.Format(TimeFormat)
+		}
+		return json.Marshal(m)
+	case probe.EventNotify:
+		n := e.Notification
+		title, body := tr.Notification(*n)
+		m := map[string]any{"type": "notify", "at": at, "target": e.Target, "kind": n.Kind,
+			"title": title, "body": body, "reason": n.Reason}
+		if n.Kind == probe.NotifyRecovered {
+			m["outage_s"] = int64(n.Outage / time.Second)
+		}
+		return json.Marshal(m)
+	}
+	return nil, nil
+}

@@ -1,0 +1,235 @@
+package probe_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"pantau-efaktur/probe"
+)
+
+func TestDefaultSettingsAreValid(t *testing.T) {
+	s := probe.DefaultSettings()
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	p := s.Policy()
+	if p.Interval != time.Minute || p.Recheck != 10*time.Second || p.DownInterval != 30*time.Second ||
+		p.FailThreshold != 3 || p.RecoverThreshold != 2 {
+		t.Fatalf("policy %+v", p)
+	}
+}
+
+// Every field, with a bad value: the error names that field (and the range
+// where there is one).
+func TestValidateEveryField(t *testing.T) {
+	tests := []struct {
+		field  string
+		mutate func(*probe.Settings)
+		code   string
+	}{
+		{"url", func(s *probe.Settings) { s.URL = "svc.efaktur.pajak.go.id" }, "url"},
+		{"url", func(s *probe.Settings) { s.URL = "ftp://svc.efaktur.pajak.go.id/" }, "url"},
+		{"url", func(s *probe.Settings) { s.URL = "https://user:pw@svc.efaktur.pajak.go.id/" }, "url"},
+		{"interval", func(s *probe.Settings) { s.Interval = probe.Duration(5 * time.Second) }, "range"},
+		{"interval", func(s *probe.Settings) { s.Interval = probe.Duration(2 * time.Hour) }, "range"},
+		{"recheck", func(s *probe.Settings) { s.Recheck = probe.Duration(time.Second) }, "range"},
+		{"recheck", func(s *probe.Settings) { s.Recheck = probe.Duration(time.Hour) }, "range"},
+		{"down_interval", func(s *probe.Settings) { s.DownInterval = 0 }, "range"},
+		{"fail_threshold", func(s *probe.Settings) { s.FailThreshold = 1 }, "range"},
+		{"fail_threshold", func(s *probe.Settings) { s.FailThreshold = 11 }, "range"},
+		{"recover_threshold", func(s *probe.Settings) { s.RecoverThreshold = 0 }, "range"},
+		{"recover_threshold", func(s *probe.Settings) { s.RecoverThreshold = 99 }, "range"},
+		{"timeout", func(s *probe.Settings) { s.Timeout = probe.Duration(100 * time.Millisecond) }, "range"},
+		{"timeout", func(s *probe.Settings) { s.Timeout = probe.Duration(10 * time.Minute) }, "range"},
+		{"slow", func(s *probe.Settings) { s.Slow = probe.Duration(20 * time.Second) }, "slow_vs_timeout"},
+		{"slow", func(s *probe.Settings) { s.Slow = 0 }, "range"},
+		{"proxy", func(s *probe.Settings) { s.Proxy = "ftp://proxy:21" }, "proxy"},
+		{"proxy", func(s *probe.Settings) { s.Proxy = "http://proxy:99999" }, "proxy"},
+		{"reference", func(s *probe.Settings) { s.Reference = "maybe" }, "reference"},
+		{"language", func(s *probe.Settings) { s.Language = "fr" }, "language"},
+	}
+	for _, tc := range tests {
+		s := probe.DefaultSettings()
+		tc.mutate(&s)
+		var verr probe.ValidationError
+		if err := s.Validate(); !errors.As(err, &verr) {
+			t.Errorf("%s: accepted %+v", tc.field, s)
+			continue
+		}
+		found := false
+		for _, fe := range verr {
+			if fe.Field == tc.field && fe.Code == tc.code {
+				found = true
+				if tc.code == "range" && (fe.Min == "" || fe.Max == "") {
+					t.Errorf("%s: range error without the range: %+v", tc.field, fe)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: errors %v do not name the field with code %s", tc.field, verr, tc.code)
+		}
+	}
+}
+
+func TestShortIntervalsOnlyForLoopback(t *testing.T) {
+	s := probe.DefaultSettings()
+	s.Interval, s.Recheck, s.DownInterval = probe.Duration(time.Second), probe.Duration(time.Second), probe.Duration(time.Second)
+	if s.Validate() == nil {
+		t.Fatal("1 s interval accepted for DJP")
+	}
+	s.URL = "http://127.0.0.1:8080/svc?wsdl"
+	if err := s.Validate(); err != nil {
+		t.Fatalf("loopback refused: %v", err)
+	}
+}
+
+func TestSettingsSaveLoadRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "config.json")
+	s := probe.DefaultSettings()
+	s.URL = "https://svc.efaktur.pajak.go.id/svc/Other?wsdl"
+	s.Interval = probe.Duration(2 * time.Minute)
+	s.Proxy = "http://proxy.kantor:8080"
+	s.Secondary.Coretax = true
+	s.Notify.Offline = true
+	s.Language = "en"
+	if err := probe.SaveSettings(path, s); err != nil {
+		t.Fatal(err)
+	}
+	got, rep, err := probe.LoadSettings(path, t0)
+	if err != nil || rep.HasNotice() || rep.Missing {
+		t.Fatalf("load: %v %+v", err, rep)
+	}
+	if got.URL != s.URL || got.Interval != s.Interval || got.Proxy != s.Proxy || !got.Secondary.Coretax ||
+		!got.Notify.Offline || got.Language != "en" || got.Version != probe.SettingsVersion {
+		t.Fatalf("round trip: %+v", got)
+	}
+	if len(got.Targets()) != 2 || got.Targets()[1].ID != "coretax" {
+		t.Fatalf("targets %+v", got.Targets())
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", fi.Mode())
+	}
+	// The file is readable by people: durations as text.
+	data, _ := os.ReadFile(path)
+	if !strings.Contains(string(data), `"interval": "2m0s"`) {
+		t.Errorf("file:\n%s", data)
+	}
+}
+
+func TestSaveRefusesInvalidAndKeepsTheOldFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.json")
+	good := probe.DefaultSettings()
+	if err := probe.SaveSettings(path, good); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	bad := good
+	bad.Interval = probe.Duration(time.Second)
+	if err := probe.SaveSettings(path, bad); err == nil {
+		t.Fatal("invalid settings saved")
+	}
+	after, _ := os.ReadFile(path)
+	if string(before) != string(after) {
+		t.Fatal("a refused save changed the file")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Fatalf("left-over files: %v", entries)
+	}
+}
+
+func TestLoadMissingFileGivesDefaults(t *testing.T) {
+	s, rep, err := probe.LoadSettings(filepath.Join(t.TempDir(), "config.json"), t0)
+	if err != nil || !rep.Missing || rep.HasNotice() || s.URL != probe.DefaultURL {
+		t.Fatalf("%v %+v %+v", err, rep, s)
+	}
+}
+
+func TestBrokenFileIsKeptAsideAndDefaultsUsed(t *testing.T) {
+	for _, content := range []string{`{"url": "https://x", "interval": `, "\x00\x01garbage", `["a list"]`, `null`, ``} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "config.json")
+		os.WriteFile(path, []byte(content), 0o600)
+		s, rep, err := probe.LoadSettings(path, t0)
+		if err != nil {
+			t.Fatalf("%q: %v", content, err)
+		}
+		if rep.BrokenKeptAs == "" || !rep.HasNotice() {
+			t.Fatalf("%q: no notice: %+v", content, rep)
+		}
+		kept, err := os.ReadFile(rep.BrokenKeptAs)
+		if err != nil || string(kept) != content {
+			t.Fatalf("%q: the broken file was not kept intact: %v", content, err)
+		}
+		if !strings.HasPrefix(filepath.Base(rep.BrokenKeptAs), "config.json.broken-20260331-") {
+			t.Errorf("kept as %s", rep.BrokenKeptAs)
+		}
+		if s.URL != probe.DefaultURL {
+			t.Errorf("defaults not used: %+v", s)
+		}
+		// Told once: the next load finds no file and says nothing.
+		if _, rep2, _ := probe.LoadSettings(path, t0.Add(time.Minute)); rep2.HasNotice() {
+			t.Errorf("%q: told twice", content)
+		}
+		// Saving now does not touch the kept file.
+		probe.SaveSettings(path, s)
+		if again, _ := os.ReadFile(rep.BrokenKeptAs); string(again) != content {
+			t.Errorf("kept file changed by a save")
+		}
+	}
+}
+
+func TestInvalidFieldFallsBackAloneAndFileIsUntouched(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.json")
+	content := `{"version":1,"url":"https://svc.efaktur.pajak.go.id/svc/X?wsdl","interval":"5s","recheck":20,
+"fail_threshold":"three","language":"EN","notify":{"down":false,"sound":"yes"},"future_option":{"a":1}}`
+	os.WriteFile(path, []byte(content), 0o600)
+	s, rep, err := probe.LoadSettings(path, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]bool{}
+	for _, fe := range rep.Invalid {
+		fields[fe.Field] = true
+	}
+	for _, f := range []string{"interval", "fail_threshold", "notify.sound"} {
+		if !fields[f] {
+			t.Errorf("%s not reported: %+v", f, rep.Invalid)
+		}
+	}
+	if s.URL != "https://svc.efaktur.pajak.go.id/svc/X?wsdl" || s.Interval != probe.Duration(time.Minute) ||
+		s.Recheck != probe.Duration(20*time.Second) || s.FailThreshold != 3 || s.Language != "en" || s.Notify.Down {
+		t.Fatalf("settings %+v", s)
+	}
+	if data, _ := os.ReadFile(path); string(data) != content {
+		t.Fatal("loading changed the file")
+	}
+	// A save keeps what this version does not know.
+	if err := probe.SaveSettings(path, s); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]json.RawMessage
+	data, _ := os.ReadFile(path)
+	var compact bytes.Buffer
+	if err := json.Unmarshal(data, &m); err != nil || json.Compact(&compact, m["future_option"]) != nil || compact.String() != `{"a":1}` {
+		t.Fatalf("unknown key lost:\n%s", data)
+	}
+}
+
+func TestChangedURLMakesLoopbackIntervalsInvalid(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.json")
+	os.WriteFile(path, []byte(`{"url":"not a url","interval":"1s","recheck":"1s","down_interval":"1s"}`), 0o600)
+	s, rep, _ := probe.LoadSettings(path, t0)
+	if err := s.Validate(); err != nil {
+		t.Fatalf("loaded settings are invalid: %v (report %+v)", err, rep.Invalid)
+	}
+	if s.Interval != probe.Duration(time.Minute) {
+		t.Fatalf("1 s kept for DJP: %+v", s)
+	}
+}

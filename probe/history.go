@@ -1,0 +1,442 @@
+package probe
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// HistoryRetention is how long check history is kept.
+const HistoryRetention = 90 * 24 * time.Hour
+
+// Record is one check as stored in history: the Result, compacted (one
+// line of ~150 bytes; 90 days of 1-minute checks stay under 20 MB).
+type Record struct {
+	At     time.Time `json:"t"`
+	Target string    `json:"id"`
+	Level  Level     `json:"l"`
+	Reason Reason    `json:"r"`
+	Status int       `json:"s,omitempty"`
+	// MS holds dns, connect, tls, ttfb and total in milliseconds.
+	MS    [5]int64 `json:"ms"`
+	Bytes int64    `json:"b,omitempty"`
+	Skew  *int64   `json:"sk,omitempty"` // clock skew in seconds, when known
+	Error string   `json:"e,omitempty"`  // first 200 bytes of the error text
+}
+
+// RecordOf compacts a result.
+func RecordOf(r Result) Record {
+	rec := Record{At: r.CheckedAt, Target: r.Target, Level: r.Level, Reason: r.Reason, Status: r.HTTPStatus,
+		MS:    [5]int64{ms(r.Phases.DNS), ms(r.Phases.Connect), ms(r.Phases.TLS), ms(r.Phases.TTFB), ms(r.Phases.Total)},
+		Bytes: r.Bytes}
+	if !r.ServerDate.IsZero() {
+		s := int64(math.Round(r.ClockSkew.Seconds()))
+		rec.Skew = &s
+	}
+	if r.Error != "" {
+		rec.Error = r.Error
+		if len(rec.Error) > 200 {
+			rec.Error = rec.Error[:200]
+		}
+	}
+	if rec.Target == "" {
+		rec.Target = PrimaryTargetID
+	}
+	return rec
+}
+
+// Total is the check's latency.
+func (r Record) Total() time.Duration { return fromMS(r.MS[4]) }
+
+// History is the append-only check log: one JSON line per check in
+// <dir>/YYYY-MM-DD.jsonl (local date). Safe for concurrent use.
+type History struct {
+	dir string
+
+	mu      sync.Mutex
+	file    *os.File
+	day     string
+	lastErr time.Time // last time an append error was logged (disk full)
+}
+
+// OpenHistory prepares dir (created 0700 if needed).
+func OpenHistory(dir string) (*History, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create history directory %s: %w", dir, err)
+	}
+	return &History{dir: dir}, nil
+}
+
+// Dir is the history directory.
+func (h *History) Dir() string { return h.dir }
+
+// Append writes one record. Each record is one write(2) of a whole line; a
+// file whose last line was torn by a crash gets a newline first, so the torn
+// line stays alone (and is skipped when read). Errors (disk full) are
+// returned; callers log them and keep running.
+func (h *History) Append(r Record) error {
+	line, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode history record: %w", err)
+	}
+	line = append(line, '\n')
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	day := r.At.Format("2006-01-02")
+	if h.file == nil || h.day != day {
+		if err := h.openDay(day); err != nil {
+			return err
+		}
+	}
+	if _, err := h.file.Write(line); err != nil {
+		// Next time, reopen (and repair a possibly torn end).
+		h.file.Close()
+		h.file = nil
+		return fmt.Errorf("append to history %s: %w", day, err)
+	}
+	return nil
+}
+
+func (h *History) openDay(day string) error {
+	if h.file != nil {
+		h.file.Close()
+		h.file = nil
+	}
+	path := filepath.Join(h.dir, day+".jsonl")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("open history %s: %w", path, err)
+	}
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, st.Size()-1); err == nil && last[0] != '\n' {
+			if _, err := f.Write([]byte{'\n'}); err != nil {
+				f.Close()
+				return fmt.Errorf("repair torn end of %s: %w", path, err)
+			}
+		}
+	}
+	h.file, h.day = f, day
+	return nil
+}
+
+// Close closes the current day's file.
+func (h *History) Close() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.file == nil {
+		return nil
+	}
+	err := h.file.Close()
+	h.file = nil
+	return err
+}
+
+// Prune deletes day files older than the retention.
+func (h *History) Prune(now time.Time) (removed int, err error) {
+	entries, err := os.ReadDir(h.dir)
+	if err != nil {
+		return 0, fmt.Errorf("list history: %w", err)
+	}
+	cutoff := now.Add(-HistoryRetention).Format("2006-01-02")
+	for _, e := range entries {
+		day, ok := strings.CutSuffix(e.Name(), ".jsonl")
+		if !ok || len(day) != 10 || day >= cutoff {
+			continue
+		}
+		if _, perr := time.Parse("2006-01-02", day); perr != nil {
+			continue
+		}
+		if rerr := os.Remove(filepath.Join(h.dir, e.Name())); rerr != nil {
+			err = errors.Join(err, rerr)
+			continue
+		}
+		removed++
+	}
+	return removed, err
+}
+
+// Load reads the records with from ≤ At < to, oldest first. Garbage and
+// torn lines are skipped and counted, never fatal.
+func (h *History) Load(from, to time.Time) (recs []Record, skipped int, err error) {
+	return LoadHistory(h.dir, from, to)
+}
+
+// LoadHistory is Load for a directory (used by windows and the CLI, which
+// read what the agent writes).
+func LoadHistory(dir string, from, to time.Time) (recs []Record, skipped int, err error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("list history: %w", err)
+	}
+	// Day files are named by local date; widen by a day for time zones.
+	lo, hi := from.Add(-24*time.Hour).Format("2006-01-02"), to.Add(24*time.Hour).Format("2006-01-02")
+	var names []string
+	for _, e := range entries {
+		day, ok := strings.CutSuffix(e.Name(), ".jsonl")
+		if ok && day >= lo && day <= hi {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		r, s, ferr := loadFile(filepath.Join(dir, name), from, to)
+		if recs == nil {
+			recs = make([]Record, 0, len(r)*len(names))
+		}
+		recs, skipped = append(recs, r...), skipped+s
+		err = errors.Join(err, ferr)
+	}
+	// Files are read in date order and written in time order, so this is
+	// almost always already sorted; sorting 43k records is not free.
+	byTime := func(a, b Record) int { return a.At.Compare(b.At) }
+	if !slices.IsSortedFunc(recs, byTime) {
+		slices.SortStableFunc(recs, byTime)
+	}
+	return recs, skipped, err
+}
+
+func loadFile(path string, from, to time.Time) ([]Record, int, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read history %s: %w", path, err)
+	}
+	recs := make([]Record, 0, bytes.Count(data, []byte{'\n'})+1)
+	skipped := 0
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Bytes()
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var r Record
+		if json.Unmarshal(line, &r) != nil || r.At.IsZero() || !r.Level.Valid() {
+			skipped++
+			continue
+		}
+		if r.At.Before(from) || !r.At.Before(to) {
+			continue
+		}
+		recs = append(recs, r)
+	}
+	if sc.Err() != nil {
+		skipped++ // an absurdly long garbage line: the rest of the file is lost to it
+	}
+	return recs, skipped, nil
+}
+
+// Outage is a confirmed outage found in history.
+type Outage struct {
+	Start   time.Time
+	End     time.Time // zero while ongoing
+	Reason  Reason    // most frequent reason
+	Checks  int
+	Ongoing bool
+}
+
+// Duration of the outage (until now if ongoing).
+func (o Outage) Duration(now time.Time) time.Duration {
+	if o.Ongoing {
+		return now.Sub(o.Start)
+	}
+	return o.End.Sub(o.Start)
+}
+
+// Stats summarises history for the status window.
+type Stats struct {
+	Uptime24h, Uptime7d, Uptime30d float64 // percent; NaN without data
+	P50, P95                       time.Duration
+	Outages                        []Outage // newest first
+	Checks                         int      // records of the target considered
+}
+
+// StatsOptions tune Summarize.
+type StatsOptions struct {
+	Target        string
+	FailThreshold int           // failures in a row that make an outage (default 3)
+	MaxGap        time.Duration // a record speaks for at most this long (default 5 min)
+}
+
+// Summarize computes uptime, latency percentiles and outages for one
+// target. Uptime is time-weighted: each check stands for the time until the
+// next one (at most MaxGap, so hours the app was not running count for
+// nothing); "offline" time is left out, since it says nothing about DJP.
+func Summarize(recs []Record, now time.Time, o StatsOptions) Stats {
+	if o.Target == "" {
+		o.Target = PrimaryTargetID
+	}
+	if o.FailThreshold <= 0 {
+		o.FailThreshold = 3
+	}
+	if o.MaxGap <= 0 {
+		o.MaxGap = 5 * time.Minute
+	}
+	mine := make([]Record, 0, len(recs))
+	for _, r := range recs {
+		if r.Target == o.Target {
+			mine = append(mine, r)
+		}
+	}
+	st := Stats{Checks: len(mine)}
+	st.Uptime24h = uptime(mine, now.Add(-24*time.Hour), now, o.MaxGap)
+	st.Uptime7d = uptime(mine, now.Add(-7*24*time.Hour), now, o.MaxGap)
+	st.Uptime30d = uptime(mine, now.Add(-30*24*time.Hour), now, o.MaxGap)
+
+	var lat []time.Duration
+	dayAgo := now.Add(-24 * time.Hour)
+	for _, r := range mine {
+		if !r.At.Before(dayAgo) && (r.Reason == ReasonOK || r.Reason == ReasonSlow) {
+			lat = append(lat, r.Total())
+		}
+	}
+	st.P50, st.P95 = percentile(lat, 50), percentile(lat, 95)
+	st.Outages = outages(mine, o.FailThreshold, o.MaxGap)
+	return st
+}
+
+func uptime(recs []Record, from, to time.Time, maxGap time.Duration) float64 {
+	var up, counted time.Duration
+	for i, r := range recs {
+		end := r.At.Add(maxGap)
+		if i+1 < len(recs) && recs[i+1].At.Before(end) {
+			end = recs[i+1].At
+		}
+		if end.After(to) {
+			end = to
+		}
+		start := r.At
+		if start.Before(from) {
+			start = from
+		}
+		if !end.After(start) {
+			continue
+		}
+		d := end.Sub(start)
+		switch r.Level {
+		case LevelUp, LevelDegraded:
+			up += d
+			counted += d
+		case LevelDown:
+			counted += d
+		}
+	}
+	if counted == 0 {
+		return math.NaN()
+	}
+	return 100 * float64(up) / float64(counted)
+}
+
+func percentile(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	idx := int(math.Ceil(float64(p)/100*float64(len(s)))) - 1
+	return s[max(0, min(idx, len(s)-1))]
+}
+
+// outages finds runs of at least threshold consecutive failures ("down";
+// "offline" checks neither count nor break a run), ended by the first
+// answering check. A gap longer than maxGap ends a run where it stood.
+func outages(recs []Record, threshold int, maxGap time.Duration) []Outage {
+	var out []Outage
+	var cur *Outage
+	reasons := map[Reason]int{}
+	var lastAt time.Time
+	closeRun := func(end time.Time, ongoing bool) {
+		if cur != nil && cur.Checks >= threshold {
+			cur.End, cur.Ongoing = end, ongoing
+			best := 0
+			for _, r := range AllReasons {
+				if reasons[r] > best {
+					cur.Reason, best = r, reasons[r]
+				}
+			}
+			out = append(out, *cur)
+		}
+		cur = nil
+		clear(reasons)
+	}
+	for _, r := range recs {
+		if cur != nil && r.At.Sub(lastAt) > maxGap {
+			closeRun(lastAt, false) // the app was not running: end where we last knew
+		}
+		lastAt = r.At
+		switch r.Level {
+		case LevelDown:
+			if cur == nil {
+				cur = &Outage{Start: r.At}
+			}
+			cur.Checks++
+			reasons[r.Reason]++
+		case LevelOffline:
+			// unknown: neither extends nor ends the run
+		default:
+			closeRun(r.At, false)
+		}
+	}
+	closeRun(time.Time{}, true)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.After(out[j].Start) })
+	return out
+}
+
+// CSVHeader is the header row of the CSV export.
+var CSVHeader = []string{"checked_at", "target", "level", "reason", "http_status", "total_ms",
+	"dns_ms", "connect_ms", "tls_ms", "ttfb_ms", "bytes", "clock_skew_s", "error"}
+
+// WriteCSV writes records as CSV (RFC 4180) with the header row.
+// sep is the field separator (',' or ';' for spreadsheets set to Indonesian).
+func WriteCSV(w io.Writer, recs []Record, sep rune) error {
+	cw := csv.NewWriter(w)
+	if sep != 0 {
+		cw.Comma = sep
+	}
+	if err := cw.Write(CSVHeader); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	for _, r := range recs {
+		skew := ""
+		if r.Skew != nil {
+			skew = strconv.FormatInt(*r.Skew, 10)
+		}
+		row := []string{r.At.Format(time.RFC3339), r.Target, string(r.Level), string(r.Reason),
+			strconv.Itoa(r.Status), strconv.FormatInt(r.MS[4], 10), strconv.FormatInt(r.MS[0], 10),
+			strconv.FormatInt(r.MS[1], 10), strconv.FormatInt(r.MS[2], 10), strconv.FormatInt(r.MS[3], 10),
+			strconv.FormatInt(r.Bytes, 10), skew, csvSafe(r.Error)}
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("write CSV: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	return nil
+}
+
+// csvSafe defuses text that a spreadsheet would run as a formula (an error
+// text comes from the network, so it is untrusted).
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

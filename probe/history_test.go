@@ -1,0 +1,262 @@
+package probe_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"pantau-efaktur/probe"
+)
+
+func rec(at time.Time, level probe.Level, reason probe.Reason, totalMS int64) probe.Record {
+	return probe.Record{At: at, Target: "efaktur", Level: level, Reason: reason, Status: 200, MS: [5]int64{1, 2, 3, 4, totalMS}}
+}
+
+func TestHistoryRoundTrip(t *testing.T) {
+	h, err := probe.OpenHistory(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	res := probe.Result{Target: "efaktur", Level: probe.LevelDown, Reason: probe.ReasonTimeout, CheckedAt: t0,
+		Phases: probe.Phases{Total: 15 * time.Second}, Error: strings.Repeat("x", 500),
+		ServerDate: t0.Add(-7 * time.Minute), ClockSkew: 7 * time.Minute}
+	if err := h.Append(probe.RecordOf(res)); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Append(rec(t0.Add(time.Minute), probe.LevelUp, probe.ReasonOK, 180)); err != nil {
+		t.Fatal(err)
+	}
+	recs, skipped, err := h.Load(t0.Add(-time.Hour), t0.Add(time.Hour))
+	if err != nil || skipped != 0 || len(recs) != 2 {
+		t.Fatalf("recs %d skipped %d err %v", len(recs), skipped, err)
+	}
+	r := recs[0]
+	if !r.At.Equal(t0) || r.Level != probe.LevelDown || r.Reason != probe.ReasonTimeout || r.Total() != 15*time.Second ||
+		len(r.Error) != 200 || r.Skew == nil || *r.Skew != 420 {
+		t.Fatalf("record %+v", r)
+	}
+	// The file is named by the check's local date.
+	if _, err := os.Stat(filepath.Join(h.Dir(), t0.Format("2006-01-02")+".jsonl")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestHistorySkipsGarbageAndTornLines(t *testing.T) {
+	dir := t.TempDir()
+	good := `{"t":"2026-03-31T09:00:00+07:00","id":"efaktur","l":"up","r":"ok","s":200,"ms":[1,2,3,4,180]}`
+	content := strings.Join([]string{
+		good,
+		"this is not json",
+		`{"t":"2026-03-31T09:01:00+07:00","id":"efaktur","l":"sideways","r":"ok","ms":[0,0,0,0,1]}`, // unknown level
+		`{"id":"efaktur","l":"up"}`, // no time
+		"",
+		`{"t":"2026-03-31T09:02:00+07:00","id":"efaktur","l":"down","r":"timeout","ms":[0,0,0,0,15000]}`,
+		`{"t":"2026-03-31T09:03:00+07:00","id":"efak`, // torn by a crash: no newline
+	}, "\n")
+	path := filepath.Join(dir, "2026-03-31.jsonl")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	recs, skipped, err := probe.LoadHistory(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
+	if err != nil || len(recs) != 2 || skipped != 4 {
+		t.Fatalf("recs %d skipped %d err %v", len(recs), skipped, err)
+	}
+	// Appending after the torn line must not glue the new record onto it.
+	h, _ := probe.OpenHistory(dir)
+	if err := h.Append(rec(t0.Add(5*time.Minute), probe.LevelUp, probe.ReasonOK, 150)); err != nil {
+		t.Fatal(err)
+	}
+	h.Close()
+	recs, skipped, _ = probe.LoadHistory(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
+	if len(recs) != 3 || skipped != 4 || recs[2].MS[4] != 150 {
+		t.Fatalf("after append: recs %d skipped %d", len(recs), skipped)
+	}
+}
+
+func TestHistoryDiskFullKeepsRunning(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("/dev/full is Linux")
+	}
+	dir := t.TempDir()
+	if err := os.Symlink("/dev/full", filepath.Join(dir, t0.Format("2006-01-02")+".jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := probe.OpenHistory(dir)
+	defer h.Close()
+	if err := h.Append(rec(t0, probe.LevelUp, probe.ReasonOK, 100)); err == nil {
+		t.Fatal("a full disk went unnoticed")
+	}
+	// The next day (another file) works again.
+	if err := h.Append(rec(t0.Add(24*time.Hour), probe.LevelUp, probe.ReasonOK, 100)); err != nil {
+		t.Fatalf("history did not recover: %v", err)
+	}
+}
+
+func TestHistoryPruneKeeps90Days(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.Local)
+	files := map[string]bool{ // name → kept
+		now.AddDate(0, 0, -91).Format("2006-01-02") + ".jsonl":  false,
+		now.AddDate(0, 0, -200).Format("2006-01-02") + ".jsonl": false,
+		now.AddDate(0, 0, -89).Format("2006-01-02") + ".jsonl":  true,
+		now.Format("2006-01-02") + ".jsonl":                     true,
+		"notes.txt":                                             true,
+		"2020-13-45.jsonl":                                      true, // not a date: not ours to delete
+	}
+	for name := range files {
+		os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o600)
+	}
+	h, _ := probe.OpenHistory(dir)
+	removed, err := h.Prune(now)
+	if err != nil || removed != 2 {
+		t.Fatalf("removed %d err %v", removed, err)
+	}
+	for name, kept := range files {
+		_, err := os.Stat(filepath.Join(dir, name))
+		if (err == nil) != kept {
+			t.Errorf("%s: exists=%v, want %v", name, err == nil, kept)
+		}
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	now := t0.Add(24 * time.Hour)
+	var recs []probe.Record
+	// 24 hours of 1-minute checks: up, except a 30-minute outage
+	// (maintenance) at hour 10 and one lone failure at hour 15.
+	for m := 0; m < 24*60; m++ {
+		at := t0.Add(time.Duration(m) * time.Minute)
+		switch {
+		case m >= 600 && m < 630:
+			recs = append(recs, rec(at, probe.LevelDown, probe.ReasonMaintenance, 50))
+		case m == 900:
+			recs = append(recs, rec(at, probe.LevelDown, probe.ReasonTimeout, 15000))
+		case m >= 1000 && m < 1060:
+			recs = append(recs, rec(at, probe.LevelOffline, probe.ReasonOffline, 5))
+		default:
+			recs = append(recs, rec(at, probe.LevelUp, probe.ReasonOK, int64(100+m%100)))
+		}
+	}
+	recs = append(recs, probe.Record{At: t0, Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError})
+	st := probe.Summarize(recs, now, probe.StatsOptions{})
+	// Counted time: 24 h minus 60 min offline = 1380 min; down 31 min.
+	want := 100 * float64(1380-31) / 1380
+	if math.Abs(st.Uptime24h-want) > 0.01 {
+		t.Errorf("uptime 24h %.3f, want %.3f", st.Uptime24h, want)
+	}
+	if st.Uptime7d != st.Uptime24h || st.Uptime30d != st.Uptime24h {
+		t.Errorf("7d/30d %.3f %.3f should equal 24h with one day of data", st.Uptime7d, st.Uptime30d)
+	}
+	if len(st.Outages) != 1 {
+		t.Fatalf("outages %+v (a lone failure is not an outage)", st.Outages)
+	}
+	o := st.Outages[0]
+	if !o.Start.Equal(t0.Add(600*time.Minute)) || !o.End.Equal(t0.Add(630*time.Minute)) || o.Reason != probe.ReasonMaintenance || o.Ongoing {
+		t.Errorf("outage %+v", o)
+	}
+	if st.P50 < 140*time.Millisecond || st.P50 > 160*time.Millisecond || st.P95 < 190*time.Millisecond || st.P95 > 199*time.Millisecond {
+		t.Errorf("p50 %v p95 %v", st.P50, st.P95)
+	}
+	if st.Checks != 24*60 {
+		t.Errorf("checks %d: other targets must not count", st.Checks)
+	}
+}
+
+func TestSummarizeOngoingOutageAndGaps(t *testing.T) {
+	var recs []probe.Record
+	for i := range 5 {
+		recs = append(recs, rec(t0.Add(time.Duration(i)*30*time.Second), probe.LevelDown, probe.ReasonConnect, 0))
+	}
+	st := probe.Summarize(recs, t0.Add(10*time.Minute), probe.StatsOptions{})
+	if len(st.Outages) != 1 || !st.Outages[0].Ongoing || st.Outages[0].Duration(t0.Add(10*time.Minute)) != 10*time.Minute {
+		t.Fatalf("%+v", st.Outages)
+	}
+	if st.Uptime24h != 0 {
+		t.Errorf("uptime %v", st.Uptime24h)
+	}
+	// No data: NaN, not 0 % or 100 %.
+	if st := probe.Summarize(nil, t0, probe.StatsOptions{}); !math.IsNaN(st.Uptime24h) {
+		t.Errorf("uptime without data: %v", st.Uptime24h)
+	}
+	// A day without the app running does not count as up or down.
+	recs = []probe.Record{rec(t0, probe.LevelUp, probe.ReasonOK, 100), rec(t0.Add(20*time.Hour), probe.LevelDown, probe.ReasonConnect, 0)}
+	st = probe.Summarize(recs, t0.Add(20*time.Hour+5*time.Minute), probe.StatsOptions{})
+	if math.Abs(st.Uptime24h-50) > 0.01 {
+		t.Errorf("gap counted: uptime %.2f, want 50 (5 min up, 5 min down)", st.Uptime24h)
+	}
+}
+
+func TestWriteCSV(t *testing.T) {
+	recs := []probe.Record{rec(t0, probe.LevelUp, probe.ReasonOK, 180), rec(t0.Add(time.Minute), probe.LevelDown, probe.ReasonConnect, 3)}
+	recs[1].Error = `=HYPERLINK("http://evil","x"), with "quotes"`
+	var b bytes.Buffer
+	if err := probe.WriteCSV(&b, recs, ';'); err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(&b)
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("rows %d err %v\n%s", len(rows), err, b.String())
+	}
+	if strings.Join(rows[0], ",") != strings.Join(probe.CSVHeader, ",") {
+		t.Errorf("header %v", rows[0])
+	}
+	if rows[1][2] != "up" || rows[1][5] != "180" || rows[2][3] != "connect" {
+		t.Errorf("rows %v", rows)
+	}
+	if !strings.HasPrefix(rows[2][12], "'=") {
+		t.Errorf("formula not defused: %q", rows[2][12])
+	}
+}
+
+// thirtyDays writes 30 days of 1-minute checks (43,200 lines).
+func thirtyDays(tb testing.TB) (dir string, now time.Time) {
+	tb.Helper()
+	dir = tb.TempDir()
+	h, _ := probe.OpenHistory(dir)
+	defer h.Close()
+	start := t0
+	for m := 0; m < 30*24*60; m++ {
+		r := rec(start.Add(time.Duration(m)*time.Minute), probe.LevelUp, probe.ReasonOK, int64(150+m%97))
+		if m%5000 < 20 {
+			r.Level, r.Reason = probe.LevelDown, probe.ReasonServerError
+		}
+		if err := h.Append(r); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dir, start.Add(30 * 24 * time.Hour)
+}
+
+func TestThirtyDaysLoadAndSummarise(t *testing.T) {
+	dir, now := thirtyDays(t)
+	recs, skipped, err := probe.LoadHistory(dir, now.Add(-30*24*time.Hour), now)
+	if err != nil || skipped != 0 || len(recs) != 43200 {
+		t.Fatalf("recs %d skipped %d err %v", len(recs), skipped, err)
+	}
+	st := probe.Summarize(recs, now, probe.StatsOptions{})
+	if len(st.Outages) != 9 || st.Uptime30d > 99.6 || st.Uptime30d < 99.5 {
+		t.Fatalf("outages %d uptime %.3f", len(st.Outages), st.Uptime30d)
+	}
+}
+
+// BenchmarkLoadAndSummarise30Days: the status window's cost of opening.
+func BenchmarkLoadAndSummarise30Days(b *testing.B) {
+	dir, now := thirtyDays(b)
+	b.ResetTimer()
+	for b.Loop() {
+		recs, _, err := probe.LoadHistory(dir, now.Add(-30*24*time.Hour), now)
+		if err != nil || len(recs) != 43200 {
+			b.Fatal(err, len(recs))
+		}
+		probe.Summarize(recs, now, probe.StatsOptions{})
+	}
+}

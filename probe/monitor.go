@@ -1,0 +1,885 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Policy is the monitor's schedule and confirmation rules (DESIGN.md §5).
+type Policy struct {
+	Interval         time.Duration // between checks while up / degraded
+	Recheck          time.Duration // after an unconfirmed change
+	DownInterval     time.Duration // between checks while down / offline
+	FailThreshold    int           // consecutive failures that confirm down
+	RecoverThreshold int           // consecutive answers that confirm recovery
+	DegradedRepeat   int           // consecutive degraded results that recolour
+	Jitter           float64       // ± fraction applied to every wait
+	CheckNowGap      time.Duration // at most one requested check per gap
+	NotifyGap        time.Duration // at most one notification per gap (recovery exempt)
+	ResumeGrace      time.Duration // wait after sleep/resume before checking
+	JumpThreshold    time.Duration // wall vs monotonic drift that means sleep or clock change
+	WakeEvery        time.Duration // longest single sleep, so a resume is noticed soon
+}
+
+// DefaultPolicy is DESIGN.md §5.
+func DefaultPolicy() Policy {
+	return Policy{
+		Interval: 60 * time.Second, Recheck: 10 * time.Second, DownInterval: 30 * time.Second,
+		FailThreshold: 3, RecoverThreshold: 2, DegradedRepeat: 2, Jitter: 0.1,
+		CheckNowGap: 3 * time.Second, NotifyGap: time.Minute, ResumeGrace: 5 * time.Second,
+		JumpThreshold: 30 * time.Second, WakeEvery: 30 * time.Second,
+	}
+}
+
+// Policy is the monitor policy these settings stand for.
+func (s Settings) Policy() Policy {
+	p := DefaultPolicy()
+	p.Interval, p.Recheck, p.DownInterval = s.Interval.D(), s.Recheck.D(), s.DownInterval.D()
+	p.FailThreshold, p.RecoverThreshold = s.FailThreshold, s.RecoverThreshold
+	return p
+}
+
+// ErrTooFrequent refuses intervals that would hammer DJP.
+var ErrTooFrequent = errors.New("check intervals under 10 s are only allowed for addresses on this machine")
+
+// validate enforces the loopback-only rule and sane counts.
+func (p Policy) validate(targets []Target) error {
+	if p.Interval <= 0 || p.Recheck <= 0 || p.DownInterval <= 0 {
+		return errors.New("monitor intervals must be positive")
+	}
+	if p.FailThreshold < 1 || p.RecoverThreshold < 1 || p.DegradedRepeat < 1 {
+		return errors.New("monitor thresholds must be at least 1")
+	}
+	if min(p.Interval, p.Recheck, p.DownInterval) < minRemoteWait {
+		for _, t := range targets {
+			if !IsLoopbackURL(t.URL) {
+				return fmt.Errorf("%w (target %s)", ErrTooFrequent, t.URL)
+			}
+		}
+	}
+	return nil
+}
+
+// NotifyKind says what a notification is about.
+type NotifyKind string
+
+const (
+	NotifyDown      NotifyKind = "down"      // outage confirmed
+	NotifyRecovered NotifyKind = "recovered" // outage over
+	NotifyDegraded  NotifyKind = "degraded"  // something is off
+	NotifyOffline   NotifyKind = "offline"   // this PC lost its connection
+	NotifyOnline    NotifyKind = "online"    // this PC is back online
+)
+
+// Notification is the monitor's decision to tell the user something; how it
+// is shown (and in which language) is the caller's business.
+type Notification struct {
+	Kind   NotifyKind
+	Target string
+	Reason Reason        // current reason; for recovered, the outage's main cause
+	Outage time.Duration // recovered: how long the outage lasted
+	Result Result        // the check that triggered it
+	// FollowUp marks a "degraded" that ends a notified outage: sent whatever
+	// the preferences, because the user was told "down" and must not be left there.
+	FollowUp bool
+}
+
+// State is what the monitor currently believes about one target.
+type State struct {
+	Target      string
+	URL         string
+	Level       Level     // confirmed level
+	Reason      Reason    // reason of the confirmed level (latest of that level)
+	Since       time.Time // when the confirmed level started (first check of its streak)
+	Rechecking  bool      // an unconfirmed change is being verified
+	Last        Result    // latest check (zero before the first)
+	NextCheck   time.Time // planned time of the next check
+	OutageStart time.Time // start of the open outage, zero if none
+}
+
+// EventKind classifies monitor events.
+type EventKind string
+
+const (
+	EventCheck  EventKind = "check"  // a check finished
+	EventState  EventKind = "state"  // level, reason or re-checking changed
+	EventNotify EventKind = "notify" // tell the user
+	EventWait   EventKind = "wait"   // the monitor is waiting for its next check
+)
+
+// Event is emitted by the monitor, in order per target.
+type Event struct {
+	Kind         EventKind
+	At           time.Time
+	Target       string
+	Result       *Result       // EventCheck
+	State        *State        // EventState, EventWait
+	Previous     Level         // EventState: level before
+	Notification *Notification // EventNotify
+}
+
+// Checker runs one check; *HTTPChecker is the real one.
+type Checker interface {
+	Check(ctx context.Context, t Target) Result
+}
+
+// MonitorConfig is what a Monitor needs. Reconfigure replaces it at run time.
+type MonitorConfig struct {
+	Targets []Target // the first is the primary (drives icon and notifications)
+	Checker Checker
+	Policy  Policy
+	Notify  NotifySettings
+}
+
+// Monitor checks its targets on the policy's schedule and decides what the
+// user should be told. Create with NewMonitor, then Run.
+type Monitor struct {
+	clock Clock
+	rand  func() float64
+	sink  func(Event)
+
+	mu      sync.Mutex
+	cfg     MonitorConfig
+	loops   map[string]*loop
+	notif   notifier
+	runCtx  context.Context
+	runWG   sync.WaitGroup
+	running bool
+
+	emitMu sync.Mutex
+}
+
+// MonitorOption customises a monitor (tests).
+type MonitorOption func(*Monitor)
+
+// WithClock replaces the system clock.
+func WithClock(c Clock) MonitorOption { return func(m *Monitor) { m.clock = c } }
+
+// WithRand replaces the jitter source (values in [0,1)).
+func WithRand(f func() float64) MonitorOption { return func(m *Monitor) { m.rand = f } }
+
+// NewMonitor validates cfg. sink receives every event, synchronously, from
+// the monitor's goroutines (one at a time); it must be quick.
+func NewMonitor(cfg MonitorConfig, sink func(Event), opts ...MonitorOption) (*Monitor, error) {
+	if len(cfg.Targets) == 0 || cfg.Checker == nil {
+		return nil, errors.New("monitor needs a checker and at least one target")
+	}
+	if err := cfg.Policy.validate(cfg.Targets); err != nil {
+		return nil, err
+	}
+	if sink == nil {
+		sink = func(Event) {}
+	}
+	m := &Monitor{clock: RealClock(), rand: rand.Float64, sink: sink, cfg: cfg, loops: map[string]*loop{}}
+	for _, o := range opts {
+		o(m)
+	}
+	for i, t := range cfg.Targets {
+		m.loops[t.ID] = m.newLoop(t, i == 0)
+	}
+	return m, nil
+}
+
+// Run checks until ctx ends. The first check of every target starts at once.
+func (m *Monitor) Run(ctx context.Context) error {
+	m.mu.Lock()
+	if m.running {
+		m.mu.Unlock()
+		return errors.New("monitor already running")
+	}
+	m.running, m.runCtx = true, ctx
+	for _, l := range m.loops {
+		m.startLoop(l)
+	}
+	m.mu.Unlock()
+	<-ctx.Done()
+	m.runWG.Wait()
+	return nil
+}
+
+// startLoop runs l in its own goroutine; m.mu must be held.
+func (m *Monitor) startLoop(l *loop) {
+	ctx, cancel := context.WithCancel(m.runCtx)
+	l.cancel = cancel
+	m.runWG.Add(1)
+	go func() {
+		defer m.runWG.Done()
+		l.run(ctx)
+	}()
+}
+
+// Reconfigure applies new settings without losing what is known: a target
+// whose address is unchanged keeps its state (and its open outage); a
+// changed address starts afresh; removed targets stop, new ones start.
+func (m *Monitor) Reconfigure(cfg MonitorConfig) error {
+	if len(cfg.Targets) == 0 || cfg.Checker == nil {
+		return errors.New("monitor needs a checker and at least one target")
+	}
+	if err := cfg.Policy.validate(cfg.Targets); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cfg = cfg
+	keep := map[string]bool{}
+	for i, t := range cfg.Targets {
+		keep[t.ID] = true
+		l, ok := m.loops[t.ID]
+		if ok && l.tr.target.URL == t.URL {
+			l.tr.target = t
+			l.poke()
+			continue
+		}
+		if ok && l.cancel != nil {
+			l.cancel()
+		}
+		nl := m.newLoop(t, i == 0)
+		m.loops[t.ID] = nl
+		if m.running {
+			m.startLoop(nl)
+		}
+	}
+	for id, l := range m.loops {
+		if !keep[id] {
+			if l.cancel != nil {
+				l.cancel()
+			}
+			delete(m.loops, id)
+		}
+	}
+	return nil
+}
+
+// CheckNow asks every target for a check now: one already running is
+// joined, and requests closer than Policy.CheckNowGap to the previous check
+// are merged into one. The channel receives the primary target's result.
+func (m *Monitor) CheckNow() <-chan Result {
+	reply := make(chan Result, 1)
+	m.mu.Lock()
+	loops := make([]*loop, 0, len(m.loops))
+	for _, l := range m.loops {
+		loops = append(loops, l)
+	}
+	m.mu.Unlock()
+	for _, l := range loops {
+		if l.primary {
+			l.requestNow(reply)
+		} else {
+			l.requestNow(nil)
+		}
+	}
+	return reply
+}
+
+// SetSnooze holds notifications until the given wall time (zero: none).
+// Levels keep changing; a confirmed outage still open when the snooze ends
+// is notified then.
+func (m *Monitor) SetSnooze(until time.Time) {
+	m.mu.Lock()
+	m.notif.snoozeUntil = until
+	var primary *loop
+	for _, l := range m.loops {
+		if l.primary {
+			primary = l
+		}
+	}
+	m.mu.Unlock()
+	if primary != nil {
+		primary.poke()
+	}
+}
+
+// Snoozed returns the end of the snooze (zero if none or over).
+func (m *Monitor) Snoozed() time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.clock.Now().Before(m.notif.snoozeUntil) {
+		return m.notif.snoozeUntil
+	}
+	return time.Time{}
+}
+
+// States returns a snapshot of every target's state, primary first.
+func (m *Monitor) States() []State {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]State, 0, len(m.loops))
+	for _, t := range m.cfg.Targets {
+		if l, ok := m.loops[t.ID]; ok {
+			out = append(out, l.tr.snapshot(m.cfg.Policy))
+		}
+	}
+	return out
+}
+
+// Primary is the primary target's state.
+func (m *Monitor) Primary() State { return m.States()[0] }
+
+// emit delivers events to the sink, one caller at a time.
+func (m *Monitor) emit(evs ...Event) {
+	if len(evs) == 0 {
+		return
+	}
+	m.emitMu.Lock()
+	defer m.emitMu.Unlock()
+	for _, e := range evs {
+		m.sink(e)
+	}
+}
+
+// jitter spreads a wait by ±Policy.Jitter so that many PCs do not knock on
+// DJP's door in step.
+func (m *Monitor) jitter(d time.Duration, p Policy) time.Duration {
+	if p.Jitter <= 0 {
+		return d
+	}
+	f := 1 + p.Jitter*(2*m.rand()-1)
+	return time.Duration(float64(d) * f)
+}
+
+// ---- one target ----
+
+type loop struct {
+	m       *Monitor
+	tr      *tracker // guarded by m.mu
+	primary bool
+	cancel  context.CancelFunc
+
+	nowCh  chan struct{} // check-now requests (coalesced)
+	pokeCh chan struct{} // configuration or snooze changed
+
+	mu        sync.Mutex
+	running   bool
+	waiters   []chan Result
+	lastStart time.Duration // monotonic start of the previous check
+	checked   bool          // at least one check started
+
+	lastWall time.Time     // for jump detection
+	lastMono time.Duration // idem
+}
+
+func (m *Monitor) newLoop(t Target, primary bool) *loop {
+	return &loop{m: m, tr: &tracker{target: t, level: LevelUnknown}, primary: primary,
+		nowCh: make(chan struct{}, 1), pokeCh: make(chan struct{}, 1)}
+}
+
+func (l *loop) poke() {
+	select {
+	case l.pokeCh <- struct{}{}:
+	default:
+	}
+}
+
+func (l *loop) requestNow(reply chan Result) {
+	l.mu.Lock()
+	if reply != nil {
+		l.waiters = append(l.waiters, reply)
+	}
+	running := l.running
+	l.mu.Unlock()
+	if running {
+		return // joins the running check
+	}
+	select {
+	case l.nowCh <- struct{}{}:
+	default:
+	}
+}
+
+type wake int
+
+const (
+	wakeStop wake = iota
+	wakeCheck
+	wakeResume
+)
+
+func (l *loop) run(ctx context.Context) {
+	l.lastWall, l.lastMono = l.m.clock.Now().Round(0), l.m.clock.Monotonic()
+	next := l.lastMono // first check at once
+	for {
+		switch l.wait(ctx, &next) {
+		case wakeStop:
+			return
+		case wakeResume:
+			next = l.resumed()
+			continue
+		}
+		res, jumped := l.check(ctx)
+		if ctx.Err() != nil || res.Reason == ReasonCanceled {
+			return
+		}
+		if jumped {
+			next = l.resumed()
+			continue
+		}
+		next = l.m.clock.Monotonic() + l.m.apply(l, res)
+	}
+}
+
+// resumed drops the failure streak after sleep or a clock jump (the network
+// often needs a moment after resume) and plans a check after the grace.
+func (l *loop) resumed() time.Duration {
+	l.m.mu.Lock()
+	l.tr.resetStreaks()
+	grace, id := l.m.cfg.Policy.ResumeGrace, l.tr.target.ID
+	l.m.mu.Unlock()
+	slog.Info("sleep/resume or clock change: re-checking", "target", id)
+	return l.m.clock.Monotonic() + grace
+}
+
+// jumped reports whether wall and monotonic time drifted apart since the
+// last observation (sleep/resume, or the PC clock was changed).
+func (l *loop) jumped() bool {
+	now, mono := l.m.clock.Now().Round(0), l.m.clock.Monotonic()
+	drift := now.Sub(l.lastWall) - (mono - l.lastMono)
+	l.lastWall, l.lastMono = now, mono
+	l.m.mu.Lock()
+	th := l.m.cfg.Policy.JumpThreshold
+	l.m.mu.Unlock()
+	return drift > th || drift < -th
+}
+
+func (l *loop) wait(ctx context.Context, next *time.Duration) wake {
+	lastAnnounced := time.Duration(-1)
+	for {
+		if l.jumped() {
+			return wakeResume
+		}
+		mono, now := l.m.clock.Monotonic(), l.m.clock.Now()
+		remaining := *next - mono
+		if remaining <= 0 {
+			return wakeCheck
+		}
+		l.m.mu.Lock()
+		p := l.m.cfg.Policy
+		sleep := min(remaining, p.WakeEvery)
+		if l.primary {
+			if due, ok := l.m.notif.pendingDue(now); ok {
+				if due <= 0 {
+					evs := l.m.flushPendingLocked(now)
+					l.m.mu.Unlock()
+					l.m.emit(evs...)
+					lastAnnounced = -1
+					continue
+				}
+				sleep = min(sleep, due)
+			}
+		}
+		var announce []Event
+		if *next != lastAnnounced {
+			lastAnnounced = *next
+			l.tr.nextCheck = now.Add(remaining)
+			st := l.tr.snapshot(p)
+			announce = append(announce, Event{Kind: EventWait, At: now, Target: l.tr.target.ID, State: &st})
+		}
+		l.m.mu.Unlock()
+		timer := l.m.clock.After(sleep)
+		l.m.emit(announce...)
+		select {
+		case <-ctx.Done():
+			return wakeStop
+		case <-timer:
+		case <-l.nowCh:
+			l.mu.Lock()
+			gapLeft := time.Duration(0)
+			if l.checked {
+				gapLeft = l.lastStart + p.CheckNowGap - l.m.clock.Monotonic()
+			}
+			l.mu.Unlock()
+			if gapLeft <= 0 {
+				return wakeCheck
+			}
+			*next = min(*next, l.m.clock.Monotonic()+gapLeft)
+		case <-l.pokeCh:
+			// New policy: re-plan from the last check with the new intervals.
+			l.m.mu.Lock()
+			delay := l.m.jitter(l.m.cfg.Policy.delay(l.tr), l.m.cfg.Policy)
+			l.m.mu.Unlock()
+			l.mu.Lock()
+			if l.checked {
+				*next = min(*next, l.lastStart+delay)
+			}
+			l.mu.Unlock()
+			lastAnnounced = -1
+		}
+	}
+}
+
+// check runs one check; jumped reports that sleep or a clock change
+// happened meanwhile, which makes the result meaningless.
+func (l *loop) check(ctx context.Context) (Result, bool) {
+	w0, m0 := l.m.clock.Now(), l.m.clock.Monotonic()
+	l.mu.Lock()
+	l.running, l.lastStart, l.checked = true, m0, true
+	l.mu.Unlock()
+
+	l.m.mu.Lock()
+	checker, target := l.m.cfg.Checker, l.tr.target
+	l.m.mu.Unlock()
+	res := checker.Check(ctx, target)
+	res.CheckedAt = w0 // the monitor's clock is the reference
+	jumped := l.jumped()
+
+	l.mu.Lock()
+	l.running = false
+	waiters := l.waiters
+	if !jumped && res.Reason != ReasonCanceled {
+		l.waiters = nil
+	} else {
+		waiters = nil // they wait for the next, meaningful check
+	}
+	l.mu.Unlock()
+	for _, w := range waiters {
+		select {
+		case w <- res:
+		default:
+		}
+	}
+	return res, jumped
+}
+
+// apply records a result, decides state changes and notifications, emits
+// them, and returns the wait before the next check.
+func (m *Monitor) apply(l *loop, res Result) time.Duration {
+	m.mu.Lock()
+	p := m.cfg.Policy
+	before := l.tr.snapshot(p)
+	notes := l.tr.observe(res, p)
+	after := l.tr.snapshot(p)
+	now := m.clock.Now()
+	evs := []Event{{Kind: EventCheck, At: now, Target: l.tr.target.ID, Result: &res}}
+	if before.Level != after.Level || before.Reason != after.Reason || before.Rechecking != after.Rechecking {
+		st := after
+		evs = append(evs, Event{Kind: EventState, At: now, Target: l.tr.target.ID, State: &st, Previous: before.Level})
+	}
+	if l.primary {
+		for _, n := range notes {
+			evs = append(evs, m.notif.offer(n, m.cfg.Notify, after.Level, now, p.NotifyGap)...)
+		}
+	}
+	delay := m.jitter(p.delay(l.tr), p)
+	m.mu.Unlock()
+	m.emit(evs...)
+	return delay
+}
+
+// flushPendingLocked delivers a held notification if it still holds.
+func (m *Monitor) flushPendingLocked(now time.Time) []Event {
+	var level Level
+	for _, l := range m.loops {
+		if l.primary {
+			level = l.tr.level
+		}
+	}
+	return m.notif.flush(level, now)
+}
+
+// ---- confirmation rules ----
+
+// tracker holds one target's confirmed state and the streaks that may
+// change it.
+type tracker struct {
+	target Target
+	level  Level
+	reason Reason
+	since  time.Time
+	last   Result
+
+	failStreak, downStreak, offlineStreak, degStreak, answerStreak int
+	failStart, downStart, degStart, answerStart                    time.Time
+
+	outage    *outage
+	nextCheck time.Time
+}
+
+type outage struct {
+	start    time.Time
+	reasons  map[Reason]int
+	notified bool // "down" was decided (delivered or held)
+}
+
+// mainReason is the most frequent reason of the outage (ties: the worst
+// first, in DESIGN.md order).
+func (o *outage) mainReason() Reason {
+	best, bestN := Reason(""), 0
+	for _, r := range AllReasons {
+		if n := o.reasons[r]; n > bestN {
+			best, bestN = r, n
+		}
+	}
+	return best
+}
+
+func (t *tracker) resetStreaks() {
+	t.failStreak, t.downStreak, t.offlineStreak, t.degStreak, t.answerStreak = 0, 0, 0, 0, 0
+}
+
+func (t *tracker) rechecking() bool {
+	switch t.level {
+	case LevelDown:
+		return t.answerStreak > 0 || t.offlineStreak > 0
+	case LevelOffline:
+		return t.answerStreak > 0 || t.downStreak > 0
+	}
+	return t.failStreak > 0
+}
+
+func (t *tracker) snapshot(Policy) State {
+	st := State{Target: t.target.ID, URL: t.target.URL, Level: t.level, Reason: t.reason, Since: t.since,
+		Rechecking: t.rechecking(), Last: t.last, NextCheck: t.nextCheck}
+	if t.outage != nil {
+		st.OutageStart = t.outage.start
+	}
+	return st
+}
+
+func (t *tracker) set(level Level, reason Reason, since time.Time) {
+	if level != t.level {
+		t.since = since
+	}
+	t.level, t.reason = level, reason
+}
+
+// observe applies one result and returns the notifications it calls for
+// (before preferences, snooze and rate limits).
+func (t *tracker) observe(res Result, p Policy) []Notification {
+	at := res.CheckedAt
+	t.last = res
+	failing := res.Level == LevelDown || res.Level == LevelOffline
+	if failing {
+		if t.failStreak == 0 {
+			t.failStart = at
+		}
+		t.failStreak++
+		t.answerStreak, t.degStreak = 0, 0
+		if res.Level == LevelDown {
+			if t.downStreak == 0 {
+				t.downStart = at
+			}
+			t.downStreak++
+			t.offlineStreak = 0
+		} else {
+			t.offlineStreak++
+			t.downStreak = 0
+		}
+	} else {
+		if t.answerStreak == 0 {
+			t.answerStart = at
+		}
+		t.answerStreak++
+		t.failStreak, t.downStreak, t.offlineStreak = 0, 0, 0
+		if res.Level == LevelDegraded {
+			if t.degStreak == 0 {
+				t.degStart = at
+			}
+			t.degStreak++
+		} else {
+			t.degStreak = 0
+		}
+	}
+	if t.outage != nil && res.Level == LevelDown {
+		t.outage.reasons[res.Reason]++
+	}
+
+	prev := t.level
+	switch prev {
+	case LevelUnknown, LevelUp, LevelDegraded:
+		switch {
+		case failing && t.failStreak >= p.FailThreshold:
+			t.set(res.Level, res.Reason, t.failStart)
+		case res.Level == LevelUp:
+			t.set(LevelUp, res.Reason, at)
+		case res.Level == LevelDegraded && (prev == LevelDegraded || t.degStreak >= p.DegradedRepeat):
+			t.set(LevelDegraded, res.Reason, t.degStart)
+		}
+	case LevelDown, LevelOffline:
+		switch {
+		case !failing && t.answerStreak >= p.RecoverThreshold:
+			t.set(res.Level, res.Reason, t.answerStart)
+		case failing && res.Level == prev:
+			t.reason = res.Reason
+		case prev == LevelDown && t.offlineStreak >= p.DegradedRepeat:
+			t.set(LevelOffline, res.Reason, at)
+		case prev == LevelOffline && t.downStreak >= p.FailThreshold:
+			t.set(LevelDown, res.Reason, t.downStart)
+		}
+	}
+	if t.level == prev {
+		return nil
+	}
+	return t.transition(prev, res)
+}
+
+// transition opens and closes outages and names the notifications due.
+func (t *tracker) transition(prev Level, res Result) []Notification {
+	note := func(k NotifyKind, r Reason) Notification {
+		return Notification{Kind: k, Target: t.target.ID, Reason: r, Result: res}
+	}
+	switch t.level {
+	case LevelDown:
+		if t.outage == nil {
+			t.outage = &outage{start: t.failStart, reasons: map[Reason]int{}}
+			if prev == LevelOffline {
+				t.outage.start = t.downStart
+			}
+			t.outage.reasons[res.Reason]++
+		}
+		if !t.outage.notified {
+			t.outage.notified = true
+			return []Notification{note(NotifyDown, t.reason)}
+		}
+	case LevelOffline:
+		return []Notification{note(NotifyOffline, t.reason)}
+	case LevelUp, LevelDegraded:
+		// Slow is "it works again, slowly": the outage is over.
+		answering := t.level == LevelUp || t.reason == ReasonSlow
+		if t.outage != nil && answering {
+			o := t.outage
+			t.outage = nil
+			n := note(NotifyRecovered, o.mainReason())
+			n.Outage = t.answerStart.Sub(o.start)
+			return []Notification{n}
+		}
+		if t.outage != nil {
+			n := note(NotifyDegraded, t.reason)
+			n.FollowUp = t.outage.notified
+			return []Notification{n}
+		}
+		if prev == LevelOffline {
+			return []Notification{note(NotifyOnline, t.reason)}
+		}
+		if t.level == LevelDegraded {
+			return []Notification{note(NotifyDegraded, t.reason)}
+		}
+	}
+	return nil
+}
+
+// delay is the wait before the next check.
+func (p Policy) delay(t *tracker) time.Duration {
+	switch t.level {
+	case LevelDown, LevelOffline:
+		if t.answerStreak > 0 && t.answerStreak < p.RecoverThreshold {
+			return p.Recheck
+		}
+		if t.level == LevelOffline && t.downStreak > 0 && t.downStreak < p.FailThreshold {
+			return p.Recheck
+		}
+		return p.DownInterval
+	}
+	if t.failStreak > 0 && t.failStreak < p.FailThreshold {
+		return p.Recheck
+	}
+	if t.level != LevelDegraded && t.degStreak > 0 && t.degStreak < p.DegradedRepeat {
+		return p.Recheck
+	}
+	return p.Interval
+}
+
+// ---- notification delivery: preferences, snooze, rate limit ----
+
+type notifier struct {
+	last        time.Time // last delivered notification other than recovery
+	gap         time.Duration
+	pending     *Notification
+	snoozeUntil time.Time
+}
+
+// wanted applies the user's preferences.
+func wanted(n Notification, prefs NotifySettings) bool {
+	switch n.Kind {
+	case NotifyDown:
+		return prefs.Down
+	case NotifyRecovered:
+		return prefs.Recovered
+	case NotifyDegraded:
+		return prefs.Degraded || (n.FollowUp && prefs.Down)
+	case NotifyOffline, NotifyOnline:
+		return prefs.Offline
+	}
+	return false
+}
+
+// stillTrue reports whether a held notification still describes the level.
+func stillTrue(k NotifyKind, level Level) bool {
+	switch k {
+	case NotifyDown:
+		return level == LevelDown
+	case NotifyDegraded:
+		return level == LevelDegraded
+	case NotifyOffline:
+		return level == LevelOffline
+	case NotifyOnline:
+		return level == LevelUp
+	}
+	return false
+}
+
+// offer decides whether n is delivered now, held, or dropped.
+func (nt *notifier) offer(n Notification, prefs NotifySettings, level Level, now time.Time, gap time.Duration) []Event {
+	nt.gap = gap
+	if !wanted(n, prefs) {
+		return nil
+	}
+	if now.Before(nt.snoozeUntil) {
+		switch n.Kind {
+		case NotifyDown:
+			nt.pending = &n // told when the snooze ends, if still down
+		case NotifyRecovered:
+			nt.pending = nil // the outage the user did not hear of is over
+		}
+		slog.Info("notification held by snooze", "kind", n.Kind, "until", nt.snoozeUntil)
+		return nil
+	}
+	if n.Kind == NotifyRecovered {
+		nt.pending = nil
+		return []Event{{Kind: EventNotify, At: now, Target: n.Target, Notification: &n}}
+	}
+	if !nt.last.IsZero() && now.Sub(nt.last) < gap {
+		nt.pending = &n
+		return nil
+	}
+	nt.last, nt.pending = now, nil
+	return []Event{{Kind: EventNotify, At: now, Target: n.Target, Notification: &n}}
+}
+
+// pendingDue says how long until a held notification may go out.
+func (nt *notifier) pendingDue(now time.Time) (time.Duration, bool) {
+	if nt.pending == nil {
+		return 0, false
+	}
+	at := nt.snoozeUntil
+	if !nt.last.IsZero() {
+		if t := nt.last.Add(nt.gap); t.After(at) {
+			at = t
+		}
+	}
+	return at.Sub(now), true
+}
+
+func (nt *notifier) flush(level Level, now time.Time) []Event {
+	n := nt.pending
+	nt.pending = nil
+	if n == nil || !stillTrue(n.Kind, level) {
+		return nil
+	}
+	nt.last = now
+	return []Event{{Kind: EventNotify, At: now, Target: n.Target, Notification: n}}
+}
+
+// SortStates orders states primary first, then by target ID (for display).
+func SortStates(sts []State) {
+	sort.SliceStable(sts, func(i, j int) bool {
+		if (sts[i].Target == PrimaryTargetID) != (sts[j].Target == PrimaryTargetID) {
+			return sts[i].Target == PrimaryTargetID
+		}
+		return sts[i].Target < sts[j].Target
+	})
+}

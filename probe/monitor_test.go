@@ -1,0 +1,684 @@
+package probe_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"pantau-efaktur/probe"
+	"pantau-efaktur/probe/probetest"
+)
+
+var t0 = time.Date(2026, 3, 31, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600))
+
+// harness runs a Monitor on a fake clock with a scripted checker. Each
+// step advances the clock to the next planned check and returns the events
+// that check produced. Nothing sleeps: the monitor's "wait" event says when
+// it is idle.
+type harness struct {
+	t      *testing.T
+	clk    *probetest.Clock
+	chk    *probetest.Checker
+	m      *probe.Monitor
+	events chan probe.Event
+	idle   probe.Event   // last wait event of the primary
+	due    time.Duration // monotonic time of the primary's next check
+	all    []probe.Event
+	stop   func()
+}
+
+const primary = "efaktur"
+
+func testPolicy() probe.Policy {
+	p := probe.DefaultPolicy()
+	p.Jitter = 0 // exact timelines; jitter has its own test
+	return p
+}
+
+func allNotify() probe.NotifySettings {
+	return probe.NotifySettings{Down: true, Recovered: true, Degraded: true, Offline: true}
+}
+
+func defaultNotify() probe.NotifySettings { return probe.DefaultSettings().Notify }
+
+func newHarness(t *testing.T, p probe.Policy, prefs probe.NotifySettings, targets ...probe.Target) *harness {
+	t.Helper()
+	if len(targets) == 0 {
+		targets = []probe.Target{{ID: primary, URL: probe.DefaultURL, Expect: probe.ExpectWSDL}}
+	}
+	h := &harness{t: t, clk: probetest.NewClock(t0), events: make(chan probe.Event, 100000)}
+	h.chk = probetest.NewChecker(h.clk)
+	m, err := probe.NewMonitor(probe.MonitorConfig{Targets: targets, Checker: h.chk, Policy: p, Notify: prefs},
+		func(e probe.Event) { h.events <- e }, probe.WithClock(h.clk), probe.WithRand(func() float64 { return 0.5 }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.m = m
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { m.Run(ctx); close(done) }()
+	h.stop = func() { cancel(); <-done }
+	t.Cleanup(h.stop)
+	return h
+}
+
+// untilIdle collects events until the primary announces its next wait.
+func (h *harness) untilIdle() []probe.Event {
+	h.t.Helper()
+	var got []probe.Event
+	timeout := time.After(10 * time.Second) // a safety net, never a synchroniser
+	for {
+		select {
+		case e := <-h.events:
+			h.all = append(h.all, e)
+			if e.Kind == probe.EventWait && e.Target == primary {
+				// Only the test moves the clock, so "now" is still the
+				// moment the monitor announced its wait.
+				h.idle, h.due = e, h.clk.Monotonic()+e.State.NextCheck.Sub(e.At)
+				return got
+			}
+			got = append(got, e)
+		case <-timeout:
+			h.t.Fatalf("monitor did not become idle; events so far: %v", kinds(got))
+		}
+	}
+}
+
+// start runs the first check (at once) and returns its events.
+func (h *harness) start() []probe.Event { h.t.Helper(); return h.untilIdle() }
+
+// step advances to the next planned check and returns what it produced.
+func (h *harness) step() []probe.Event {
+	h.t.Helper()
+	h.clk.Advance(h.due - h.clk.Monotonic())
+	return h.untilIdle()
+}
+
+// steps runs n checks answering reason.
+func (h *harness) steps(n int, reason probe.Reason) []probe.Event {
+	h.t.Helper()
+	h.chk.Set(primary, reason)
+	var out []probe.Event
+	for range n {
+		out = append(out, h.step()...)
+	}
+	return out
+}
+
+func kinds(evs []probe.Event) []string {
+	var out []string
+	for _, e := range evs {
+		s := string(e.Kind)
+		switch {
+		case e.State != nil && e.Kind == probe.EventState:
+			s += ":" + string(e.State.Level)
+		case e.Notification != nil:
+			s += ":" + string(e.Notification.Kind)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func notes(evs []probe.Event) []probe.Notification {
+	var out []probe.Notification
+	for _, e := range evs {
+		if e.Kind == probe.EventNotify {
+			out = append(out, *e.Notification)
+		}
+	}
+	return out
+}
+
+func levels(evs []probe.Event) []probe.Level {
+	var out []probe.Level
+	for _, e := range evs {
+		if e.Kind == probe.EventState && e.Target == primary {
+			out = append(out, e.State.Level)
+		}
+	}
+	return out
+}
+
+func contains(ls []probe.Level, l probe.Level) bool {
+	for _, x := range ls {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+func TestFirstCheckRunsAtOnceAndSetsUp(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	evs := h.start()
+	if len(evs) < 2 || evs[0].Kind != probe.EventCheck || evs[1].Kind != probe.EventState || evs[1].State.Level != probe.LevelUp {
+		t.Fatalf("events %v", kinds(evs))
+	}
+	if got := h.idle.State.NextCheck.Sub(t0); got != time.Minute {
+		t.Fatalf("next check in %v, want 60s", got)
+	}
+	if len(notes(evs)) != 0 {
+		t.Fatalf("start notified: %v", notes(evs))
+	}
+}
+
+func TestSingleFailureNeverTurnsRedNorNotifies(t *testing.T) {
+	h := newHarness(t, testPolicy(), allNotify())
+	h.start()
+	evs := h.steps(1, probe.ReasonConnect)
+	st := h.m.Primary()
+	if st.Level != probe.LevelUp || !st.Rechecking {
+		t.Fatalf("after one failure: %s rechecking=%v, want up and re-checking", st.Level, st.Rechecking)
+	}
+	if got := h.idle.State.NextCheck.Sub(h.clk.Now()); got != 10*time.Second {
+		t.Fatalf("re-check in %v, want 10s", got)
+	}
+	evs = append(evs, h.steps(1, probe.ReasonOK)...)
+	if contains(levels(evs), probe.LevelDown) || len(notes(evs)) != 0 {
+		t.Fatalf("single failure: %v", kinds(evs))
+	}
+	if st := h.m.Primary(); st.Level != probe.LevelUp || st.Rechecking {
+		t.Fatalf("after recovery: %+v", st)
+	}
+}
+
+func TestThreeFailuresConfirmDownOnceAndNotifyOnce(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	evs := h.steps(2, probe.ReasonConnect)
+	if contains(levels(evs), probe.LevelDown) {
+		t.Fatalf("down after 2 failures: %v", kinds(evs))
+	}
+	evs = h.steps(1, probe.ReasonConnect)
+	if h.m.Primary().Level != probe.LevelDown {
+		t.Fatalf("not down after 3 failures: %v", kinds(evs))
+	}
+	ns := notes(evs)
+	if len(ns) != 1 || ns[0].Kind != probe.NotifyDown || ns[0].Reason != probe.ReasonConnect {
+		t.Fatalf("notifications %+v", ns)
+	}
+	// Down is noticed ~20 s after it started (failures at +60, +70, +80 s).
+	if st := h.m.Primary(); st.Since != t0.Add(time.Minute) || st.OutageStart != t0.Add(time.Minute) {
+		t.Fatalf("since %v outage %v", st.Since, st.OutageStart)
+	}
+	if got := h.idle.State.NextCheck.Sub(h.clk.Now()); got != 30*time.Second {
+		t.Fatalf("while down, next check in %v, want 30s", got)
+	}
+	// Staying down, even with a changing cause, notifies nothing more.
+	evs = append(h.steps(5, probe.ReasonConnect), h.steps(5, probe.ReasonMaintenance)...)
+	if len(notes(evs)) != 0 {
+		t.Fatalf("extra notifications while down: %v", kinds(evs))
+	}
+	if st := h.m.Primary(); st.Reason != probe.ReasonMaintenance {
+		t.Fatalf("reason not updated while down: %s", st.Reason)
+	}
+}
+
+func TestRecoveryNeedsTwoSuccessesAndTellsTheOutageLength(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()                           // t=0 up
+	h.steps(3, probe.ReasonMaintenance) // t=60,70,80: down confirmed
+	h.steps(2, probe.ReasonMaintenance) // t=110,140
+	evs := h.steps(1, probe.ReasonOK)   // t=170: first success
+	if st := h.m.Primary(); st.Level != probe.LevelDown || !st.Rechecking || len(notes(evs)) != 0 {
+		t.Fatalf("one success recovered: %+v %v", st, kinds(evs))
+	}
+	if got := h.idle.State.NextCheck.Sub(h.clk.Now()); got != 10*time.Second {
+		t.Fatalf("second success planned in %v, want the re-check interval", got)
+	}
+	evs = h.steps(1, probe.ReasonOK) // t=180: confirmed
+	ns := notes(evs)
+	if len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered {
+		t.Fatalf("notifications %v", kinds(evs))
+	}
+	if ns[0].Outage != 110*time.Second || ns[0].Reason != probe.ReasonMaintenance {
+		t.Fatalf("outage %v cause %s, want 1m50s (from the first failure at +60s to the first success at +170s) maintenance", ns[0].Outage, ns[0].Reason)
+	}
+	if st := h.m.Primary(); st.Level != probe.LevelUp || st.Since != t0.Add(170*time.Second) || !st.OutageStart.IsZero() {
+		t.Fatalf("after recovery: %+v", st)
+	}
+	if len(notes(h.steps(10, probe.ReasonOK))) != 0 {
+		t.Fatal("notified again while up")
+	}
+}
+
+func TestFlappingNeverConfirmsDown(t *testing.T) {
+	h := newHarness(t, testPolicy(), allNotify())
+	h.start()
+	var evs []probe.Event
+	for range 50 {
+		evs = append(evs, h.steps(1, probe.ReasonTimeout)...)
+		evs = append(evs, h.steps(1, probe.ReasonOK)...)
+	}
+	if contains(levels(evs), probe.LevelDown) || len(notes(evs)) != 0 {
+		t.Fatalf("flapping every other check: %d notifications, levels %v", len(notes(evs)), levels(evs))
+	}
+}
+
+func TestFlappingInPairsGivesAtMostOneDownUpPairPerOutage(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	var evs []probe.Event
+	for range 10 { // 3 failures (an outage by the rules), 2 successes (recovered)
+		evs = append(evs, h.steps(3, probe.ReasonConnect)...)
+		evs = append(evs, h.steps(2, probe.ReasonOK)...)
+	}
+	ns := notes(evs)
+	downs, ups := 0, 0
+	for i, n := range ns {
+		switch n.Kind {
+		case probe.NotifyDown:
+			downs++
+		case probe.NotifyRecovered:
+			ups++
+		}
+		if i > 0 && n.Kind == ns[i-1].Kind {
+			t.Fatalf("two %s in a row: %v", n.Kind, kinds(evs))
+		}
+	}
+	if ups != 10 || downs < 1 || downs > 10 {
+		t.Fatalf("downs %d ups %d", downs, ups)
+	}
+	// "At most one per minute except recovery": the downs that came sooner
+	// than a minute after the previous one were held, never doubled.
+	var lastDown time.Time
+	for _, e := range evs {
+		if e.Kind == probe.EventNotify && e.Notification.Kind == probe.NotifyDown {
+			if !lastDown.IsZero() && e.At.Sub(lastDown) < time.Minute {
+				t.Fatalf("two downs %v apart", e.At.Sub(lastDown))
+			}
+			lastDown = e.At
+		}
+	}
+}
+
+func TestOfflineNeverNotifiesDown(t *testing.T) {
+	h := newHarness(t, testPolicy(), allNotify())
+	h.start()
+	evs := h.steps(10, probe.ReasonOffline)
+	if h.m.Primary().Level != probe.LevelOffline {
+		t.Fatalf("level %s", h.m.Primary().Level)
+	}
+	for _, n := range notes(evs) {
+		if n.Kind == probe.NotifyDown {
+			t.Fatalf("offline notified down: %v", kinds(evs))
+		}
+	}
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyOffline {
+		t.Fatalf("with the offline preference on, want one offline notification: %v", kinds(evs))
+	}
+	evs = h.steps(2, probe.ReasonOK)
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyOnline {
+		t.Fatalf("back online: %v", kinds(evs))
+	}
+}
+
+func TestOfflineIsSilentByDefault(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	evs := append(h.steps(10, probe.ReasonOffline), h.steps(3, probe.ReasonOK)...)
+	if len(notes(evs)) != 0 {
+		t.Fatalf("default preferences notified: %v", kinds(evs))
+	}
+}
+
+func TestOfflineThenDJPDownNotifiesDown(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	h.steps(3, probe.ReasonOffline)
+	evs := h.steps(3, probe.ReasonConnect) // our connection is back, DJP's is not
+	if h.m.Primary().Level != probe.LevelDown {
+		t.Fatalf("level %s", h.m.Primary().Level)
+	}
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyDown {
+		t.Fatalf("%v", kinds(evs))
+	}
+}
+
+func TestDegradedNeedsTwoInARow(t *testing.T) {
+	h := newHarness(t, testPolicy(), allNotify())
+	h.start()
+	evs := h.steps(1, probe.ReasonNotFound)
+	if h.m.Primary().Level != probe.LevelUp || len(levels(evs)) != 0 {
+		t.Fatalf("one degraded result recoloured: %v", kinds(evs))
+	}
+	evs = h.steps(1, probe.ReasonNotFound)
+	if st := h.m.Primary(); st.Level != probe.LevelDegraded || st.Reason != probe.ReasonNotFound {
+		t.Fatalf("two degraded results: %+v", st)
+	}
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyDegraded {
+		t.Fatalf("%v", kinds(evs))
+	}
+	h.steps(1, probe.ReasonOK)
+	if h.m.Primary().Level != probe.LevelUp {
+		t.Fatal("one success does not end degraded")
+	}
+}
+
+func TestSlowAfterOutageCountsAsRecovered(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	h.steps(3, probe.ReasonServerError)
+	evs := h.steps(2, probe.ReasonSlow)
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered {
+		t.Fatalf("%v", kinds(evs))
+	}
+	if st := h.m.Primary(); st.Level != probe.LevelDegraded || st.Reason != probe.ReasonSlow {
+		t.Fatalf("%+v", st)
+	}
+}
+
+func TestBlockedAfterOutageIsToldEvenWithDegradedOff(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	h.steps(3, probe.ReasonServerError)
+	h.steps(2, probe.ReasonServerError) // a minute passes: leave the rate limit behind
+	evs := h.steps(2, probe.ReasonHTTPStatus)
+	ns := notes(evs)
+	if len(ns) != 1 || ns[0].Kind != probe.NotifyDegraded || !ns[0].FollowUp {
+		t.Fatalf("%v", kinds(evs))
+	}
+	evs = h.steps(1, probe.ReasonOK)
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered {
+		t.Fatalf("outage not closed by up: %v", kinds(evs))
+	}
+}
+
+func TestSleepResumeDoesNotProduceDown(t *testing.T) {
+	h := newHarness(t, testPolicy(), allNotify())
+	h.start()
+	// The laptop sleeps for 2 hours: its monotonic clock stands still.
+	h.clk.Jump(2 * time.Hour)
+	// After resume the network needs a moment: two checks fail.
+	h.chk.Set(primary, probe.ReasonDNS)
+	evs := h.step() // the sleeping timer fires: resume noticed, nothing checked yet
+	if len(evs) != 0 || h.chk.Calls(primary) != 1 {
+		t.Fatalf("resume: events %v, calls %d", kinds(evs), h.chk.Calls(primary))
+	}
+	if got := h.idle.State.NextCheck.Sub(h.clk.Now()); got != 5*time.Second {
+		t.Fatalf("after resume the check comes after %v, want the 5 s grace", got)
+	}
+	evs = append(evs, h.steps(2, probe.ReasonDNS)...)
+	evs = append(evs, h.steps(1, probe.ReasonOK)...)
+	if contains(levels(evs), probe.LevelDown) || len(notes(evs)) != 0 {
+		t.Fatalf("sleep produced %v", kinds(evs))
+	}
+}
+
+func TestSleepDuringACheckDiscardsItAndTheStreak(t *testing.T) {
+	h := newHarness(t, testPolicy(), allNotify())
+	h.start()
+	h.steps(2, probe.ReasonTimeout) // two failures: one more would be "down"
+	// The third check hangs while the lid is closed, and times out.
+	h.chk.During(func(string) { h.clk.Jump(2 * time.Hour) })
+	evs := h.steps(1, probe.ReasonTimeout)
+	h.chk.During(nil)
+	for _, e := range evs {
+		if e.Kind == probe.EventCheck {
+			t.Fatalf("the check spanning the sleep was counted: %v", kinds(evs))
+		}
+	}
+	evs = h.steps(2, probe.ReasonTimeout) // streak restarted: 2 failures again
+	if contains(levels(evs), probe.LevelDown) || len(notes(evs)) != 0 {
+		t.Fatalf("%v", kinds(evs))
+	}
+	h.steps(1, probe.ReasonTimeout)
+	if h.m.Primary().Level != probe.LevelDown {
+		t.Fatal("a real outage after resume must still be caught")
+	}
+}
+
+func TestSnoozeHoldsNotificationsButLevelsChange(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	h.m.SetSnooze(h.clk.Now().Add(time.Hour))
+	evs := h.steps(3, probe.ReasonConnect)
+	if h.m.Primary().Level != probe.LevelDown {
+		t.Fatal("snooze stopped the level from changing")
+	}
+	if len(notes(evs)) != 0 {
+		t.Fatalf("snoozed but notified: %v", kinds(evs))
+	}
+	// Recovered and down again while snoozed: nothing.
+	evs = append(h.steps(2, probe.ReasonOK), h.steps(3, probe.ReasonConnect)...)
+	if len(notes(evs)) != 0 {
+		t.Fatalf("snoozed but notified: %v", kinds(evs))
+	}
+	// Still down when the snooze ends: the user hears of it then.
+	var got []probe.Event
+	for h.clk.Now().Before(t0.Add(62 * time.Minute)) {
+		got = append(got, h.step()...)
+	}
+	ns := notes(got)
+	if len(ns) != 1 || ns[0].Kind != probe.NotifyDown {
+		t.Fatalf("after snooze: %v", kinds(got))
+	}
+	var at time.Time
+	for _, e := range got {
+		if e.Kind == probe.EventNotify {
+			at = e.At
+		}
+	}
+	if at.Before(t0.Add(time.Hour)) || at.After(t0.Add(time.Hour+31*time.Second)) {
+		t.Fatalf("held down delivered at %v, want at the end of the snooze", at.Sub(t0))
+	}
+}
+
+func TestSnoozeOffDeliversHeldDown(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	h.m.SetSnooze(h.clk.Now().Add(time.Hour))
+	h.steps(3, probe.ReasonConnect)
+	h.m.SetSnooze(time.Time{}) // "nyalakan lagi"
+	evs := h.untilIdle()
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyDown {
+		t.Fatalf("%v", kinds(evs))
+	}
+}
+
+func TestRecoveryEndingDuringSnoozeIsNotToldLater(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	h.m.SetSnooze(h.clk.Now().Add(10 * time.Minute))
+	h.steps(3, probe.ReasonConnect)
+	h.steps(2, probe.ReasonOK)
+	var evs []probe.Event
+	for h.clk.Now().Before(t0.Add(20 * time.Minute)) {
+		evs = append(evs, h.step()...)
+	}
+	if len(notes(evs)) != 0 {
+		t.Fatalf("%v", kinds(evs))
+	}
+}
+
+func TestNotificationsAreRateLimitedExceptRecovery(t *testing.T) {
+	h := newHarness(t, testPolicy(), allNotify())
+	h.start()
+	var evs []probe.Event
+	evs = append(evs, h.steps(2, probe.ReasonNotFound)...) // degraded notified
+	evs = append(evs, h.steps(3, probe.ReasonConnect)...)  // down within a minute: held
+	var times []time.Time
+	var ks []probe.NotifyKind
+	for h.clk.Now().Before(t0.Add(5 * time.Minute)) {
+		evs = append(evs, h.step()...)
+	}
+	for _, e := range evs {
+		if e.Kind == probe.EventNotify {
+			times = append(times, e.At)
+			ks = append(ks, e.Notification.Kind)
+		}
+	}
+	if len(ks) != 2 || ks[0] != probe.NotifyDegraded || ks[1] != probe.NotifyDown {
+		t.Fatalf("notifications %v", ks)
+	}
+	if gap := times[1].Sub(times[0]); gap < time.Minute {
+		t.Fatalf("down came %v after degraded", gap)
+	}
+	// Recovery is never held.
+	evs = h.steps(2, probe.ReasonOK)
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered {
+		t.Fatalf("recovery: %v", kinds(evs))
+	}
+}
+
+func TestCheckNowSpamMakesAtMostOneCheckPer3s(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start() // check #1 at t=0
+	h.clk.Advance(time.Second)
+	var replies []<-chan probe.Result
+	for range 100 {
+		replies = append(replies, h.m.CheckNow())
+	}
+	h.untilIdle() // re-planned: the requests are merged into one check at t=3s
+	if got := h.idle.State.NextCheck.Sub(t0); got != 3*time.Second {
+		t.Fatalf("requested check planned at +%v, want +3s", got)
+	}
+	if h.chk.Calls(primary) != 1 {
+		t.Fatalf("checks before the gap: %d", h.chk.Calls(primary))
+	}
+	h.step()
+	if h.chk.Calls(primary) != 2 {
+		t.Fatalf("checks: %d, want 2", h.chk.Calls(primary))
+	}
+	for _, r := range replies {
+		select {
+		case res := <-r:
+			if res.Reason != probe.ReasonOK {
+				t.Fatal(res.Reason)
+			}
+		default:
+			t.Fatal("a check-now caller got no result")
+		}
+	}
+	// 100 more right after a check: again one, 3 s later.
+	for range 100 {
+		h.m.CheckNow()
+	}
+	h.untilIdle()
+	h.step()
+	if h.chk.Calls(primary) != 3 || h.clk.Now().Sub(t0) != 6*time.Second {
+		t.Fatalf("calls %d at +%v", h.chk.Calls(primary), h.clk.Now().Sub(t0))
+	}
+}
+
+func TestCheckNowLongAfterACheckRunsAtOnce(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	h.clk.Advance(30 * time.Second)
+	reply := h.m.CheckNow()
+	evs := h.untilIdle()
+	if len(evs) == 0 || evs[0].Kind != probe.EventCheck || h.chk.Calls(primary) != 2 {
+		t.Fatalf("%v calls %d", kinds(evs), h.chk.Calls(primary))
+	}
+	if res := <-reply; res.CheckedAt != t0.Add(30*time.Second) {
+		t.Fatalf("reply from %v", res.CheckedAt)
+	}
+	if got := h.idle.State.NextCheck.Sub(h.clk.Now()); got != time.Minute {
+		t.Fatalf("after a requested check the schedule restarts: next in %v", got)
+	}
+}
+
+func TestCheckNowJoinsARunningCheck(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	entered, release := h.chk.Block()
+	h.clk.Advance(h.due - h.clk.Monotonic()) // check #2 starts and blocks
+	<-entered
+	reply := h.m.CheckNow()
+	release()
+	h.untilIdle()
+	if res := <-reply; res.CheckedAt != t0.Add(time.Minute) {
+		t.Fatalf("joined result from %v", res.CheckedAt)
+	}
+	h.clk.Advance(10 * time.Second)
+	if h.chk.Calls(primary) != 2 {
+		t.Fatalf("joining started another check: %d calls", h.chk.Calls(primary))
+	}
+}
+
+func TestIntervalsUnder10sOnlyForLoopback(t *testing.T) {
+	p := testPolicy()
+	p.Interval, p.Recheck, p.DownInterval = time.Second, time.Second, time.Second
+	chk := probetest.NewChecker(probetest.NewClock(t0))
+	_, err := probe.NewMonitor(probe.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: probe.DefaultURL}}, Checker: chk, Policy: p}, nil)
+	if !errors.Is(err, probe.ErrTooFrequent) {
+		t.Fatalf("remote target with 1 s interval: %v", err)
+	}
+	for _, u := range []string{"http://127.0.0.1:8080/svc", "http://localhost/svc", "http://[::1]:80/"} {
+		if _, err := probe.NewMonitor(probe.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: u}}, Checker: chk, Policy: p}, nil); err != nil {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+}
+
+func TestJitterStaysWithinTenPercent(t *testing.T) {
+	for _, r := range []float64{0, 0.25, 0.999} {
+		p := probe.DefaultPolicy()
+		clk := probetest.NewClock(t0)
+		chk := probetest.NewChecker(clk)
+		waits := make(chan probe.Event, 10)
+		m, _ := probe.NewMonitor(probe.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: probe.DefaultURL}}, Checker: chk, Policy: p},
+			func(e probe.Event) {
+				if e.Kind == probe.EventWait {
+					waits <- e
+				}
+			}, probe.WithClock(clk), probe.WithRand(func() float64 { return r }))
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { m.Run(ctx); close(done) }()
+		e := <-waits
+		got := e.State.NextCheck.Sub(t0)
+		want := time.Duration(float64(time.Minute) * (0.9 + 0.2*r))
+		if got != want || got < 54*time.Second || got > 66*time.Second {
+			t.Errorf("rand %v: wait %v, want %v within ±10%%", r, got, want)
+		}
+		cancel()
+		<-done
+	}
+}
+
+func TestReconfigureKeepsAnOpenOutage(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	h.steps(3, probe.ReasonConnect)
+	p := testPolicy()
+	p.DownInterval = 45 * time.Second
+	err := h.m.Reconfigure(probe.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: probe.DefaultURL, Expect: probe.ExpectWSDL}},
+		Checker: h.chk, Policy: p, Notify: defaultNotify()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.untilIdle()
+	if st := h.m.Primary(); st.Level != probe.LevelDown || st.OutageStart.IsZero() {
+		t.Fatalf("reconfigure lost the outage: %+v", st)
+	}
+	evs := h.steps(2, probe.ReasonOK)
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered {
+		t.Fatalf("%v", kinds(evs))
+	}
+}
+
+func TestSecondaryTargetsHaveTheirOwnLevelAndNeverNotify(t *testing.T) {
+	targets := []probe.Target{
+		{ID: primary, URL: probe.DefaultURL, Expect: probe.ExpectWSDL},
+		{ID: "coretax", URL: probe.CoretaxURL, Expect: probe.ExpectPage},
+	}
+	h := newHarness(t, testPolicy(), allNotify(), targets...)
+	h.chk.Set("coretax", probe.ReasonServerError)
+	h.start()
+	var evs []probe.Event
+	for range 10 {
+		evs = append(evs, h.step()...)
+	}
+	sts := h.m.States()
+	if len(sts) != 2 || sts[0].Level != probe.LevelUp || sts[1].Target != "coretax" || sts[1].Level != probe.LevelDown {
+		t.Fatalf("states %+v", sts)
+	}
+	for _, e := range h.all {
+		if e.Kind == probe.EventNotify {
+			t.Fatalf("secondary notified: %+v", e.Notification)
+		}
+	}
+}

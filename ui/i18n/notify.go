@@ -1,0 +1,35 @@
+package i18n
+
+import "pantau-efaktur/probe"
+
+// Notification renders a monitor notification as a title and a body.
+func (t *Translator) Notification(n probe.Notification) (title, body string) {
+	data := map[string]any{
+		"Service": t.ServiceName(n.Target),
+		"Message": t.Message(n.Result),
+	}
+	switch n.Kind {
+	case probe.NotifyRecovered:
+		data["Duration"] = t.Duration(n.Outage)
+		data["Cause"] = t.Cause(n.Reason)
+		if n.Result.Reason == probe.ReasonSlow {
+			return t.T("notify.recovered.title", data), t.T("notify.recovered_slow.body", data)
+		}
+		return t.T("notify.recovered.title", data), t.T("notify.recovered.body", data)
+	case probe.NotifyDegraded:
+		if n.FollowUp {
+			return t.T("notify.degraded_followup.title", data), t.T("notify.degraded.body", data)
+		}
+	}
+	k := string(n.Kind)
+	return t.T("notify."+k+".title", data), t.T("notify."+k+".body", data)
+}
+
+// Cause is the short name of a reason, as in "(penyebab: maintenance DJP)".
+func (t *Translator) Cause(r probe.Reason) string {
+	id := "cause." + string(r)
+	if s := t.T(id); s != id {
+		return s
+	}
+	return string(r)
+}
