@@ -13,8 +13,10 @@ SUDO        := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 FUZZTIME    ?= 10s
 
 # System packages, by purpose. Only the missing ones are installed.
-APT_BUILD   := gcc pkg-config
-APT_TEST    := $(APT_BUILD)
+# Fyne (the windows) needs cgo with OpenGL and X11 headers.
+APT_BUILD   := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
+# The end-to-end tests run the agent on a private D-Bus and the windows on Xvfb.
+APT_TEST    := $(APT_BUILD) dbus xvfb xdotool imagemagick curl
 
 .PHONY: all deps build run demo test test-unit fuzz lint bench clean
 
@@ -49,8 +51,10 @@ lint:
 		if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 
+# PANTAU_REQUIRE_E2E turns "tool missing, skipped" into a failure: here the
+# tools were just installed, so a skip would hide a broken test.
 test-unit:
-	go test -race -count=1 ./...
+	PANTAU_REQUIRE_E2E=1 go test -race -count=1 ./...
 
 fuzz:
 	go test -run XXX -fuzz FuzzClassify -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/

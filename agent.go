@@ -1,13 +1,11 @@
 package main
 
 import (
-	"fmt"
-
 	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/ui/tray"
 )
 
 // runAgent starts the tray agent (the default command).
-func runAgent(args []string, io cli.IO) int {
-	fmt.Fprintln(io.Stderr, "the tray agent is not built yet; use: pantau-efaktur check")
-	return cli.ExitUsage
+func runAgent(args []string, io cli.IO, logPath string) int {
+	return tray.Main(args, io, logPath)
 }

@@ -13,6 +13,7 @@ import (
 	"pantau-efaktur/internal/cli"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/ui/window"
 )
 
 func main() {
@@ -25,10 +26,13 @@ func run(args []string) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name = args[0]
 	}
-	_, closer := applog.Setup(logName(name), slog.LevelInfo)
+	logPath, closer := applog.Setup(logName(name), slog.LevelInfo)
 	defer closer.Close()
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = []string{"version"}
+	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return runAgent(args, io)
+		return runAgent(args, io, logPath)
 	}
 	switch args[0] {
 	case "check":
@@ -37,7 +41,11 @@ func run(args []string) int {
 		return cli.Watch(args[1:], io)
 	case "export":
 		return cli.Export(args[1:], io)
-	case "version", "--version":
+	case "status":
+		return cli.Status(args[1:], io)
+	case "window":
+		return window.Main(args[1:], io)
+	case "version":
 		fmt.Fprintln(io.Stdout, version.String())
 		return 0
 	case "help":

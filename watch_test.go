@@ -170,3 +170,5 @@ func dedupe(s []string) []string {
 	}
 	return out
 }
+
+func TestMain(m *testing.M) { testbin.Main(m) }

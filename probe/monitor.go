@@ -48,7 +48,19 @@ func (s Settings) Policy() Policy {
 // ErrTooFrequent refuses intervals that would hammer DJP.
 var ErrTooFrequent = errors.New("check intervals under 10 s are only allowed for addresses on this machine")
 
-// validate enforces the loopback-only rule and sane counts.
+// policyLocked is the policy of one target: secondary targets on other
+// hosts never get intervals under 10 s, even when the primary is a local
+// test server (m.mu held).
+func (m *Monitor) policyLocked(l *loop) Policy {
+	p := m.cfg.Policy
+	if !l.primary && !IsLoopbackURL(l.tr.target.URL) {
+		p.Interval, p.Recheck, p.DownInterval = max(p.Interval, minRemoteWait), max(p.Recheck, minRemoteWait), max(p.DownInterval, minRemoteWait)
+	}
+	return p
+}
+
+// validate enforces the loopback-only rule on the primary target (secondary
+// targets are clamped, see policyLocked) and sane counts.
 func (p Policy) validate(targets []Target) error {
 	if p.Interval <= 0 || p.Recheck <= 0 || p.DownInterval <= 0 {
 		return errors.New("monitor intervals must be positive")
@@ -56,12 +68,8 @@ func (p Policy) validate(targets []Target) error {
 	if p.FailThreshold < 1 || p.RecoverThreshold < 1 || p.DegradedRepeat < 1 {
 		return errors.New("monitor thresholds must be at least 1")
 	}
-	if min(p.Interval, p.Recheck, p.DownInterval) < minRemoteWait {
-		for _, t := range targets {
-			if !IsLoopbackURL(t.URL) {
-				return fmt.Errorf("%w (target %s)", ErrTooFrequent, t.URL)
-			}
-		}
+	if min(p.Interval, p.Recheck, p.DownInterval) < minRemoteWait && len(targets) > 0 && !IsLoopbackURL(targets[0].URL) {
+		return fmt.Errorf("%w (target %s)", ErrTooFrequent, targets[0].URL)
 	}
 	return nil
 }
@@ -458,7 +466,7 @@ func (l *loop) wait(ctx context.Context, next *time.Duration) wake {
 			return wakeCheck
 		}
 		l.m.mu.Lock()
-		p := l.m.cfg.Policy
+		p := l.m.policyLocked(l)
 		sleep := min(remaining, p.WakeEvery)
 		if l.primary {
 			if due, ok := l.m.notif.pendingDue(now); ok {
@@ -500,7 +508,8 @@ func (l *loop) wait(ctx context.Context, next *time.Duration) wake {
 		case <-l.pokeCh:
 			// New policy: re-plan from the last check with the new intervals.
 			l.m.mu.Lock()
-			delay := l.m.jitter(l.m.cfg.Policy.delay(l.tr), l.m.cfg.Policy)
+			p := l.m.policyLocked(l)
+			delay := l.m.jitter(p.delay(l.tr), p)
 			l.m.mu.Unlock()
 			l.mu.Lock()
 			if l.checked {
@@ -549,7 +558,7 @@ func (l *loop) check(ctx context.Context) (Result, bool) {
 // them, and returns the wait before the next check.
 func (m *Monitor) apply(l *loop, res Result) time.Duration {
 	m.mu.Lock()
-	p := m.cfg.Policy
+	p := m.policyLocked(l)
 	before := l.tr.snapshot(p)
 	notes := l.tr.observe(res, p)
 	after := l.tr.snapshot(p)

@@ -682,3 +682,36 @@ func TestSecondaryTargetsHaveTheirOwnLevelAndNeverNotify(t *testing.T) {
 		}
 	}
 }
+
+func TestRemoteSecondaryTargetsAreNeverCheckedFasterThan10s(t *testing.T) {
+	p := testPolicy()
+	p.Interval, p.Recheck, p.DownInterval = time.Second, 200*time.Millisecond, 500*time.Millisecond
+	targets := []probe.Target{
+		{ID: primary, URL: "http://127.0.0.1:8080/svc?wsdl", Expect: probe.ExpectWSDL},
+		{ID: "coretax", URL: probe.CoretaxURL, Expect: probe.ExpectPage},
+	}
+	clk := probetest.NewClock(t0)
+	chk := probetest.NewChecker(clk)
+	waits := make(chan probe.Event, 100)
+	m, err := probe.NewMonitor(probe.MonitorConfig{Targets: targets, Checker: chk, Policy: p},
+		func(e probe.Event) {
+			if e.Kind == probe.EventWait {
+				waits <- e
+			}
+		}, probe.WithClock(clk), probe.WithRand(func() float64 { return 0.5 }))
+	if err != nil {
+		t.Fatalf("a local primary with a remote secondary was refused: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { m.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	got := map[string]time.Duration{}
+	for len(got) < 2 {
+		e := <-waits
+		got[e.Target] = e.State.NextCheck.Sub(e.At)
+	}
+	if got[primary] != time.Second || got["coretax"] != 10*time.Second {
+		t.Fatalf("waits %v: the local primary keeps its 1 s, the remote secondary gets 10 s", got)
+	}
+}

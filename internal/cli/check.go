@@ -173,3 +173,10 @@ func HumanResult(tr *i18n.Translator, res probe.Result) string {
 	}
 	return b.String()
 }
+
+// ApplyTargetFlags validates the agent's --url, --proxy and --reference and
+// lays them over s, with the same messages as check and watch.
+func ApplyTargetFlags(tr *i18n.Translator, cmd, url, proxy, reference string, s *probe.Settings) error {
+	f := checkFlags{url: url, proxy: proxy, reference: reference}
+	return f.apply(tr, cmd, s)
+}

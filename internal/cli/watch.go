@@ -201,23 +201,46 @@ func EventJSON(e probe.Event, tr *i18n.Translator) ([]byte, error) {
 		return append([]byte(head), body[1:]...), nil
 	case probe.EventState:
 		st := e.State
-		m := map[string]any{
-			"type": "state", "at": at, "target": e.Target, "level": st.Level, "previous": e.Previous,
-			"reason": st.Reason, "rechecking": st.Rechecking, "message": tr.Message(st.Last),
-		}
+		line := stateLine{Type: "state", At: at, Target: e.Target, Level: st.Level, Previous: e.Previous,
+			Reason: st.Reason, Rechecking: st.Rechecking, Message: tr.Message(st.Last)}
 		if !st.Since.IsZero() {
-			m["since"] = st.Since.Format(TimeFormat)
+			line.Since = st.Since.Format(TimeFormat)
 		}
-		return json.Marshal(m)
+		return json.Marshal(line)
 	case probe.EventNotify:
 		n := e.Notification
 		title, body := tr.Notification(*n)
-		m := map[string]any{"type": "notify", "at": at, "target": e.Target, "kind": n.Kind,
-			"title": title, "body": body, "reason": n.Reason}
+		line := notifyLine{Type: "notify", At: at, Target: e.Target, Kind: n.Kind, Title: title, Body: body, Reason: n.Reason}
 		if n.Kind == probe.NotifyRecovered {
-			m["outage_s"] = int64(n.Outage / time.Second)
+			s := int64(n.Outage / time.Second)
+			line.OutageS = &s
 		}
-		return json.Marshal(m)
+		return json.Marshal(line)
 	}
 	return nil, nil
+}
+
+// stateLine and notifyLine fix the key order: "type" and "at" first, so a
+// line reads well and simple scripts can match on its start.
+type stateLine struct {
+	Type       string       `json:"type"`
+	At         string       `json:"at"`
+	Target     string       `json:"target"`
+	Level      probe.Level  `json:"level"`
+	Previous   probe.Level  `json:"previous"`
+	Reason     probe.Reason `json:"reason"`
+	Rechecking bool         `json:"rechecking"`
+	Since      string       `json:"since,omitempty"`
+	Message    string       `json:"message"`
+}
+
+type notifyLine struct {
+	Type    string           `json:"type"`
+	At      string           `json:"at"`
+	Target  string           `json:"target"`
+	Kind    probe.NotifyKind `json:"kind"`
+	Title   string           `json:"title"`
+	Body    string           `json:"body"`
+	Reason  probe.Reason     `json:"reason"`
+	OutageS *int64           `json:"outage_s,omitempty"`
 }

@@ -12,8 +12,15 @@ import (
 // AppDir is the directory name under the user's config and cache dirs.
 const AppDir = "pantau-efaktur"
 
-// ConfigDir is os.UserConfigDir()/pantau-efaktur (created 0700 on demand).
+// HomeEnv overrides ConfigDir: the demo runs in its own directory so it
+// never mixes with the real history, and tests use it to stay apart.
+const HomeEnv = "PANTAU_EFAKTUR_HOME"
+
+// ConfigDir is os.UserConfigDir()/pantau-efaktur, or $PANTAU_EFAKTUR_HOME.
 func ConfigDir() (string, error) {
+	if dir := os.Getenv(HomeEnv); dir != "" {
+		return dir, nil
+	}
 	base, err := os.UserConfigDir()
 	if err != nil {
 		return "", fmt.Errorf("find the user config directory: %w", err)
@@ -48,8 +55,12 @@ func SocketPath() (string, error) {
 	return filepath.Join(dir, "agent.sock"), nil
 }
 
-// CacheDir is os.UserCacheDir()/pantau-efaktur (logs, icon files for notifications).
+// CacheDir is os.UserCacheDir()/pantau-efaktur (logs, icon files for
+// notifications), or $PANTAU_EFAKTUR_HOME/cache.
 func CacheDir() (string, error) {
+	if dir := os.Getenv(HomeEnv); dir != "" {
+		return filepath.Join(dir, "cache"), nil
+	}
 	base, err := os.UserCacheDir()
 	if err != nil {
 		return "", fmt.Errorf("find the user cache directory: %w", err)

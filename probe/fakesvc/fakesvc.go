@@ -50,12 +50,15 @@ const (
 	RedirectLoop   Behaviour = "redirect_loop"   // 302 to itself forever
 	Down           Behaviour = "down"            // the connection is closed without an answer
 	Hang           Behaviour = "hang"            // accepts and never answers
+	// Offline: the service and /_fake/generate_204 both hang up, as if this
+	// PC had lost its connection (the demo uses it to show grey).
+	Offline Behaviour = "offline"
 )
 
 // All lists every behaviour.
 var All = []Behaviour{OK, Gzip, WrongType, Slow, Maintenance, Maintenance503, ServerError,
 	BadGateway, NotFound, Captive, ProxyBlock, Forbidden, TooMany, Empty, Truncated,
-	InvalidXML, Foreign, Huge, Drip, RedirectLoop, Down, Hang}
+	InvalidXML, Foreign, Huge, Drip, RedirectLoop, Down, Hang, Offline}
 
 // Service is the fake SVC. The zero value is not usable; call New.
 type Service struct {
@@ -140,6 +143,10 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Service) control(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/_fake/generate_204":
+		if s.Behaviour() == Offline {
+			hangUp(w)
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	case "/_fake/set":
 		b, ok := Parse(r.URL.Query().Get("b"))
@@ -239,7 +246,7 @@ func (s *Service) play(b Behaviour, w http.ResponseWriter, r *http.Request) {
 		}
 	case RedirectLoop:
 		http.Redirect(w, r, r.URL.RequestURI(), http.StatusFound)
-	case Down:
+	case Down, Offline:
 		hangUp(w)
 	case Hang:
 		<-r.Context().Done()

@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"pantau-efaktur/internal/paths"
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/ui/ipc"
+)
+
+// ExitNoAgent is the exit code of `status` when no agent runs (EX_UNAVAILABLE).
+const ExitNoAgent = 69
+
+const statusUsage = `Usage: pantau-efaktur status [--json] [--lang id|en]
+
+Prints the running agent's state of the e-Faktur server (no new check).
+Exit codes as "check": 0 online, 1 degraded, 2 down, 3 offline; 69 when no
+agent is running; 64 usage error.
+`
+
+// Status runs `pantau-efaktur status`.
+func Status(args []string, io IO) int {
+	const cmd = "pantau-efaktur status"
+	tr := i18n.New(langFromArgs(args, i18n.DefaultLang))
+	var asJSON bool
+	var lang string
+	fs := newFlagSet("status")
+	fs.BoolVar(&asJSON, "json", false, "")
+	fs.StringVar(&lang, "lang", "", "")
+	if err := parseFlags(fs, args, tr, cmd, io.Stdout, statusUsage); err != nil {
+		return usageExit(err, io)
+	}
+	sock, err := paths.SocketPath()
+	if err == nil {
+		var resp ipc.Response
+		resp, err = ipc.Do(sock, ipc.Request{Cmd: ipc.CmdStatus}, 5*time.Second)
+		if err == nil && resp.Status != nil {
+			st := *resp.Status
+			if lang == "" {
+				tr = i18n.New(st.Lang)
+			}
+			p := st.Primary()
+			if asJSON {
+				b, _ := json.Marshal(st)
+				fmt.Fprintln(io.Stdout, string(b))
+			} else {
+				fmt.Fprint(io.Stdout, HumanStatus(tr, st, time.Now()))
+			}
+			return p.Level.ExitCode()
+		}
+	}
+	fmt.Fprintln(io.Stderr, tr.T("status.no_agent"))
+	return ExitNoAgent
+}
+
+// HumanStatus is the sentence form of the agent's state.
+func HumanStatus(tr *i18n.Translator, st ipc.Status, now time.Time) string {
+	var b strings.Builder
+	for i, t := range st.Targets {
+		level := tr.Level(t.Level)
+		if t.Rechecking && t.Level != probe.LevelDown && t.Level != probe.LevelOffline {
+			level += " (" + tr.T("status.rechecking") + ")"
+		}
+		name := tr.ServiceName(t.Target)
+		if i == 0 {
+			fmt.Fprintf(&b, "%s — %s\n", level, t.Message)
+			if !t.Since.IsZero() {
+				fmt.Fprintf(&b, "  %s\n", tr.T("status.since", map[string]any{"Time": t.Since.Format("15:04"), "Duration": tr.Duration(now.Sub(t.Since))}))
+			}
+			if t.Last != nil {
+				fmt.Fprintf(&b, "  %s\n", tr.T("status.last", map[string]any{"Time": t.Last.CheckedAt.Format("15:04:05"), "MS": t.Last.Phases.Total.Milliseconds()}))
+			}
+			continue
+		}
+		fmt.Fprintf(&b, "  %s: %s\n", name, level)
+	}
+	if !st.SnoozedUntil.IsZero() {
+		fmt.Fprintf(&b, "  %s\n", tr.T("tray.snoozed_until", map[string]any{"Time": st.SnoozedUntil.Format("02/01 15:04")}))
+	}
+	return b.String()
+}

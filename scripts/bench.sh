@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# bench.sh — what the agent costs and how fast it notices, measured here.
+#
+#   1. idle: the agent with a 60 s interval, sampled for IDLE_SECONDS (60):
+#      CPU % of one core and RSS;
+#   2. check cost: CPU time per check (the agent at a 1 s interval against
+#      a local fake SVC, so network time is not counted);
+#   3. detection delay with the default policy (60 s / 10 s / 30 s / 3 / 2):
+#      from the fake SVC going down to the "down" notification, and from it
+#      coming back to the "recovered" one (expect ~20 s and ≤ 40 s);
+#   4. the status window (needs Xvfb and xdotool): time from launch to the
+#      window on screen, its RSS, and that its process ends with the window;
+#   5. the Go benchmarks (classifying a 30 KB WSDL, loading 30 days of history).
+#
+# Needs: dbus-daemon (apt-get install dbus). Runs against a private bus and a
+# fake SVC on loopback; never contacts DJP. Takes about 3 minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin"
+IDLE_SECONDS=${IDLE_SECONDS:-60}
+
+bin=bin/pantau-efaktur
+[ -x "$bin" ] || make build >/dev/null
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+# Private session bus with a tray host, a notification server and the fake SVC.
+dbus-daemon --session --nofork --print-address=1 --nopidfile >"$tmp/bus" 2>/dev/null &
+pids+=($!)
+for _ in $(seq 50); do [ -s "$tmp/bus" ] && break; sleep 0.1; done
+export DBUS_SESSION_BUS_ADDRESS=$(head -1 "$tmp/bus")
+go build -o "$tmp/fakehost" ./internal/tools/fakehost
+"$tmp/fakehost" -svc 127.0.0.1:0 >"$tmp/host" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do grep -q ready "$tmp/host" 2>/dev/null && break; sleep 0.1; done
+svc=$(sed -n 's/^svc //p' "$tmp/host")
+
+clk=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+run_agent() { # $1 = interval
+	export PANTAU_EFAKTUR_HOME="$tmp/home-$1"
+	mkdir -p "$PANTAU_EFAKTUR_HOME"
+	cat >"$PANTAU_EFAKTUR_HOME/config.json" <<EOF
+{"version":1,"url":"$svc/svc/MasterFakturService?wsdl","reference":"$svc/_fake/generate_204",
+ "interval":"$1","recheck":"10s","down_interval":"30s","proxy":"none"}
+EOF
+	"$bin" &
+	agent=$!
+	pids+=("$agent")
+}
+
+echo "== 1. idle agent (60 s interval), ${IDLE_SECONDS} s"
+run_agent 60s
+sleep 5 # start-up and first check
+t0=$(cpu_ticks "$agent"); s0=$(date +%s.%N)
+sleep "$IDLE_SECONDS"
+t1=$(cpu_ticks "$agent"); s1=$(date +%s.%N)
+rss=$(rss_kb "$agent")
+awk -v t="$((t1 - t0))" -v c="$clk" -v a="$s0" -v b="$s1" -v r="$rss" 'BEGIN {
+	printf "idle CPU: %.3f %% of one core (%d ticks in %.0f s)\n", 100 * t / c / (b - a), t, b - a
+	printf "idle RSS: %.1f MB\n", r / 1024 }'
+kill "$agent"; wait "$agent" 2>/dev/null || true
+
+echo "== 2. check cost (agent at a 1 s interval, 30 s)"
+run_agent 1s
+sleep 3
+t0=$(cpu_ticks "$agent")
+n0=$(curl -s "$svc/_fake/state" | sed 's/.*"requests":\([0-9]*\).*/\1/')
+sleep 30
+t1=$(cpu_ticks "$agent")
+n1=$(curl -s "$svc/_fake/state" | sed 's/.*"requests":\([0-9]*\).*/\1/')
+awk -v t="$((t1 - t0))" -v c="$clk" -v n="$((n1 - n0))" 'BEGIN {
+	printf "check cost: %.2f ms CPU per check (%d checks, history and tray included)\n", 1000 * t / c / n, n }'
+kill "$agent"; wait "$agent" 2>/dev/null || true
+
+echo "== 3. detection delay, default policy"
+unset PANTAU_EFAKTUR_HOME
+"$bin" watch --config "$tmp/none.json" --url "$svc/svc/MasterFakturService?wsdl" \
+	--reference "$svc/_fake/generate_204" --proxy none --lang en \
+	--interval 60s --recheck 10s --down-interval 30s --fail-threshold 3 --recover-threshold 2 >"$tmp/watch" 2>&1 &
+watcher=$!
+pids+=("$watcher")
+wait_line() { # pattern
+	until grep -q "$1" "$tmp/watch"; do sleep 0.2; done
+}
+wait_line '"type":"state".*"level":"up"'
+curl -s "$svc/_fake/set?b=down" >/dev/null
+down_at=$(date +%s.%N)
+wait_line '"kind":"down"'
+noticed=$(date +%s.%N)
+curl -s "$svc/_fake/set?b=ok" >/dev/null
+up_at=$(date +%s.%N)
+wait_line '"kind":"recovered"'
+back=$(date +%s.%N)
+awk -v a="$down_at" -v b="$noticed" -v c="$up_at" -v d="$back" 'BEGIN {
+	printf "down noticed after: %.1f s (the first failed check comes at the next 60 s tick)\n", b - a
+	printf "recovery noticed after: %.1f s\n", d - c }'
+kill "$watcher"; wait "$watcher" 2>/dev/null || true
+
+echo "== 4. status window"
+if command -v Xvfb >/dev/null && command -v xdotool >/dev/null; then
+	Xvfb :87 -screen 0 1280x900x24 -nolisten tcp >/dev/null 2>&1 &
+	pids+=($!)
+	sleep 1
+	export DISPLAY=:87 PANTAU_EFAKTUR_HOME="$tmp/home-60s"
+	run_agent 60s
+	sleep 2
+	start=$(date +%s%N)
+	"$bin" window status &
+	win=$!
+	until xdotool search --onlyvisible --name 'Pantau e-Faktur.*Status' >/dev/null 2>&1; do sleep 0.02; done
+	shown=$(date +%s%N)
+	sleep 2
+	echo "status window on screen after: $(( (shown - start) / 1000000 )) ms (launch to visible)"
+	echo "status window RSS: $(( $(rss_kb "$win") / 1024 )) MB (software GL under Xvfb)"
+	xdotool search --onlyvisible --name 'Pantau e-Faktur.*Status' windowfocus --sync key ctrl+w
+	closed=$(date +%s%N)
+	wait "$win"
+	echo "window process ended $(( ($(date +%s%N) - closed) / 1000000 )) ms after Ctrl+W (memory returned)"
+	kill "$agent"; wait "$agent" 2>/dev/null || true
+else
+	echo "skipped: install xvfb and xdotool"
+fi
+
+echo "== 5. Go benchmarks"
+go test -run XXX -bench 'ClassifyWSDL|LoadAndSummarise' -benchmem ./probe/ | grep -E '^Benchmark'

@@ -1,0 +1,439 @@
+// Package ipc is the agent's control socket (DESIGN.md §6): JSON lines over
+// a Unix socket in the user's config directory, which only the user can
+// open (directory 0700). Windows 10+ has AF_UNIX too, so one code path
+// serves both. Commands: status, check, reload, show <window>, snooze,
+// subscribe, quit.
+package ipc
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"pantau-efaktur/probe"
+)
+
+// Commands.
+const (
+	CmdStatus    = "status"
+	CmdCheck     = "check"
+	CmdReload    = "reload"
+	CmdShow      = "show"
+	CmdSnooze    = "snooze"
+	CmdSubscribe = "subscribe"
+	CmdQuit      = "quit"
+)
+
+// Subscription events.
+const (
+	EventState = "state" // the agent's status changed
+	EventRaise = "raise" // bring the window to the front
+	EventQuit  = "quit"  // the agent is quitting: close
+)
+
+// Request is one command line.
+type Request struct {
+	Cmd    string `json:"cmd"`
+	Window string `json:"window,omitempty"` // show: which window; subscribe: who is asking
+	Until  string `json:"until,omitempty"`  // snooze: RFC 3339 time, "" to end the snooze
+}
+
+// Response answers a request; subscriptions get one per event.
+type Response struct {
+	OK     bool          `json:"ok"`
+	Error  string        `json:"error,omitempty"`
+	Event  string        `json:"event,omitempty"`
+	Status *Status       `json:"status,omitempty"`
+	Result *probe.Result `json:"result,omitempty"`
+}
+
+// TargetState is one target as the agent sees it.
+type TargetState struct {
+	Target      string        `json:"target"`
+	URL         string        `json:"url"`
+	Level       probe.Level   `json:"level"`
+	Reason      probe.Reason  `json:"reason"`
+	Since       time.Time     `json:"since"`
+	Rechecking  bool          `json:"rechecking"`
+	NextCheck   time.Time     `json:"next_check"`
+	OutageStart time.Time     `json:"outage_start"`
+	Message     string        `json:"message"`
+	Last        *probe.Result `json:"last,omitempty"`
+}
+
+// StateOf converts a monitor state.
+func StateOf(st probe.State, message string) TargetState {
+	ts := TargetState{Target: st.Target, URL: st.URL, Level: st.Level, Reason: st.Reason, Since: st.Since,
+		Rechecking: st.Rechecking, NextCheck: st.NextCheck, OutageStart: st.OutageStart, Message: message}
+	if !st.Last.CheckedAt.IsZero() {
+		last := st.Last
+		ts.Last = &last
+	}
+	return ts
+}
+
+// Status is what the agent reports about itself.
+type Status struct {
+	PID          int            `json:"pid"`
+	Version      string         `json:"version"`
+	Lang         string         `json:"lang"`
+	StartedAt    time.Time      `json:"started_at"`
+	Targets      []TargetState  `json:"targets"`
+	SnoozedUntil time.Time      `json:"snoozed_until"`
+	Tray         bool           `json:"tray"` // an icon is shown in a tray
+	TrayProblem  string         `json:"tray_problem,omitempty"`
+	Demo         bool           `json:"demo"`
+	ConfigPath   string         `json:"config_path"`
+	HistoryDir   string         `json:"history_dir"`
+	LogPath      string         `json:"log_path"`
+	Settings     probe.Settings `json:"settings"` // effective (flags applied)
+	Notices      []string       `json:"notices,omitempty"`
+}
+
+// Primary is the e-Faktur target's state (zero if none).
+func (s Status) Primary() TargetState {
+	for _, t := range s.Targets {
+		if t.Target == probe.PrimaryTargetID {
+			return t
+		}
+	}
+	return TargetState{Level: probe.LevelUnknown}
+}
+
+// Handler carries out commands for the server.
+type Handler interface {
+	Status() Status
+	CheckNow(ctx context.Context) (probe.Result, error)
+	Reload() error
+	Show(window string) error
+	Snooze(until time.Time)
+	Quit()
+}
+
+// ErrAgentRunning: another agent already serves the socket.
+var ErrAgentRunning = errors.New("another Pantau e-Faktur agent is running")
+
+// Listen opens the socket at path. A socket file left by a crashed agent is
+// removed; one that answers means another agent runs (ErrAgentRunning).
+func Listen(path string) (net.Listener, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("protect %s: %w", dir, err)
+	}
+	ln, err := net.Listen("unix", path)
+	if err == nil {
+		return ln, nil
+	}
+	if c, derr := net.DialTimeout("unix", path, time.Second); derr == nil {
+		c.Close()
+		return nil, ErrAgentRunning
+	}
+	if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+		return nil, fmt.Errorf("remove stale socket %s: %w (listen: %v)", path, rerr, err)
+	}
+	ln, err = net.Listen("unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", path, err)
+	}
+	return ln, nil
+}
+
+// Server answers requests on a listener.
+type Server struct {
+	ln net.Listener
+	h  Handler
+
+	mu   sync.Mutex
+	subs map[*subscriber]struct{}
+	wg   sync.WaitGroup
+}
+
+type subscriber struct {
+	window string
+	ch     chan Response
+}
+
+// NewServer serves h on ln; call Serve.
+func NewServer(ln net.Listener, h Handler) *Server {
+	return &Server{ln: ln, h: h, subs: map[*subscriber]struct{}{}}
+}
+
+// Serve accepts connections until Close.
+func (s *Server) Serve() error {
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			return fmt.Errorf("accept: %w", err)
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.serveConn(c)
+		}()
+	}
+}
+
+// Close stops listening, tells subscribers to quit and waits for them.
+func (s *Server) Close() error {
+	err := s.ln.Close()
+	s.Broadcast(Response{OK: true, Event: EventQuit})
+	s.mu.Lock()
+	for sub := range s.subs {
+		close(sub.ch)
+		delete(s.subs, sub)
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+	return err
+}
+
+// Broadcast sends an event to every subscriber; a subscriber too slow to
+// keep up misses events rather than slowing the agent.
+func (s *Server) Broadcast(r Response) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for sub := range s.subs {
+		select {
+		case sub.ch <- r:
+		default:
+		}
+	}
+}
+
+// SendTo sends an event to the subscribers registered as window; it
+// reports whether there was one.
+func (s *Server) SendTo(window string, r Response) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	found := false
+	for sub := range s.subs {
+		if sub.window == window {
+			found = true
+			select {
+			case sub.ch <- r:
+			default:
+			}
+		}
+	}
+	return found
+}
+
+const maxRequest = 64 << 10
+
+func (s *Server) serveConn(c net.Conn) {
+	defer c.Close()
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	r := bufio.NewReader(&limitedConn{c, maxRequest})
+	line, err := r.ReadBytes('\n')
+	if err != nil && len(line) == 0 {
+		return
+	}
+	_ = c.SetReadDeadline(time.Time{})
+	var req Request
+	if err := json.Unmarshal(line, &req); err != nil {
+		writeResponse(c, Response{Error: "bad request: " + err.Error()})
+		return
+	}
+	switch req.Cmd {
+	case CmdStatus:
+		st := s.h.Status()
+		writeResponse(c, Response{OK: true, Status: &st})
+	case CmdCheck:
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		res, err := s.h.CheckNow(ctx)
+		if err != nil {
+			writeResponse(c, Response{Error: err.Error()})
+			return
+		}
+		st := s.h.Status()
+		writeResponse(c, Response{OK: true, Result: &res, Status: &st})
+	case CmdReload:
+		if err := s.h.Reload(); err != nil {
+			writeResponse(c, Response{Error: err.Error()})
+			return
+		}
+		writeResponse(c, Response{OK: true})
+	case CmdShow:
+		if err := s.h.Show(req.Window); err != nil {
+			writeResponse(c, Response{Error: err.Error()})
+			return
+		}
+		writeResponse(c, Response{OK: true})
+	case CmdSnooze:
+		var until time.Time
+		if req.Until != "" {
+			t, err := time.Parse(time.RFC3339, req.Until)
+			if err != nil {
+				writeResponse(c, Response{Error: "bad snooze time: " + err.Error()})
+				return
+			}
+			until = t
+		}
+		s.h.Snooze(until)
+		writeResponse(c, Response{OK: true})
+	case CmdQuit:
+		writeResponse(c, Response{OK: true})
+		go s.h.Quit()
+	case CmdSubscribe:
+		s.subscribe(c, req.Window)
+	default:
+		writeResponse(c, Response{Error: fmt.Sprintf("unknown command %q", req.Cmd)})
+	}
+}
+
+func (s *Server) subscribe(c net.Conn, window string) {
+	sub := &subscriber{window: window, ch: make(chan Response, 16)}
+	s.mu.Lock()
+	s.subs[sub] = struct{}{}
+	s.mu.Unlock()
+	st := s.h.Status()
+	if !writeResponse(c, Response{OK: true, Event: EventState, Status: &st}) {
+		s.drop(sub)
+		return
+	}
+	// Notice the client going away even when no events flow.
+	gone := make(chan struct{})
+	go func() {
+		_, _ = c.Read(make([]byte, 1))
+		close(gone)
+	}()
+	for {
+		select {
+		case r, ok := <-sub.ch:
+			if !ok {
+				return
+			}
+			if !writeResponse(c, r) {
+				s.drop(sub)
+				return
+			}
+		case <-gone:
+			s.drop(sub)
+			return
+		}
+	}
+}
+
+func (s *Server) drop(sub *subscriber) {
+	s.mu.Lock()
+	if _, ok := s.subs[sub]; ok {
+		delete(s.subs, sub)
+		close(sub.ch)
+	}
+	s.mu.Unlock()
+}
+
+func writeResponse(c net.Conn, r Response) bool {
+	b, err := json.Marshal(r)
+	if err != nil {
+		slog.Error("encode ipc response", "err", err)
+		return false
+	}
+	_ = c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	_, err = c.Write(append(b, '\n'))
+	return err == nil
+}
+
+// limitedConn stops a client from making the agent buffer a huge line.
+type limitedConn struct {
+	c    net.Conn
+	left int
+}
+
+func (l *limitedConn) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, errors.New("request too long")
+	}
+	if len(p) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.c.Read(p)
+	l.left -= n
+	return n, err
+}
+
+// ---- client ----
+
+// Do sends one request and returns the answer.
+func Do(path string, req Request, timeout time.Duration) (Response, error) {
+	c, err := net.DialTimeout("unix", path, min(timeout, 2*time.Second))
+	if err != nil {
+		return Response{}, fmt.Errorf("connect to the agent at %s: %w", path, err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(timeout))
+	b, _ := json.Marshal(req)
+	if _, err := c.Write(append(b, '\n')); err != nil {
+		return Response{}, fmt.Errorf("send %s: %w", req.Cmd, err)
+	}
+	sc := bufio.NewScanner(c)
+	sc.Buffer(make([]byte, 64<<10), 8<<20)
+	if !sc.Scan() {
+		err := sc.Err()
+		if err == nil {
+			err = errors.New("the agent closed the connection")
+		}
+		return Response{}, fmt.Errorf("read answer to %s: %w", req.Cmd, err)
+	}
+	var resp Response
+	if err := json.Unmarshal(sc.Bytes(), &resp); err != nil {
+		return Response{}, fmt.Errorf("decode answer to %s: %w", req.Cmd, err)
+	}
+	if !resp.OK {
+		return resp, fmt.Errorf("agent: %s", resp.Error)
+	}
+	return resp, nil
+}
+
+// Subscribe streams the agent's events for window until ctx ends or the
+// agent goes away (then the channel closes).
+func Subscribe(ctx context.Context, path, window string) (<-chan Response, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("connect to the agent at %s: %w", path, err)
+	}
+	b, _ := json.Marshal(Request{Cmd: CmdSubscribe, Window: window})
+	if _, err := c.Write(append(b, '\n')); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("subscribe: %w", err)
+	}
+	out := make(chan Response, 16)
+	go func() {
+		<-ctx.Done()
+		c.Close()
+	}()
+	go func() {
+		defer close(out)
+		defer c.Close()
+		sc := bufio.NewScanner(c)
+		sc.Buffer(make([]byte, 64<<10), 8<<20)
+		for sc.Scan() {
+			var r Response
+			if json.Unmarshal(sc.Bytes(), &r) != nil {
+				continue
+			}
+			select {
+			case out <- r:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}

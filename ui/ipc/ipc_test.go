@@ -1,0 +1,207 @@
+package ipc
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"pantau-efaktur/probe"
+)
+
+type fakeHandler struct {
+	mu      sync.Mutex
+	shown   []string
+	reloads int
+	snooze  time.Time
+	quit    chan struct{}
+}
+
+func (f *fakeHandler) Status() Status {
+	return Status{PID: 42, Targets: []TargetState{{Target: "efaktur", Level: probe.LevelDown, Reason: probe.ReasonMaintenance}}}
+}
+func (f *fakeHandler) CheckNow(context.Context) (probe.Result, error) {
+	return probe.Result{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, CheckedAt: time.Now()}, nil
+}
+func (f *fakeHandler) Reload() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reloads++
+	if f.reloads > 1 {
+		return errors.New("settings invalid")
+	}
+	return nil
+}
+func (f *fakeHandler) Show(w string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if w != "status" && w != "help" && w != "settings" {
+		return errors.New("no such window")
+	}
+	f.shown = append(f.shown, w)
+	return nil
+}
+func (f *fakeHandler) Snooze(t time.Time) { f.mu.Lock(); f.snooze = t; f.mu.Unlock() }
+func (f *fakeHandler) Quit()              { close(f.quit) }
+
+func start(t *testing.T) (string, *Server, *fakeHandler) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "cfg", "agent.sock")
+	ln, err := Listen(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &fakeHandler{quit: make(chan struct{})}
+	s := NewServer(ln, h)
+	go s.Serve()
+	t.Cleanup(func() { s.Close() })
+	return path, s, h
+}
+
+func TestCommands(t *testing.T) {
+	path, _, h := start(t)
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("socket directory %v %v", fi.Mode(), err)
+	}
+	r, err := Do(path, Request{Cmd: CmdStatus}, time.Second)
+	if err != nil || r.Status == nil || r.Status.PID != 42 || r.Status.Primary().Reason != probe.ReasonMaintenance {
+		t.Fatalf("status: %+v %v", r, err)
+	}
+	r, err = Do(path, Request{Cmd: CmdCheck}, time.Second)
+	if err != nil || r.Result == nil || r.Result.Reason != probe.ReasonOK {
+		t.Fatalf("check: %+v %v", r, err)
+	}
+	if _, err := Do(path, Request{Cmd: CmdShow, Window: "help"}, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Do(path, Request{Cmd: CmdShow, Window: "bogus"}, time.Second); err == nil || !strings.Contains(err.Error(), "no such window") {
+		t.Fatalf("bad window: %v", err)
+	}
+	if _, err := Do(path, Request{Cmd: CmdReload}, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Do(path, Request{Cmd: CmdReload}, time.Second); err == nil {
+		t.Fatal("reload error not passed on")
+	}
+	until := time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
+	if _, err := Do(path, Request{Cmd: CmdSnooze, Until: until.Format(time.RFC3339)}, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Do(path, Request{Cmd: CmdSnooze, Until: "tomorrow"}, time.Second); err == nil {
+		t.Fatal("bad snooze time accepted")
+	}
+	if _, err := Do(path, Request{Cmd: "dance"}, time.Second); err == nil {
+		t.Fatal("unknown command accepted")
+	}
+	h.mu.Lock()
+	if len(h.shown) != 1 || h.shown[0] != "help" || !h.snooze.Equal(until) {
+		t.Errorf("handler saw %v %v", h.shown, h.snooze)
+	}
+	h.mu.Unlock()
+	if _, err := Do(path, Request{Cmd: CmdQuit}, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-h.quit:
+	case <-time.After(5 * time.Second):
+		t.Fatal("quit not delivered")
+	}
+}
+
+func TestGarbageAndHugeRequests(t *testing.T) {
+	path, _, _ := start(t)
+	c, _ := net.Dial("unix", path)
+	c.Write([]byte("not json\n"))
+	buf := make([]byte, 200)
+	n, _ := c.Read(buf)
+	c.Close()
+	if !strings.Contains(string(buf[:n]), "bad request") {
+		t.Fatalf("garbage: %q", buf[:n])
+	}
+	c, _ = net.Dial("unix", path)
+	go c.Write([]byte(strings.Repeat("x", 1<<20)))
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, _ = c.Read(buf)
+	c.Close()
+	// The server must answer (or hang up) without reading a megabyte line.
+	if _, err := Do(path, Request{Cmd: CmdStatus}, time.Second); err != nil {
+		t.Fatalf("server broken by a huge line: %v (got %q)", err, buf[:n])
+	}
+}
+
+func TestSubscribeBroadcastAndRaise(t *testing.T) {
+	path, s, _ := start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := Subscribe(ctx, path, "status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := <-ch
+	if first.Event != EventState || first.Status == nil {
+		t.Fatalf("first event %+v", first)
+	}
+	s.Broadcast(Response{OK: true, Event: EventState, Status: &Status{PID: 7}})
+	if r := <-ch; r.Status == nil || r.Status.PID != 7 {
+		t.Fatalf("broadcast %+v", r)
+	}
+	if s.SendTo("help", Response{OK: true, Event: EventRaise}) {
+		t.Fatal("raise sent to a window that is not there")
+	}
+	if !s.SendTo("status", Response{OK: true, Event: EventRaise}) {
+		t.Fatal("raise not sent")
+	}
+	if r := <-ch; r.Event != EventRaise {
+		t.Fatalf("raise %+v", r)
+	}
+	s.Close()
+	if r := <-ch; r.Event != EventQuit {
+		t.Fatalf("close: %+v", r)
+	}
+	if _, ok := <-ch; ok {
+		t.Fatal("subscription not closed")
+	}
+}
+
+func TestStaleSocketIsReplacedAndLiveOneIsNot(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "agent.sock")
+	// A crashed agent leaves its socket file behind.
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.(*net.UnixListener).SetUnlinkOnClose(false)
+	ln.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal("stale socket not left behind")
+	}
+	ln2, err := Listen(path)
+	if err != nil {
+		t.Fatalf("stale socket not replaced: %v", err)
+	}
+	defer ln2.Close()
+	go func() {
+		for {
+			c, err := ln2.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	if _, err := Listen(path); !errors.Is(err, ErrAgentRunning) {
+		t.Fatalf("second listener: %v", err)
+	}
+}
+
+func TestDoWithoutAgent(t *testing.T) {
+	if _, err := Do(filepath.Join(t.TempDir(), "agent.sock"), Request{Cmd: CmdStatus}, time.Second); err == nil {
+		t.Fatal("no error without an agent")
+	}
+}

@@ -1,0 +1,553 @@
+package tray
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"fyne.io/systray"
+
+	"pantau-efaktur/assets"
+	"pantau-efaktur/internal/browser"
+	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/paths"
+	"pantau-efaktur/internal/version"
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/ui/ipc"
+	"pantau-efaktur/ui/notify"
+)
+
+const agentUsage = `Usage: pantau-efaktur [flags]
+
+Runs the tray agent: the icon, the notifications and the monitor.
+
+Flags:
+  --url U              address to check (default from the settings file)
+  --proxy P            system | none | http://host:port
+  --reference U        "is it me or them?" address, or off
+  --interval D, --recheck D, --down-interval D, --fail-threshold N,
+  --recover-threshold N   monitor policy (see "pantau-efaktur watch --help")
+  --config PATH        settings file (default: the user's config directory)
+  --lang L             id or en (default from the settings file)
+  --demo               play a two-minute scripted outage against a built-in
+                       fake server, to see every colour and notification
+`
+
+// Agent is the running tray agent.
+type Agent struct {
+	started    time.Time
+	configPath string
+	socketPath string
+	historyDir string
+	logPath    string
+	iconDir    string
+	flags      agentFlags
+	demo       *demo
+
+	mu          sync.Mutex
+	settings    probe.Settings
+	tr          *i18n.Translator
+	notices     []string
+	tray        bool
+	trayProblem string
+	checker     *probe.HTTPChecker
+	lastHistErr time.Time
+
+	mon      *probe.Monitor
+	hist     *probe.History
+	srv      *ipc.Server
+	ui       *trayUI
+	launcher *Launcher
+	notes    chan probe.Notification
+	quitOnce sync.Once
+	quitCh   chan struct{}
+	notifier func(level string) notify.Notifier
+}
+
+type agentFlags struct {
+	url, proxy, reference, config, lang string
+	demo                                bool
+	monitor                             cli.MonitorFlags
+}
+
+// Main runs the agent and returns the exit code.
+func Main(args []string, out cli.IO, logPath string) int {
+	tr := i18n.New(i18n.DefaultLang)
+	var f agentFlags
+	fs := flag.NewFlagSet("pantau-efaktur", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&f.url, "url", "", "")
+	fs.StringVar(&f.proxy, "proxy", "", "")
+	fs.StringVar(&f.reference, "reference", "", "")
+	fs.StringVar(&f.config, "config", "", "")
+	fs.StringVar(&f.lang, "lang", "", "")
+	fs.BoolVar(&f.demo, "demo", false, "")
+	f.monitor.Register(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(out.Stdout, agentUsage)
+			return 0
+		}
+		fmt.Fprintln(out.Stderr, tr.T("usage.bad_flag", map[string]any{"Cmd": "pantau-efaktur", "Err": err.Error()}))
+		return cli.ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintln(out.Stderr, tr.T("usage.unknown_command", map[string]any{"Cmd": fs.Arg(0)}))
+		return cli.ExitUsage
+	}
+	if f.demo && os.Getenv(paths.HomeEnv) == "" {
+		// The demo lives apart: its history and socket never mix with the real ones.
+		cache, err := paths.CacheDir()
+		if err == nil {
+			os.Setenv(paths.HomeEnv, filepath.Join(cache, "demo"))
+		}
+	}
+	a := &Agent{started: time.Now(), flags: f, logPath: logPath, quitCh: make(chan struct{}),
+		notes: make(chan probe.Notification, 16)}
+	if code, done := a.singleInstance(out); done {
+		return code
+	}
+	return a.run(out)
+}
+
+// singleInstance finds a running agent: if there is one, it is asked to
+// show its status window and this launch ends (exit 0).
+func (a *Agent) singleInstance(out cli.IO) (int, bool) {
+	sock, err := paths.SocketPath()
+	if err != nil {
+		fmt.Fprintln(out.Stderr, err)
+		return 1, true
+	}
+	a.socketPath = sock
+	if _, err := ipc.Do(sock, ipc.Request{Cmd: ipc.CmdShow, Window: "status"}, 3*time.Second); err == nil {
+		slog.Info("agent already running: asked it to show the status window")
+		return 0, true
+	}
+	return 0, false
+}
+
+func (a *Agent) run(out cli.IO) int {
+	ln, err := ipc.Listen(a.socketPath)
+	if errors.Is(err, ipc.ErrAgentRunning) {
+		_, _ = ipc.Do(a.socketPath, ipc.Request{Cmd: ipc.CmdShow, Window: "status"}, 3*time.Second)
+		return 0
+	}
+	if err != nil {
+		// Without the socket there is no single instance and no windows;
+		// still better to monitor than to give up.
+		slog.Error("control socket unavailable", "err", err)
+	}
+
+	if err := a.loadSettings(true); err != nil {
+		fmt.Fprintln(out.Stderr, err.Error())
+		if ln != nil {
+			ln.Close()
+		}
+		return cli.ExitUsage
+	}
+	a.prepareFiles()
+
+	a.mu.Lock()
+	cfg := a.monitorConfigLocked()
+	a.mu.Unlock()
+	a.mon, err = probe.NewMonitor(cfg, a.onEvent)
+	if err != nil {
+		fmt.Fprintln(out.Stderr, "pantau-efaktur: "+err.Error())
+		return cli.ExitUsage
+	}
+	exe, _ := os.Executable()
+	a.launcher = NewLauncher(exe, os.Environ(), func(w string) bool {
+		return a.srv != nil && a.srv.SendTo(w, ipc.Response{OK: true, Event: ipc.EventRaise})
+	})
+	if ln != nil {
+		a.srv = ipc.NewServer(ln, a)
+		go func() {
+			if err := a.srv.Serve(); err != nil {
+				slog.Error("control socket", "err", err)
+			}
+		}()
+	}
+	bus, host, why := trayHost()
+	a.tray, a.trayProblem = host, why
+	if bus {
+		a.ui = &trayUI{}
+	}
+	go a.notificationWorker()
+	go a.pruneDaily()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	monDone := make(chan struct{})
+	go func() {
+		_ = a.mon.Run(ctx)
+		close(monDone)
+	}()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case <-sigs:
+			a.Quit()
+		case <-a.quitCh:
+		}
+	}()
+
+	if !host {
+		slog.Warn("no tray icon", "why", why)
+		a.mu.Lock()
+		a.notices = append(a.notices, a.tr.T("agent.no_tray", map[string]any{"Why": why}))
+		a.mu.Unlock()
+		// The user would otherwise see nothing at all: show the status once.
+		if err := a.launcher.Show("status"); err != nil {
+			slog.Error("open status window", "err", err)
+		}
+	}
+	a.announceNotices()
+	if bus {
+		systray.SetTitle(version.AppName)
+		systray.SetOnTapped(func() { a.showWindow("status") })
+		systray.Run(a.onTrayReady, nil)
+	} else {
+		<-a.quitCh
+	}
+
+	cancel()
+	<-monDone
+	if a.srv != nil {
+		a.srv.Close()
+	}
+	a.launcher.CloseAll()
+	if a.demo != nil {
+		a.demo.stop()
+	}
+	a.hist.Close()
+	slog.Info("agent stopped")
+	return 0
+}
+
+// loadSettings reads the settings file, lays the command-line flags over it
+// and, for --demo, points it at the fake server. first is the start-up load.
+func (a *Agent) loadSettings(first bool) error {
+	path := a.flags.config
+	if path == "" {
+		p, err := paths.SettingsFile()
+		if err != nil {
+			return err
+		}
+		path = p
+	}
+	s, rep, err := probe.LoadSettings(path, time.Now())
+	if err != nil {
+		slog.Warn("settings not read", "err", err)
+	}
+	tr := i18n.New(s.Language)
+	if a.flags.lang != "" {
+		tr = i18n.New(a.flags.lang)
+		s.Language = tr.Lang()
+	}
+	if err := cli.ApplyTargetFlags(tr, "pantau-efaktur", a.flags.url, a.flags.proxy, a.flags.reference, &s); err != nil {
+		return err
+	}
+	if err := a.flags.monitor.Apply(tr, "pantau-efaktur", &s); err != nil {
+		return err
+	}
+	if a.flags.demo {
+		if a.demo == nil {
+			d, err := startDemo()
+			if err != nil {
+				return err
+			}
+			a.demo = d
+		}
+		a.demo.apply(&s)
+	}
+	if err := cli.ValidateForCommand(tr, "pantau-efaktur", s); err != nil {
+		return err
+	}
+	for _, fe := range rep.Invalid {
+		slog.Warn("settings field ignored", "field", fe.Field, "err", fe.Error())
+	}
+	if rep.BrokenKeptAs != "" {
+		slog.Warn("settings file unreadable, kept aside", "kept", rep.BrokenKeptAs)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.configPath, a.settings, a.tr = path, s, tr
+	if first { // told once, at start
+		a.notices = append(a.notices, tr.LoadNotice(rep)...)
+	}
+	if a.checker != nil {
+		a.checker.Close()
+	}
+	a.checker = probe.NewHTTPChecker(s.CheckOptions(version.UserAgent()))
+	return nil
+}
+
+func (a *Agent) monitorConfigLocked() probe.MonitorConfig {
+	return probe.MonitorConfig{Targets: a.settings.Targets(), Checker: a.checker,
+		Policy: a.settings.Policy(), Notify: a.settings.Notify}
+}
+
+// prepareFiles opens the history and writes the notification icons to the
+// cache directory (notification daemons read the file after the call).
+func (a *Agent) prepareFiles() {
+	dir, err := paths.HistoryDir()
+	if err == nil {
+		a.hist, err = probe.OpenHistory(dir)
+	}
+	if err != nil {
+		slog.Error("history unavailable", "err", err)
+		tmp, _ := os.MkdirTemp("", "pantau-efaktur-history-")
+		a.hist, _ = probe.OpenHistory(tmp)
+	}
+	a.historyDir = a.hist.Dir()
+	if _, err := a.hist.Prune(time.Now()); err != nil {
+		slog.Warn("history prune", "err", err)
+	}
+	cache, err := paths.CacheDir()
+	if err != nil {
+		slog.Warn("no cache directory", "err", err)
+		return
+	}
+	a.iconDir = filepath.Join(cache, "icons")
+	if err := os.MkdirAll(a.iconDir, 0o700); err != nil {
+		slog.Warn("icon directory", "err", err)
+		return
+	}
+	for _, l := range assets.IconLevels {
+		b, err := assets.LevelPNG(l, 64)
+		if err == nil {
+			err = probe.WriteFileAtomic(filepath.Join(a.iconDir, l+".png"), b, 0o644)
+		}
+		if err != nil {
+			slog.Warn("notification icon", "icon", l, "err", err)
+		}
+	}
+}
+
+// onEvent is the monitor's sink: it runs on the monitor's goroutines and
+// must stay quick (no D-Bus round trips, no waiting on the user).
+func (a *Agent) onEvent(e probe.Event) {
+	switch e.Kind {
+	case probe.EventCheck:
+		if err := a.hist.Append(probe.RecordOf(*e.Result)); err != nil {
+			a.mu.Lock()
+			quiet := time.Since(a.lastHistErr) < time.Hour
+			if !quiet {
+				a.lastHistErr = time.Now()
+			}
+			a.mu.Unlock()
+			if !quiet { // disk full: say it once an hour, keep monitoring
+				slog.Error("history append", "err", err)
+			}
+		}
+		r := e.Result
+		slog.Info("check", "target", r.Target, "level", r.Level, "reason", r.Reason, "status", r.HTTPStatus,
+			"ms", r.Phases.Total.Milliseconds(), "err", r.Error)
+	case probe.EventState:
+		slog.Info("state", "target", e.Target, "level", e.State.Level, "reason", e.State.Reason,
+			"rechecking", e.State.Rechecking, "previous", e.Previous)
+	case probe.EventNotify:
+		select {
+		case a.notes <- *e.Notification:
+		default:
+			slog.Error("notification queue full: dropped", "kind", e.Notification.Kind)
+		}
+		return
+	}
+	a.refresh()
+}
+
+// refresh redraws the tray and tells the windows.
+func (a *Agent) refresh() {
+	st := a.Status()
+	if a.ui != nil {
+		a.mu.Lock()
+		tr := a.tr
+		a.mu.Unlock()
+		a.ui.update(BuildView(tr, a.mon.States(), a.mon.Snoozed(), time.Now()))
+	}
+	if a.srv != nil {
+		a.srv.Broadcast(ipc.Response{OK: true, Event: ipc.EventState, Status: &st})
+	}
+}
+
+// notificationWorker shows notifications one at a time, off the monitor's
+// goroutines (a slow notification daemon must not delay checks).
+func (a *Agent) notificationWorker() {
+	for {
+		select {
+		case <-a.quitCh:
+			return
+		case n := <-a.notes:
+			a.mu.Lock()
+			tr, sound := a.tr, a.settings.Notify.Sound
+			a.mu.Unlock()
+			title, body := tr.Notification(n)
+			icon := map[probe.NotifyKind]string{probe.NotifyDown: "down", probe.NotifyRecovered: "up",
+				probe.NotifyDegraded: "degraded", probe.NotifyOffline: "offline", probe.NotifyOnline: "up"}[n.Kind]
+			var nt notify.Notifier = notify.Desktop{IconPath: a.iconPath(icon), Sound: sound}
+			if a.notifier != nil {
+				nt = a.notifier(icon)
+			}
+			urgent := n.Kind == probe.NotifyDown || n.Kind == probe.NotifyRecovered
+			if err := nt.Notify(title, body, urgent); err != nil {
+				slog.Error("notification not shown", "kind", n.Kind, "err", err)
+			} else {
+				slog.Info("notified", "kind", n.Kind, "title", title)
+			}
+		}
+	}
+}
+
+func (a *Agent) iconPath(level string) string {
+	if a.iconDir == "" {
+		return ""
+	}
+	return filepath.Join(a.iconDir, level+".png")
+}
+
+// announceNotices shows start-up notices (broken settings, no tray) once.
+func (a *Agent) announceNotices() {
+	a.mu.Lock()
+	notices := append([]string(nil), a.notices...)
+	a.mu.Unlock()
+	for _, n := range notices {
+		nt := notify.Desktop{IconPath: a.iconPath("degraded")}
+		if err := nt.Notify(version.AppName, n, false); err != nil {
+			slog.Warn("notice not shown", "err", err)
+		}
+	}
+}
+
+func (a *Agent) pruneDaily() {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-a.quitCh:
+			return
+		case <-t.C:
+			if n, err := a.hist.Prune(time.Now()); err != nil || n > 0 {
+				slog.Info("history pruned", "removed", n, "err", err)
+			}
+		}
+	}
+}
+
+func (a *Agent) onTrayReady() {
+	a.mu.Lock()
+	tr := a.tr
+	a.mu.Unlock()
+	a.ui.build(tr, menuActions{
+		checkNow:   func() { a.mon.CheckNow() },
+		show:       a.showWindow,
+		openSVC:    a.openSVC,
+		snooze:     a.Snooze,
+		quit:       a.Quit,
+		secondary:  3,
+		snoozeFrom: time.Now,
+	})
+	a.refresh()
+}
+
+func (a *Agent) showWindow(name string) {
+	if err := a.launcher.Show(name); err != nil {
+		slog.Error("open window", "window", name, "err", err)
+	}
+}
+
+func (a *Agent) openSVC() {
+	a.mu.Lock()
+	u := a.settings.URL
+	a.mu.Unlock()
+	if err := browser.Open(u); err != nil {
+		slog.Error("open browser", "err", err)
+	}
+}
+
+// ---- ipc.Handler ----
+
+// Status reports the agent's state.
+func (a *Agent) Status() ipc.Status {
+	a.mu.Lock()
+	tr := a.tr
+	st := ipc.Status{PID: os.Getpid(), Version: version.Version, Lang: tr.Lang(), StartedAt: a.started,
+		Tray: a.tray, TrayProblem: a.trayProblem, Demo: a.flags.demo, ConfigPath: a.configPath,
+		HistoryDir: a.historyDir, LogPath: a.logPath, Settings: a.settings,
+		Notices: append([]string(nil), a.notices...)}
+	a.mu.Unlock()
+	if a.mon != nil {
+		for _, s := range a.mon.States() {
+			msg := tr.Message(s.Last)
+			if s.Last.CheckedAt.IsZero() {
+				msg = tr.T("reason.unknown")
+			}
+			st.Targets = append(st.Targets, ipc.StateOf(s, msg))
+		}
+		st.SnoozedUntil = a.mon.Snoozed()
+	}
+	return st
+}
+
+// CheckNow runs (or joins) a check and returns the primary's result.
+func (a *Agent) CheckNow(ctx context.Context) (probe.Result, error) {
+	select {
+	case r := <-a.mon.CheckNow():
+		return r, nil
+	case <-ctx.Done():
+		return probe.Result{}, ctx.Err()
+	case <-a.quitCh:
+		return probe.Result{}, errors.New("the agent is quitting")
+	}
+}
+
+// Reload re-reads the settings file (the settings window saved it).
+func (a *Agent) Reload() error {
+	if err := a.loadSettings(false); err != nil {
+		slog.Warn("reload refused", "err", err)
+		return err
+	}
+	a.mu.Lock()
+	cfg, tr := a.monitorConfigLocked(), a.tr
+	a.mu.Unlock()
+	if err := a.mon.Reconfigure(cfg); err != nil {
+		return err
+	}
+	if a.ui != nil {
+		a.ui.setTexts(tr)
+	}
+	slog.Info("settings reloaded")
+	a.refresh()
+	return nil
+}
+
+// Show opens a window.
+func (a *Agent) Show(window string) error { return a.launcher.Show(window) }
+
+// Snooze holds notifications until the given time (zero: none).
+func (a *Agent) Snooze(until time.Time) {
+	a.mon.SetSnooze(until)
+	slog.Info("snooze", "until", until)
+	a.refresh()
+}
+
+// Quit stops the agent.
+func (a *Agent) Quit() {
+	a.quitOnce.Do(func() {
+		slog.Info("quit requested")
+		close(a.quitCh)
+		if a.ui != nil {
+			systray.Quit()
+		}
+	})
+}

@@ -1,0 +1,69 @@
+package tray
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"pantau-efaktur/probe"
+	"pantau-efaktur/probe/fakesvc"
+)
+
+// DemoSteps is the --demo timeline: about two minutes in which every colour
+// and both notifications appear (online → re-checking → down → maintenance
+// → back online → this PC offline → online again).
+var DemoSteps = []fakesvc.Step{
+	{Behaviour: fakesvc.OK, For: 25 * time.Second},
+	{Behaviour: fakesvc.Down, For: 30 * time.Second},
+	{Behaviour: fakesvc.Maintenance, For: 25 * time.Second},
+	{Behaviour: fakesvc.OK, For: 25 * time.Second},
+	{Behaviour: fakesvc.Offline, For: 20 * time.Second},
+}
+
+// demo is the in-process fake SVC of --demo.
+type demo struct {
+	svc    *fakesvc.Service
+	srv    *http.Server
+	url    string
+	cancel context.CancelFunc
+}
+
+func startDemo() (*demo, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("demo server: %w", err)
+	}
+	d := &demo{svc: fakesvc.New(fakesvc.OK)}
+	d.srv = &http.Server{Handler: d.svc, ReadHeaderTimeout: 5 * time.Second}
+	d.url = "http://" + ln.Addr().String()
+	go func() {
+		if err := d.srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+			slog.Error("demo server", "err", err)
+		}
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	d.cancel = cancel
+	go d.svc.Play(ctx, DemoSteps)
+	slog.Info("demo started", "url", d.url)
+	return d, nil
+}
+
+// apply points settings at the fake service with quick demo intervals.
+func (d *demo) apply(s *probe.Settings) {
+	s.URL = d.url + "/svc/MasterFakturService?wsdl"
+	s.Reference = d.url + "/_fake/generate_204"
+	s.Interval = probe.Duration(5 * time.Second)
+	s.Recheck = probe.Duration(2 * time.Second)
+	s.DownInterval = probe.Duration(3 * time.Second)
+	s.Timeout = probe.Duration(3 * time.Second)
+	s.Slow = probe.Duration(time.Second)
+	s.Proxy = string(probe.ProxyNone)
+}
+
+func (d *demo) stop() {
+	d.cancel()
+	_ = d.srv.Close()
+}

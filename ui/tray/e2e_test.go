@@ -1,0 +1,364 @@
+//go:build linux
+
+package tray_test
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"pantau-efaktur/internal/dbustest"
+	"pantau-efaktur/internal/testbin"
+	"pantau-efaktur/probe"
+	"pantau-efaktur/probe/fakesvc"
+	"pantau-efaktur/ui/ipc"
+)
+
+const (
+	green  = "#1e9e4a"
+	yellow = "#f4b400"
+	red    = "#d93025"
+)
+
+// desktop is the test's whole world: a private bus with a tray host and a
+// notification server, a fake SVC, and the real agent binary.
+type desktop struct {
+	t       *testing.T
+	bus     *dbustest.Bus
+	watcher *dbustest.Watcher
+	notes   *dbustest.Notifier
+	svc     *fakesvc.Service
+	url     string
+	home    string
+	env     []string
+	bin     string
+	agent   *exec.Cmd
+	item    dbustest.Item
+	icons   <-chan *dbus.Signal
+	colours []string
+
+	mu      sync.Mutex
+	lastReq time.Time
+	reqs    chan struct{}
+}
+
+func newDesktop(t *testing.T) *desktop {
+	d := &desktop{t: t, reqs: make(chan struct{}, 1000)}
+	d.bus = dbustest.StartBus(t)
+	d.watcher = d.bus.StartWatcher(t)
+	d.notes = d.bus.StartNotifier(t)
+	d.svc = fakesvc.New(fakesvc.OK)
+	d.svc.OnRequest(func(fakesvc.Behaviour) {
+		d.mu.Lock()
+		d.lastReq = time.Now()
+		d.mu.Unlock()
+		select {
+		case d.reqs <- struct{}{}:
+		default:
+		}
+	})
+	srv := httptest.NewServer(d.svc)
+	t.Cleanup(srv.Close)
+	d.url = srv.URL
+	d.home = t.TempDir()
+	d.env = append(os.Environ(), d.bus.Env(), "PANTAU_EFAKTUR_HOME="+d.home, "LANG=en_US.UTF-8", "DISPLAY=")
+	d.bin = testbin.BuildNoRace(t)
+	return d
+}
+
+func (d *desktop) writeConfig(interval, recheck, down string) {
+	d.t.Helper()
+	cfg := map[string]any{
+		"version": 1, "url": d.url + "/svc/MasterFakturService?wsdl", "reference": d.url + "/_fake/generate_204",
+		"interval": interval, "recheck": recheck, "down_interval": down, "timeout": "2s", "slow": "1s",
+		"language": "id", "proxy": "none",
+	}
+	b, _ := json.MarshalIndent(cfg, "", "  ")
+	if err := os.WriteFile(filepath.Join(d.home, "config.json"), b, 0o600); err != nil {
+		d.t.Fatal(err)
+	}
+}
+
+func (d *desktop) startAgent() {
+	d.t.Helper()
+	d.agent = exec.Command(d.bin)
+	d.agent.Env = d.env
+	d.agent.Stderr = os.Stderr
+	if err := d.agent.Start(); err != nil {
+		d.t.Fatal(err)
+	}
+	d.t.Cleanup(func() {
+		if d.agent.ProcessState == nil {
+			d.agent.Process.Kill()
+			d.agent.Wait()
+		}
+	})
+	select {
+	case d.item = <-d.watcher.Items:
+	case <-time.After(30 * time.Second):
+		d.t.Fatal("the agent never registered its tray icon")
+	}
+	d.icons = d.bus.IconSignals(d.t, d.item)
+}
+
+// waitColour waits (on NewIcon signals, never by polling a clock) until the
+// icon's dominant colour is want.
+func (d *desktop) waitColour(want string, within time.Duration) {
+	d.t.Helper()
+	deadline := time.After(within)
+	for {
+		px, err := d.bus.IconPixmap(d.item)
+		if err != nil {
+			d.t.Fatal(err)
+		}
+		if len(px) == 0 || px[0].W != 32 {
+			d.t.Fatalf("icon pixmap %d entries", len(px))
+		}
+		c := dbustest.Dominant(px[0])
+		if len(d.colours) == 0 || d.colours[len(d.colours)-1] != c {
+			d.colours = append(d.colours, c)
+		}
+		if c == want {
+			return
+		}
+		select {
+		case <-d.icons:
+		case <-deadline:
+			d.t.Fatalf("icon stayed %s, want %s (seen %v)", c, want, d.colours)
+		}
+	}
+}
+
+func (d *desktop) waitNotification(summary string, within time.Duration) dbustest.Notification {
+	d.t.Helper()
+	deadline := time.After(within)
+	for {
+		select {
+		case n := <-d.notes.Seen:
+			if n.Summary == summary {
+				return n
+			}
+		case <-deadline:
+			d.t.Fatalf("no notification %q; got %+v", summary, d.notes.All())
+		}
+	}
+}
+
+func (d *desktop) menu() []dbustest.MenuItem {
+	d.t.Helper()
+	m, err := d.bus.Menu(d.item)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return m
+}
+
+func (d *desktop) click(label string) {
+	d.t.Helper()
+	it, ok := dbustest.Find(d.menu(), label)
+	if !ok {
+		d.t.Fatalf("no menu item %q in %+v", label, d.menu())
+	}
+	if err := d.bus.Click(d.item, it.ID); err != nil {
+		d.t.Fatal(err)
+	}
+}
+
+func (d *desktop) ipc(cmd string) ipc.Response {
+	d.t.Helper()
+	r, err := ipc.Do(filepath.Join(d.home, "agent.sock"), ipc.Request{Cmd: cmd}, 5*time.Second)
+	if err != nil {
+		d.t.Fatalf("%s: %v", cmd, err)
+	}
+	return r
+}
+
+func TestTrayEndToEnd(t *testing.T) {
+	d := newDesktop(t)
+	d.writeConfig("500ms", "200ms", "300ms")
+	d.startAgent()
+
+	// Online: green, with the status line first in the menu, disabled.
+	d.waitColour(green, 20*time.Second)
+	first := d.menu()[0]
+	if !strings.HasPrefix(first.Label, "Server e-Faktur: ONLINE · ") || !strings.Contains(first.Label, " ms · ") || first.Enabled {
+		t.Errorf("first menu line %+v", first)
+	}
+	for _, label := range []string{"Periksa sekarang", "Lihat status…", "Bantuan…", "Buka SVC di browser",
+		"Bisukan notifikasi", "1 jam", "Sampai besok 08:00", "Nyalakan lagi", "Pengaturan…", "Keluar"} {
+		if _, ok := dbustest.Find(d.menu(), label); !ok {
+			t.Errorf("menu lacks %q", label)
+		}
+	}
+	if tip, err := d.bus.Property(d.item, "ToolTip"); err != nil || !strings.Contains(strings.Join(strings.Fields(toString(tip)), " "), "ONLINE") {
+		t.Errorf("tooltip %v %v", tip, err)
+	}
+
+	// Outage: red, and one "down" notification.
+	d.svc.Set(fakesvc.Down)
+	d.waitColour(red, 20*time.Second)
+	down := d.waitNotification("Server e-Faktur DOWN", 10*time.Second)
+	if down.App != "Pantau e-Faktur" || !strings.Contains(down.Body, "Tidak dapat terhubung") {
+		t.Errorf("down notification %+v", down)
+	}
+	if fi, err := os.Stat(down.Icon); err != nil || fi.Size() == 0 {
+		t.Errorf("notification icon %q is not a lasting file: %v", down.Icon, err)
+	}
+
+	// Back: green, and one "kembali online" notification with the length.
+	d.svc.Set(fakesvc.OK)
+	d.waitColour(green, 20*time.Second)
+	rec := d.waitNotification("Server e-Faktur kembali online", 10*time.Second)
+	if !strings.Contains(rec.Body, "kembali online setelah") || !strings.Contains(rec.Body, "detik") {
+		t.Errorf("recovered notification %+v", rec)
+	}
+	// A single failure in between must have shown yellow (re-checking), not red at once.
+	seq := strings.Join(d.colours, ",")
+	if !strings.Contains(seq, green+","+yellow+","+red) || !strings.HasSuffix(seq, red+","+green) {
+		t.Errorf("colour sequence %s", seq)
+	}
+
+	// "Periksa sekarang" causes a request within a second. Make the
+	// schedule slow first, so only the click can cause one.
+	d.writeConfig("10m", "10s", "30s")
+	d.ipc(ipc.CmdReload)
+	d.mu.Lock()
+	quietFor := 3500*time.Millisecond - time.Since(d.lastReq)
+	d.mu.Unlock()
+	if quietFor > 0 {
+		// The monitor merges requests closer than 3 s to the previous check:
+		// wait that rule out, then drain what came before the click.
+		time.Sleep(quietFor)
+	}
+	for len(d.reqs) > 0 {
+		<-d.reqs
+	}
+	before := d.svc.Requests()
+	clicked := time.Now()
+	d.click("Periksa sekarang")
+	select {
+	case <-d.reqs:
+		if since := time.Since(clicked); since > time.Second {
+			t.Errorf("request came %v after the click", since)
+		}
+	case <-time.After(time.Second):
+		t.Fatalf("no request within a second of the click (requests %d)", d.svc.Requests()-before)
+	}
+
+	// A second launch exits 0 and leaves this agent running.
+	second := exec.Command(d.bin)
+	second.Env = d.env
+	done := make(chan error, 1)
+	if err := second.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- second.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("second launch: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		second.Process.Kill()
+		t.Fatal("second launch did not exit")
+	}
+	if st := d.ipc(ipc.CmdStatus).Status; st == nil || st.PID != d.agent.Process.Pid {
+		t.Fatalf("after a second launch the socket is served by %+v, want pid %d", st, d.agent.Process.Pid)
+	}
+
+	// Exactly one down and one recovered notification in all.
+	var downs, ups int
+	for _, n := range d.notes.All() {
+		switch n.Summary {
+		case "Server e-Faktur DOWN":
+			downs++
+		case "Server e-Faktur kembali online":
+			ups++
+		}
+	}
+	if downs != 1 || ups != 1 {
+		t.Errorf("notifications: %d down, %d recovered: %+v", downs, ups, d.notes.All())
+	}
+
+	// Keluar: the agent ends cleanly.
+	d.click("Keluar")
+	exited := make(chan error, 1)
+	go func() { exited <- d.agent.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("agent exit: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("agent did not quit")
+	}
+	if _, err := os.Stat(filepath.Join(d.home, "agent.sock")); !os.IsNotExist(err) {
+		t.Errorf("socket left behind: %v", err)
+	}
+	// History was written, one line per check.
+	recs, skipped, err := probe.LoadHistory(filepath.Join(d.home, "history"), time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	if err != nil || skipped != 0 || len(recs) < 5 {
+		t.Errorf("history: %d records, %d skipped, %v", len(recs), skipped, err)
+	}
+}
+
+func toString(v any) string {
+	switch x := v.(type) {
+	case []any:
+		var parts []string
+		for _, e := range x {
+			parts = append(parts, toString(e))
+		}
+		return strings.Join(parts, " ")
+	case string:
+		return x
+	}
+	return ""
+}
+
+// Plain GNOME without the AppIndicator extension: no tray host. The agent
+// must still monitor and notify, say why there is no icon, and open the
+// status window once.
+func TestNoTrayHostStillMonitorsAndNotifies(t *testing.T) {
+	d := newDesktop(t)
+	// Give up the tray host: release the watcher's name.
+	if _, err := d.bus.Conn.ReleaseName("org.kde.StatusNotifierWatcher"); err != nil {
+		t.Fatal(err)
+	}
+	d.svc.Set(fakesvc.Down)
+	d.writeConfig("500ms", "200ms", "300ms")
+	d.agent = exec.Command(d.bin)
+	d.agent.Env = d.env
+	if err := d.agent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		d.agent.Process.Kill()
+		d.agent.Wait()
+	}()
+	notice := d.waitNotification("Pantau e-Faktur", 20*time.Second)
+	if !strings.Contains(notice.Body, "Ikon tray tidak dapat ditampilkan") {
+		t.Errorf("no-tray notice %+v", notice)
+	}
+	d.waitNotification("Server e-Faktur DOWN", 20*time.Second)
+	st := d.ipc(ipc.CmdStatus).Status
+	if st.Tray || !strings.Contains(st.TrayProblem, "StatusNotifierWatcher") || st.Primary().Level != probe.LevelDown {
+		t.Errorf("status %+v", st)
+	}
+	d.ipc(ipc.CmdQuit)
+	if err := d.agent.Wait(); err != nil {
+		t.Fatalf("agent exit: %v", err)
+	}
+	log, _ := os.ReadFile(filepath.Join(d.home, "cache", "logs", "agent.log"))
+	if n := strings.Count(string(log), `"msg":"window started","window":"status"`); n != 1 {
+		t.Errorf("status window opened %d times; log:\n%s", n, log)
+	}
+}

@@ -1,0 +1,121 @@
+// Package tray is the always-on agent (DESIGN.md §2): the monitor, its
+// history, the tray icon and menu (fyne.io/systray, no GL loop: it costs
+// nothing while idle), native notifications (beeep), the control socket
+// and the launcher of window processes.
+package tray
+
+import (
+	"strings"
+	"time"
+
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+)
+
+// View is everything the tray shows, computed from the monitor's states.
+type View struct {
+	Icon       string   // icon name: up, degraded, down, offline, unknown
+	Tooltip    string   // hover text
+	StatusLine string   // first (disabled) menu line
+	Secondary  []string // one disabled line per secondary target
+	SnoozeLine string   // title of the snooze submenu
+	Snoozed    bool
+}
+
+// IconFor is the icon of a target state: yellow while a failure is being
+// re-checked, red stays red while a recovery is being confirmed (the app
+// never announces a recovery it has not confirmed).
+func IconFor(st probe.State) string {
+	switch st.Level {
+	case probe.LevelDown:
+		return "down"
+	case probe.LevelOffline:
+		return "offline"
+	case probe.LevelDegraded:
+		return "degraded"
+	case probe.LevelUp:
+		if st.Rechecking {
+			return "degraded"
+		}
+		return "up"
+	}
+	if st.Rechecking {
+		return "degraded"
+	}
+	return "unknown"
+}
+
+// BuildView renders the tray for the states (primary first).
+func BuildView(tr *i18n.Translator, states []probe.State, snoozedUntil, now time.Time) View {
+	var v View
+	if len(states) == 0 {
+		states = []probe.State{{Target: probe.PrimaryTargetID, Level: probe.LevelUnknown}}
+	}
+	p := states[0]
+	v.Icon = IconFor(p)
+	v.StatusLine = StatusLine(tr, p)
+	for _, st := range states[1:] {
+		v.Secondary = append(v.Secondary, SecondaryLine(tr, st))
+	}
+	lines := []string{"Pantau e-Faktur", v.StatusLine}
+	if !p.Last.CheckedAt.IsZero() && p.Level != probe.LevelUp {
+		lines = append(lines, tr.Message(p.Last))
+	}
+	if !snoozedUntil.IsZero() && now.Before(snoozedUntil) {
+		v.Snoozed = true
+		v.SnoozeLine = tr.T("tray.snoozed_until", map[string]any{"Time": clock(snoozedUntil, now)})
+		lines = append(lines, v.SnoozeLine)
+	} else {
+		v.SnoozeLine = tr.T("tray.snooze")
+	}
+	v.Tooltip = strings.Join(lines, "\n")
+	return v
+}
+
+// StatusLine is "Server e-Faktur: ONLINE · 180 ms · 10:42" and its siblings.
+func StatusLine(tr *i18n.Translator, st probe.State) string {
+	data := map[string]any{
+		"Service": tr.ServiceName(st.Target),
+		"Level":   tr.Level(st.Level),
+		"Time":    st.Last.CheckedAt.Format("15:04"),
+		"MS":      st.Last.Phases.Total.Milliseconds(),
+		"Cause":   tr.Cause(st.Reason),
+		"Since":   st.Since.Format("15:04"),
+	}
+	switch {
+	case st.Last.CheckedAt.IsZero() && st.Level == probe.LevelUnknown:
+		return tr.T("tray.status_unknown", data)
+	case st.Rechecking && (st.Level == probe.LevelUp || st.Level == probe.LevelUnknown || st.Level == probe.LevelDegraded):
+		return tr.T("tray.status_rechecking", data)
+	case st.Level == probe.LevelUp:
+		return tr.T("tray.status_up", data)
+	case st.Level == probe.LevelDown:
+		return tr.T("tray.status_down", data)
+	case st.Level == probe.LevelOffline:
+		return tr.T("tray.status_plain", data)
+	}
+	return tr.T("tray.status_cause", data)
+}
+
+// SecondaryLine is "Coretax: ONLINE" or "Coretax: DOWN (error server DJP)".
+func SecondaryLine(tr *i18n.Translator, st probe.State) string {
+	data := map[string]any{"Service": tr.ServiceName(st.Target), "Level": tr.Level(st.Level), "Cause": tr.Cause(st.Reason)}
+	if st.Level == probe.LevelUp || st.Level == probe.LevelUnknown || st.Level == probe.LevelOffline {
+		return tr.T("tray.secondary_plain", data)
+	}
+	return tr.T("tray.secondary_cause", data)
+}
+
+// clock shows a time of day, with the date when it is not today.
+func clock(t, now time.Time) string {
+	if t.YearDay() == now.YearDay() && t.Year() == now.Year() {
+		return t.Format("15:04")
+	}
+	return t.Format("02/01 15:04")
+}
+
+// TomorrowAt8 is the end of "snooze until tomorrow 08:00".
+func TomorrowAt8(now time.Time) time.Time {
+	y, m, d := now.Date()
+	return time.Date(y, m, d+1, 8, 0, 0, 0, now.Location())
+}

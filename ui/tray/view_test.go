@@ -1,0 +1,104 @@
+package tray
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+)
+
+var at = time.Date(2026, 3, 31, 10, 42, 5, 0, time.Local)
+
+func state(level probe.Level, reason probe.Reason, rechecking bool) probe.State {
+	return probe.State{Target: "efaktur", Level: level, Reason: reason, Rechecking: rechecking,
+		Since: at.Add(-23 * time.Minute),
+		Last:  probe.Result{Target: "efaktur", Level: reason.Level(), Reason: reason, CheckedAt: at, Phases: probe.Phases{Total: 180 * time.Millisecond}}}
+}
+
+func TestIconFor(t *testing.T) {
+	tests := []struct {
+		st   probe.State
+		icon string
+	}{
+		{probe.State{Level: probe.LevelUnknown}, "unknown"},
+		{probe.State{Level: probe.LevelUnknown, Rechecking: true}, "degraded"},
+		{state(probe.LevelUp, probe.ReasonOK, false), "up"},
+		{state(probe.LevelUp, probe.ReasonOK, true), "degraded"}, // re-checking a failure: yellow
+		{state(probe.LevelDegraded, probe.ReasonSlow, false), "degraded"},
+		{state(probe.LevelDown, probe.ReasonMaintenance, false), "down"},
+		{state(probe.LevelDown, probe.ReasonConnect, true), "down"}, // recovery not confirmed: still red
+		{state(probe.LevelOffline, probe.ReasonOffline, false), "offline"},
+		{state(probe.LevelOffline, probe.ReasonOffline, true), "offline"},
+	}
+	for _, tc := range tests {
+		if got := IconFor(tc.st); got != tc.icon {
+			t.Errorf("%s rechecking=%v: %s, want %s", tc.st.Level, tc.st.Rechecking, got, tc.icon)
+		}
+	}
+}
+
+func TestStatusLine(t *testing.T) {
+	id, en := i18n.New("id"), i18n.New("en")
+	tests := []struct {
+		st     probe.State
+		id, en string
+	}{
+		{state(probe.LevelUp, probe.ReasonOK, false), "Server e-Faktur: ONLINE · 180 ms · 10:42", "The e-Faktur server: ONLINE · 180 ms · 10:42"},
+		{state(probe.LevelUp, probe.ReasonOK, true), "Server e-Faktur: memeriksa ulang… · 10:42", "The e-Faktur server: re-checking… · 10:42"},
+		{state(probe.LevelDown, probe.ReasonMaintenance, false), "Server e-Faktur: DOWN (maintenance DJP) · sejak 10:19", "The e-Faktur server: DOWN (DJP maintenance) · since 10:19"},
+		{state(probe.LevelDegraded, probe.ReasonTLSClock, false), "Server e-Faktur: TERGANGGU (jam PC salah) · 10:42", "The e-Faktur server: DEGRADED (wrong PC clock) · 10:42"},
+		{state(probe.LevelOffline, probe.ReasonOffline, false), "Server e-Faktur: PC OFFLINE · 10:42", "The e-Faktur server: PC OFFLINE · 10:42"},
+		{probe.State{Target: "efaktur", Level: probe.LevelUnknown}, "Server e-Faktur: memeriksa…", "The e-Faktur server: checking…"},
+	}
+	for _, tc := range tests {
+		if got := StatusLine(id, tc.st); got != tc.id {
+			t.Errorf("id: %q, want %q", got, tc.id)
+		}
+		if got := StatusLine(en, tc.st); got != tc.en {
+			t.Errorf("en: %q, want %q", got, tc.en)
+		}
+	}
+}
+
+func TestBuildView(t *testing.T) {
+	tr := i18n.New("id")
+	cor := state(probe.LevelDown, probe.ReasonServerError, false)
+	cor.Target = "coretax"
+	v := BuildView(tr, []probe.State{state(probe.LevelDown, probe.ReasonConnect, false), cor}, at.Add(time.Hour), at)
+	if v.Icon != "down" || len(v.Secondary) != 1 || v.Secondary[0] != "Coretax: DOWN (error server DJP)" {
+		t.Fatalf("%+v", v)
+	}
+	if !v.Snoozed || v.SnoozeLine != "Notifikasi dibisukan sampai 11:42" {
+		t.Errorf("snooze %q", v.SnoozeLine)
+	}
+	for _, want := range []string{"Pantau e-Faktur", "DOWN", "Tidak dapat terhubung", "dibisukan"} {
+		if !strings.Contains(v.Tooltip, want) {
+			t.Errorf("tooltip %q lacks %q", v.Tooltip, want)
+		}
+	}
+	v = BuildView(tr, []probe.State{state(probe.LevelUp, probe.ReasonOK, false)}, at.Add(-time.Minute), at)
+	if v.Snoozed || v.SnoozeLine != "Bisukan notifikasi" || strings.Contains(v.Tooltip, "layanan") {
+		t.Errorf("%+v", v)
+	}
+	if v := BuildView(tr, nil, time.Time{}, at); v.Icon != "unknown" {
+		t.Errorf("no states: %+v", v)
+	}
+}
+
+func TestTomorrowAt8(t *testing.T) {
+	for _, now := range []time.Time{at, time.Date(2026, 12, 31, 23, 59, 0, 0, time.Local), time.Date(2026, 3, 31, 1, 0, 0, 0, time.Local)} {
+		got := TomorrowAt8(now)
+		if got.Hour() != 8 || got.Minute() != 0 || got.Sub(now) <= 0 || got.Sub(now) > 31*time.Hour {
+			t.Errorf("%v → %v", now, got)
+		}
+	}
+}
+
+func TestLauncherRefusesUnknownWindows(t *testing.T) {
+	l := NewLauncher("/bin/true", nil, nil)
+	if err := l.Show("../../etc"); err == nil {
+		t.Fatal("unknown window accepted")
+	}
+}

@@ -1,0 +1,221 @@
+// Package window holds the Fyne windows (status, help, settings). Each runs
+// in its own short-lived process (`pantau-efaktur window <name>`), started
+// by the agent and ended when the window closes: the GL loop that Fyne needs
+// costs CPU and memory only while a window is actually open (DESIGN.md §2).
+package window
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"pantau-efaktur/assets"
+	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/paths"
+	"pantau-efaktur/internal/version"
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/ui/ipc"
+)
+
+// Names of the windows.
+const (
+	Status   = "status"
+	Help     = "help"
+	Settings = "settings"
+)
+
+// Main runs `pantau-efaktur window <name>` and returns the exit code.
+func Main(args []string, out cli.IO) int {
+	tr := i18n.New(i18n.DefaultLang)
+	fs := flag.NewFlagSet("window", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	lang := fs.String("lang", "", "")
+	if len(args) == 0 {
+		fmt.Fprintln(out.Stderr, tr.T("usage.window"))
+		return cli.ExitUsage
+	}
+	name := args[0]
+	if err := fs.Parse(args[1:]); err != nil || (name != Status && name != Help && name != Settings) {
+		fmt.Fprintln(out.Stderr, tr.T("usage.window"))
+		return cli.ExitUsage
+	}
+	sock, err := paths.SocketPath()
+	if err != nil {
+		fmt.Fprintln(out.Stderr, err)
+		return 1
+	}
+	a := app.NewWithID(version.AppID)
+	if icon, err := assets.AppPNG(256); err == nil {
+		a.SetIcon(fyne.NewStaticResource("pantau-efaktur.png", icon))
+	}
+	w := Open(a, name, NewLink(sock, name), *lang)
+	start := time.Now()
+	w.Show()
+	slog.Info("window shown", "window", name, "after", time.Since(start))
+	a.Run()
+	return 0
+}
+
+// Open builds window name on app a. lang forces a language ("" follows the
+// agent, or the settings file while the agent is away).
+func Open(a fyne.App, name string, link *Link, lang string) fyne.Window {
+	w := a.NewWindow(version.AppName)
+	ctx, cancel := context.WithCancel(context.Background())
+	w.SetOnClosed(func() {
+		cancel()
+		a.Quit()
+	})
+	// Ctrl+W and Escape close the window, as people expect of a dialog.
+	closeWin := func(fyne.Shortcut) { w.Close() }
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault}, closeWin)
+	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			w.Close()
+		}
+	})
+	pick := func(st ipc.Status, connected bool) *i18n.Translator {
+		switch {
+		case lang != "":
+			return i18n.New(lang)
+		case connected && st.Lang != "":
+			return i18n.New(st.Lang)
+		}
+		return i18n.New(settingsLanguage())
+	}
+	var view interface {
+		update(st ipc.Status, connected bool)
+	}
+	var current *i18n.Translator
+	build := func(tr *i18n.Translator) {
+		current = tr
+		switch name {
+		case Status:
+			v := newStatusView(tr, link, a, func(f func()) { go f() })
+			view = v
+			w.SetTitle(version.AppName + " — " + tr.T("win.status_title"))
+			w.SetContent(v.content)
+			w.Resize(fyne.NewSize(760, 720))
+		case Help:
+			v := newHelpView(tr, a)
+			view = v
+			w.SetTitle(version.AppName + " — " + tr.T("win.help_title"))
+			w.SetContent(v.content)
+			w.Resize(fyne.NewSize(760, 720))
+		case Settings:
+			v := newSettingsView(tr, link, w)
+			view = v
+			w.SetTitle(version.AppName + " — " + tr.T("win.settings_title"))
+			w.SetContent(v.content)
+			w.Resize(fyne.NewSize(640, 720))
+		}
+	}
+	build(pick(ipc.Status{}, false))
+	link.onStatus = func(st ipc.Status, connected bool) {
+		fyne.Do(func() {
+			if tr := pick(st, connected); tr.Lang() != current.Lang() {
+				build(tr)
+			}
+			view.update(st, connected)
+		})
+	}
+	link.onRaise = func() { fyne.Do(w.RequestFocus) }
+	link.onQuit = func() { fyne.Do(w.Close) }
+	go link.Run(ctx)
+	return w
+}
+
+// settingsLanguage is the language of the settings file, for when the agent
+// cannot be asked.
+func settingsLanguage() string {
+	p, err := paths.SettingsFile()
+	if err != nil {
+		return i18n.DefaultLang
+	}
+	s, _, _ := probe.LoadSettings(p, time.Now())
+	return s.Language
+}
+
+// Link keeps a window connected to the agent: it subscribes, passes on
+// state, and reconnects every two seconds while the agent is away.
+type Link struct {
+	sock, window string
+	onStatus     func(st ipc.Status, connected bool)
+	onRaise      func()
+	onQuit       func()
+	retry        time.Duration
+}
+
+// NewLink is a link to the agent's socket for window.
+func NewLink(sock, window string) *Link {
+	return &Link{sock: sock, window: window, retry: 2 * time.Second}
+}
+
+// Run keeps the subscription alive until ctx ends.
+func (l *Link) Run(ctx context.Context) {
+	for ctx.Err() == nil {
+		ch, err := ipc.Subscribe(ctx, l.sock, l.window)
+		if err == nil {
+			for r := range ch {
+				switch r.Event {
+				case ipc.EventState:
+					if r.Status != nil && l.onStatus != nil {
+						l.onStatus(*r.Status, true)
+					}
+				case ipc.EventRaise:
+					if l.onRaise != nil {
+						l.onRaise()
+					}
+				case ipc.EventQuit:
+					if l.onQuit != nil {
+						l.onQuit()
+					}
+					return
+				}
+			}
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if l.onStatus != nil {
+			l.onStatus(ipc.Status{}, false)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(l.retry):
+		}
+	}
+}
+
+// Do sends one command to the agent.
+func (l *Link) Do(req ipc.Request, timeout time.Duration) (ipc.Response, error) {
+	return ipc.Do(l.sock, req, timeout)
+}
+
+func openURL(a fyne.App, raw string) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		slog.Warn("not opened", "url", raw)
+		return
+	}
+	if err := a.OpenURL(u); err != nil {
+		slog.Error("open url", "url", raw, "err", err)
+	}
+}
+
+func mustURL(raw string) *url.URL {
+	u, err := url.Parse(raw)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}

@@ -1,0 +1,133 @@
+package window
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"strings"
+	"time"
+
+	"pantau-efaktur/internal/version"
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/ui/ipc"
+)
+
+// Diagnostics is the plain-text report of "Salin diagnosa": everything a
+// helpdesk (the office IT, or a support chat) needs to tell "DJP is down"
+// from "this PC's proxy/clock/firewall is wrong", in the user's language,
+// with the stable machine words kept next to the sentences.
+func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.Record, stats probe.Stats, now time.Time) string {
+	var b strings.Builder
+	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	line("%s — %s", version.AppName, tr.T("diag.title"))
+	line("%s: %s", tr.T("diag.created"), now.Format("2006-01-02 15:04:05 MST"))
+	ver := version.Version
+	if version.Commit != "" {
+		ver += " (" + version.Commit + ")"
+	}
+	line("%s: %s, %s/%s, %s", tr.T("diag.version"), ver, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	if !agentUp {
+		line("%s: %s", tr.T("diag.agent"), tr.T("diag.agent_down"))
+	} else {
+		tray := tr.T("diag.yes")
+		if !st.Tray {
+			tray = tr.T("diag.no") + " (" + st.TrayProblem + ")"
+		}
+		line("%s: PID %d, %s %s, tray: %s", tr.T("diag.agent"), st.PID, tr.T("diag.since"), st.StartedAt.Format("2006-01-02 15:04"), tray)
+	}
+	b.WriteString("\n")
+
+	s := st.Settings
+	line("%s: %s", tr.FieldName("url"), s.URL)
+	line("%s: %s", tr.FieldName("proxy"), s.Proxy)
+	line("%s: %s", tr.FieldName("reference"), s.Reference)
+	line("%s: %s / %s / %s, %s %d, %s %d, %s %s, %s %s", tr.T("diag.schedule"),
+		s.Interval.D(), s.Recheck.D(), s.DownInterval.D(),
+		tr.FieldName("fail_threshold"), s.FailThreshold, tr.FieldName("recover_threshold"), s.RecoverThreshold,
+		tr.FieldName("timeout"), s.Timeout.D(), tr.FieldName("slow"), s.Slow.D())
+	b.WriteString("\n")
+
+	for _, t := range st.Targets {
+		head := fmt.Sprintf("%s: %s (%s)", tr.ServiceName(t.Target), tr.Level(t.Level), t.Reason)
+		if t.Rechecking {
+			head += ", " + tr.T("status.rechecking")
+		}
+		if !t.Since.IsZero() {
+			head += ", " + tr.T("status.since", map[string]any{"Time": t.Since.Format("15:04"), "Duration": tr.Duration(now.Sub(t.Since))})
+		}
+		line("%s", head)
+		if t.Message != "" {
+			line("  %s", t.Message)
+		}
+		if t.Last != nil && t.Last.ClockSkewSuspicious() {
+			line("  ! %s", tr.T("check.clock_skew", map[string]any{"Diff": tr.Duration(t.Last.ClockSkew.Round(time.Minute))}))
+		}
+		if t.Last != nil && t.Last.Proxy != "" {
+			line("  %s", tr.T("check.via_proxy", map[string]any{"Proxy": t.Last.Proxy}))
+		}
+	}
+	b.WriteString("\n")
+
+	line("%s: 24 %s %s, 7 %s %s, 30 %s %s", tr.T("diag.uptime"), tr.T("diag.hours"), percent(tr, stats.Uptime24h),
+		tr.T("diag.days"), percent(tr, stats.Uptime7d), tr.T("diag.days"), percent(tr, stats.Uptime30d))
+	if stats.P50 > 0 {
+		line("%s: p50 %d ms, p95 %d ms", tr.T("diag.latency"), stats.P50.Milliseconds(), stats.P95.Milliseconds())
+	}
+	if len(stats.Outages) > 0 {
+		line("%s:", tr.T("diag.outages"))
+		for i, o := range stats.Outages {
+			if i == 5 {
+				break
+			}
+			line("  %s  %s  %s", o.Start.Format("2006-01-02 15:04"), tr.Duration(o.Duration(now)), tr.Cause(o.Reason))
+		}
+	}
+	b.WriteString("\n")
+
+	line("%s:", tr.T("diag.last_checks"))
+	n := 0
+	for i := len(recs) - 1; i >= 0 && n < 10; i-- {
+		r := recs[i]
+		if r.Target != probe.PrimaryTargetID {
+			continue
+		}
+		n++
+		entry := fmt.Sprintf("  %s  %-9s %-18s HTTP %3d  %5d ms (dns %d, %s %d, tls %d, server %d)",
+			r.At.Format("01-02 15:04:05"), r.Level, r.Reason, r.Status, r.MS[4], r.MS[0], tr.T("diag.connect"), r.MS[1], r.MS[2], r.MS[3])
+		if r.Skew != nil && *r.Skew != 0 {
+			entry += fmt.Sprintf(" skew %+ds", *r.Skew)
+		}
+		if r.Error != "" {
+			entry += "  " + r.Error
+		}
+		line("%s", entry)
+	}
+	if n == 0 {
+		line("  %s", tr.T("diag.no_checks"))
+	}
+	b.WriteString("\n")
+	line("%s: %s", tr.T("diag.files"), strings.Join(nonEmpty(st.ConfigPath, st.HistoryDir, st.LogPath), ", "))
+	return b.String()
+}
+
+func percent(tr *i18n.Translator, p float64) string {
+	if math.IsNaN(p) {
+		return "–"
+	}
+	s := fmt.Sprintf("%.2f %%", p)
+	if tr.Lang() == "id" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,433 @@
+//go:build linux
+
+package window_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"math"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"pantau-efaktur/internal/dbustest"
+	"pantau-efaktur/internal/testbin"
+	"pantau-efaktur/probe"
+	"pantau-efaktur/probe/fakesvc"
+	"pantau-efaktur/ui/ipc"
+)
+
+// need skips (or, under `make test`, fails) when a desktop tool is missing.
+func need(t *testing.T, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("PANTAU_REQUIRE_E2E") != "" {
+				t.Fatalf("%s is missing (make test installs it)", tool)
+			}
+			t.Skipf("%s not installed", tool)
+		}
+	}
+}
+
+// startXvfb starts a virtual screen and returns its DISPLAY value.
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x900x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil {
+		t.Fatalf("Xvfb gave no display: %v", err)
+	}
+	return ":" + strings.TrimSpace(line)
+}
+
+// desktop runs the agent on a virtual screen with a tray host.
+type desktop struct {
+	t       *testing.T
+	display string
+	home    string
+	env     []string
+	bin     string
+	svc     *fakesvc.Service
+	bus     *dbustest.Bus
+	item    dbustest.Item
+}
+
+func newDesktop(t *testing.T) *desktop {
+	need(t, "Xvfb", "xdotool", "import", "dbus-daemon")
+	d := &desktop{t: t, display: startXvfb(t), home: t.TempDir()}
+	d.bus = dbustest.StartBus(t)
+	watcher := d.bus.StartWatcher(t)
+	d.bus.StartNotifier(t)
+	d.svc = fakesvc.New(fakesvc.OK)
+	srv := httptest.NewServer(d.svc)
+	t.Cleanup(srv.Close)
+	d.bin = testbin.BuildNoRace(t)
+	d.env = append(os.Environ(), d.bus.Env(), "PANTAU_EFAKTUR_HOME="+d.home, "DISPLAY="+d.display,
+		"LANG=en_US.UTF-8", "FYNE_THEME=light", "FYNE_SCALE=1")
+	cfg := map[string]any{"version": 1, "url": srv.URL + "/svc/MasterFakturService?wsdl",
+		"reference": srv.URL + "/_fake/generate_204", "interval": "2s", "recheck": "300ms", "down_interval": "500ms",
+		"timeout": "2s", "slow": "1s", "proxy": "none", "language": "id", "secondary": map[string]bool{"coretax": true}}
+	b, _ := json.Marshal(cfg)
+	os.WriteFile(filepath.Join(d.home, "config.json"), b, 0o600)
+	writeHistory(t, filepath.Join(d.home, "history"))
+
+	agent := exec.Command(d.bin)
+	agent.Env = d.env
+	agent.Stderr = os.Stderr
+	if err := agent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		d.ipc(ipc.Request{Cmd: ipc.CmdQuit})
+		done := make(chan struct{})
+		go func() { agent.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			agent.Process.Kill()
+		}
+	})
+	select {
+	case d.item = <-watcher.Items:
+	case <-time.After(30 * time.Second):
+		log, _ := os.ReadFile(filepath.Join(d.home, "cache", "logs", "agent.log"))
+		t.Fatalf("agent did not register its tray icon; log:\n%s", log)
+	}
+	d.waitLevel(probe.LevelUp)
+	return d
+}
+
+// writeHistory gives the charts two days to show: answers of 120–400 ms,
+// a 35-minute maintenance yesterday and a 4-minute blip this morning.
+func writeHistory(t *testing.T, dir string) {
+	h, err := probe.OpenHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	now := time.Now()
+	start := now.Add(-48 * time.Hour).Truncate(time.Minute)
+	for m := 0; start.Add(time.Duration(m) * time.Minute).Before(now.Add(-time.Minute)); m++ {
+		at := start.Add(time.Duration(m) * time.Minute)
+		ms := int64(140 + 90*math.Sin(float64(m)/40) + float64(m%7)*25)
+		r := probe.Record{At: at, Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200,
+			MS: [5]int64{4, 18, 42, ms - 90, ms}}
+		age := now.Sub(at)
+		switch {
+		case age > 26*time.Hour && age < 26*time.Hour+35*time.Minute:
+			r.Level, r.Reason, r.Status, r.MS = probe.LevelDown, probe.ReasonMaintenance, 503, [5]int64{4, 18, 42, 30, 95}
+		case age > 5*time.Hour && age < 5*time.Hour+4*time.Minute:
+			r.Level, r.Reason, r.Status, r.MS = probe.LevelDown, probe.ReasonTimeout, 0, [5]int64{4, 0, 0, 0, 15000}
+		case m%97 == 0:
+			r.Level, r.Reason, r.MS[4] = probe.LevelDegraded, probe.ReasonSlow, 5600
+		}
+		if err := h.Append(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func (d *desktop) ipc(req ipc.Request) (ipc.Response, error) {
+	return ipc.Do(filepath.Join(d.home, "agent.sock"), req, 5*time.Second)
+}
+
+func (d *desktop) waitLevel(want probe.Level) {
+	d.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		r, err := d.ipc(ipc.Request{Cmd: ipc.CmdStatus})
+		if err == nil && r.Status.Primary().Level == want && !r.Status.Primary().Rechecking {
+			return
+		}
+		time.Sleep(100 * time.Millisecond) // polling another process's state
+	}
+	d.t.Fatalf("agent never reached %s", want)
+}
+
+func (d *desktop) xdotool(args ...string) (string, error) {
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = d.env
+	out, err := cmd.Output()
+	return strings.TrimSpace(string(out)), err
+}
+
+// findWindow waits for a window whose title is name. (xdotool matches with
+// a byte regexp: the em dash of the titles becomes ".*".)
+func (d *desktop) findWindow(name string, within time.Duration) (string, time.Duration) {
+	d.t.Helper()
+	pattern := "^" + strings.ReplaceAll(name, " — ", ".*") + "$"
+	start := time.Now()
+	for time.Since(start) < within {
+		if out, err := d.xdotool("search", "--onlyvisible", "--name", pattern); err == nil && out != "" {
+			return strings.Fields(out)[0], time.Since(start)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	d.t.Fatalf("no window %q within %v", name, within)
+	return "", 0
+}
+
+func (d *desktop) shot(win string) image.Image {
+	d.t.Helper()
+	cmd := exec.Command("import", "-window", win, "png:-")
+	cmd.Env = d.env
+	out, err := cmd.Output()
+	if err != nil {
+		d.t.Fatalf("screenshot: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return img
+}
+
+// waitBadge waits until the badge in the top part of the status window
+// shows colour want (a large block of it), then returns the screenshot.
+func (d *desktop) waitBadge(win string, want [3]uint8) image.Image {
+	d.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var img image.Image
+	n := 0
+	for time.Now().Before(deadline) {
+		img = d.shot(win)
+		if n = countColour(img, want, 200); n > 20000 {
+			return img
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	d.t.Fatalf("badge never turned %x (%d pixels of it)", want, n)
+	return nil
+}
+
+// countColour counts pixels close to want in the top rows of img.
+func countColour(img image.Image, want [3]uint8, rows int) int {
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < min(b.Max.Y, b.Min.Y+rows); y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if closeTo(img.At(x, y), want) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func closeTo(c interface{ RGBA() (r, g, b, a uint32) }, want [3]uint8) bool {
+	r, g, b, _ := c.RGBA()
+	diff := func(x uint32, y uint8) int { return max(int(x>>8)-int(y), int(y)-int(x>>8)) }
+	return diff(r, want[0])+diff(g, want[1])+diff(b, want[2]) < 30
+}
+
+// save keeps a screenshot: in docs/ with UPDATE_SCREENSHOTS=1 (for the
+// README), otherwise in the test's temporary directory.
+func save(t *testing.T, img image.Image, name string) {
+	t.Helper()
+	dir := t.TempDir()
+	if os.Getenv("UPDATE_SCREENSHOTS") != "" {
+		dir = filepath.Join("..", "..", "docs")
+	}
+	var b bytes.Buffer
+	png.Encode(&b, img)
+	if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s", filepath.Join(dir, name))
+}
+
+func pidOf(d *desktop, win string) int {
+	out, err := d.xdotool("getwindowpid", win)
+	if err != nil {
+		d.t.Fatalf("window pid: %v", err)
+	}
+	pid, _ := strconv.Atoi(out)
+	return pid
+}
+
+func rssMB(pid int) float64 {
+	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.Atoi(f[1])
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+// closeAndWait closes a window with Ctrl+W and waits for its process to end.
+func (d *desktop) closeAndWait(win string, pid int) {
+	d.t.Helper()
+	if _, err := d.xdotool("windowfocus", "--sync", win); err != nil {
+		d.t.Logf("focus: %v", err)
+	}
+	if _, err := d.xdotool("key", "ctrl+w"); err != nil {
+		d.t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); os.IsNotExist(err) {
+			return
+		}
+		if data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); strings.Contains(string(data), ") Z ") {
+			return // exited, waiting for the agent to reap it
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	d.t.Fatalf("window process %d still running after its window closed", pid)
+}
+
+var (
+	green = [3]uint8{0x1E, 0x9E, 0x4A}
+	red   = [3]uint8{0xD9, 0x30, 0x25}
+)
+
+// The windows, opened by the agent as users open them, on a virtual screen.
+func TestWindowsUnderXvfb(t *testing.T) {
+	d := newDesktop(t)
+
+	// Status, from the tray menu: the time from the click to the window.
+	m, err := d.bus.Menu(d.item)
+	if err != nil {
+		t.Fatal(err)
+	}
+	item, ok := dbustest.Find(m, "Lihat status…")
+	if !ok {
+		t.Fatalf("menu %+v", m)
+	}
+	clicked := time.Now()
+	if err := d.bus.Click(d.item, item.ID); err != nil {
+		t.Fatal(err)
+	}
+	win, visible := d.findWindow("Pantau e-Faktur — Status", 20*time.Second)
+	t.Logf("status window: visible %v after the click", visible.Round(time.Millisecond))
+	img := d.waitBadge(win, green)
+	t.Logf("status window: badge drawn green %v after the click", time.Since(clicked).Round(time.Millisecond))
+	pid := pidOf(d, win)
+	t.Logf("status window process RSS %.1f MB", rssMB(pid))
+	save(t, img, "status-up.png")
+
+	// A second request raises the same window instead of opening another.
+	if _, err := d.ipc(ipc.Request{Cmd: ipc.CmdShow, Window: "status"}); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := d.xdotool("search", "--onlyvisible", "--name", "^Pantau e-Faktur.*Status$"); len(strings.Fields(out)) != 1 {
+		t.Fatalf("windows: %q", out)
+	}
+
+	// Down: the window follows the agent live.
+	d.svc.Set(fakesvc.Maintenance)
+	d.waitLevel(probe.LevelDown)
+	save(t, d.waitBadge(win, red), "status-down.png")
+	d.svc.Set(fakesvc.OK)
+	d.waitLevel(probe.LevelUp)
+	d.waitBadge(win, green)
+
+	// Closing the window ends its process.
+	d.closeAndWait(win, pid)
+
+	// Help and settings.
+	for _, w := range []struct{ name, title, file string }{
+		{"help", "Pantau e-Faktur — Bantuan", "help.png"},
+		{"settings", "Pantau e-Faktur — Pengaturan", "settings.png"},
+	} {
+		if _, err := d.ipc(ipc.Request{Cmd: ipc.CmdShow, Window: w.name}); err != nil {
+			t.Fatal(err)
+		}
+		win, _ := d.findWindow(w.title, 20*time.Second)
+		time.Sleep(500 * time.Millisecond) // let the first frame be drawn before the picture
+		save(t, d.shot(win), w.file)
+		d.closeAndWait(win, pidOf(d, win))
+	}
+
+	// The same windows in English (the language of a window can be forced).
+	for _, w := range []struct{ name, title, file string }{
+		{"status", "Pantau e-Faktur — Status", "status-up-en.png"},
+		{"help", "Pantau e-Faktur — Help", "help-en.png"},
+		{"settings", "Pantau e-Faktur — Settings", "settings-en.png"},
+	} {
+		cmd := exec.Command(d.bin, "window", w.name, "--lang", "en")
+		cmd.Env = d.env
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		win, _ := d.findWindow(w.title, 20*time.Second)
+		var img image.Image
+		if w.name == "status" {
+			img = d.waitBadge(win, green)
+		} else {
+			time.Sleep(500 * time.Millisecond)
+			img = d.shot(win)
+		}
+		save(t, img, w.file)
+		d.closeAndWait(win, cmd.Process.Pid)
+		cmd.Wait()
+	}
+}
+
+// Without an agent the window says so, and connects once the agent starts.
+func TestWindowSurvivesMissingAgent(t *testing.T) {
+	need(t, "Xvfb", "xdotool", "import", "dbus-daemon")
+	display := startXvfb(t)
+	home := t.TempDir()
+	bin := testbin.BuildNoRace(t)
+	env := append(os.Environ(), "PANTAU_EFAKTUR_HOME="+home, "DISPLAY="+display, "LANG=en_US.UTF-8", "FYNE_THEME=light")
+	d := &desktop{t: t, env: env, home: home}
+	cmd := exec.Command(bin, "window", "status")
+	cmd.Env = env
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	win, _ := d.findWindow("Pantau e-Faktur — Status", 20*time.Second)
+	grey := [3]uint8{0x80, 0x86, 0x8B}
+	save(t, d.waitBadge(win, grey), "status-no-agent.png")
+
+	// Now an agent appears (with a tray host, so it does not open a status
+	// window of its own), and the window finds it.
+	bus := dbustest.StartBus(t)
+	bus.StartWatcher(t)
+	svc := httptest.NewServer(fakesvc.New(fakesvc.OK))
+	defer svc.Close()
+	cfg, _ := json.Marshal(map[string]any{"url": svc.URL + "/svc?wsdl", "reference": "off", "proxy": "none"})
+	os.WriteFile(filepath.Join(home, "config.json"), cfg, 0o600)
+	agent := exec.Command(bin)
+	agent.Env = append(env, bus.Env())
+	agent.Stderr = os.Stderr
+	if err := agent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		ipc.Do(filepath.Join(home, "agent.sock"), ipc.Request{Cmd: ipc.CmdQuit}, time.Second)
+		agent.Wait()
+	}()
+	defer func() {
+		if t.Failed() {
+			log, _ := os.ReadFile(filepath.Join(home, "cache", "logs", "agent.log"))
+			wlog, _ := os.ReadFile(filepath.Join(home, "cache", "logs", "window.log"))
+			t.Logf("agent log:\n%s\nwindow log:\n%s", log, wlog)
+		}
+	}()
+	d.waitBadge(win, green)
+}

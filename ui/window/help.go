@@ -1,0 +1,166 @@
+package window
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/ui/ipc"
+)
+
+// KringPajak is DJP's contact centre number.
+const KringPajak = "1500200"
+
+// ETAXCodes are the error codes of the help table, in the order shown;
+// texts are i18n messages etax.<id>.{code,msg,cause,fix}.
+var ETAXCodes = []string{"40001", "40002", "40004", "40005", "40006", "40010", "wsdl", "api10001", "api10056"}
+
+// ETAXEntry is one row of the error code table.
+type ETAXEntry struct{ Code, Message, Cause, Fix string }
+
+// ETAXTable is the table in the translator's language.
+func ETAXTable(tr *i18n.Translator) []ETAXEntry {
+	out := make([]ETAXEntry, len(ETAXCodes))
+	for i, id := range ETAXCodes {
+		out[i] = ETAXEntry{tr.T("etax." + id + ".code"), tr.T("etax." + id + ".msg"), tr.T("etax." + id + ".cause"), tr.T("etax." + id + ".fix")}
+	}
+	return out
+}
+
+// FilterETAX keeps the entries that contain every word of query
+// (case-insensitive), so "40001 jam" finds the clock advice of ETAX-40001.
+func FilterETAX(all []ETAXEntry, query string) []ETAXEntry {
+	words := strings.Fields(strings.ToLower(query))
+	var out []ETAXEntry
+	for _, e := range all {
+		hay := strings.ToLower(e.Code + " " + e.Message + " " + e.Cause + " " + e.Fix)
+		ok := true
+		for _, w := range words {
+			ok = ok && strings.Contains(hay, w)
+		}
+		if ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// AdviceFor is what the help window puts first: what to do about the
+// current state.
+func AdviceFor(tr *i18n.Translator, t ipc.TargetState, connected bool) (title, body string) {
+	if !connected {
+		return tr.T("help.now_title_away"), tr.T("advice.agent_away")
+	}
+	reason := t.Reason
+	if t.Level == probe.LevelUnknown || reason == "" {
+		reason = "unknown"
+	}
+	title = tr.T("help.now_title", map[string]any{"Level": tr.Level(t.Level), "Cause": tr.Cause(t.Reason)})
+	if t.Level == probe.LevelUnknown {
+		title = tr.T("help.now_title_unknown")
+	}
+	if s := tr.Advice(reason); s != "" {
+		return title, s
+	}
+	return title, tr.T("advice.unknown")
+}
+
+// helpView is the help window.
+type helpView struct {
+	tr       *i18n.Translator
+	app      fyne.App
+	content  fyne.CanvasObject
+	nowTitle *widget.Label
+	nowBody  *widget.Label
+	svcURL   string
+	etax     *fyne.Container
+	search   *widget.Entry
+	info     *widget.Label
+}
+
+func newHelpView(tr *i18n.Translator, a fyne.App) *helpView {
+	v := &helpView{tr: tr, app: a, svcURL: probe.DefaultURL}
+	v.nowTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.nowTitle.Wrapping = fyne.TextWrapWord
+	v.nowBody = widget.NewLabel("")
+	v.nowBody.Wrapping = fyne.TextWrapWord
+	v.info = widget.NewLabel("")
+	wrap := func(s string) *widget.Label {
+		l := widget.NewLabel(s)
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}
+	link := func(text, raw string) fyne.CanvasObject {
+		return widget.NewHyperlink(text, mustURL(raw))
+	}
+	step := func(n int, body fyne.CanvasObject) fyne.CanvasObject {
+		return widget.NewCard("", tr.T("help.step_title", map[string]any{"N": n, "Title": tr.T(stepTitles[n-1])}), body)
+	}
+	steps := container.NewVBox(
+		step(1, container.NewVBox(wrap(tr.T("help.step1")), container.NewHBox(
+			link("X @kring_pajak", "https://x.com/kring_pajak"),
+			link("X @DitjenPajakRI", "https://x.com/DitjenPajakRI"),
+			link("Instagram @kringpajak1500200", "https://www.instagram.com/kringpajak1500200/")))),
+		step(2, container.NewVBox(wrap(tr.T("help.step2")), container.NewHBox(
+			widget.NewButtonWithIcon(tr.T("help.copy_number"), theme.ContentCopyIcon(), func() {
+				a.Clipboard().SetContent(KringPajak)
+				v.info.SetText(tr.T("help.number_copied"))
+			}), v.info))),
+		step(3, container.NewVBox(wrap(tr.T("help.step3")), container.NewHBox(
+			widget.NewButtonWithIcon(tr.T("tray.open_svc"), theme.ComputerIcon(), func() { openURL(a, v.svcURL) })))),
+		step(4, container.NewVBox(wrap(tr.T("help.step4")), container.NewHBox(
+			link("efaktur.pajak.go.id", "https://efaktur.pajak.go.id"),
+			link("installer-efaktur.pajak.go.id", "https://installer-efaktur.pajak.go.id")))),
+		step(5, wrap(tr.T("help.step5"))),
+	)
+	checklist := widget.NewRichTextFromMarkdown(tr.T("help.checklist"))
+	checklist.Wrapping = fyne.TextWrapWord
+	v.etax = container.NewVBox()
+	v.search = widget.NewEntry()
+	v.search.SetPlaceHolder(tr.T("help.etax_search"))
+	all := ETAXTable(tr)
+	v.search.OnChanged = func(q string) { v.showETAX(FilterETAX(all, q)) }
+	v.showETAX(all)
+	contact := container.NewHBox(link("www.pajak.go.id", "https://www.pajak.go.id"),
+		widget.NewLabel("· informasi@pajak.go.id · Kring Pajak "+KringPajak))
+	body := container.NewVBox(
+		widget.NewCard(tr.T("help.now_heading"), "", container.NewVBox(v.nowTitle, v.nowBody)),
+		widget.NewLabelWithStyle(tr.T("help.steps_title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		steps,
+		widget.NewCard(tr.T("help.checklist_title"), "", checklist),
+		widget.NewCard(tr.T("help.etax_title"), tr.T("help.etax_subtitle"), container.NewVBox(v.search, v.etax)),
+		widget.NewCard(tr.T("help.contact_title"), "", contact),
+	)
+	v.content = container.NewVScroll(container.NewPadded(body))
+	v.update(ipc.Status{}, false)
+	return v
+}
+
+var stepTitles = []string{"help.step1_title", "help.step2_title", "help.step3_title", "help.step4_title", "help.step5_title"}
+
+func (v *helpView) showETAX(entries []ETAXEntry) {
+	v.etax.RemoveAll()
+	if len(entries) == 0 {
+		v.etax.Add(widget.NewLabel(v.tr.T("help.etax_none")))
+	}
+	for _, e := range entries {
+		l := widget.NewLabel(v.tr.T("help.etax_row", map[string]any{"Cause": e.Cause, "Fix": e.Fix}))
+		l.Wrapping = fyne.TextWrapWord
+		v.etax.Add(widget.NewCard(e.Code, e.Message, l))
+	}
+	v.etax.Refresh()
+}
+
+func (v *helpView) update(st ipc.Status, connected bool) {
+	title, body := AdviceFor(v.tr, st.Primary(), connected)
+	v.nowTitle.SetText(title)
+	v.nowBody.SetText(body)
+	if st.Settings.URL != "" {
+		v.svcURL = st.Settings.URL
+	}
+}

@@ -1,0 +1,412 @@
+package window
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/paths"
+	"pantau-efaktur/internal/version"
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/ui/ipc"
+)
+
+// field is one validated input of the settings window: the reason it is
+// invalid is shown right under it.
+type field struct {
+	key   string
+	entry *widget.Entry
+	err   *widget.Label
+	row   fyne.CanvasObject
+}
+
+// settingsView is the settings window.
+type settingsView struct {
+	tr      *i18n.Translator
+	link    *Link
+	win     fyne.Window
+	content fyne.CanvasObject
+
+	path   string
+	base   probe.Settings // as loaded: keeps keys this version does not know
+	fields map[string]*field
+
+	proxyMode *widget.RadioGroup
+	refOn     *widget.Check
+	secondary map[string]*widget.Check
+	notify    map[string]*widget.Check
+	language  *widget.Select
+	autostart *widget.Check
+	saveBtn   *widget.Button
+	testBtn   *widget.Button
+	testOut   *widget.Label
+	status    *widget.Label
+	banner    *widget.Label
+	loaded    bool
+}
+
+// secondsHint marks duration fields: their label says "(detik)".
+const secondsHint = "\x00seconds"
+
+// Language choices as shown.
+var languageNames = []string{"Bahasa Indonesia", "English"}
+
+func langName(code string) string {
+	if code == "en" {
+		return languageNames[1]
+	}
+	return languageNames[0]
+}
+
+func langCode(name string) string {
+	if name == languageNames[1] {
+		return "en"
+	}
+	return "id"
+}
+
+func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window) *settingsView {
+	v := &settingsView{tr: tr, link: link, win: w, fields: map[string]*field{},
+		secondary: map[string]*widget.Check{}, notify: map[string]*widget.Check{}}
+	v.status = widget.NewLabel("")
+	v.status.Wrapping = fyne.TextWrapWord
+	v.banner = widget.NewLabel(tr.T("win.settings_agent_away"))
+	v.banner.Wrapping = fyne.TextWrapWord
+	v.banner.Importance = widget.WarningImportance
+	v.banner.Hide()
+	v.testOut = widget.NewLabel("")
+	v.testOut.Wrapping = fyne.TextWrapWord
+
+	mk := func(key, hint string) *field {
+		f := &field{key: key, entry: widget.NewEntry(), err: widget.NewLabel("")}
+		f.err.Importance = widget.DangerImportance
+		f.err.Wrapping = fyne.TextWrapWord
+		f.err.Hide()
+		f.entry.OnChanged = func(string) { v.validate() }
+		name := tr.FieldName(key)
+		if hint == secondsHint {
+			name += " (" + tr.T("win.hint_seconds") + ")"
+			hint = ""
+		}
+		label := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		parts := []fyne.CanvasObject{label, f.entry}
+		if hint != "" {
+			h := widget.NewLabel(hint)
+			h.SizeName = theme.SizeNameCaptionText
+			h.Wrapping = fyne.TextWrapWord
+			parts = append(parts, h)
+		}
+		f.row = container.NewVBox(append(parts, f.err)...)
+		v.fields[key] = f
+		return f
+	}
+	url := mk("url", tr.T("win.hint_url"))
+	v.testBtn = widget.NewButtonWithIcon(tr.T("win.btn_test"), theme.MediaPlayIcon(), v.test)
+	url.row = container.NewVBox(url.row, container.NewHBox(v.testBtn), v.testOut)
+	secs := secondsHint
+	mk("interval", secs)
+	mk("recheck", secs)
+	mk("down_interval", secs)
+	mk("fail_threshold", "")
+	mk("recover_threshold", "")
+	mk("timeout", secs)
+	mk("slow", secs)
+	proxy := mk("proxy", tr.T("win.hint_proxy"))
+	v.proxyMode = widget.NewRadioGroup([]string{tr.T("win.proxy_system"), tr.T("win.proxy_none"), tr.T("win.proxy_manual")}, func(string) {
+		v.syncProxy()
+		v.validate()
+	})
+	v.proxyMode.Horizontal = true
+	proxy.row = container.NewVBox(v.proxyMode, proxy.row)
+	ref := mk("reference", tr.T("win.hint_reference"))
+	v.refOn = widget.NewCheck(tr.T("win.reference_on"), func(bool) {
+		v.syncReference()
+		v.validate()
+	})
+	ref.row = container.NewVBox(v.refOn, ref.row)
+
+	for _, id := range []string{"enofa", "coretax", "djponline"} {
+		v.secondary[id] = widget.NewCheck(tr.ServiceName(id), nil)
+	}
+	for _, k := range []string{"down", "recovered", "degraded", "offline", "sound"} {
+		v.notify[k] = widget.NewCheck(tr.T("win.notify_"+k), nil)
+	}
+	v.language = widget.NewSelect(languageNames, nil)
+	v.autostart = widget.NewCheck(tr.T("win.autostart"), nil)
+	v.saveBtn = widget.NewButtonWithIcon(tr.T("win.btn_save"), theme.DocumentSaveIcon(), v.save)
+	v.saveBtn.Importance = widget.HighImportance
+
+	group := func(title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
+		head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		head.SizeName = theme.SizeNameSubHeadingText
+		return container.NewVBox(append([]fyne.CanvasObject{widget.NewSeparator(), head}, objs...)...)
+	}
+	f := v.fields
+	body := container.NewVBox(
+		v.banner,
+		group(tr.T("win.group_address"), f["url"].row),
+		group(tr.T("win.group_schedule"), container.NewGridWithColumns(2,
+			f["interval"].row, f["recheck"].row, f["down_interval"].row, f["timeout"].row,
+			f["fail_threshold"].row, f["recover_threshold"].row, f["slow"].row)),
+		group(tr.T("win.group_network"), f["proxy"].row, f["reference"].row),
+		group(tr.T("win.group_others"), v.secondary["enofa"], v.secondary["coretax"], v.secondary["djponline"]),
+		group(tr.T("win.group_notify"), v.notify["down"], v.notify["recovered"], v.notify["degraded"], v.notify["offline"], v.notify["sound"]),
+		group(tr.T("win.group_general"), container.NewHBox(widget.NewLabel(tr.FieldName("language")), v.language), v.autostart),
+	)
+	cancel := widget.NewButton(tr.T("win.btn_cancel"), func() { w.Close() })
+	bottom := container.NewVBox(v.status, container.NewHBox(v.saveBtn, cancel))
+	v.content = container.NewBorder(nil, container.NewPadded(bottom), nil, nil, container.NewVScroll(container.NewPadded(body)))
+	v.load("")
+	return v
+}
+
+// load fills the form from the settings file.
+func (v *settingsView) load(path string) {
+	if path == "" {
+		p, err := paths.SettingsFile()
+		if err != nil {
+			v.status.SetText(err.Error())
+			return
+		}
+		path = p
+	}
+	s, rep, err := probe.LoadSettings(path, time.Now())
+	if err != nil {
+		slog.Warn("settings", "err", err)
+	}
+	v.path, v.base, v.loaded = path, s, true
+	v.fields["url"].entry.SetText(s.URL)
+	v.fields["interval"].entry.SetText(v.tr.Seconds(s.Interval.D()))
+	v.fields["recheck"].entry.SetText(v.tr.Seconds(s.Recheck.D()))
+	v.fields["down_interval"].entry.SetText(v.tr.Seconds(s.DownInterval.D()))
+	v.fields["timeout"].entry.SetText(v.tr.Seconds(s.Timeout.D()))
+	v.fields["slow"].entry.SetText(v.tr.Seconds(s.Slow.D()))
+	v.fields["fail_threshold"].entry.SetText(strconv.Itoa(s.FailThreshold))
+	v.fields["recover_threshold"].entry.SetText(strconv.Itoa(s.RecoverThreshold))
+	switch p := probe.ProxySetting(s.Proxy); {
+	case p == probe.ProxyNone:
+		v.proxyMode.SetSelected(v.tr.T("win.proxy_none"))
+	case p.IsManual():
+		v.proxyMode.SetSelected(v.tr.T("win.proxy_manual"))
+		v.fields["proxy"].entry.SetText(s.Proxy)
+	default:
+		v.proxyMode.SetSelected(v.tr.T("win.proxy_system"))
+	}
+	if strings.EqualFold(s.Reference, "off") {
+		v.refOn.SetChecked(false)
+		v.fields["reference"].entry.SetText(probe.DefaultReference)
+	} else {
+		v.refOn.SetChecked(true)
+		v.fields["reference"].entry.SetText(s.Reference)
+	}
+	v.secondary["enofa"].SetChecked(s.Secondary.Enofa)
+	v.secondary["coretax"].SetChecked(s.Secondary.Coretax)
+	v.secondary["djponline"].SetChecked(s.Secondary.DJPOnline)
+	v.notify["down"].SetChecked(s.Notify.Down)
+	v.notify["recovered"].SetChecked(s.Notify.Recovered)
+	v.notify["degraded"].SetChecked(s.Notify.Degraded)
+	v.notify["offline"].SetChecked(s.Notify.Offline)
+	v.notify["sound"].SetChecked(s.Notify.Sound)
+	v.language.SetSelected(langName(s.Language))
+	v.autostart.SetChecked(s.Autostart)
+	v.syncProxy()
+	v.syncReference()
+	if notes := v.tr.LoadNotice(rep); len(notes) > 0 {
+		v.status.SetText(strings.Join(notes, "\n"))
+	}
+	v.validate()
+}
+
+// parseSeconds reads "60", "1,5" (Indonesian decimal comma), "90s" or "2m".
+func parseSeconds(s string) (time.Duration, bool) {
+	s = strings.TrimSpace(strings.Replace(s, ",", ".", 1))
+	if s == "" {
+		return 0, false
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return time.Duration(f * float64(time.Second)), true
+	}
+	d, err := time.ParseDuration(s)
+	return d, err == nil
+}
+
+func (v *settingsView) syncProxy() {
+	if v.proxyMode.Selected == v.tr.T("win.proxy_manual") {
+		v.fields["proxy"].entry.Enable()
+	} else {
+		v.fields["proxy"].entry.Disable()
+	}
+}
+
+func (v *settingsView) syncReference() {
+	if v.refOn.Checked {
+		v.fields["reference"].entry.Enable()
+	} else {
+		v.fields["reference"].entry.Disable()
+	}
+}
+
+// Collect builds settings from the form. Values that cannot even be read
+// are reported per field; the rest is left to Settings.Validate.
+func (v *settingsView) Collect() (probe.Settings, []probe.FieldError) {
+	s := v.base
+	var bad []probe.FieldError
+	f := v.fields
+	s.URL = strings.TrimSpace(f["url"].entry.Text)
+	for key, dst := range map[string]*probe.Duration{"interval": &s.Interval, "recheck": &s.Recheck,
+		"down_interval": &s.DownInterval, "timeout": &s.Timeout, "slow": &s.Slow} {
+		d, ok := parseSeconds(f[key].entry.Text)
+		if !ok {
+			bad = append(bad, probe.FieldError{Field: key, Code: "unreadable", Value: f[key].entry.Text})
+			continue
+		}
+		*dst = probe.Duration(d)
+	}
+	for key, dst := range map[string]*int{"fail_threshold": &s.FailThreshold, "recover_threshold": &s.RecoverThreshold} {
+		n, err := strconv.Atoi(strings.TrimSpace(f[key].entry.Text))
+		if err != nil {
+			bad = append(bad, probe.FieldError{Field: key, Code: "unreadable", Value: f[key].entry.Text})
+			continue
+		}
+		*dst = n
+	}
+	switch v.proxyMode.Selected {
+	case v.tr.T("win.proxy_none"):
+		s.Proxy = string(probe.ProxyNone)
+	case v.tr.T("win.proxy_manual"):
+		s.Proxy = strings.TrimSpace(f["proxy"].entry.Text)
+		if s.Proxy == "" {
+			bad = append(bad, probe.FieldError{Field: "proxy", Code: "proxy", Value: ""})
+		}
+	default:
+		s.Proxy = string(probe.ProxySystem)
+	}
+	if v.refOn.Checked {
+		s.Reference = strings.TrimSpace(f["reference"].entry.Text)
+	} else {
+		s.Reference = "off"
+	}
+	s.Secondary = probe.Secondary{Enofa: v.secondary["enofa"].Checked, Coretax: v.secondary["coretax"].Checked,
+		DJPOnline: v.secondary["djponline"].Checked}
+	s.Notify = probe.NotifySettings{Down: v.notify["down"].Checked, Recovered: v.notify["recovered"].Checked,
+		Degraded: v.notify["degraded"].Checked, Offline: v.notify["offline"].Checked, Sound: v.notify["sound"].Checked}
+	s.Language = langCode(v.language.Selected)
+	s.Autostart = v.autostart.Checked
+	return s, bad
+}
+
+// validate marks every invalid field with its reason and allows saving only
+// when there is none. It returns the settings and whether they are valid.
+func (v *settingsView) validate() (probe.Settings, bool) {
+	if !v.loaded || v.saveBtn == nil {
+		return probe.Settings{}, false
+	}
+	s, bad := v.Collect()
+	msgs := map[string][]string{}
+	unreadable := map[string]bool{}
+	for _, fe := range bad {
+		msgs[fe.Field] = append(msgs[fe.Field], v.tr.FieldError(fe))
+		unreadable[fe.Field] = true
+	}
+	var verr probe.ValidationError
+	if err := s.Validate(); errors.As(err, &verr) {
+		for _, fe := range verr {
+			if !unreadable[fe.Field] {
+				msgs[fe.Field] = append(msgs[fe.Field], v.tr.FieldError(fe))
+			}
+		}
+	}
+	for key, f := range v.fields {
+		if m := msgs[key]; len(m) > 0 {
+			f.err.SetText(strings.Join(m, " "))
+			f.err.Show()
+		} else {
+			f.err.SetText("")
+			f.err.Hide()
+		}
+	}
+	ok := len(msgs) == 0
+	if ok {
+		v.saveBtn.Enable()
+	} else {
+		v.saveBtn.Disable()
+	}
+	return s, ok
+}
+
+// FieldErrorText is the error shown under a field ("" if none).
+func (v *settingsView) FieldErrorText(key string) string {
+	if f, ok := v.fields[key]; ok && f.err.Visible() {
+		return f.err.Text
+	}
+	return ""
+}
+
+func (v *settingsView) save() {
+	s, ok := v.validate()
+	if !ok {
+		return
+	}
+	if err := probe.SaveSettings(v.path, s); err != nil {
+		slog.Error("save settings", "err", err)
+		v.status.SetText(v.tr.T("win.save_failed", map[string]any{"Err": err.Error()}))
+		return
+	}
+	v.base = s
+	if _, err := v.link.Do(ipc.Request{Cmd: ipc.CmdReload}, 10*time.Second); err != nil {
+		v.status.SetText(v.tr.T("win.saved_agent_away"))
+		return
+	}
+	v.status.SetText(v.tr.T("win.saved"))
+}
+
+// test runs one check with what is in the form now.
+func (v *settingsView) test() {
+	s, _ := v.Collect()
+	if err := probe.ValidateURL(s.URL); err != nil {
+		v.testOut.SetText(v.tr.FieldError(probe.FieldError{Field: "url", Code: "url", Value: s.URL}))
+		return
+	}
+	opts := s.CheckOptions(version.UserAgent())
+	if _, err := probe.ParseProxySetting(s.Proxy); err != nil {
+		opts.Proxy = probe.ProxySystem
+	}
+	if s.Timeout.D() < time.Second || s.Timeout.D() > 2*time.Minute {
+		opts.Timeout = probe.DefaultTimeout
+	}
+	v.testBtn.Disable()
+	v.testOut.SetText(v.tr.T("win.checking"))
+	tr := v.tr
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		res := probe.Check(ctx, s.PrimaryTarget(), opts)
+		res.Message = tr.Message(res)
+		line := strings.TrimSpace(cli.HumanResult(tr, res))
+		fyne.Do(func() {
+			v.testBtn.Enable()
+			v.testOut.SetText(line)
+		})
+	}()
+}
+
+func (v *settingsView) update(st ipc.Status, connected bool) {
+	if connected {
+		v.banner.Hide()
+	} else {
+		v.banner.Show()
+	}
+	if connected && st.ConfigPath != "" && st.ConfigPath != v.path {
+		v.load(st.ConfigPath)
+	}
+}

@@ -1,0 +1,436 @@
+package window
+
+import (
+	"context"
+	"encoding/json"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/ui/ipc"
+)
+
+var now = time.Date(2026, 3, 31, 10, 42, 5, 0, time.Local)
+
+func target(level probe.Level, reason probe.Reason, rechecking bool) ipc.TargetState {
+	last := probe.Result{Target: "efaktur", Level: reason.Level(), Reason: reason, CheckedAt: now,
+		Phases: probe.Phases{DNS: 10 * time.Millisecond, Connect: 20 * time.Millisecond, TLS: 40 * time.Millisecond,
+			TTFB: 100 * time.Millisecond, Total: 180 * time.Millisecond}, HTTPStatus: 200}
+	return ipc.TargetState{Target: "efaktur", Level: level, Reason: reason, Rechecking: rechecking,
+		Since: now.Add(-23 * time.Minute), Last: &last, Message: "msg"}
+}
+
+func TestBadgeForEachLevel(t *testing.T) {
+	test.NewTempApp(t)
+	for _, lang := range []string{"id", "en"} {
+		tr := i18n.New(lang)
+		tests := []struct {
+			t         ipc.TargetState
+			connected bool
+			word      string
+			fill      color.NRGBA
+			icon      string
+		}{
+			{target(probe.LevelUp, probe.ReasonOK, false), true, tr.Level(probe.LevelUp), colUp, "up"},
+			{target(probe.LevelUp, probe.ReasonOK, true), true, tr.T("win.rechecking_word"), colDegraded, "degraded"},
+			{target(probe.LevelDegraded, probe.ReasonSlow, false), true, tr.Level(probe.LevelDegraded), colDegraded, "degraded"},
+			{target(probe.LevelDown, probe.ReasonMaintenance, false), true, tr.Level(probe.LevelDown), colDown, "down"},
+			{target(probe.LevelDown, probe.ReasonConnect, true), true, tr.Level(probe.LevelDown), colDown, "down"},
+			{target(probe.LevelOffline, probe.ReasonOffline, false), true, tr.Level(probe.LevelOffline), colOffline, "offline"},
+			{ipc.TargetState{Level: probe.LevelUnknown}, true, tr.Level(probe.LevelUnknown), colOffline, "unknown"},
+			{target(probe.LevelUp, probe.ReasonOK, false), false, tr.T("win.agent_away_short"), colOffline, "unknown"},
+		}
+		for _, tc := range tests {
+			look := LookFor(tr, tc.t, tc.connected)
+			b := newBadge()
+			b.set(look, "sejak 10:19")
+			if b.word.Text != tc.word || b.bg.FillColor != color.Color(tc.fill) || look.Icon != tc.icon {
+				t.Errorf("%s %s rechecking=%v connected=%v: word %q fill %v icon %s; want %q %v %s",
+					lang, tc.t.Level, tc.t.Rechecking, tc.connected, b.word.Text, b.bg.FillColor, look.Icon, tc.word, tc.fill, tc.icon)
+			}
+			// Dark text on yellow, white elsewhere: always readable.
+			wantInk := colWhite
+			if tc.fill == colDegraded {
+				wantInk = colInk
+			}
+			if b.word.Color != color.Color(wantInk) || b.icon.Resource == nil {
+				t.Errorf("%s %s: ink %v icon %v", lang, tc.t.Level, b.word.Color, b.icon.Resource)
+			}
+		}
+	}
+	// The words themselves.
+	id := i18n.New("id")
+	for l, want := range map[probe.Level]string{probe.LevelUp: "ONLINE", probe.LevelDegraded: "TERGANGGU", probe.LevelDown: "DOWN", probe.LevelOffline: "PC OFFLINE"} {
+		if got := LookFor(id, target(l, "", false), true).Word; got != want {
+			t.Errorf("%s: %q want %q", l, got, want)
+		}
+	}
+}
+
+func TestHelpAdvicePerReason(t *testing.T) {
+	test.NewTempApp(t)
+	for _, lang := range []string{"id", "en"} {
+		tr := i18n.New(lang)
+		seen := map[string]probe.Reason{}
+		for _, r := range probe.AllReasons {
+			title, body := AdviceFor(tr, target(r.Level(), r, false), true)
+			if body == "" || strings.Contains(body, "advice.") || title == "" || strings.Contains(title, "<no value>") {
+				t.Errorf("%s %s: %q / %q", lang, r, title, body)
+			}
+			if other, dup := seen[body]; dup {
+				t.Errorf("%s: %s and %s share the same advice", lang, r, other)
+			}
+			seen[body] = r
+		}
+		// In the window, the advice for the current reason comes first.
+		v := newHelpView(tr, test.NewTempApp(t))
+		v.update(ipc.Status{Targets: []ipc.TargetState{target(probe.LevelDegraded, probe.ReasonTLSClock, false)}}, true)
+		if v.nowBody.Text != tr.Advice(probe.ReasonTLSClock) {
+			t.Errorf("%s: help shows %q", lang, v.nowBody.Text)
+		}
+		v.update(ipc.Status{}, false)
+		if v.nowBody.Text != tr.T("advice.agent_away") {
+			t.Errorf("%s: without agent: %q", lang, v.nowBody.Text)
+		}
+	}
+	id := i18n.New("id")
+	for r, want := range map[probe.Reason]string{
+		probe.ReasonTLSClock:    "jam",
+		probe.ReasonProxy:       "proxy yang sama dengan aplikasi e-Faktur",
+		probe.ReasonOffline:     "koneksi Anda",
+		probe.ReasonMaintenance: "kami akan memberi tahu",
+	} {
+		if _, body := AdviceFor(id, target(r.Level(), r, false), true); !strings.Contains(body, want) {
+			t.Errorf("%s: %q lacks %q", r, body, want)
+		}
+	}
+}
+
+func TestETAXSearch(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		tr := i18n.New(lang)
+		all := ETAXTable(tr)
+		if len(all) != len(ETAXCodes) {
+			t.Fatal(len(all))
+		}
+		for _, e := range all {
+			if e.Code == "" || e.Message == "" || e.Cause == "" || e.Fix == "" || strings.HasPrefix(e.Code, "etax.") {
+				t.Errorf("%s: incomplete %+v", lang, e)
+			}
+		}
+		if got := FilterETAX(all, ""); len(got) != len(all) {
+			t.Errorf("%s: empty query filters", lang)
+		}
+		if got := FilterETAX(all, "40001"); len(got) != 1 || got[0].Code != "ETAX-40001" {
+			t.Errorf("%s: 40001 → %+v", lang, got)
+		}
+		if got := FilterETAX(all, "zzzz"); len(got) != 0 {
+			t.Errorf("%s: nonsense found %+v", lang, got)
+		}
+	}
+	id := ETAXTable(i18n.New("id"))
+	if got := FilterETAX(id, "40001 JAM"); len(got) != 1 {
+		t.Errorf("words and case: %+v", got)
+	}
+	if got := FilterETAX(id, "coretax"); len(got) != 1 || got[0].Code != "ETAX-API-10056" {
+		t.Errorf("coretax → %+v", got)
+	}
+	// The help window filters as one types.
+	v := newHelpView(i18n.New("id"), test.NewTempApp(t))
+	test.Type(v.search, "passphrase")
+	if n := len(v.etax.Objects); n != 2 {
+		t.Errorf("passphrase: %d cards", n)
+	}
+}
+
+// ---- settings ----
+
+func openSettings(t *testing.T, lang string, content string) (*settingsView, string) {
+	t.Helper()
+	home := t.TempDir()
+	t.Setenv("PANTAU_EFAKTUR_HOME", home)
+	path := filepath.Join(home, "config.json")
+	if content != "" {
+		os.WriteFile(path, []byte(content), 0o600)
+	}
+	a := test.NewTempApp(t)
+	w := a.NewWindow("settings")
+	v := newSettingsView(i18n.New(lang), NewLink(filepath.Join(home, "agent.sock"), Settings), w)
+	w.SetContent(v.content)
+	return v, path
+}
+
+// Every settings field, with a bad value: the reason shows at the field and
+// nothing can be saved; a good value clears it.
+func TestSettingsValidationMessages(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		v, path := openSettings(t, lang, "")
+		tr := i18n.New(lang)
+		if v.saveBtn.Disabled() {
+			t.Fatalf("%s: defaults not savable: %v", lang, v.fields)
+		}
+		tests := []struct {
+			field, bad string
+			want       probe.FieldError
+		}{
+			{"url", "svc.efaktur.pajak.go.id", probe.FieldError{Field: "url", Code: "url", Value: "svc.efaktur.pajak.go.id"}},
+			{"interval", "5", probe.FieldError{Field: "interval", Code: "range", Value: "5s", Min: "10s", Max: "1h0m0s"}},
+			{"interval", "soon", probe.FieldError{Field: "interval", Code: "unreadable", Value: "soon"}},
+			{"recheck", "1", probe.FieldError{Field: "recheck", Code: "range", Value: "1s", Min: "10s", Max: "10m0s"}},
+			{"down_interval", "7200", probe.FieldError{Field: "down_interval", Code: "range", Value: "2h0m0s", Min: "10s", Max: "1h0m0s"}},
+			{"fail_threshold", "1", probe.FieldError{Field: "fail_threshold", Code: "range", Value: "1", Min: "2", Max: "10"}},
+			{"fail_threshold", "tiga", probe.FieldError{Field: "fail_threshold", Code: "unreadable", Value: "tiga"}},
+			{"recover_threshold", "0", probe.FieldError{Field: "recover_threshold", Code: "range", Value: "0", Min: "1", Max: "10"}},
+			{"timeout", "0,5", probe.FieldError{Field: "timeout", Code: "range", Value: "500ms", Min: "1s", Max: "2m0s"}},
+			{"slow", "20", probe.FieldError{Field: "slow", Code: "slow_vs_timeout", Value: "20s", Max: "15s"}},
+		}
+		for _, tc := range tests {
+			f := v.fields[tc.field]
+			good := f.entry.Text
+			f.entry.SetText(tc.bad)
+			want := tr.FieldError(tc.want)
+			if got := v.FieldErrorText(tc.field); got != want {
+				t.Errorf("%s %s=%q: shows %q, want %q", lang, tc.field, tc.bad, got, want)
+			}
+			if !v.saveBtn.Disabled() {
+				t.Errorf("%s %s=%q: save allowed", lang, tc.field, tc.bad)
+			}
+			f.entry.SetText(good)
+			if got := v.FieldErrorText(tc.field); got != "" || v.saveBtn.Disabled() {
+				t.Errorf("%s %s: error %q stays after fixing", lang, tc.field, got)
+			}
+		}
+		// Proxy: manual needs a valid address.
+		v.proxyMode.SetSelected(tr.T("win.proxy_manual"))
+		v.fields["proxy"].entry.SetText("ftp://proxy:21")
+		if got := v.FieldErrorText("proxy"); got != tr.FieldError(probe.FieldError{Field: "proxy", Code: "proxy", Value: "ftp://proxy:21"}) {
+			t.Errorf("%s proxy: %q", lang, got)
+		}
+		v.fields["proxy"].entry.SetText("http://proxy.kantor:8080")
+		if v.FieldErrorText("proxy") != "" {
+			t.Errorf("%s: good proxy refused", lang)
+		}
+		// Reference: on needs an address; off needs none.
+		v.fields["reference"].entry.SetText("maybe")
+		if v.FieldErrorText("reference") == "" {
+			t.Errorf("%s: bad reference accepted", lang)
+		}
+		v.refOn.SetChecked(false)
+		if v.FieldErrorText("reference") != "" || v.saveBtn.Disabled() {
+			t.Errorf("%s: reference off still invalid", lang)
+		}
+		// Nothing was saved while invalid.
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Errorf("%s: a file was written before saving", lang)
+		}
+	}
+}
+
+func TestSettingsSaveKeepsUnknownKeysAndTellsWhenAgentIsAway(t *testing.T) {
+	v, path := openSettings(t, "id", `{"version":1,"interval":"2m","future":{"x":1},"language":"id"}`)
+	if v.fields["interval"].entry.Text != "120" {
+		t.Fatalf("interval shown as %q", v.fields["interval"].entry.Text)
+	}
+	v.fields["interval"].entry.SetText("90")
+	v.secondary["coretax"].SetChecked(true)
+	v.proxyMode.SetSelected(v.tr.T("win.proxy_manual"))
+	v.fields["proxy"].entry.SetText("http://proxy.kantor:8080")
+	test.Tap(v.saveBtn)
+	if v.status.Text != v.tr.T("win.saved_agent_away") {
+		t.Errorf("status %q", v.status.Text)
+	}
+	data, _ := os.ReadFile(path)
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	if string(m["interval"]) != `"1m30s"` || string(m["proxy"]) != `"http://proxy.kantor:8080"` || m["future"] == nil {
+		t.Fatalf("saved:\n%s", data)
+	}
+	s, rep, _ := probe.LoadSettings(path, now)
+	if !s.Secondary.Coretax || rep.HasNotice() {
+		t.Fatalf("%+v %+v", s, rep)
+	}
+}
+
+func TestSettingsSaveAsksTheAgentToReload(t *testing.T) {
+	v, _ := openSettings(t, "en", "")
+	sock := filepath.Join(os.Getenv("PANTAU_EFAKTUR_HOME"), "agent.sock")
+	reloaded := make(chan struct{}, 1)
+	ln, err := ipc.Listen(sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := ipc.NewServer(ln, &reloadHandler{reloaded})
+	go srv.Serve()
+	defer srv.Close()
+	test.Tap(v.saveBtn)
+	select {
+	case <-reloaded:
+	default:
+		t.Fatal("agent not asked to reload")
+	}
+	if v.status.Text != "Saved. The new settings are in use." {
+		t.Errorf("status %q", v.status.Text)
+	}
+}
+
+type reloadHandler struct{ ch chan struct{} }
+
+func (h *reloadHandler) Status() ipc.Status { return ipc.Status{} }
+func (h *reloadHandler) CheckNow(context.Context) (probe.Result, error) {
+	return probe.Result{}, nil
+}
+func (h *reloadHandler) Reload() error     { h.ch <- struct{}{}; return nil }
+func (h *reloadHandler) Show(string) error { return nil }
+func (h *reloadHandler) Snooze(time.Time)  {}
+func (h *reloadHandler) Quit()             {}
+
+func TestParseSeconds(t *testing.T) {
+	for in, want := range map[string]time.Duration{"60": time.Minute, "1,5": 1500 * time.Millisecond, "2.5": 2500 * time.Millisecond, "90s": 90 * time.Second, "2m": 2 * time.Minute} {
+		if got, ok := parseSeconds(in); !ok || got != want {
+			t.Errorf("%q: %v %v", in, got, ok)
+		}
+	}
+	for _, bad := range []string{"", "soon", "1 menit"} {
+		if _, ok := parseSeconds(bad); ok {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// ---- diagnostics and charts ----
+
+func TestDiagnosticsReport(t *testing.T) {
+	skew := int64(-420)
+	last := probe.Result{Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonTLSClock, CheckedAt: now,
+		ServerDate: now.Add(7 * time.Minute), ClockSkew: -7 * time.Minute, Proxy: "http://proxy.kantor:8080",
+		Phases: probe.Phases{Total: 230 * time.Millisecond}}
+	st := ipc.Status{PID: 4242, StartedAt: now.Add(-time.Hour), Tray: true, ConfigPath: "/home/u/.config/pantau-efaktur/config.json",
+		HistoryDir: "/home/u/.config/pantau-efaktur/history", LogPath: "/home/u/.cache/pantau-efaktur/logs/agent.log",
+		Settings: probe.DefaultSettings(),
+		Targets: []ipc.TargetState{
+			{Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonTLSClock, Since: now.Add(-10 * time.Minute), Last: &last, Message: "Sertifikat keamanan dianggap kedaluwarsa"},
+			{Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError},
+		}}
+	st.Settings.Proxy = "http://proxy.kantor:8080"
+	recs := []probe.Record{
+		{At: now.Add(-2 * time.Minute), Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200, MS: [5]int64{3, 20, 45, 110, 180}},
+		{At: now.Add(-time.Minute), Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonTLSClock, MS: [5]int64{3, 20, 0, 0, 25}, Skew: &skew, Error: "x509: certificate has expired or is not yet valid"},
+		{At: now.Add(-time.Minute), Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError, Status: 503},
+	}
+	stats := probe.Stats{Uptime24h: 99.5, Uptime7d: 98.25, Uptime30d: math.NaN(), P50: 180 * time.Millisecond, P95: 400 * time.Millisecond,
+		Outages: []probe.Outage{{Start: now.Add(-48 * time.Hour), End: now.Add(-47 * time.Hour), Reason: probe.ReasonMaintenance}}}
+	id := Diagnostics(i18n.New("id"), st, true, recs, stats, now)
+	for _, want := range []string{
+		"laporan diagnosa", "Versi:", "PID 4242", "tray: ya",
+		"Alamat pemeriksaan: " + probe.DefaultURL, "Proxy: http://proxy.kantor:8080", "1m0s / 10s / 30s",
+		"Server e-Faktur: TERGANGGU (tls_clock)", "Jam PC ini berbeda 7 menit", "lewat proxy http://proxy.kantor:8080",
+		"Coretax: DOWN (server_error)",
+		"24 jam 99,50 %", "7 hari 98,25 %", "30 hari –", "p50 180 ms, p95 400 ms",
+		"1 jam  maintenance DJP",
+		"degraded  tls_clock", "x509: certificate has expired", "skew -420s", "up        ok",
+		"config.json", "agent.log",
+	} {
+		if !strings.Contains(id, want) {
+			t.Errorf("report lacks %q:\n%s", want, id)
+		}
+	}
+	if strings.Contains(id, "coretax  ") || strings.Count(id, "HTTP 503") != 0 {
+		t.Errorf("secondary checks listed among the e-Faktur checks:\n%s", id)
+	}
+	// Newest first.
+	if strings.Index(id, "tls_clock          HTTP") > strings.Index(id, "ok                 HTTP") {
+		t.Errorf("not newest first:\n%s", id)
+	}
+	en := Diagnostics(i18n.New("en"), ipc.Status{}, false, nil, probe.Stats{Uptime24h: math.NaN(), Uptime7d: math.NaN(), Uptime30d: math.NaN()}, now)
+	for _, want := range []string{"diagnostics report", "Agent: not running", "none yet"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("report lacks %q:\n%s", want, en)
+		}
+	}
+}
+
+func TestPhaseParts(t *testing.T) {
+	p := PhaseParts(probe.Phases{DNS: 10 * time.Millisecond, Connect: 20 * time.Millisecond, TLS: 30 * time.Millisecond, TTFB: 40 * time.Millisecond, Total: 200 * time.Millisecond})
+	want := []float32{0.05, 0.1, 0.15, 0.2, 0.5}
+	var sum float32
+	for i := range p {
+		sum += p[i]
+		if math.Abs(float64(p[i]-want[i])) > 1e-6 {
+			t.Errorf("part %d: %v want %v", i, p[i], want[i])
+		}
+	}
+	if math.Abs(float64(sum-1)) > 1e-6 {
+		t.Errorf("sum %v", sum)
+	}
+	for _, x := range PhaseParts(probe.Phases{}) {
+		if x != 0 {
+			t.Error("no total, but parts")
+		}
+	}
+}
+
+func TestBuckets(t *testing.T) {
+	ok := func(at time.Duration, ms int64) probe.Record {
+		return probe.Record{At: now.Add(at), Level: probe.LevelUp, Reason: probe.ReasonOK, MS: [5]int64{0, 0, 0, 0, ms}}
+	}
+	recs := []probe.Record{
+		{At: now.Add(-25 * time.Hour), Level: probe.LevelDown, Reason: probe.ReasonTimeout}, // too old
+		ok(-23*time.Hour-50*time.Minute, 100),
+		ok(-23*time.Hour-49*time.Minute, 120),
+		ok(-23*time.Hour-48*time.Minute, 900),
+		{At: now.Add(-23*time.Hour - 46*time.Minute), Level: probe.LevelDown, Reason: probe.ReasonTimeout, MS: [5]int64{0, 0, 0, 0, 15000}},
+		ok(-time.Minute, 250),
+	}
+	bs := Buckets(recs, now)
+	// A timeout colours the quarter red but does not count as an answer time.
+	if len(bs) != 96 || bs[0].N != 4 || bs[0].Worst != probe.LevelDown || bs[0].Median != 120*time.Millisecond {
+		t.Fatalf("first bucket %+v", bs[0])
+	}
+	if bs[95].N != 1 || bs[95].Median != 250*time.Millisecond || bs[95].Worst != probe.LevelUp {
+		t.Fatalf("last bucket %+v", bs[95])
+	}
+}
+
+func TestStatusViewShowsAgentAwayAndState(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("PANTAU_EFAKTUR_HOME", home)
+	a := test.NewTempApp(t)
+	tr := i18n.New("id")
+	v := newStatusView(tr, NewLink(filepath.Join(home, "agent.sock"), Status), a, func(f func()) { f() })
+	test.NewTempWindow(t, v.content)
+	if v.badge.word.Text != "MENGHUBUNGI…" || v.banner.Text != tr.T("win.connecting") || !v.checkBtn.Disabled() {
+		t.Fatalf("before the agent answers: word %q banner %q", v.badge.word.Text, v.banner.Text)
+	}
+	v.update(ipc.Status{}, false)
+	if !v.banner.Visible() || v.badge.word.Text != "AGEN TIDAK BERJALAN" || !v.checkBtn.Disabled() {
+		t.Fatalf("without agent: banner %v word %q", v.banner.Visible(), v.badge.word.Text)
+	}
+	p := target(probe.LevelDown, probe.ReasonMaintenance, false)
+	p.Last.ClockSkew, p.Last.ServerDate = 10*time.Minute, now
+	v.update(ipc.Status{Targets: []ipc.TargetState{p}}, true)
+	if v.banner.Visible() || v.badge.word.Text != "DOWN" || !strings.HasPrefix(v.badge.since.Text, "sejak ") || v.checkBtn.Disabled() {
+		t.Fatalf("down: banner %v word %q since %q", v.banner.Visible(), v.badge.word.Text, v.badge.since.Text)
+	}
+	if !v.advice.Visible() || v.advice.Text != tr.Advice(probe.ReasonMaintenance) {
+		t.Errorf("advice %v %q", v.advice.Visible(), v.advice.Text)
+	}
+	if !v.skewCard.Visible() || !strings.Contains(v.skew.Text, "10 menit") {
+		t.Errorf("clock warning %v %q", v.skewCard.Visible(), v.skew.Text)
+	}
+	if !strings.Contains(v.phases.legend.Text, "Total 180 ms") {
+		t.Errorf("phases %q", v.phases.legend.Text)
+	}
+	if !strings.Contains(v.DiagnosticsText(), "DOWN (maintenance)") {
+		t.Errorf("diagnostics: %s", v.DiagnosticsText())
+	}
+}
