@@ -9,6 +9,7 @@ VERSION     ?= $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml 2>/d
 COMMIT      ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 LDFLAGS     := -s -w -X pantau-efaktur/internal/version.Version=$(or $(VERSION),dev) -X pantau-efaktur/internal/version.Commit=$(COMMIT)
 BIN         := bin/pantau-efaktur
+WINBIN      := bin/pantau-efaktur-window
 SUDO        := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 FUZZTIME    ?= 10s
 
@@ -18,7 +19,11 @@ APT_BUILD   := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 # The end-to-end tests run the agent on a private D-Bus and the windows on Xvfb.
 APT_TEST    := $(APT_BUILD) dbus xvfb xdotool imagemagick curl
 
-.PHONY: all deps build run demo test test-unit fuzz lint bench clean
+FYNE_TOOLS  := fyne.io/tools/cmd/fyne@v1.7.4
+FYNE        := $(shell go env GOPATH 2>/dev/null)/bin/fyne
+APT_WINDOWS := gcc-mingw-w64-x86-64
+
+.PHONY: all deps build run demo test test-unit fuzz lint bench clean windows package-linux tools
 
 all: build
 
@@ -37,8 +42,11 @@ deps-test:
 	$(call deps,$(APT_TEST))
 	@command -v go >/dev/null || { echo "Go is missing: install Go 1.26 from https://go.dev/dl/"; exit 1; }
 
+# Two programs on Linux: the agent and command line (no OpenGL, no X11 libraries
+# needed), and the Fyne windows it starts on demand (`pantau-efaktur window`).
 build: deps-build
 	go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+	go build -trimpath -ldflags '$(LDFLAGS)' -o $(WINBIN) ./cmd/pantau-efaktur-window
 
 run: build
 	./$(BIN)
@@ -63,6 +71,19 @@ test: deps-test lint test-unit fuzz
 
 bench: build
 	scripts/bench.sh
+
+tools:
+	@[ -x $(FYNE) ] || go install $(FYNE_TOOLS)
+
+# The Linux tarball (fyne package: .desktop entry, icon, install Makefile).
+package-linux: build tools
+	scripts/package-linux.sh $(VERSION) $(FYNE)
+
+# The Windows program, cross-compiled with mingw and packaged with fyne
+# (GUI subsystem, icon, version information), checked with pecheck.
+windows: deps-build tools
+	$(call deps,$(APT_WINDOWS))
+	scripts/package-windows.sh $(VERSION) $(FYNE)
 
 clean:
 	rm -rf bin dist

@@ -4,6 +4,7 @@
 package main
 
 import (
+	_ "embed"
 	"fmt"
 	"log/slog"
 	"os"
@@ -13,10 +14,15 @@ import (
 	"pantau-efaktur/internal/cli"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/ui/i18n"
-	"pantau-efaktur/ui/window"
 )
 
+// fyneApp is FyneApp.toml: the version of every build comes from it.
+//
+//go:embed FyneApp.toml
+var fyneApp []byte
+
 func main() {
+	version.FromFyneApp(fyneApp)
 	os.Exit(run(os.Args[1:]))
 }
 
@@ -44,7 +50,7 @@ func run(args []string) int {
 	case "status":
 		return cli.Status(args[1:], io)
 	case "window":
-		return window.Main(args[1:], io)
+		return runWindow(args[1:], io)
 	case "version":
 		fmt.Fprintln(io.Stdout, version.String())
 		return 0

@@ -534,3 +534,16 @@ func TestManualProxyCredentialsAreNotShown(t *testing.T) {
 		t.Fatalf("proxy shown as %q", res.Proxy)
 	}
 }
+
+func TestProxyRedacted(t *testing.T) {
+	for in, want := range map[probe.ProxySetting]string{
+		"system": "system", "none": "none",
+		"http://proxy:8080":              "http://proxy:8080",
+		"http://budi:rahasia@proxy:8080": "http://budi:xxxxx@proxy:8080",
+		"budi:rahasia@proxy:3128":        "http://budi:xxxxx@proxy:3128",
+	} {
+		if got := in.Redacted(); got != want || strings.Contains(got, "rahasia") {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+}

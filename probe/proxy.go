@@ -85,3 +85,18 @@ func (p ProxySetting) Func() func(*http.Request) (*url.URL, error) {
 var SystemProxy = func() func(*http.Request) (*url.URL, error) {
 	return http.ProxyFromEnvironment
 }
+
+// Redacted is the setting with any password hidden, for display and logs.
+func (p ProxySetting) Redacted() string {
+	if !p.IsManual() {
+		return string(p)
+	}
+	u, err := parseProxyURL(string(p))
+	if err != nil || u.User == nil {
+		return string(p)
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

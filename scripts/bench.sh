@@ -117,10 +117,18 @@ if command -v Xvfb >/dev/null && command -v xdotool >/dev/null; then
 	sleep 2
 	echo "status window on screen after: $(( (shown - start) / 1000000 )) ms (launch to visible)"
 	echo "status window RSS: $(( $(rss_kb "$win") / 1024 )) MB (software GL under Xvfb)"
-	xdotool search --onlyvisible --name 'Pantau e-Faktur.*Status' windowfocus --sync key ctrl+w
 	closed=$(date +%s%N)
-	wait "$win"
-	echo "window process ended $(( ($(date +%s%N) - closed) / 1000000 )) ms after Ctrl+W (memory returned)"
+	for _ in 1 2 3 4 5; do # Ctrl+W closes the window (resent if the first is lost)
+		xdotool search --onlyvisible --name 'Pantau e-Faktur.*Status' windowfocus --sync key ctrl+w 2>/dev/null || true
+		for _ in $(seq 20); do kill -0 "$win" 2>/dev/null || break; sleep 0.05; done
+		kill -0 "$win" 2>/dev/null || break
+	done
+	if kill -0 "$win" 2>/dev/null; then
+		echo "window process still running after Ctrl+W"; kill "$win"
+	else
+		echo "window process ended $(( ($(date +%s%N) - closed) / 1000000 )) ms after Ctrl+W (memory returned)"
+	fi
+	wait "$win" 2>/dev/null || true
 	kill "$agent"; wait "$agent" 2>/dev/null || true
 else
 	echo "skipped: install xvfb and xdotool"

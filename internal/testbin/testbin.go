@@ -24,14 +24,15 @@ var (
 	unraced build
 )
 
-// Build returns the path of a freshly built binary, with the race detector
-// when the tests run with it.
+// Build returns the path of a freshly built pantau-efaktur, with the race
+// detector when the tests run with it.
 func Build(t testing.TB) string {
 	t.Helper()
-	return get(t, &raced, raceEnabled)
+	return get(t, &raced, raceEnabled, false)
 }
 
-// BuildNoRace builds without the race detector. The tray end-to-end test
+// BuildNoRace builds pantau-efaktur and, beside it, the window program
+// (pantau-efaktur-window, Linux), without the race detector. The tray end-to-end test
 // needs it: fyne.io/systray v1.12.2 (the version that fixes blank submenus
 // on GNOME/Xfce/Cinnamon) refreshes the menu version from a goroutine
 // without its lock after the first GetLayout, and the race detector stops
@@ -39,10 +40,10 @@ func Build(t testing.TB) string {
 // tests and by the watch end-to-end test.
 func BuildNoRace(t testing.TB) string {
 	t.Helper()
-	return get(t, &unraced, false)
+	return get(t, &unraced, false, true)
 }
 
-func get(t testing.TB, b *build, race bool) string {
+func get(t testing.TB, b *build, race, windows bool) string {
 	t.Helper()
 	b.once.Do(func() {
 		dir, err := os.MkdirTemp("", "pantau-efaktur-testbin-")
@@ -64,6 +65,12 @@ func get(t testing.TB, b *build, race bool) string {
 		cmd := exec.Command("go", append(args, ".")...)
 		cmd.Dir = root
 		b.out, b.err = cmd.CombinedOutput()
+		if b.err != nil || !windows || runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+			return
+		}
+		win := exec.Command("go", "build", "-o", filepath.Join(dir, "pantau-efaktur-window"), "./cmd/pantau-efaktur-window")
+		win.Dir = root
+		b.out, b.err = win.CombinedOutput()
 	})
 	if b.err != nil {
 		t.Fatalf("build pantau-efaktur: %v\n%s", b.err, b.out)

@@ -2,7 +2,11 @@
 // -ldflags "-X pantau-efaktur/internal/version.Version=... -X ...Commit=...".
 package version
 
-import "runtime"
+import (
+	"runtime"
+
+	"github.com/BurntSushi/toml"
+)
 
 var (
 	// Version is the release version ("dev" for a plain `go build`).
@@ -30,4 +34,21 @@ func String() string {
 		s += " (" + Commit + ")"
 	}
 	return s + " " + runtime.GOOS + "/" + runtime.GOARCH + " " + runtime.Version()
+}
+
+// FromFyneApp takes the version from FyneApp.toml (embedded by main), the
+// one place a release sets it, unless the build stamped one with -ldflags.
+func FromFyneApp(data []byte) {
+	if Version != "dev" {
+		return
+	}
+	var meta struct {
+		Details struct {
+			Version string
+			Build   int
+		}
+	}
+	if _, err := toml.Decode(string(data), &meta); err == nil && meta.Details.Version != "" {
+		Version = meta.Details.Version
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"fyne.io/systray"
 
 	"pantau-efaktur/assets"
+	"pantau-efaktur/internal/autostart"
 	"pantau-efaktur/internal/browser"
 	"pantau-efaktur/internal/cli"
 	"pantau-efaktur/internal/paths"
@@ -279,6 +280,7 @@ func (a *Agent) loadSettings(first bool) error {
 	if rep.BrokenKeptAs != "" {
 		slog.Warn("settings file unreadable, kept aside", "kept", rep.BrokenKeptAs)
 	}
+	a.applyAutostart(s.Autostart)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.configPath, a.settings, a.tr = path, s, tr
@@ -486,6 +488,8 @@ func (a *Agent) Status() ipc.Status {
 		HistoryDir: a.historyDir, LogPath: a.logPath, Settings: a.settings,
 		Notices: append([]string(nil), a.notices...)}
 	a.mu.Unlock()
+	// A proxy password never leaves the agent (status --json, diagnostics).
+	st.Settings.Proxy = probe.ProxySetting(st.Settings.Proxy).Redacted()
 	if a.mon != nil {
 		for _, s := range a.mon.States() {
 			msg := tr.Message(s.Last)
@@ -550,4 +554,20 @@ func (a *Agent) Quit() {
 			systray.Quit()
 		}
 	})
+}
+
+// applyAutostart makes "start at login" match the setting. The demo never
+// touches it.
+func (a *Agent) applyAutostart(on bool) {
+	if a.flags.demo {
+		return
+	}
+	exe, err := os.Executable()
+	if err == nil {
+		exe, _ = filepath.EvalSymlinks(exe)
+		err = autostart.Set(on, exe)
+	}
+	if err != nil {
+		slog.Warn("start at login not changed", "on", on, "err", err)
+	}
 }

@@ -69,17 +69,21 @@ func newDesktop(t *testing.T) *desktop {
 	t.Cleanup(srv.Close)
 	d.url = srv.URL
 	d.home = t.TempDir()
-	d.env = append(os.Environ(), d.bus.Env(), "PANTAU_EFAKTUR_HOME="+d.home, "LANG=en_US.UTF-8", "DISPLAY=")
+	d.env = append(os.Environ(), d.bus.Env(), "PANTAU_EFAKTUR_HOME="+d.home, "LANG=en_US.UTF-8", "DISPLAY=",
+		"XDG_CONFIG_HOME="+filepath.Join(d.home, "xdg"))
 	d.bin = testbin.BuildNoRace(t)
 	return d
 }
 
-func (d *desktop) writeConfig(interval, recheck, down string) {
+func (d *desktop) writeConfig(interval, recheck, down string, extra ...any) {
 	d.t.Helper()
 	cfg := map[string]any{
 		"version": 1, "url": d.url + "/svc/MasterFakturService?wsdl", "reference": d.url + "/_fake/generate_204",
 		"interval": interval, "recheck": recheck, "down_interval": down, "timeout": "2s", "slow": "1s",
 		"language": "id", "proxy": "none",
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		cfg[extra[i].(string)] = extra[i+1]
 	}
 	b, _ := json.MarshalIndent(cfg, "", "  ")
 	if err := os.WriteFile(filepath.Join(d.home, "config.json"), b, 0o600); err != nil {
@@ -251,6 +255,20 @@ func TestTrayEndToEnd(t *testing.T) {
 		}
 	case <-time.After(time.Second):
 		t.Fatalf("no request within a second of the click (requests %d)", d.svc.Requests()-before)
+	}
+
+	// "Jalankan saat login" from the settings: the XDG autostart entry
+	// appears, pointing at this program, and goes away when turned off.
+	entry := filepath.Join(d.home, "xdg", "autostart", "id.pantau.efaktur.desktop")
+	d.writeConfig("10m", "10s", "30s", "autostart", true)
+	d.ipc(ipc.CmdReload)
+	if data, err := os.ReadFile(entry); err != nil || !strings.Contains(string(data), "Exec="+d.bin+"\n") {
+		t.Errorf("autostart entry: %v\n%s", err, data)
+	}
+	d.writeConfig("10m", "10s", "30s", "autostart", false)
+	d.ipc(ipc.CmdReload)
+	if _, err := os.Stat(entry); !os.IsNotExist(err) {
+		t.Errorf("autostart entry not removed: %v", err)
 	}
 
 	// A second launch exits 0 and leaves this agent running.

@@ -26,6 +26,9 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 	if version.Commit != "" {
 		ver += " (" + version.Commit + ")"
 	}
+	if agentUp && st.Version != "" && st.Version != version.Version {
+		ver = st.Version + " (" + tr.T("diag.window") + " " + ver + ")"
+	}
 	line("%s: %s, %s/%s, %s", tr.T("diag.version"), ver, runtime.GOOS, runtime.GOARCH, runtime.Version())
 	if !agentUp {
 		line("%s: %s", tr.T("diag.agent"), tr.T("diag.agent_down"))
@@ -40,7 +43,7 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 
 	s := st.Settings
 	line("%s: %s", tr.FieldName("url"), s.URL)
-	line("%s: %s", tr.FieldName("proxy"), s.Proxy)
+	line("%s: %s", tr.FieldName("proxy"), probe.ProxySetting(s.Proxy).Redacted())
 	line("%s: %s", tr.FieldName("reference"), s.Reference)
 	line("%s: %s / %s / %s, %s %d, %s %d, %s %s, %s %s", tr.T("diag.schedule"),
 		s.Interval.D(), s.Recheck.D(), s.DownInterval.D(),
@@ -57,8 +60,8 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 			head += ", " + tr.T("status.since", map[string]any{"Time": t.Since.Format("15:04"), "Duration": tr.Duration(now.Sub(t.Since))})
 		}
 		line("%s", head)
-		if t.Message != "" {
-			line("  %s", t.Message)
+		if msg := messageOf(tr, t); msg != "" {
+			line("  %s", msg)
 		}
 		if t.Last != nil && t.Last.ClockSkewSuspicious() {
 			line("  ! %s", tr.T("check.clock_skew", map[string]any{"Diff": tr.Duration(t.Last.ClockSkew.Round(time.Minute))}))

@@ -83,7 +83,7 @@ func newDesktop(t *testing.T) *desktop {
 	t.Cleanup(srv.Close)
 	d.bin = testbin.BuildNoRace(t)
 	d.env = append(os.Environ(), d.bus.Env(), "PANTAU_EFAKTUR_HOME="+d.home, "DISPLAY="+d.display,
-		"LANG=en_US.UTF-8", "FYNE_THEME=light", "FYNE_SCALE=1")
+		"LANG=en_US.UTF-8", "FYNE_THEME=light", "FYNE_SCALE=1", "XDG_CONFIG_HOME="+filepath.Join(d.home, "xdg"))
 	cfg := map[string]any{"version": 1, "url": srv.URL + "/svc/MasterFakturService?wsdl",
 		"reference": srv.URL + "/_fake/generate_204", "interval": "2s", "recheck": "300ms", "down_interval": "500ms",
 		"timeout": "2s", "slow": "1s", "proxy": "none", "language": "id", "secondary": map[string]bool{"coretax": true}}
@@ -369,9 +369,16 @@ func TestWindowsUnderXvfb(t *testing.T) {
 	} {
 		cmd := exec.Command(d.bin, "window", w.name, "--lang", "en")
 		cmd.Env = d.env
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		defer func() {
+			if t.Failed() {
+				t.Logf("%s window stderr:\n%s", w.name, stderr.String())
+			}
+		}()
 		win, _ := d.findWindow(w.title, 20*time.Second)
 		var img image.Image
 		if w.name == "status" {
@@ -392,7 +399,8 @@ func TestWindowSurvivesMissingAgent(t *testing.T) {
 	display := startXvfb(t)
 	home := t.TempDir()
 	bin := testbin.BuildNoRace(t)
-	env := append(os.Environ(), "PANTAU_EFAKTUR_HOME="+home, "DISPLAY="+display, "LANG=en_US.UTF-8", "FYNE_THEME=light")
+	env := append(os.Environ(), "PANTAU_EFAKTUR_HOME="+home, "DISPLAY="+display, "LANG=en_US.UTF-8", "FYNE_THEME=light",
+		"XDG_CONFIG_HOME="+filepath.Join(home, "xdg"))
 	d := &desktop{t: t, env: env, home: home}
 	cmd := exec.Command(bin, "window", "status")
 	cmd.Env = env

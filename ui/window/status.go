@@ -19,6 +19,7 @@ import (
 
 	"pantau-efaktur/assets"
 	"pantau-efaktur/internal/paths"
+	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
 	"pantau-efaktur/ui/i18n"
 	"pantau-efaktur/ui/ipc"
@@ -134,6 +135,7 @@ type statusView struct {
 	others    *fyne.Container
 	skew      *widget.Label
 	skewCard  *fyne.Container
+	about     *widget.Label
 
 	mu        sync.Mutex
 	status    ipc.Status
@@ -204,7 +206,11 @@ func newStatusView(tr *i18n.Translator, link *Link, a fyne.App, background func(
 		section(tr.T("win.outages_title"), v.outages),
 		section(tr.T("win.others_title"), v.others),
 	)
-	v.content = container.NewBorder(nil, container.NewPadded(buttons), nil, nil, container.NewVScroll(container.NewPadded(body)))
+	v.about = widget.NewLabel("")
+	v.about.SizeName = theme.SizeNameCaptionText
+	v.about.Alignment = fyne.TextAlignTrailing
+	bottom := container.NewVBox(buttons, v.about)
+	v.content = container.NewBorder(nil, container.NewPadded(bottom), nil, nil, container.NewVScroll(container.NewPadded(body)))
 	v.render()
 	background(v.loadHistory)
 	return v
@@ -297,7 +303,7 @@ func (v *statusView) render() {
 		since = tr.T("status.since", map[string]any{"Time": p.Since.Format("15:04"), "Duration": tr.Duration(now.Sub(p.Since))})
 	}
 	v.badge.set(LookFor(tr, p, connected), since)
-	v.message.SetText(p.Message)
+	v.message.SetText(messageOf(tr, p))
 	if !connected {
 		v.message.SetText(tr.T("win.agent_away_detail"))
 	}
@@ -331,6 +337,7 @@ func (v *statusView) render() {
 		v.uptime.SetText(tr.T("win.loading"))
 	}
 	v.setOthers(st, connected)
+	v.about.SetText(aboutLine(tr, st, connected))
 	v.checkBtn.Enable()
 	if !connected {
 		v.checkBtn.Disable()
@@ -344,6 +351,28 @@ func (v *statusView) lastAt(target string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// messageOf is the sentence for a target in this window's language (the
+// agent's own sentence is in the agent's language).
+func messageOf(tr *i18n.Translator, t ipc.TargetState) string {
+	if t.Last != nil {
+		return tr.Message(*t.Last)
+	}
+	return t.Message
+}
+
+// aboutLine names the program and version (the agent's, when it answers).
+func aboutLine(tr *i18n.Translator, st ipc.Status, connected bool) string {
+	v := version.Version
+	if connected && st.Version != "" {
+		v = st.Version
+	}
+	s := version.AppName + " " + v
+	if connected && st.Demo {
+		s += " · " + tr.T("win.demo")
+	}
+	return s
 }
 
 // timesLine is "Pemeriksaan terakhir 10:42:05 (180 ms) · berikutnya 10:43:05".

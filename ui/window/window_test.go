@@ -417,7 +417,10 @@ func TestStatusViewShowsAgentAwayAndState(t *testing.T) {
 	}
 	p := target(probe.LevelDown, probe.ReasonMaintenance, false)
 	p.Last.ClockSkew, p.Last.ServerDate = 10*time.Minute, now
-	v.update(ipc.Status{Targets: []ipc.TargetState{p}}, true)
+	v.update(ipc.Status{Version: "1.2.3", Targets: []ipc.TargetState{p}}, true)
+	if v.about.Text != "Pantau e-Faktur 1.2.3" {
+		t.Errorf("version line %q", v.about.Text)
+	}
 	if v.banner.Visible() || v.badge.word.Text != "DOWN" || !strings.HasPrefix(v.badge.since.Text, "sejak ") || v.checkBtn.Disabled() {
 		t.Fatalf("down: banner %v word %q since %q", v.banner.Visible(), v.badge.word.Text, v.badge.since.Text)
 	}
@@ -429,6 +432,10 @@ func TestStatusViewShowsAgentAwayAndState(t *testing.T) {
 	}
 	if !strings.Contains(v.phases.legend.Text, "Total 180 ms") {
 		t.Errorf("phases %q", v.phases.legend.Text)
+	}
+	// The sentence is in the window's language, whatever the agent's.
+	if v.message.Text != tr.Message(*p.Last) || v.message.Text == p.Message {
+		t.Errorf("message %q", v.message.Text)
 	}
 	if !strings.Contains(v.DiagnosticsText(), "DOWN (maintenance)") {
 		t.Errorf("diagnostics: %s", v.DiagnosticsText())
