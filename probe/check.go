@@ -109,9 +109,6 @@ func NewHTTPChecker(opts Options) *HTTPChecker {
 // Close releases idle resources.
 func (c *HTTPChecker) Close() { c.transport.CloseIdleConnections() }
 
-// Options returns the effective options.
-func (c *HTTPChecker) Options() Options { return c.opts }
-
 // Check runs one check of target with opts: a convenience for one-shot use.
 func Check(ctx context.Context, target Target, opts Options) Result {
 	c := NewHTTPChecker(opts)

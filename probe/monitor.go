@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"sort"
 	"sync"
 	"time"
 )
@@ -881,14 +880,4 @@ func (nt *notifier) flush(level Level, now time.Time) []Event {
 	}
 	nt.last = now
 	return []Event{{Kind: EventNotify, At: now, Target: n.Target, Notification: n}}
-}
-
-// SortStates orders states primary first, then by target ID (for display).
-func SortStates(sts []State) {
-	sort.SliceStable(sts, func(i, j int) bool {
-		if (sts[i].Target == PrimaryTargetID) != (sts[j].Target == PrimaryTargetID) {
-			return sts[i].Target == PrimaryTargetID
-		}
-		return sts[i].Target < sts[j].Target
-	})
 }

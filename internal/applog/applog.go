@@ -26,7 +26,7 @@ func Setup(name string, level slog.Level) (string, io.Closer) {
 	if err != nil {
 		slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 		log.SetOutput(io.Discard)
-		return "", io.NopCloser(nil)
+		return "", nopCloser{}
 	}
 	path := filepath.Join(dir, "logs", name+".log")
 	w := &lumberjack.Logger{Filename: path, MaxSize: 2, MaxBackups: 3, MaxAge: 30}
@@ -48,3 +48,7 @@ func (w *stdLogWriter) Write(p []byte) (int, error) {
 	w.logger.Warn(msg, "source", "log")
 	return len(p), nil
 }
+
+type nopCloser struct{}
+
+func (nopCloser) Close() error { return nil }

@@ -124,10 +124,3 @@ func parseProxy(tr *i18n.Translator, cmd, v string) (probe.ProxySetting, error) 
 	}
 	return p, nil
 }
-
-// flagWasSet reports whether the user gave the flag explicitly.
-func flagWasSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
-}

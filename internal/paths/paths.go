@@ -67,11 +67,3 @@ func CacheDir() (string, error) {
 	}
 	return filepath.Join(base, AppDir), nil
 }
-
-// EnsureDir creates dir with owner-only permissions (the socket lives there).
-func EnsureDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
-	}
-	return os.Chmod(dir, 0o700)
-}

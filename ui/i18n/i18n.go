@@ -127,12 +127,3 @@ func (t *Translator) N(id string, count int, data map[string]any) string {
 	}
 	return s
 }
-
-// Has reports whether message id exists in this translator's language.
-func (t *Translator) Has(id string) bool {
-	if t.loc == nil {
-		return false
-	}
-	_, tag, err := t.loc.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: id})
-	return err == nil && tag.String() == t.lang
-}

@@ -347,6 +347,13 @@ func TestWindowsUnderXvfb(t *testing.T) {
 	// Closing the window ends its process.
 	d.closeAndWait(win, pid)
 
+	// A left click on the tray icon opens it again.
+	if err := d.bus.Activate(d.item); err != nil {
+		t.Fatal(err)
+	}
+	win, _ = d.findWindow("Pantau e-Faktur — Status", 20*time.Second)
+	d.closeAndWait(win, pidOf(d, win))
+
 	// Help and settings.
 	for _, w := range []struct{ name, title, file string }{
 		{"help", "Pantau e-Faktur — Bantuan", "help.png"},
