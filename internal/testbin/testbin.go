@@ -32,12 +32,10 @@ func Build(t testing.TB) string {
 }
 
 // BuildNoRace builds pantau-efaktur and, beside it, the window program
-// (pantau-efaktur-window, Linux), without the race detector. The tray end-to-end test
-// needs it: fyne.io/systray v1.12.2 (the version that fixes blank submenus
-// on GNOME/Xfce/Cinnamon) refreshes the menu version from a goroutine
-// without its lock after the first GetLayout, and the race detector stops
-// the process on that library race. Our own code is race-tested by the unit
-// tests and by the watch end-to-end test.
+// (pantau-efaktur-window, Linux), without the race detector: the window
+// end-to-end test drives Fyne's GL loop on a software renderer, slow enough
+// without race instrumentation. (The tray end-to-end test uses Build, with
+// the race detector, and filters out fyne.io/systray's own race.)
 func BuildNoRace(t testing.TB) string {
 	t.Helper()
 	return get(t, &unraced, false, true)

@@ -170,6 +170,14 @@ func (a *Agent) run(out cli.IO) int {
 	a.launcher = NewLauncher(exe, os.Environ(), func(w string) bool {
 		return a.srv != nil && a.srv.SendTo(w, ipc.Response{OK: true, Event: ipc.EventRaise})
 	})
+	// Everything the socket's handlers read is set before it opens.
+	bus, host, why := trayHost()
+	a.mu.Lock()
+	a.tray, a.trayProblem = host, why
+	a.mu.Unlock()
+	if bus {
+		a.ui = &trayUI{}
+	}
 	if ln != nil {
 		a.srv = ipc.NewServer(ln, a)
 		go func() {
@@ -177,11 +185,6 @@ func (a *Agent) run(out cli.IO) int {
 				slog.Error("control socket", "err", err)
 			}
 		}()
-	}
-	bus, host, why := trayHost()
-	a.tray, a.trayProblem = host, why
-	if bus {
-		a.ui = &trayUI{}
 	}
 	go a.notificationWorker()
 	go a.pruneDaily()
