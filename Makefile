@@ -17,7 +17,8 @@ FUZZTIME    ?= 10s
 # Fyne (the windows) needs cgo with OpenGL and X11 headers.
 APT_BUILD   := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 # The end-to-end tests run the agent on a private D-Bus and the windows on Xvfb.
-APT_TEST    := $(APT_BUILD) dbus xvfb xdotool imagemagick curl
+# (openbox: a window manager on Xvfb, so focus and the close button behave.)
+APT_TEST    := $(APT_BUILD) dbus xvfb openbox wmctrl xdotool imagemagick curl
 
 FYNE_TOOLS  := fyne.io/tools/cmd/fyne@v1.7.4
 FYNE        := $(shell go env GOPATH 2>/dev/null)/bin/fyne
@@ -60,9 +61,11 @@ lint:
 	go vet ./...
 
 # PANTAU_REQUIRE_E2E turns "tool missing, skipped" into a failure: here the
-# tools were just installed, so a skip would hide a broken test.
+# tools were just installed, so a skip would hide a broken test. -p 1: the
+# end-to-end tests (a software-rendered GL window, the agent's one-second
+# "check now" promise) must not compete with each other for the CPU.
 test-unit:
-	PANTAU_REQUIRE_E2E=1 go test -race -count=1 ./...
+	PANTAU_REQUIRE_E2E=1 go test -race -count=1 -p 1 ./...
 
 fuzz:
 	go test -run XXX -fuzz FuzzClassify -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/

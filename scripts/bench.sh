@@ -107,6 +107,7 @@ if command -v Xvfb >/dev/null && command -v xdotool >/dev/null; then
 	pids+=($!)
 	sleep 1
 	export DISPLAY=:87 PANTAU_EFAKTUR_HOME="$tmp/home-60s"
+	if command -v openbox >/dev/null; then openbox --sm-disable >/dev/null 2>&1 & pids+=($!); sleep 1; fi
 	run_agent 60s
 	sleep 2
 	start=$(date +%s%N)
@@ -118,15 +119,20 @@ if command -v Xvfb >/dev/null && command -v xdotool >/dev/null; then
 	echo "status window on screen after: $(( (shown - start) / 1000000 )) ms (launch to visible)"
 	echo "status window RSS: $(( $(rss_kb "$win") / 1024 )) MB (software GL under Xvfb)"
 	closed=$(date +%s%N)
-	for _ in 1 2 3 4 5; do # Ctrl+W closes the window (resent if the first is lost)
-		xdotool search --onlyvisible --name 'Pantau e-Faktur.*Status' windowfocus --sync key ctrl+w 2>/dev/null || true
+	for _ in 1 2 3 4 5; do # the close button (WM_DELETE_WINDOW), or Ctrl+W without a window manager
+		id=$(xdotool search --onlyvisible --name 'Pantau e-Faktur.*Status' 2>/dev/null | head -1)
+		if command -v wmctrl >/dev/null && wmctrl -m >/dev/null 2>&1; then
+			wmctrl -i -c "$id" || true
+		else
+			xdotool windowfocus --sync "$id" key ctrl+w 2>/dev/null || true
+		fi
 		for _ in $(seq 20); do kill -0 "$win" 2>/dev/null || break; sleep 0.05; done
 		kill -0 "$win" 2>/dev/null || break
 	done
 	if kill -0 "$win" 2>/dev/null; then
-		echo "window process still running after Ctrl+W"; kill "$win"
+		echo "window process still running after closing"; kill "$win"
 	else
-		echo "window process ended $(( ($(date +%s%N) - closed) / 1000000 )) ms after Ctrl+W (memory returned)"
+		echo "window process ended $(( ($(date +%s%N) - closed) / 1000000 )) ms after closing (memory returned)"
 	fi
 	wait "$win" 2>/dev/null || true
 	kill "$agent"; wait "$agent" 2>/dev/null || true

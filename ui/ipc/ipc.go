@@ -153,6 +153,9 @@ func Listen(path string) (net.Listener, error) {
 type Server struct {
 	ln net.Listener
 	h  Handler
+	// OnLeave, if set, is called when a window's subscription ends: the
+	// window is closing (before its process has exited).
+	OnLeave func(window string)
 
 	mu   sync.Mutex
 	subs map[*subscriber]struct{}
@@ -331,11 +334,15 @@ func (s *Server) subscribe(c net.Conn, window string) {
 
 func (s *Server) drop(sub *subscriber) {
 	s.mu.Lock()
-	if _, ok := s.subs[sub]; ok {
+	_, ok := s.subs[sub]
+	if ok {
 		delete(s.subs, sub)
 		close(sub.ch)
 	}
 	s.mu.Unlock()
+	if ok && s.OnLeave != nil && sub.window != "" {
+		s.OnLeave(sub.window)
+	}
 }
 
 func writeResponse(c net.Conn, r Response) bool {

@@ -136,6 +136,8 @@ func TestGarbageAndHugeRequests(t *testing.T) {
 
 func TestSubscribeBroadcastAndRaise(t *testing.T) {
 	path, s, _ := start(t)
+	left := make(chan string, 2)
+	s.OnLeave = func(w string) { left <- w }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ch, err := Subscribe(ctx, path, "status")
@@ -158,6 +160,14 @@ func TestSubscribeBroadcastAndRaise(t *testing.T) {
 	}
 	if r := <-ch; r.Event != EventRaise {
 		t.Fatalf("raise %+v", r)
+	}
+	// A second window comes and goes: its leaving is reported.
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	ch2, _ := Subscribe(ctx2, path, "help")
+	<-ch2
+	cancel2()
+	if w := <-left; w != "help" {
+		t.Fatalf("left %q", w)
 	}
 	s.Close()
 	if r := <-ch; r.Event != EventQuit {

@@ -180,6 +180,7 @@ func (a *Agent) run(out cli.IO) int {
 	}
 	if ln != nil {
 		a.srv = ipc.NewServer(ln, a)
+		a.srv.OnLeave = a.launcher.Left
 		go func() {
 			if err := a.srv.Serve(); err != nil {
 				slog.Error("control socket", "err", err)

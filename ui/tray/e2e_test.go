@@ -192,7 +192,9 @@ func (d *desktop) ipc(cmd string) ipc.Response {
 
 func TestTrayEndToEnd(t *testing.T) {
 	d := newDesktop(t)
-	d.writeConfig("500ms", "200ms", "300ms")
+	// A 1 s re-check keeps "re-checking" (yellow) on screen long enough to be
+	// seen between green and red, even on a busy machine.
+	d.writeConfig("500ms", "1s", "300ms")
 	d.startAgent()
 
 	// Online: green, with the status line first in the menu, disabled.

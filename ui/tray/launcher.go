@@ -1,11 +1,16 @@
 package tray
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
 	"sync"
+	"time"
+
+	"pantau-efaktur/internal/cli"
 )
 
 // Windows the agent can open.
@@ -44,24 +49,62 @@ func (l *Launcher) Show(name string) error {
 		}
 		return nil // starting up: it will show itself
 	}
+	return l.startLocked(name, true)
+}
+
+// quickFailure is how soon a failing window counts as "did not start" (a
+// screen that could not be opened, for a moment): it is started once more.
+const quickFailure = 3 * time.Second
+
+// transient tells a failure worth a second try (the screen could not be
+// opened, a crash) from one that would only repeat: a missing window
+// program (69) or a usage error (64).
+func transient(err error) bool {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code := ee.ExitCode()
+		return code != cli.ExitNoAgent && code != cli.ExitUsage
+	}
+	return true
+}
+
+func (l *Launcher) startLocked(name string, retry bool) error {
 	cmd := exec.Command(l.exe, "window", name)
 	cmd.Env = l.env
-	cmd.Stdout, cmd.Stderr = nil, nil
+	// What a window prints (a crash, a GL driver complaint) goes to the log.
+	out := &lineLogger{window: name}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start the %s window: %w", name, err)
 	}
 	l.running[name] = cmd
+	started := time.Now()
 	slog.Info("window started", "window", name, "pid", cmd.Process.Pid)
 	go func() {
 		err := cmd.Wait()
 		slog.Info("window closed", "window", name, "err", err)
 		l.mu.Lock()
+		defer l.mu.Unlock()
 		if l.running[name] == cmd {
 			delete(l.running, name)
+			if err != nil && retry && time.Since(started) < quickFailure && transient(err) {
+				slog.Warn("window failed at start: trying once more", "window", name)
+				if err := l.startLocked(name, false); err != nil {
+					slog.Error("window", "window", name, "err", err)
+				}
+			}
 		}
-		l.mu.Unlock()
 	}()
 	return nil
+}
+
+// Left forgets window name when it unsubscribes, i.e. while it closes:
+// its process may take a moment to end, and a click in that moment must
+// open a new window, not "raise" the one going away.
+func (l *Launcher) Left(name string) {
+	l.mu.Lock()
+	delete(l.running, name)
+	l.mu.Unlock()
 }
 
 // Running reports whether window name is open.
@@ -82,4 +125,34 @@ func (l *Launcher) CloseAll() {
 			_ = cmd.Process.Signal(os.Interrupt)
 		}
 	}
+}
+
+// lineLogger logs what a window process writes, a line at a time (at most
+// 200 lines per window, so a noisy driver cannot fill the disk).
+type lineLogger struct {
+	window string
+	mu     sync.Mutex
+	buf    []byte
+	lines  int
+}
+
+func (w *lineLogger) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, p...)
+	for {
+		i := bytes.IndexByte(w.buf, '\n')
+		if i < 0 {
+			break
+		}
+		if w.lines < 200 {
+			slog.Warn("window output", "window", w.window, "line", string(w.buf[:i]))
+			w.lines++
+		}
+		w.buf = w.buf[i+1:]
+	}
+	if len(w.buf) > 4096 {
+		w.buf = w.buf[:0]
+	}
+	return len(p), nil
 }

@@ -3,10 +3,13 @@
 package tray
 
 import (
+	"io"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func TestLauncherNeverStartsTwoOfTheSame(t *testing.T) {
@@ -57,5 +60,57 @@ func TestLauncherNeverStartsTwoOfTheSame(t *testing.T) {
 	case w := <-starts:
 		t.Fatalf("a third window started: %s", w)
 	default:
+	}
+}
+
+// A window that fails at start (the screen could not be opened) is started
+// once more; one that cannot work at all (program missing: 69) is not.
+func TestLauncherRetriesATransientFailureOnce(t *testing.T) {
+	for _, tc := range []struct {
+		code   int
+		starts int
+	}{{1, 2}, {2, 2}, {69, 1}} {
+		dir := t.TempDir()
+		fifo := dir + "/starts"
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Skip("no fifo:", err)
+		}
+		// Read and write: opening does not block, and reads wait for data.
+		f, err := os.OpenFile(fifo, os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		starts := make(chan struct{}, 10)
+		go func() {
+			b := make([]byte, 6)
+			for {
+				if _, err := io.ReadFull(f, b); err != nil {
+					return
+				}
+				starts <- struct{}{}
+			}
+		}()
+		script := dir + "/fake-window"
+		// Every start reports itself, then fails with the code.
+		body := "#!/bin/sh\necho start > " + fifo + "\nexit " + strconv.Itoa(tc.code) + "\n"
+		os.WriteFile(script, []byte(body), 0o755)
+		l := NewLauncher(script, nil, nil)
+		if err := l.Show("status"); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+	count:
+		for {
+			select {
+			case <-starts:
+				n++
+			case <-time.After(2 * time.Second): // no further start is coming
+				break count
+			}
+		}
+		f.Close()
+		if n != tc.starts {
+			t.Errorf("exit %d: %d starts, want %d", tc.code, n, tc.starts)
+		}
 	}
 }

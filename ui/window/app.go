@@ -11,6 +11,8 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
+	"runtime"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -34,7 +36,7 @@ const (
 )
 
 // Main runs `pantau-efaktur window <name>` and returns the exit code.
-func Main(args []string, out cli.IO) int {
+func Main(args []string, out cli.IO) (code int) {
 	tr := i18n.New(i18n.DefaultLang)
 	fs := flag.NewFlagSet("window", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -53,6 +55,19 @@ func Main(args []string, out cli.IO) int {
 		fmt.Fprintln(out.Stderr, err)
 		return 1
 	}
+	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		fmt.Fprintln(out.Stderr, tr.T("win.no_display"))
+		return 1
+	}
+	// The graphics driver panics when the screen cannot be opened: say so
+	// in words (the agent tries once more), not with a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Error("window failed", "window", name, "panic", fmt.Sprint(r))
+			fmt.Fprintln(out.Stderr, tr.T("win.cannot_open", map[string]any{"Display": os.Getenv("DISPLAY")}))
+			code = 1
+		}
+	}()
 	a := app.NewWithID(version.AppID)
 	if icon, err := assets.AppPNG(256); err == nil {
 		a.SetIcon(fyne.NewStaticResource("pantau-efaktur.png", icon))

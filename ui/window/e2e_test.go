@@ -39,7 +39,8 @@ func need(t *testing.T, tools ...string) {
 	}
 }
 
-// startXvfb starts a virtual screen and returns its DISPLAY value.
+// startXvfb starts a virtual screen with a window manager (openbox: focus,
+// keys and the close button behave as on a desktop) and returns its DISPLAY.
 func startXvfb(t *testing.T) string {
 	t.Helper()
 	r, w, err := os.Pipe()
@@ -57,7 +58,25 @@ func startXvfb(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("Xvfb gave no display: %v", err)
 	}
-	return ":" + strings.TrimSpace(line)
+	display := ":" + strings.TrimSpace(line)
+	wm := exec.Command("openbox", "--sm-disable")
+	wm.Env = append(os.Environ(), "DISPLAY="+display)
+	if err := wm.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		check := exec.Command("wmctrl", "-m")
+		check.Env = wm.Env
+		if check.Run() == nil {
+			break // the window manager answers
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("openbox did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return display
 }
 
 // desktop runs the agent on a virtual screen with a tray host.
@@ -73,7 +92,7 @@ type desktop struct {
 }
 
 func newDesktop(t *testing.T) *desktop {
-	need(t, "Xvfb", "xdotool", "import", "dbus-daemon")
+	need(t, "Xvfb", "openbox", "wmctrl", "xdotool", "import", "dbus-daemon")
 	d := &desktop{t: t, display: startXvfb(t), home: t.TempDir()}
 	d.bus = dbustest.StartBus(t)
 	watcher := d.bus.StartWatcher(t)
@@ -98,6 +117,18 @@ func newDesktop(t *testing.T) *desktop {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		if t.Failed() {
+			for _, name := range []string{"agent.log", "window.log"} {
+				log, _ := os.ReadFile(filepath.Join(d.home, "cache", "logs", name))
+				t.Logf("%s:\n%s", name, log)
+			}
+			if out, err := d.xdotool("search", "--name", "."); err == nil {
+				for _, id := range strings.Fields(out) {
+					name, _ := d.xdotool("getwindowname", id)
+					t.Logf("X window %s %q", id, name)
+				}
+			}
+		}
 		d.ipc(ipc.Request{Cmd: ipc.CmdQuit})
 		done := make(chan struct{})
 		go func() { agent.Wait(); close(done) }()
@@ -276,14 +307,21 @@ func rssMB(pid int) float64 {
 	return 0
 }
 
-// closeAndWait closes a window with Ctrl+W and waits for its process to end.
-func (d *desktop) closeAndWait(win string, pid int) {
+// closeAndWait closes a window as a user does (the close button: the
+// window manager sends WM_DELETE_WINDOW; or, with key, Ctrl+W) and waits for
+// its process to end.
+func (d *desktop) closeAndWait(win string, pid int, key bool) {
 	d.t.Helper()
-	if _, err := d.xdotool("windowfocus", "--sync", win); err != nil {
-		d.t.Logf("focus: %v", err)
+	var err error
+	if key {
+		_, err = d.xdotool("windowactivate", "--sync", win, "key", "ctrl+w")
+	} else {
+		cmd := exec.Command("wmctrl", "-i", "-c", win)
+		cmd.Env = d.env
+		err = cmd.Run()
 	}
-	if _, err := d.xdotool("key", "ctrl+w"); err != nil {
-		d.t.Fatal(err)
+	if err != nil {
+		d.t.Fatalf("close window %s: %v", win, err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -291,7 +329,7 @@ func (d *desktop) closeAndWait(win string, pid int) {
 			return
 		}
 		if data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); strings.Contains(string(data), ") Z ") {
-			return // exited, waiting for the agent to reap it
+			return // exited, waiting for its parent to reap it
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -345,14 +383,14 @@ func TestWindowsUnderXvfb(t *testing.T) {
 	d.waitBadge(win, green)
 
 	// Closing the window ends its process.
-	d.closeAndWait(win, pid)
+	d.closeAndWait(win, pid, false)
 
 	// A left click on the tray icon opens it again.
 	if err := d.bus.Activate(d.item); err != nil {
 		t.Fatal(err)
 	}
 	win, _ = d.findWindow("Pantau e-Faktur — Status", 20*time.Second)
-	d.closeAndWait(win, pidOf(d, win))
+	d.closeAndWait(win, pidOf(d, win), true) // Ctrl+W closes it too
 
 	// Help and settings.
 	for _, w := range []struct{ name, title, file string }{
@@ -365,7 +403,7 @@ func TestWindowsUnderXvfb(t *testing.T) {
 		win, _ := d.findWindow(w.title, 20*time.Second)
 		time.Sleep(500 * time.Millisecond) // let the first frame be drawn before the picture
 		save(t, d.shot(win), w.file)
-		d.closeAndWait(win, pidOf(d, win))
+		d.closeAndWait(win, pidOf(d, win), false)
 	}
 
 	// The same windows in English (the language of a window can be forced).
@@ -395,14 +433,14 @@ func TestWindowsUnderXvfb(t *testing.T) {
 			img = d.shot(win)
 		}
 		save(t, img, w.file)
-		d.closeAndWait(win, cmd.Process.Pid)
+		d.closeAndWait(win, cmd.Process.Pid, false)
 		cmd.Wait()
 	}
 }
 
 // Without an agent the window says so, and connects once the agent starts.
 func TestWindowSurvivesMissingAgent(t *testing.T) {
-	need(t, "Xvfb", "xdotool", "import", "dbus-daemon")
+	need(t, "Xvfb", "openbox", "wmctrl", "xdotool", "import", "dbus-daemon")
 	display := startXvfb(t)
 	home := t.TempDir()
 	bin := testbin.BuildNoRace(t)
