@@ -33,9 +33,16 @@ func TestExportCSV(t *testing.T) {
 		}
 	}
 	h.Close()
-	// A damaged line is skipped and reported.
-	f, _ := os.OpenFile(filepath.Join(dir, now.Format("2006-01-02")+".jsonl"), os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString("garbage\n")
+	// A damaged line is skipped and reported. It goes into the file of the
+	// newest records, which exists whatever the time of day (just after
+	// midnight, today's file does not).
+	f, err := os.OpenFile(filepath.Join(dir, now.Add(-time.Hour).Format("2006-01-02")+".jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("garbage\n"); err != nil {
+		t.Fatal(err)
+	}
 	f.Close()
 
 	var out, errOut bytes.Buffer

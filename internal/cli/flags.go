@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"time"
 
@@ -85,12 +84,12 @@ func parseFlags(fs *flag.FlagSet, args []string, tr *i18n.Translator, cmd string
 
 var errHelp = errors.New("help shown")
 
-// ValidateCheckURL accepts only absolute http(s) addresses with a host.
+// ValidateCheckURL accepts only absolute http(s) addresses with a host (the
+// settings file's rule, probe.ValidateURL) and returns it trimmed.
 func ValidateCheckURL(raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil {
-		return "", fmt.Errorf("invalid check address %q", raw)
+	if err := probe.ValidateURL(raw); err != nil {
+		return "", fmt.Errorf("invalid check address %q: %w", raw, err)
 	}
 	return raw, nil
 }

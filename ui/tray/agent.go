@@ -375,12 +375,13 @@ func (a *Agent) onEvent(e probe.Event) {
 
 // refresh redraws the tray and tells the windows.
 func (a *Agent) refresh() {
-	st := a.Status()
+	states := a.mon.States()
+	st := a.statusOf(states)
 	if a.ui != nil {
 		a.mu.Lock()
 		tr := a.tr
 		a.mu.Unlock()
-		a.ui.update(BuildView(tr, a.mon.States(), a.mon.Snoozed(), time.Now()))
+		a.ui.update(BuildView(tr, states, st.SnoozedUntil, time.Now()))
 	}
 	if a.srv != nil {
 		a.srv.Broadcast(ipc.Response{OK: true, Event: ipc.EventState, Status: &st})
@@ -485,6 +486,15 @@ func (a *Agent) openSVC() {
 
 // Status reports the agent's state.
 func (a *Agent) Status() ipc.Status {
+	var states []probe.State
+	if a.mon != nil {
+		states = a.mon.States()
+	}
+	return a.statusOf(states)
+}
+
+// statusOf reports the agent's state with the monitor's states given.
+func (a *Agent) statusOf(states []probe.State) ipc.Status {
 	a.mu.Lock()
 	tr := a.tr
 	st := ipc.Status{PID: os.Getpid(), Version: version.Version, Lang: tr.Lang(), StartedAt: a.started,
@@ -494,14 +504,14 @@ func (a *Agent) Status() ipc.Status {
 	a.mu.Unlock()
 	// A proxy password never leaves the agent (status --json, diagnostics).
 	st.Settings.Proxy = probe.ProxySetting(st.Settings.Proxy).Redacted()
-	if a.mon != nil {
-		for _, s := range a.mon.States() {
-			msg := tr.Message(s.Last)
-			if s.Last.CheckedAt.IsZero() {
-				msg = tr.T("reason.unknown")
-			}
-			st.Targets = append(st.Targets, ipc.StateOf(s, msg))
+	for _, s := range states {
+		msg := tr.Message(s.Last)
+		if s.Last.CheckedAt.IsZero() {
+			msg = tr.T("reason.unknown")
 		}
+		st.Targets = append(st.Targets, ipc.StateOf(s, msg))
+	}
+	if a.mon != nil {
 		st.SnoozedUntil = a.mon.Snoozed()
 	}
 	return st

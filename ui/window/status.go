@@ -142,8 +142,10 @@ type statusView struct {
 	connected bool
 	asked     bool           // the agent was asked at least once (else: "connecting")
 	recs      []probe.Record // history of the last 30 days, all targets
+	primary   []probe.Record // the e-Faktur ones among recs
 	loaded    bool
 	stats     probe.Stats
+	dirty     bool // recs changed since stats and primary were computed
 }
 
 // newStatusView builds the status window. background runs slow work (the
@@ -241,7 +243,7 @@ func (v *statusView) loadHistory() {
 		slog.Warn("history partly unreadable", "skipped", skipped, "err", err)
 	}
 	v.mu.Lock()
-	v.recs, v.loaded = recs, true
+	v.recs, v.loaded, v.dirty = recs, true, true
 	v.mu.Unlock()
 	fyne.Do(v.render)
 }
@@ -265,19 +267,22 @@ func (v *statusView) render() {
 		for _, t := range st.Targets {
 			if t.Last != nil && (len(v.recs) == 0 || t.Last.CheckedAt.After(v.lastAt(t.Target))) {
 				v.recs = append(v.recs, probe.RecordOf(*t.Last))
+				v.dirty = true
 			}
 		}
 	}
-	var primaryRecs []probe.Record
-	for _, r := range v.recs {
-		if r.Target == probe.PrimaryTargetID {
-			primaryRecs = append(primaryRecs, r)
-		}
-	}
 	now := time.Now()
-	threshold := st.Settings.FailThreshold
-	v.stats = probe.Summarize(v.recs, now, probe.StatsOptions{FailThreshold: threshold})
-	stats, loaded := v.stats, v.loaded
+	if v.dirty {
+		v.primary = v.primary[:0]
+		for _, r := range v.recs {
+			if r.Target == probe.PrimaryTargetID {
+				v.primary = append(v.primary, r)
+			}
+		}
+		v.stats = probe.Summarize(v.recs, now, probe.StatsOptions{FailThreshold: st.Settings.FailThreshold})
+		v.dirty = false
+	}
+	stats, loaded, primaryRecs := v.stats, v.loaded, v.primary
 	v.mu.Unlock()
 
 	if !asked {
