@@ -212,7 +212,11 @@ func (c *HTTPChecker) get(ctx context.Context, rawURL string, expect Expect, tim
 	req.Header.Set("User-Agent", c.opts.UserAgent)
 	req.Header.Set("Accept", "text/xml, application/xml, */*;q=0.5")
 	req.Header.Set("Cache-Control", "no-cache")
-	if p, perr := c.proxyFunc(req); perr == nil && p != nil {
+	// The proxy is chosen here once (the transport asks again, and a PAC
+	// answer is remembered): a choice that fails (a PAC script that did not
+	// answer in time) ends the check as a proxy problem, not a timeout.
+	p, perr := c.proxyFunc(req)
+	if perr == nil && p != nil {
 		res.Proxy = redactProxy(p)
 	}
 
@@ -229,7 +233,12 @@ func (c *HTTPChecker) get(ctx context.Context, rawURL string, expect Expect, tim
 	}
 
 	ev := Evidence{Expect: expect, Namespace: c.opts.Namespace, Slow: c.opts.Slow, ProxyUsed: res.Proxy != ""}
-	resp, err := client.Do(req)
+	var resp *http.Response
+	if perr != nil {
+		err = fmt.Errorf("%w: %w", ErrProxyChoice, perr)
+	} else {
+		resp, err = client.Do(req)
+	}
 	if err == nil {
 		res.HTTPStatus = resp.StatusCode
 		ev.Status = resp.StatusCode
@@ -250,7 +259,7 @@ func (c *HTTPChecker) get(ctx context.Context, rawURL string, expect Expect, tim
 			res.Reason = ReasonCanceled
 			return res
 		}
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) && !errors.Is(err, ErrProxyChoice) {
 			// The deadline is ours; whatever the transport made of it, it is a timeout.
 			ev.Err = context.DeadlineExceeded
 		}

@@ -141,6 +141,10 @@ func (e *ProxyConnectError) Error() string {
 	return fmt.Sprintf("proxy refused the tunnel: HTTP %d", e.Status)
 }
 
+// ErrProxyChoice wraps an error of the proxy choice itself (before any
+// connection): the request was never sent.
+var ErrProxyChoice = errors.New("choosing the proxy")
+
 // classifyError maps a transport error to a reason. Order matters: a proxy
 // failure can wrap a DNS error, a TLS failure can wrap a timeout.
 func classifyError(err error, viaProxy bool) (Reason, string) {
@@ -153,6 +157,12 @@ func classifyError(err error, viaProxy bool) (Reason, string) {
 			return ReasonConnect, fmt.Sprintf("proxy could not reach the server (HTTP %d)", pce.Status)
 		}
 		return ReasonProxy, fmt.Sprintf("proxy answered HTTP %d to CONNECT", pce.Status)
+	}
+	if errors.Is(err, ErrPACSlow) {
+		return ReasonProxy, "automatic proxy configuration did not answer"
+	}
+	if errors.Is(err, ErrProxyChoice) {
+		return ReasonProxy, "the proxy setting cannot be used"
 	}
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "proxyconnect" {

@@ -96,6 +96,10 @@ func TestClassify(t *testing.T) {
 		{"proxy 407 connect", probe.Evidence{Err: &probe.ProxyConnectError{Status: 407}, ProxyUsed: true}, probe.LevelDegraded, probe.ReasonProxy},
 		{"proxy 403 connect", probe.Evidence{Err: &probe.ProxyConnectError{Status: 403}, ProxyUsed: true}, probe.LevelDegraded, probe.ReasonProxy},
 		{"proxy 504 connect", probe.Evidence{Err: &probe.ProxyConnectError{Status: 504}, ProxyUsed: true}, probe.LevelDown, probe.ReasonConnect},
+		// A PAC script past the deadline is the proxy's fault, though the
+		// deadline passed: not "timeout" (down).
+		{"pac too slow", probe.Evidence{Err: fmt.Errorf("%w: %w", probe.ErrProxyChoice, fmt.Errorf("%w: %w", probe.ErrPACSlow, context.DeadlineExceeded))}, probe.LevelDegraded, probe.ReasonProxy},
+		{"proxy choice failed", probe.Evidence{Err: fmt.Errorf("%w: %w", probe.ErrProxyChoice, errors.New("bad proxy URL"))}, probe.LevelDegraded, probe.ReasonProxy},
 		{"other error", probe.Evidence{Err: errors.New("something odd")}, probe.LevelDown, probe.ReasonConnect},
 	}
 	for _, tc := range tests {

@@ -1,11 +1,15 @@
 package probe
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/mattn/go-ieproxy"
 )
@@ -15,10 +19,22 @@ import (
 // script or automatic detection first (pac gives its answer for a URL, ""
 // for none), then the static proxy with its bypass list. It lives here,
 // not in a Windows-only file, so its rules are tested on every platform.
+//
+// The script is asked through a pacAsker: its answer is awaited only as
+// long as the request may last, and remembered for the life of the
+// returned function (a minute on Windows, see proxy_windows.go).
 func IEProxyFunc(conf ieproxy.ProxyConf, pac func(string) string) func(*http.Request) (*url.URL, error) {
+	var ask *pacAsker
+	if conf.Automatic.Active && pac != nil {
+		ask = &pacAsker{pac: pac}
+	}
 	return func(req *http.Request) (*url.URL, error) {
-		if conf.Automatic.Active && pac != nil {
-			if ans := strings.TrimSpace(pac(req.URL.String())); ans != "" {
+		if ask != nil {
+			ans, err := ask.answer(req.Context(), req.URL.String())
+			if err != nil {
+				return nil, err
+			}
+			if ans = strings.TrimSpace(ans); ans != "" {
 				return pacProxy(ans)
 			}
 		}
@@ -102,4 +118,53 @@ func bypassed(host, list string) bool {
 		}
 	}
 	return false
+}
+
+// ErrPACSlow is returned (wrapped) when the automatic proxy configuration
+// (a PAC script or WPAD detection) did not answer while the check could
+// still wait. The check is then a proxy problem, not DJP being down.
+var ErrPACSlow = errors.New("automatic proxy configuration (PAC/WPAD) did not answer in time")
+
+// pacAsker runs the PAC evaluation in its own goroutine, one per URL at a
+// time, and remembers the answers. Windows evaluates a PAC script or WPAD
+// automatic detection synchronously, and on a network without WPAD that
+// can take tens of seconds; without this, such a wait would hold a check
+// past its timeout (and "Check now" with it). A late answer is kept, so the
+// re-check a few seconds later uses it at once.
+type pacAsker struct {
+	pac     func(string) string
+	mu      sync.Mutex
+	answers map[string]*pacAnswer
+}
+
+type pacAnswer struct {
+	done chan struct{} // closed when ans is set
+	ans  string
+}
+
+// maxPACAnswers bounds the memory of answers; the app asks for a handful of
+// addresses (the targets, the reference, their redirects).
+const maxPACAnswers = 64
+
+func (a *pacAsker) answer(ctx context.Context, rawURL string) (string, error) {
+	a.mu.Lock()
+	p, ok := a.answers[rawURL]
+	if !ok {
+		if a.answers == nil || len(a.answers) >= maxPACAnswers {
+			a.answers = make(map[string]*pacAnswer)
+		}
+		p = &pacAnswer{done: make(chan struct{})}
+		a.answers[rawURL] = p
+		go func() {
+			defer close(p.done)
+			p.ans = a.pac(rawURL)
+		}()
+	}
+	a.mu.Unlock()
+	select {
+	case <-p.done:
+		return p.ans, nil
+	case <-ctx.Done():
+		return "", fmt.Errorf("%w: %w", ErrPACSlow, ctx.Err())
+	}
 }

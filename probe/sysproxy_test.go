@@ -1,13 +1,17 @@
 package probe_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/mattn/go-ieproxy"
 
 	"pantau-efaktur/probe"
+	"pantau-efaktur/probe/fakesvc"
 )
 
 func TestIEProxyFunc(t *testing.T) {
@@ -82,5 +86,54 @@ func TestProxySettingChoice(t *testing.T) {
 		if err != nil || got != tc.want {
 			t.Errorf("%s: %q %v, want %q", tc.setting, got, err, tc.want)
 		}
+	}
+}
+
+// A PAC script or WPAD detection that takes longer than the check may wait
+// ends the check as a proxy problem at its timeout, not later; its late
+// answer is remembered and used by the next check without asking again.
+func TestSlowPACEndsAtTheTimeoutAndIsRemembered(t *testing.T) {
+	_, svcURL := serve(t, fakesvc.OK)
+	release := make(chan struct{})
+	var asked atomic.Int32
+	slowPAC := func(string) string {
+		asked.Add(1)
+		<-release
+		return "DIRECT"
+	}
+	conf := ieproxy.ProxyConf{Automatic: ieproxy.ProxyScriptConf{Active: true}}
+	fn := probe.IEProxyFunc(conf, slowPAC)
+	old := probe.SystemProxy
+	t.Cleanup(func() { probe.SystemProxy = old })
+	probe.SystemProxy = func() func(*http.Request) (*url.URL, error) { return fn }
+
+	check := func(timeout time.Duration) probe.Result {
+		t.Helper()
+		done := make(chan probe.Result, 1)
+		go func() {
+			done <- probe.Check(context.Background(), wsdlTarget(svcURL),
+				probe.Options{Proxy: probe.ProxySystem, Timeout: timeout, Reference: "off"})
+		}()
+		select {
+		case res := <-done:
+			return res
+		case <-time.After(10 * time.Second):
+			close(release) // let the stuck check end before the test does
+			t.Fatal("the check waited for the PAC script past its timeout")
+		}
+		return probe.Result{}
+	}
+
+	res := check(300 * time.Millisecond)
+	if res.Level != probe.LevelDegraded || res.Reason != probe.ReasonProxy {
+		t.Fatalf("slow PAC: %s/%s (%s), want degraded/proxy", res.Level, res.Reason, res.Error)
+	}
+	close(release)
+	res = check(5 * time.Second)
+	if res.Reason != probe.ReasonOK {
+		t.Fatalf("after the PAC answered: %s (%s), want ok", res.Reason, res.Error)
+	}
+	if n := asked.Load(); n != 1 {
+		t.Errorf("PAC asked %d times for one address, want 1 (its answer is remembered)", n)
 	}
 }
