@@ -46,6 +46,16 @@ func HistoryDir() (string, error) {
 	return filepath.Join(dir, "history"), nil
 }
 
+// SnoozeFile remembers "mute notifications until …" across a restart of
+// the agent (a log-off, a restart of the PC).
+func SnoozeFile() (string, error) {
+	dir, err := ConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "snooze.json"), nil
+}
+
 // SocketPath is the agent's control socket.
 func SocketPath() (string, error) {
 	dir, err := ConfigDir()

@@ -166,6 +166,7 @@ func (a *Agent) run(out cli.IO) int {
 		fmt.Fprintln(out.Stderr, "pantau-efaktur: "+err.Error())
 		return cli.ExitUsage
 	}
+	a.restoreSnooze()
 	exe, _ := os.Executable()
 	a.launcher = NewLauncher(exe, os.Environ(), func(w string) bool {
 		return a.srv != nil && a.srv.SendTo(w, ipc.Response{OK: true, Event: ipc.EventRaise})
@@ -220,7 +221,7 @@ func (a *Agent) run(out cli.IO) int {
 	if bus {
 		systray.SetTitle(version.AppName)
 		systray.SetOnTapped(func() { a.showWindow("status") })
-		systray.Run(a.onTrayReady, nil)
+		runTray(a.onTrayReady, a.quitCh)
 	} else {
 		<-a.quitCh
 	}
@@ -556,7 +557,29 @@ func (a *Agent) Show(window string) error { return a.launcher.Show(window) }
 func (a *Agent) Snooze(until time.Time) {
 	a.mon.SetSnooze(until)
 	slog.Info("snooze", "until", until)
+	if path, err := paths.SnoozeFile(); err == nil {
+		if err := saveSnooze(path, until); err != nil {
+			slog.Warn("snooze not remembered across a restart", "err", err)
+		}
+	}
 	a.refresh()
+}
+
+// restoreSnooze takes up a snooze chosen before the agent last stopped.
+func (a *Agent) restoreSnooze() {
+	path, err := paths.SnoozeFile()
+	if err != nil {
+		return
+	}
+	until, err := loadSnooze(path, time.Now())
+	if err != nil {
+		slog.Warn("remembered snooze ignored", "err", err)
+		return
+	}
+	if !until.IsZero() {
+		a.mon.SetSnooze(until)
+		slog.Info("snooze restored", "until", until)
+	}
 }
 
 // Quit stops the agent.

@@ -4,7 +4,9 @@ package tray
 
 import (
 	"fmt"
+	"log/slog"
 
+	"fyne.io/systray"
 	"github.com/godbus/dbus/v5"
 )
 
@@ -26,4 +28,30 @@ func trayHost() (bus, host bool, why string) {
 		return true, false, "no tray host (StatusNotifierWatcher) on the session bus; on GNOME, install the AppIndicator extension"
 	}
 	return true, true, ""
+}
+
+// runTray runs the tray until quit is closed. fyne.io/systray's Run starts
+// onReady in a goroutine at the same moment as it exports the item on
+// D-Bus, and the export takes a snapshot of the icon: an icon set in
+// between is kept only in memory, and the panel shows the first one until
+// the level changes again (the end-to-end test saw the icon stay grey with
+// the server up in 2 runs of 5). Starting the tray by hand lets onReady
+// wait until the export is done.
+func runTray(onReady func(), quit <-chan struct{}) {
+	exported := make(chan struct{})
+	start, end := systray.RunWithExternalLoop(func() {
+		<-exported
+		onReady()
+	}, nil)
+	start()
+	close(exported)
+	<-quit
+	defer func() {
+		// end closes systray's bus connection, which it never opened
+		// when the session bus went away before start: nothing to close.
+		if r := recover(); r != nil {
+			slog.Warn("tray did not end cleanly", "panic", r)
+		}
+	}()
+	end()
 }
