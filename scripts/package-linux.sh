@@ -8,7 +8,10 @@ version=$1
 fyne=$2
 [ -x bin/pantau-efaktur ] && [ -x bin/pantau-efaktur-window ] || { echo "run make build first"; exit 1; }
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# fyne package counts its builds in FyneApp.toml; packaging must not leave
+# the checkout changed.
+cp FyneApp.toml "$work/FyneApp.toml.orig"
+trap 'cp "$work/FyneApp.toml.orig" FyneApp.toml; rm -rf "$work"' EXIT
 "$fyne" package -os linux --release --exe bin/pantau-efaktur
 tar -xJf "Pantau e-Faktur.tar.xz" -C "$work"
 rm "Pantau e-Faktur.tar.xz"

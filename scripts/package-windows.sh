@@ -6,6 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$1
 fyne=$2
+# fyne package counts its builds in FyneApp.toml; packaging must not leave
+# the checkout changed.
+orig=$(mktemp)
+cp FyneApp.toml "$orig"
+trap 'cp "$orig" FyneApp.toml; rm -f "$orig"' EXIT
 export CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
 "$fyne" package -os windows --release
 unset GOOS GOARCH CC
