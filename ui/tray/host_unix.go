@@ -38,6 +38,9 @@ func trayHost() (bus, host bool, why string) {
 // the server up in 2 runs of 5). Starting the tray by hand lets onReady
 // wait until the export is done.
 func runTray(onReady func(), quit <-chan struct{}) {
+	// The export takes the icon as it is then: the grey "unknown" one, so
+	// the item never shows up on the bus without an icon.
+	systray.SetIcon(iconBytes("unknown"))
 	exported := make(chan struct{})
 	start, end := systray.RunWithExternalLoop(func() {
 		<-exported
