@@ -21,6 +21,11 @@ const (
 	DefaultSlow      = 5 * time.Second
 	DefaultMaxBody   = 1 << 20 // 1 MiB: the WSDL is a few tens of KB
 	DefaultReference = "http://connectivitycheck.gstatic.com/generate_204"
+	// SecondReference is asked when the default reference fails: an office
+	// network that blocks Google's check address must not turn a DJP outage
+	// into "this PC is offline" (which never notifies). Cloudflare's
+	// captive-portal check, also a 204.
+	SecondReference = "http://cp.cloudflare.com/generate_204"
 	// MaxRedirects bounds redirect chains (loops end as http_status).
 	MaxRedirects = 5
 	// referenceTimeout bounds the "is it me or them?" check: it only has to
@@ -42,6 +47,10 @@ type Options struct {
 	MaxBody   int64         // read limit (default 1 MiB)
 	Proxy     ProxySetting  // system, none or a manual URL
 	Reference string        // reference URL; "" or "off" disables it
+	// Reference2 is asked when Reference fails; offline needs both to fail.
+	// Default: SecondReference with DefaultReference, none with an address
+	// of the user's own (they chose it; "off" disables it).
+	Reference2 string
 	UserAgent string
 	// Namespace is the expected WSDL targetNamespace (default ServiceNamespace).
 	Namespace string
@@ -63,6 +72,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Reference == "off" {
 		o.Reference = ""
+	}
+	if o.Reference2 == "" && o.Reference == DefaultReference {
+		o.Reference2 = SecondReference
+	}
+	if o.Reference2 == "off" || o.Reference == "" {
+		o.Reference2 = ""
 	}
 	if o.Namespace == "" {
 		o.Namespace = ServiceNamespace
@@ -185,7 +200,15 @@ func (c *HTTPChecker) Check(ctx context.Context, target Target) Result {
 	if res.Reason == ReasonCanceled || !res.Reason.NetworkLevel() || c.opts.Reference == "" {
 		return res
 	}
-	ref := c.reference(ctx)
+	ref := c.reference(ctx, c.opts.Reference)
+	if !ref.OK && c.opts.Reference2 != "" && ctx.Err() == nil {
+		second := c.reference(ctx, c.opts.Reference2)
+		if second.OK {
+			ref = second
+		} else {
+			ref.Error += "; " + second.URL + ": " + second.Error
+		}
+	}
 	res.Reference = &ref
 	if !ref.OK && ctx.Err() == nil {
 		res.Cause = res.Reason
@@ -269,14 +292,14 @@ func (c *HTTPChecker) get(ctx context.Context, rawURL string, expect Expect, tim
 }
 
 // reference runs the "is it me or them?" check through the same proxy.
-func (c *HTTPChecker) reference(ctx context.Context) Reference {
+func (c *HTTPChecker) reference(ctx context.Context, address string) Reference {
 	timeout := min(referenceTimeout, c.opts.Timeout)
-	r := c.get(ctx, c.opts.Reference, ExpectPage, timeout)
-	ref := Reference{URL: c.opts.Reference}
+	r := c.get(ctx, address, ExpectPage, timeout)
+	ref := Reference{URL: address}
 	switch {
 	case r.Error != "":
 		ref.Error = r.Error
-	case referenceAnswerOK(c.opts.Reference, r.HTTPStatus):
+	case referenceAnswerOK(address, r.HTTPStatus):
 		ref.OK = true
 	default:
 		ref.Error = fmt.Sprintf("unexpected HTTP %d", r.HTTPStatus)

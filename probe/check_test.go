@@ -145,20 +145,25 @@ func TestCheckNetworkFailures(t *testing.T) {
 		name       string
 		url        string
 		reference  string
+		second     string // asked when reference fails
 		wantLevel  probe.Level
 		wantReason probe.Reason
 		wantCause  probe.Reason
 	}{
-		{"refused, no reference", "http://" + closedPort(t) + "/svc", "off", probe.LevelDown, probe.ReasonConnect, ""},
-		{"refused, reference up", "http://" + closedPort(t) + "/svc", refUpURL, probe.LevelDown, probe.ReasonConnect, ""},
-		{"refused, reference down", "http://" + closedPort(t) + "/svc", refDown, probe.LevelOffline, probe.ReasonOffline, probe.ReasonConnect},
-		{"dns, reference up", "http://svc.efaktur.invalid/svc", refUpURL, probe.LevelDown, probe.ReasonDNS, ""},
-		{"dns, reference down", "http://svc.efaktur.invalid/svc", refDown, probe.LevelOffline, probe.ReasonOffline, probe.ReasonDNS},
+		{"refused, no reference", "http://" + closedPort(t) + "/svc", "off", "", probe.LevelDown, probe.ReasonConnect, ""},
+		{"refused, reference up", "http://" + closedPort(t) + "/svc", refUpURL, "", probe.LevelDown, probe.ReasonConnect, ""},
+		{"refused, reference down", "http://" + closedPort(t) + "/svc", refDown, "", probe.LevelOffline, probe.ReasonOffline, probe.ReasonConnect},
+		{"dns, reference up", "http://svc.efaktur.invalid/svc", refUpURL, "", probe.LevelDown, probe.ReasonDNS, ""},
+		{"dns, reference down", "http://svc.efaktur.invalid/svc", refDown, "", probe.LevelOffline, probe.ReasonOffline, probe.ReasonDNS},
+		// The office blocks the first reference but the internet works:
+		// DJP is down, not this PC.
+		{"refused, reference blocked, second up", "http://" + closedPort(t) + "/svc", refDown, refUpURL, probe.LevelDown, probe.ReasonConnect, ""},
+		{"refused, both references down", "http://" + closedPort(t) + "/svc", refDown, refDown, probe.LevelOffline, probe.ReasonOffline, probe.ReasonConnect},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			res := probe.Check(context.Background(), wsdlTarget(tc.url), probe.Options{Reference: tc.reference, Timeout: 5 * time.Second})
+			res := probe.Check(context.Background(), wsdlTarget(tc.url), probe.Options{Reference: tc.reference, Reference2: tc.second, Timeout: 5 * time.Second})
 			if res.Level != tc.wantLevel || res.Reason != tc.wantReason || res.Cause != tc.wantCause {
 				t.Fatalf("got %s/%s cause %q (err %q), want %s/%s cause %q", res.Level, res.Reason, res.Cause, res.Error, tc.wantLevel, tc.wantReason, tc.wantCause)
 			}

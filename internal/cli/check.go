@@ -27,7 +27,8 @@ Flags:
   --slow D             call an answer slower than D "slow" (default 5s)
   --proxy P            system | none | http://host:port (default system)
   --reference U        "is it me or them?" address, or off
-                       (default http://connectivitycheck.gstatic.com/generate_204)
+                       (default http://connectivitycheck.gstatic.com/generate_204,
+                       then http://cp.cloudflare.com/generate_204 if that fails)
   --lang L             id (Bahasa Indonesia, default) or en
   --config PATH        settings file to read defaults from
 
