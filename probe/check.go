@@ -51,7 +51,7 @@ type Options struct {
 	// Default: SecondReference with DefaultReference, none with an address
 	// of the user's own (they chose it; "off" disables it).
 	Reference2 string
-	UserAgent string
+	UserAgent  string
 	// Namespace is the expected WSDL targetNamespace (default ServiceNamespace).
 	Namespace string
 	// RootCAs replaces the system roots (tests).

@@ -26,6 +26,9 @@ type harness struct {
 	due    time.Duration // monotonic time of the primary's next check
 	all    []probe.Event
 	stop   func()
+	// secondaryWaits receives every wait a secondary target announces (it
+	// is parked, its timer set): untilIdle follows the primary only.
+	secondaryWaits chan probe.Event
 }
 
 const primary = "efaktur"
@@ -47,10 +50,16 @@ func newHarness(t *testing.T, p probe.Policy, prefs probe.NotifySettings, target
 	if len(targets) == 0 {
 		targets = []probe.Target{{ID: primary, URL: probe.DefaultURL, Expect: probe.ExpectWSDL}}
 	}
-	h := &harness{t: t, clk: probetest.NewClock(t0), events: make(chan probe.Event, 100000)}
+	h := &harness{t: t, clk: probetest.NewClock(t0), events: make(chan probe.Event, 100000),
+		secondaryWaits: make(chan probe.Event, 100000)}
 	h.chk = probetest.NewChecker(h.clk)
 	m, err := probe.NewMonitor(probe.MonitorConfig{Targets: targets, Checker: h.chk, Policy: p, Notify: prefs},
-		func(e probe.Event) { h.events <- e }, probe.WithClock(h.clk), probe.WithRand(func() float64 { return 0.5 }))
+		func(e probe.Event) {
+			h.events <- e
+			if e.Kind == probe.EventWait && e.Target != primary {
+				h.secondaryWaits <- e
+			}
+		}, probe.WithClock(h.clk), probe.WithRand(func() float64 { return 0.5 }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -668,9 +677,25 @@ func TestSecondaryTargetsHaveTheirOwnLevelAndNeverNotify(t *testing.T) {
 	h := newHarness(t, testPolicy(), allNotify(), targets...)
 	h.chk.Set("coretax", probe.ReasonServerError)
 	h.start()
-	var evs []probe.Event
+	// Each step moves the clock past coretax's next check (10 s re-check,
+	// 30 s while down, both under the primary's 60 s); the clock moves only
+	// once coretax is parked with its timer set, so none of its checks is
+	// skipped by a goroutine scheduled late.
+	secondaryParked := func() {
+		t.Helper()
+		select {
+		case <-h.secondaryWaits:
+		case <-time.After(10 * time.Second): // a safety net, never a synchroniser
+			t.Fatal("coretax never came to wait")
+		}
+	}
+	secondaryParked()
 	for range 10 {
-		evs = append(evs, h.step()...)
+		h.step()
+		secondaryParked()
+	}
+	if n := h.chk.Calls("coretax"); n != 11 {
+		t.Errorf("coretax checked %d times in 10 steps after the first, want 11", n)
 	}
 	sts := h.m.States()
 	if len(sts) != 2 || sts[0].Level != probe.LevelUp || sts[1].Target != "coretax" || sts[1].Level != probe.LevelDown {
