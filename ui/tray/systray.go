@@ -146,9 +146,13 @@ func (u *trayUI) update(v View) {
 		systray.SetIcon(iconBytes(v.Icon))
 		u.icon = v.Icon
 	}
-	if v.Tooltip != u.tooltip {
-		systray.SetTooltip(v.Tooltip)
-		u.tooltip = v.Tooltip
+	tip := v.Tooltip
+	if runtime.GOOS == "windows" {
+		tip = v.TooltipWithin(WindowsTooltipMax)
+	}
+	if tip != u.tooltip {
+		systray.SetTooltip(tip)
+		u.tooltip = tip
 	}
 	u.setTitle(u.status, v.StatusLine)
 	for i, it := range u.second {

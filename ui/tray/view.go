@@ -7,6 +7,7 @@ package tray
 import (
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"pantau-efaktur/probe"
 	"pantau-efaktur/ui/i18n"
@@ -20,6 +21,53 @@ type View struct {
 	Secondary  []string // one disabled line per secondary target
 	SnoozeLine string   // title of the snooze submenu
 	Snoozed    bool
+	// essential is the tooltip without the state's long message, for a
+	// tooltip that must be short (TooltipWithin).
+	essential []string
+}
+
+// WindowsTooltipMax is what a Windows notification-area tooltip holds:
+// 128 UTF-16 units with the terminating NUL. fyne.io/systray copies a
+// longer text without its terminator.
+const WindowsTooltipMax = 127
+
+// TooltipWithin is the tooltip in at most limit UTF-16 units: whole when it
+// fits, else without the state's message (the status window has it), else
+// cut with "…".
+func (v View) TooltipWithin(limit int) string {
+	if utf16Len(v.Tooltip) <= limit {
+		return v.Tooltip
+	}
+	short := strings.Join(v.essential, "\n")
+	if utf16Len(short) <= limit {
+		return short
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range short {
+		w := utf16.RuneLen(r)
+		if w < 0 {
+			w = 1
+		}
+		if n+w > limit-1 {
+			break
+		}
+		b.WriteRune(r)
+		n += w
+	}
+	return b.String() + "…"
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if w := utf16.RuneLen(r); w > 0 {
+			n += w
+		} else {
+			n++
+		}
+	}
+	return n
 }
 
 // IconFor is the icon of a target state: yellow while a failure is being
@@ -58,6 +106,7 @@ func BuildView(tr *i18n.Translator, states []probe.State, snoozedUntil, now time
 		v.Secondary = append(v.Secondary, SecondaryLine(tr, st))
 	}
 	lines := []string{"Pantau e-Faktur", v.StatusLine}
+	v.essential = []string{"Pantau e-Faktur", v.StatusLine}
 	if !p.Last.CheckedAt.IsZero() && p.Level != probe.LevelUp {
 		lines = append(lines, tr.Message(p.Last))
 	}
@@ -65,6 +114,7 @@ func BuildView(tr *i18n.Translator, states []probe.State, snoozedUntil, now time
 		v.Snoozed = true
 		v.SnoozeLine = tr.T("tray.snoozed_until", map[string]any{"Time": clock(snoozedUntil, now)})
 		lines = append(lines, v.SnoozeLine)
+		v.essential = append(v.essential, v.SnoozeLine)
 	} else {
 		v.SnoozeLine = tr.T("tray.snooze")
 	}

@@ -87,6 +87,36 @@ func TestBuildView(t *testing.T) {
 	}
 }
 
+// A Windows tooltip holds 127 UTF-16 units: a long state message goes
+// first, the status and the snooze stay.
+func TestTooltipWithinTheWindowsLimit(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		tr := i18n.New(lang)
+		for _, reason := range []probe.Reason{probe.ReasonMaintenance, probe.ReasonTLSUntrusted, probe.ReasonProxy, probe.ReasonOffline} {
+			st := state(reason.Level(), reason, false)
+			v := BuildView(tr, []probe.State{st}, at.Add(time.Hour), at)
+			if utf16Len(v.Tooltip) <= WindowsTooltipMax {
+				t.Fatalf("%s %s: the full tooltip (%d) already fits; the test needs a long one", lang, reason, utf16Len(v.Tooltip))
+			}
+			tip := v.TooltipWithin(WindowsTooltipMax)
+			if n := utf16Len(tip); n > WindowsTooltipMax {
+				t.Errorf("%s %s: %d units: %q", lang, reason, n, tip)
+			}
+			if !strings.Contains(tip, v.StatusLine) || !strings.Contains(tip, v.SnoozeLine) {
+				t.Errorf("%s %s: %q lost the status or the snooze", lang, reason, tip)
+			}
+		}
+	}
+	short := BuildView(i18n.New("id"), []probe.State{state(probe.LevelUp, probe.ReasonOK, false)}, time.Time{}, at)
+	if got := short.TooltipWithin(WindowsTooltipMax); got != short.Tooltip {
+		t.Errorf("a tooltip that fits was changed: %q", got)
+	}
+	// Past every line break, it is cut, and says so.
+	if got := short.TooltipWithin(20); utf16Len(got) > 20 || !strings.HasSuffix(got, "…") {
+		t.Errorf("cut tooltip %q (%d)", got, utf16Len(got))
+	}
+}
+
 func TestTomorrowAt8(t *testing.T) {
 	for _, now := range []time.Time{at, time.Date(2026, 12, 31, 23, 59, 0, 0, time.Local), time.Date(2026, 3, 31, 1, 0, 0, 0, time.Local)} {
 		got := TomorrowAt8(now)
