@@ -61,6 +61,7 @@ type Agent struct {
 	notices     []string
 	tray        bool
 	trayProblem string
+	trayReady   chan struct{} // closed once the tray icon is on the bus (onTrayReady)
 	checker     *probe.HTTPChecker
 	lastHistErr time.Time
 
@@ -113,7 +114,7 @@ func Main(args []string, out cli.IO, logPath string) int {
 			os.Setenv(paths.HomeEnv, filepath.Join(cache, "demo"))
 		}
 	}
-	a := &Agent{started: time.Now(), flags: f, logPath: logPath, quitCh: make(chan struct{}),
+	a := &Agent{started: time.Now(), flags: f, logPath: logPath, quitCh: make(chan struct{}), trayReady: make(chan struct{}),
 		notes: make(chan probe.Notification, 16)}
 	if code, done := a.singleInstance(out); done {
 		return code
@@ -207,17 +208,10 @@ func (a *Agent) run(out cli.IO) int {
 		}
 	}()
 
-	if !host {
-		slog.Warn("no tray icon", "why", why)
-		a.mu.Lock()
-		a.notices = append(a.notices, a.tr.T("agent.no_tray", map[string]any{"Why": why}))
-		a.mu.Unlock()
-		// The user would otherwise see nothing at all: show the status once.
-		if err := a.launcher.Show("status"); err != nil {
-			slog.Error("open status window", "err", err)
-		}
-	}
 	a.announceNotices()
+	if !host {
+		go a.awaitTrayHost(bus, why)
+	}
 	if bus {
 		systray.SetTitle(version.AppName)
 		systray.SetOnTapped(func() { a.showWindow("status") })
@@ -437,6 +431,64 @@ func (a *Agent) announceNotices() {
 	}
 }
 
+// awaitTrayHost gives a tray host a moment to appear: started at login,
+// the agent often runs before the panel does, and a status window with a
+// "no tray" notice at every login would be a false alarm. If none comes,
+// the user is told, and the status window opens once, since there is
+// nothing else to see. A host that comes later still gets the icon
+// (systray registers with it by itself).
+func (a *Agent) awaitTrayHost(bus bool, why string) {
+	waiting := func() { // status and diagnostics say the agent is waiting
+		a.mu.Lock()
+		a.trayProblem = why + "; waiting for one to appear"
+		a.mu.Unlock()
+		a.refresh()
+	}
+	if bus && waitTrayHost(trayHostWait(), a.quitCh, waiting) {
+		a.trayHostCame()
+		return
+	}
+	select {
+	case <-a.quitCh:
+		return
+	default:
+	}
+	slog.Warn("no tray icon", "why", why)
+	a.mu.Lock()
+	a.trayProblem = why
+	notice := a.tr.T("agent.no_tray", map[string]any{"Why": why})
+	a.notices = append(a.notices, notice)
+	a.mu.Unlock()
+	nt := notify.Desktop{IconPath: a.iconPath("degraded")}
+	if err := nt.Notify(version.AppName, notice, false); err != nil {
+		slog.Warn("notice not shown", "err", err)
+	}
+	// The user would otherwise see nothing at all: show the status once.
+	if err := a.launcher.Show("status"); err != nil {
+		slog.Error("open status window", "err", err)
+	}
+	a.refresh()
+	if bus && waitTrayHost(-1, a.quitCh, nil) {
+		a.trayHostCame()
+	}
+}
+
+// trayHostCame registers the icon with a tray host that appeared after
+// the start, once the icon is on the bus.
+func (a *Agent) trayHostCame() {
+	select {
+	case <-a.trayReady:
+	case <-a.quitCh:
+		return
+	}
+	registerTrayItem()
+	a.mu.Lock()
+	a.tray, a.trayProblem = true, ""
+	a.mu.Unlock()
+	slog.Info("tray host appeared")
+	a.refresh()
+}
+
 func (a *Agent) pruneDaily() {
 	t := time.NewTicker(24 * time.Hour)
 	defer t.Stop()
@@ -466,6 +518,7 @@ func (a *Agent) onTrayReady() {
 		snoozeFrom: time.Now,
 	})
 	a.refresh()
+	close(a.trayReady)
 }
 
 func (a *Agent) showWindow(name string) {

@@ -168,6 +168,18 @@ func (d *desktop) waitNotification(summary string, within time.Duration) dbustes
 	}
 }
 
+// waitSeen is waitNotification for a notification that may already have
+// arrived while another one was awaited.
+func (d *desktop) waitSeen(summary string, within time.Duration) dbustest.Notification {
+	d.t.Helper()
+	for _, n := range d.notes.All() {
+		if n.Summary == summary {
+			return n
+		}
+	}
+	return d.waitNotification(summary, within)
+}
+
 func (d *desktop) menu() []dbustest.MenuItem {
 	d.t.Helper()
 	m, err := d.bus.Menu(d.item)
@@ -403,7 +415,7 @@ func TestNoTrayHostStillMonitorsAndNotifies(t *testing.T) {
 	d.svc.Set(fakesvc.Down)
 	d.writeConfig("500ms", "200ms", "300ms")
 	d.agent = exec.Command(d.bin)
-	d.agent.Env = d.env
+	d.agent.Env = append(d.env, "PANTAU_EFAKTUR_TRAY_WAIT=1s") // no host comes: do not wait the 15 s
 	if err := d.agent.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -411,11 +423,13 @@ func TestNoTrayHostStillMonitorsAndNotifies(t *testing.T) {
 		d.agent.Process.Kill()
 		d.agent.Wait()
 	}()
-	notice := d.waitNotification("Pantau e-Faktur", 20*time.Second)
+	// Both come, in either order: the outage is confirmed in about half a
+	// second, the host is given up after one.
+	notice := d.waitSeen("Pantau e-Faktur", 20*time.Second)
 	if !strings.Contains(notice.Body, "Ikon tray tidak dapat ditampilkan") {
 		t.Errorf("no-tray notice %+v", notice)
 	}
-	d.waitNotification("Server e-Faktur DOWN", 20*time.Second)
+	d.waitSeen("Server e-Faktur DOWN", 20*time.Second)
 	st := d.ipc(ipc.CmdStatus).Status
 	if st.Tray || !strings.Contains(st.TrayProblem, "StatusNotifierWatcher") || st.Primary().Level != probe.LevelDown {
 		t.Errorf("status %+v", st)
@@ -427,6 +441,86 @@ func TestNoTrayHostStillMonitorsAndNotifies(t *testing.T) {
 	log, _ := os.ReadFile(filepath.Join(d.home, "cache", "logs", "agent.log"))
 	if n := strings.Count(string(log), `"msg":"window started","window":"status"`); n != 1 {
 		t.Errorf("status window opened %d times; log:\n%s", n, log)
+	}
+}
+
+// At login the agent often starts before the panel: a tray host that
+// comes a moment later gets the icon, and there is no "no tray" notice nor
+// a status window opened in its place.
+func TestLateTrayHostGetsTheIcon(t *testing.T) {
+	d := newDesktop(t)
+	if _, err := d.bus.Conn.ReleaseName("org.kde.StatusNotifierWatcher"); err != nil {
+		t.Fatal(err)
+	}
+	d.writeConfig("500ms", "200ms", "300ms")
+	d.agent = exec.Command(d.bin)
+	d.agent.Env = append(d.env, "PANTAU_EFAKTUR_TRAY_WAIT=30s")
+	if err := d.agent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		d.agent.Process.Kill()
+		d.agent.Wait()
+	}()
+	// The agent is up: it checks (its socket opened before) and has no tray yet.
+	select {
+	case <-d.reqs:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the agent never checked")
+	}
+	sock := filepath.Join(d.home, "agent.sock")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	events, err := ipc.Subscribe(ctx, sock, "e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting := false
+	for r := range events {
+		if r.Status != nil && r.Status.Tray {
+			t.Fatalf("tray reported before any host: %+v", r.Status)
+		}
+		if r.Status != nil && strings.Contains(r.Status.TrayProblem, "waiting for one to appear") {
+			waiting = true
+			break
+		}
+	}
+	if !waiting {
+		t.Fatal("the agent never said it waits for a tray host")
+	}
+	// Now the panel comes up.
+	if _, err := d.bus.Conn.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case d.item = <-d.watcher.Items:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the agent never registered with the late tray host")
+	}
+	d.icons = d.bus.IconSignals(t, d.item)
+	d.waitColour(green, 20*time.Second)
+	sawTray := false
+	for r := range events { // the agent says so once it has seen the host
+		if r.Status != nil && r.Status.Tray {
+			sawTray = true
+			break
+		}
+	}
+	if !sawTray {
+		t.Fatal("the agent never reported its tray after the host came")
+	}
+	d.ipc(ipc.CmdQuit)
+	if err := d.agent.Wait(); err != nil {
+		t.Fatalf("agent exit: %v", err)
+	}
+	for _, n := range d.notes.All() {
+		if n.Summary == "Pantau e-Faktur" {
+			t.Errorf("a notice although the host came: %+v", n)
+		}
+	}
+	log, _ := os.ReadFile(filepath.Join(d.home, "cache", "logs", "agent.log"))
+	if strings.Contains(string(log), `"msg":"window started"`) {
+		t.Errorf("a window was opened although the host came; log:\n%s", log)
 	}
 }
 

@@ -2,7 +2,11 @@
 
 package tray
 
-import "fyne.io/systray"
+import (
+	"time"
+
+	"fyne.io/systray"
+)
 
 // trayHost: Windows and macOS always have a notification area / menu bar.
 func trayHost() (bus, host bool, why string) { return true, true, "" }
@@ -13,3 +17,10 @@ func trayHost() (bus, host bool, why string) { return true, true, "" }
 func runTray(onReady func(), _ <-chan struct{}) {
 	systray.Run(onReady, nil)
 }
+
+// There is always a tray host here; nothing to wait for.
+func trayHostWait() time.Duration                              { return 0 }
+func waitTrayHost(time.Duration, <-chan struct{}, func()) bool { return true }
+
+// registerTrayItem: systray registers the icon itself here.
+func registerTrayItem() {}

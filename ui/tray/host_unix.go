@@ -5,6 +5,8 @@ package tray
 import (
 	"fmt"
 	"log/slog"
+	"os"
+	"time"
 
 	"fyne.io/systray"
 	"github.com/godbus/dbus/v5"
@@ -21,7 +23,7 @@ func trayHost() (bus, host bool, why string) {
 		return false, false, fmt.Sprintf("no D-Bus session bus: %v", err)
 	}
 	var has bool
-	if err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&has); err != nil {
+	if err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, watcherName).Store(&has); err != nil {
 		return true, false, fmt.Sprintf("cannot ask the session bus for a tray: %v", err)
 	}
 	if !has {
@@ -57,4 +59,89 @@ func runTray(onReady func(), quit <-chan struct{}) {
 		}
 	}()
 	end()
+}
+
+// TrayWaitEnv overrides how long a missing tray host is waited for at
+// start (a Go duration; tests use a short one).
+const TrayWaitEnv = "PANTAU_EFAKTUR_TRAY_WAIT"
+
+// trayHostWait is how long a missing tray host is waited for at start: a
+// panel coming up after the autostarted agent takes a few seconds.
+func trayHostWait() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(TrayWaitEnv)); err == nil && d >= 0 {
+		return d
+	}
+	return 15 * time.Second
+}
+
+const watcherName = "org.kde.StatusNotifierWatcher"
+
+// waitTrayHost waits until a StatusNotifierWatcher owns its name on the
+// session bus, for at most wait (negative: until quit). waiting, if set, is
+// called once the wait has begun (no host, and any new one will be seen).
+func waitTrayHost(wait time.Duration, quit <-chan struct{}, waiting func()) bool {
+	conn, err := dbus.SessionBus()
+	if err != nil {
+		return false
+	}
+	match := []dbus.MatchOption{
+		dbus.WithMatchSender("org.freedesktop.DBus"),
+		dbus.WithMatchInterface("org.freedesktop.DBus"),
+		dbus.WithMatchMember("NameOwnerChanged"),
+		dbus.WithMatchArg(0, watcherName),
+	}
+	if err := conn.AddMatchSignal(match...); err != nil {
+		slog.Warn("cannot watch for a tray host", "err", err)
+		return false
+	}
+	defer conn.RemoveMatchSignal(match...)
+	sigs := make(chan *dbus.Signal, 8)
+	conn.Signal(sigs)
+	defer conn.RemoveSignal(sigs)
+	// Asked after subscribing, so a host that came in between is not missed.
+	var has bool
+	if err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, watcherName).Store(&has); err == nil && has {
+		return true
+	}
+	if waiting != nil {
+		waiting()
+	}
+	var timeout <-chan time.Time
+	if wait >= 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		timeout = t.C
+	}
+	for {
+		select {
+		case sig := <-sigs:
+			// NameOwnerChanged(name, old owner, new owner): a new owner is a host.
+			if sig != nil && sig.Name == "org.freedesktop.DBus.NameOwnerChanged" && len(sig.Body) == 3 {
+				if name, _ := sig.Body[0].(string); name == watcherName {
+					if owner, _ := sig.Body[2].(string); owner != "" {
+						return true
+					}
+				}
+			}
+		case <-timeout:
+			return false
+		case <-quit:
+			return false
+		}
+	}
+}
+
+// registerTrayItem tells a tray host about the icon. systray does it too,
+// but it starts listening for a new host only after its first attempt
+// failed: a host that comes up in between is never told (the end-to-end
+// test saw it in 2 runs of 10). A second registration is harmless.
+func registerTrayItem() {
+	conn, err := dbus.SessionBus()
+	if err != nil {
+		return
+	}
+	call := conn.Object(watcherName, "/StatusNotifierWatcher").Call(watcherName+".RegisterStatusNotifierItem", 0, "/StatusNotifierItem")
+	if call.Err != nil {
+		slog.Warn("could not register the tray icon", "err", call.Err)
+	}
 }

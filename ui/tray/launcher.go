@@ -25,6 +25,7 @@ type Launcher struct {
 
 	mu      sync.Mutex
 	running map[string]*exec.Cmd
+	closed  bool // CloseAll was called: the agent is quitting
 }
 
 // NewLauncher launches exe (this program) with env.
@@ -43,6 +44,9 @@ func (l *Launcher) Show(name string) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closed {
+		return fmt.Errorf("open the %s window: the agent is quitting", name)
+	}
 	if _, ok := l.running[name]; ok {
 		if l.raise != nil && l.raise(name) {
 			return nil
@@ -87,7 +91,8 @@ func (l *Launcher) startLocked(name string, retry bool) error {
 		defer l.mu.Unlock()
 		if l.running[name] == cmd {
 			delete(l.running, name)
-			if err != nil && retry && time.Since(started) < quickFailure && transient(err) {
+			// A window the agent itself closed (quitting) is not a failure.
+			if err != nil && retry && !l.closed && time.Since(started) < quickFailure && transient(err) {
 				slog.Warn("window failed at start: trying once more", "window", name)
 				if err := l.startLocked(name, false); err != nil {
 					slog.Error("window", "window", name, "err", err)
@@ -120,6 +125,7 @@ func (l *Launcher) Running(name string) bool {
 func (l *Launcher) CloseAll() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.closed = true
 	for _, cmd := range l.running {
 		if cmd.Process != nil {
 			_ = cmd.Process.Signal(os.Interrupt)

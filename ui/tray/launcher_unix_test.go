@@ -114,3 +114,45 @@ func TestLauncherRetriesATransientFailureOnce(t *testing.T) {
 		}
 	}
 }
+
+// Windows the agent closes while quitting are not "failed at start": none
+// is started again, and nothing new opens.
+func TestLauncherDoesNotRestartWindowsItCloses(t *testing.T) {
+	dir := t.TempDir()
+	fifo := dir + "/starts"
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no fifo:", err)
+	}
+	f, err := os.OpenFile(fifo, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	starts := make(chan struct{}, 10)
+	go func() {
+		b := make([]byte, 6)
+		for {
+			if _, err := io.ReadFull(f, b); err != nil {
+				return
+			}
+			starts <- struct{}{}
+		}
+	}()
+	script := dir + "/fake-window"
+	// Reports its start, then stays open until interrupted.
+	os.WriteFile(script, []byte("#!/bin/sh\necho start > "+fifo+"\nexec sleep 60\n"), 0o755)
+	l := NewLauncher(script, nil, nil)
+	if err := l.Show("status"); err != nil {
+		t.Fatal(err)
+	}
+	<-starts
+	l.CloseAll()
+	select {
+	case <-starts:
+		t.Fatal("a window closed by the agent was started again")
+	case <-time.After(2 * time.Second): // no further start is coming
+	}
+	if err := l.Show("help"); err == nil {
+		t.Error("a window opened while the agent quits")
+	}
+}
