@@ -392,7 +392,12 @@ func TestWindowsUnderXvfb(t *testing.T) {
 	win, _ = d.findWindow("Pantau e-Faktur — Status", 20*time.Second)
 	d.closeAndWait(win, pidOf(d, win), true) // Ctrl+W closes it too
 
-	// Help and settings.
+	// Help and settings. The settings window reads the file: for the
+	// pictures in the README it holds what a user starts with (the agent
+	// keeps its fast test schedule in memory; it is not told to reload).
+	if err := probe.SaveSettings(filepath.Join(d.home, "config.json"), probe.DefaultSettings()); err != nil {
+		t.Fatal(err)
+	}
 	for _, w := range []struct{ name, title, file string }{
 		{"help", "Pantau e-Faktur — Bantuan", "help.png"},
 		{"settings", "Pantau e-Faktur — Pengaturan", "settings.png"},
