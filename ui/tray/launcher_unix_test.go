@@ -3,6 +3,7 @@
 package tray
 
 import (
+	"bufio"
 	"io"
 	"os"
 	"strconv"
@@ -26,16 +27,19 @@ func TestLauncherNeverStartsTwoOfTheSame(t *testing.T) {
 	}
 	raised := make(chan string, 4)
 	l := NewLauncher(script, nil, func(w string) bool { raised <- w; return true })
+	// Opened for reading and writing: opening does not block, and the fifo
+	// never reads as ended, so a start writing just as another one closes
+	// is not lost (with a plain reader it could be: the test hung once).
+	f, err := os.OpenFile(fifo, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
 	starts := make(chan string, 4)
 	go func() {
-		for {
-			b, err := os.ReadFile(fifo) // blocks until a start writes
-			if err != nil {
-				return
-			}
-			for _, w := range strings.Fields(string(b)) {
-				starts <- w
-			}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			starts <- strings.TrimSpace(sc.Text())
 		}
 	}()
 	for _, w := range []string{"status", "status", "help", "status"} {
