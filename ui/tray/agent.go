@@ -424,10 +424,15 @@ func (a *Agent) announceNotices() {
 	notices := append([]string(nil), a.notices...)
 	a.mu.Unlock()
 	for _, n := range notices {
-		nt := notify.Desktop{IconPath: a.iconPath("degraded")}
-		if err := nt.Notify(version.AppName, n, false); err != nil {
-			slog.Warn("notice not shown", "err", err)
-		}
+		a.showNotice(n)
+	}
+}
+
+// showNotice shows one notice about the app itself (not the server).
+func (a *Agent) showNotice(text string) {
+	nt := notify.Desktop{IconPath: a.iconPath("degraded")}
+	if err := nt.Notify(version.AppName, text, false); err != nil {
+		slog.Warn("notice not shown", "err", err)
 	}
 }
 
@@ -436,7 +441,7 @@ func (a *Agent) announceNotices() {
 // "no tray" notice at every login would be a false alarm. If none comes,
 // the user is told, and the status window opens once, since there is
 // nothing else to see. A host that comes later still gets the icon
-// (systray registers with it by itself).
+// (trayHostCame).
 func (a *Agent) awaitTrayHost(bus bool, why string) {
 	waiting := func() { // status and diagnostics say the agent is waiting
 		a.mu.Lock()
@@ -459,10 +464,7 @@ func (a *Agent) awaitTrayHost(bus bool, why string) {
 	notice := a.tr.T("agent.no_tray", map[string]any{"Why": why})
 	a.notices = append(a.notices, notice)
 	a.mu.Unlock()
-	nt := notify.Desktop{IconPath: a.iconPath("degraded")}
-	if err := nt.Notify(version.AppName, notice, false); err != nil {
-		slog.Warn("notice not shown", "err", err)
-	}
+	a.showNotice(notice)
 	// The user would otherwise see nothing at all: show the status once.
 	if err := a.launcher.Show("status"); err != nil {
 		slog.Error("open status window", "err", err)

@@ -4,7 +4,6 @@ package tray
 
 import (
 	"bufio"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -13,35 +12,44 @@ import (
 	"time"
 )
 
-func TestLauncherNeverStartsTwoOfTheSame(t *testing.T) {
+// fakeWindow writes a window program that reports each start as one line
+// (its shell commands given by what, with $REPORT the fifo) and returns it
+// with the channel of reported lines.
+func fakeWindow(t *testing.T, what string) (script string, starts <-chan string) {
+	t.Helper()
 	dir := t.TempDir()
-	script := dir + "/fake-window"
 	fifo := dir + "/starts"
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skip("no fifo:", err)
 	}
-	// Each start reports its window on the fifo, then stays open until killed.
-	body := "#!/bin/sh\necho \"$2\" > " + fifo + "\nexec sleep 30\n"
-	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	raised := make(chan string, 4)
-	l := NewLauncher(script, nil, func(w string) bool { raised <- w; return true })
 	// Opened for reading and writing: opening does not block, and the fifo
 	// never reads as ended, so a start writing just as another one closes
-	// is not lost (with a plain reader it could be: the test hung once).
+	// is not lost (with a plain reader it could be: a test hung once).
 	f, err := os.OpenFile(fifo, os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	starts := make(chan string, 4)
+	t.Cleanup(func() { f.Close() })
+	lines := make(chan string, 10)
 	go func() {
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
-			starts <- strings.TrimSpace(sc.Text())
+			lines <- strings.TrimSpace(sc.Text())
 		}
 	}()
+	script = dir + "/fake-window"
+	body := "#!/bin/sh\nREPORT=" + fifo + "\n" + what + "\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return script, lines
+}
+
+func TestLauncherNeverStartsTwoOfTheSame(t *testing.T) {
+	// Each start reports its window, then stays open until killed.
+	script, starts := fakeWindow(t, "echo \"$2\" > $REPORT\nexec sleep 30")
+	raised := make(chan string, 4)
+	l := NewLauncher(script, nil, func(w string) bool { raised <- w; return true })
 	for _, w := range []string{"status", "status", "help", "status"} {
 		if err := l.Show(w); err != nil {
 			t.Fatal(err)
@@ -74,30 +82,8 @@ func TestLauncherRetriesATransientFailureOnce(t *testing.T) {
 		code   int
 		starts int
 	}{{1, 2}, {2, 2}, {69, 1}} {
-		dir := t.TempDir()
-		fifo := dir + "/starts"
-		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-			t.Skip("no fifo:", err)
-		}
-		// Read and write: opening does not block, and reads wait for data.
-		f, err := os.OpenFile(fifo, os.O_RDWR, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		starts := make(chan struct{}, 10)
-		go func() {
-			b := make([]byte, 6)
-			for {
-				if _, err := io.ReadFull(f, b); err != nil {
-					return
-				}
-				starts <- struct{}{}
-			}
-		}()
-		script := dir + "/fake-window"
 		// Every start reports itself, then fails with the code.
-		body := "#!/bin/sh\necho start > " + fifo + "\nexit " + strconv.Itoa(tc.code) + "\n"
-		os.WriteFile(script, []byte(body), 0o755)
+		script, starts := fakeWindow(t, "echo start > $REPORT\nexit "+strconv.Itoa(tc.code))
 		l := NewLauncher(script, nil, nil)
 		if err := l.Show("status"); err != nil {
 			t.Fatal(err)
@@ -112,7 +98,6 @@ func TestLauncherRetriesATransientFailureOnce(t *testing.T) {
 				break count
 			}
 		}
-		f.Close()
 		if n != tc.starts {
 			t.Errorf("exit %d: %d starts, want %d", tc.code, n, tc.starts)
 		}
@@ -122,29 +107,8 @@ func TestLauncherRetriesATransientFailureOnce(t *testing.T) {
 // Windows the agent closes while quitting are not "failed at start": none
 // is started again, and nothing new opens.
 func TestLauncherDoesNotRestartWindowsItCloses(t *testing.T) {
-	dir := t.TempDir()
-	fifo := dir + "/starts"
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skip("no fifo:", err)
-	}
-	f, err := os.OpenFile(fifo, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	starts := make(chan struct{}, 10)
-	go func() {
-		b := make([]byte, 6)
-		for {
-			if _, err := io.ReadFull(f, b); err != nil {
-				return
-			}
-			starts <- struct{}{}
-		}
-	}()
-	script := dir + "/fake-window"
 	// Reports its start, then stays open until interrupted.
-	os.WriteFile(script, []byte("#!/bin/sh\necho start > "+fifo+"\nexec sleep 60\n"), 0o755)
+	script, starts := fakeWindow(t, "echo start > $REPORT\nexec sleep 60")
 	l := NewLauncher(script, nil, nil)
 	if err := l.Show("status"); err != nil {
 		t.Fatal(err)

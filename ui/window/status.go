@@ -273,7 +273,8 @@ func (v *statusView) render() {
 	}
 	now := time.Now()
 	if v.dirty {
-		v.primary = v.primary[:0]
+		// A new slice: the previous one was handed to the charts.
+		v.primary = nil
 		for _, r := range v.recs {
 			if r.Target == probe.PrimaryTargetID {
 				v.primary = append(v.primary, r)
