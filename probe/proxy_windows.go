@@ -26,6 +26,7 @@ type proxyCache struct {
 	mu     sync.Mutex
 	loaded time.Time
 	fn     func(*http.Request) (*url.URL, error)
+	ask    *pacAsker // kept across reloads so a stuck PAC evaluation is joined, not repeated
 }
 
 func (c *proxyCache) current() func(*http.Request) (*url.URL, error) {
@@ -39,7 +40,12 @@ func (c *proxyCache) current() func(*http.Request) (*url.URL, error) {
 		c.fn = http.ProxyFromEnvironment // set by hand: it wins, as in go-ieproxy
 	} else {
 		conf := ieproxy.ReloadConf()
-		c.fn = IEProxyFunc(conf, conf.Automatic.FindProxyForURL)
+		var ask *pacAsker
+		if conf.Automatic.Active {
+			c.ask = c.ask.renewed(conf.Automatic.FindProxyForURL)
+			ask = c.ask
+		}
+		c.fn = ieProxyFunc(conf, ask)
 	}
 	c.loaded = time.Now()
 	return c.fn

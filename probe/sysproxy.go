@@ -28,6 +28,12 @@ func IEProxyFunc(conf ieproxy.ProxyConf, pac func(string) string) func(*http.Req
 	if conf.Automatic.Active && pac != nil {
 		ask = &pacAsker{pac: pac}
 	}
+	return ieProxyFunc(conf, ask)
+}
+
+// ieProxyFunc is IEProxyFunc with the PAC asker given, so that one kept
+// across reloads of the configuration can be used (see pacAsker.renewed).
+func ieProxyFunc(conf ieproxy.ProxyConf, ask *pacAsker) func(*http.Request) (*url.URL, error) {
 	return func(req *http.Request) (*url.URL, error) {
 		if ask != nil {
 			ans, err := ask.answer(req.Context(), req.URL.String())
@@ -142,16 +148,35 @@ type pacAnswer struct {
 	ans  string
 }
 
-// maxPACAnswers bounds the memory of answers; the app asks for a handful of
-// addresses (the targets, the reference, their redirects).
+func (p *pacAnswer) answered() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// maxPACAnswers bounds the memory of answers and the evaluations running at
+// once; the app asks for a handful of addresses (the targets, the
+// reference, their redirects).
 const maxPACAnswers = 64
 
 func (a *pacAsker) answer(ctx context.Context, rawURL string) (string, error) {
 	a.mu.Lock()
 	p, ok := a.answers[rawURL]
 	if !ok {
-		if a.answers == nil || len(a.answers) >= maxPACAnswers {
+		if a.answers == nil {
 			a.answers = make(map[string]*pacAnswer)
+		}
+		if len(a.answers) >= maxPACAnswers {
+			a.forgetAnswered()
+		}
+		if len(a.answers) >= maxPACAnswers {
+			// Every slot holds an evaluation that has not returned:
+			// starting another would only add a stuck goroutine.
+			a.mu.Unlock()
+			return "", fmt.Errorf("%w: %d evaluations still running", ErrPACSlow, len(a.answers))
 		}
 		p = &pacAnswer{done: make(chan struct{})}
 		a.answers[rawURL] = p
@@ -167,4 +192,34 @@ func (a *pacAsker) answer(ctx context.Context, rawURL string) (string, error) {
 	case <-ctx.Done():
 		return "", fmt.Errorf("%w: %w", ErrPACSlow, ctx.Err())
 	}
+}
+
+// forgetAnswered drops the answers already given, keeping the evaluations
+// still running. The caller holds a.mu.
+func (a *pacAsker) forgetAnswered() {
+	for u, p := range a.answers {
+		if p.answered() {
+			delete(a.answers, u)
+		}
+	}
+}
+
+// renewed returns the asker for a freshly read proxy configuration: answers
+// already given are forgotten (the network may have changed), evaluations
+// still running are carried over and joined. So a PAC script or WPAD
+// lookup that never returns costs one goroutine per address for the life
+// of the app, not one more at every reload. a may be nil.
+func (a *pacAsker) renewed(pac func(string) string) *pacAsker {
+	n := &pacAsker{pac: pac, answers: make(map[string]*pacAnswer)}
+	if a == nil {
+		return n
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for u, p := range a.answers {
+		if !p.answered() {
+			n.answers[u] = p
+		}
+	}
+	return n
 }

@@ -175,7 +175,7 @@ func (a *Agent) run(out cli.IO) int {
 	// Everything the socket's handlers read is set before it opens.
 	bus, host, why := trayHost()
 	a.mu.Lock()
-	a.tray, a.trayProblem = host, why
+	a.tray, a.trayProblem = host, why.Detail
 	a.mu.Unlock()
 	if bus {
 		a.ui = &trayUI{}
@@ -436,16 +436,21 @@ func (a *Agent) showNotice(text string) {
 	}
 }
 
+// trayAbsence says why no tray icon can be shown: Key names the
+// explanation for the user (translated, in the notice), Detail the
+// technical one for the log and the diagnostics report.
+type trayAbsence struct{ Key, Detail string }
+
 // awaitTrayHost gives a tray host a moment to appear: started at login,
 // the agent often runs before the panel does, and a status window with a
 // "no tray" notice at every login would be a false alarm. If none comes,
 // the user is told, and the status window opens once, since there is
 // nothing else to see. A host that comes later still gets the icon
 // (trayHostCame).
-func (a *Agent) awaitTrayHost(bus bool, why string) {
+func (a *Agent) awaitTrayHost(bus bool, why trayAbsence) {
 	waiting := func() { // status and diagnostics say the agent is waiting
 		a.mu.Lock()
-		a.trayProblem = why + "; waiting for one to appear"
+		a.trayProblem = why.Detail + "; waiting for one to appear"
 		a.mu.Unlock()
 		a.refresh()
 	}
@@ -458,10 +463,10 @@ func (a *Agent) awaitTrayHost(bus bool, why string) {
 		return
 	default:
 	}
-	slog.Warn("no tray icon", "why", why)
+	slog.Warn("no tray icon", "why", why.Detail)
 	a.mu.Lock()
-	a.trayProblem = why
-	notice := a.tr.T("agent.no_tray", map[string]any{"Why": why})
+	a.trayProblem = why.Detail
+	notice := a.tr.T("agent.no_tray", map[string]any{"Why": a.tr.T(why.Key)})
 	a.notices = append(a.notices, notice)
 	a.mu.Unlock()
 	a.showNotice(notice)

@@ -9,7 +9,7 @@ import (
 )
 
 // trayHost: Windows and macOS always have a notification area / menu bar.
-func trayHost() (bus, host bool, why string) { return true, true, "" }
+func trayHost() (bus, host bool, why trayAbsence) { return true, true, trayAbsence{} }
 
 // runTray runs the tray until quit is closed. On Windows and macOS
 // systray's own loop must own the thread (the window message loop, the

@@ -17,19 +17,19 @@ import (
 // the AppIndicator extension). bus is false when there is no session bus at
 // all, in which case systray must not run (it cannot work and would crash
 // on exit).
-func trayHost() (bus, host bool, why string) {
+func trayHost() (bus, host bool, why trayAbsence) {
 	conn, err := dbus.SessionBus()
 	if err != nil {
-		return false, false, fmt.Sprintf("no D-Bus session bus: %v", err)
+		return false, false, trayAbsence{"agent.no_tray.no_bus", fmt.Sprintf("no D-Bus session bus: %v", err)}
 	}
 	var has bool
 	if err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, watcherName).Store(&has); err != nil {
-		return true, false, fmt.Sprintf("cannot ask the session bus for a tray: %v", err)
+		return true, false, trayAbsence{"agent.no_tray.bus_error", fmt.Sprintf("cannot ask the session bus for a tray: %v", err)}
 	}
 	if !has {
-		return true, false, "no tray host (StatusNotifierWatcher) on the session bus; on GNOME, install the AppIndicator extension"
+		return true, false, trayAbsence{"agent.no_tray.no_host", "no tray host (StatusNotifierWatcher) on the session bus; on GNOME, install the AppIndicator extension"}
 	}
-	return true, true, ""
+	return true, true, trayAbsence{}
 }
 
 // runTray runs the tray until quit is closed. fyne.io/systray's Run starts
