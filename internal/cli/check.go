@@ -84,6 +84,12 @@ func (f *checkFlags) apply(tr *i18n.Translator, cmd string, s *probe.Settings) e
 		}
 		*d.dst = probe.Duration(v)
 	}
+	// "--timeout 3s" alone means a shorter check, not a mistake against
+	// the slow threshold the user never set: that one follows, as it does
+	// when the settings file's timeout is repaired.
+	if f.timeout != "" && f.slow == "" && s.Slow >= s.Timeout {
+		s.Slow = s.Timeout / 2
+	}
 	if f.proxy != "" {
 		p, err := parseProxy(tr, cmd, f.proxy)
 		if err != nil {
@@ -112,6 +118,11 @@ func Check(args []string, io IO) int {
 	}
 	settings, _, tr := loadSettingsForCLI(f.config, f.lang, io)
 	if err := f.apply(tr, "pantau-efaktur check", &settings); err != nil {
+		return usageExit(err, io)
+	}
+	// The same ranges as the settings file and watch: a --slow longer than
+	// the timeout, or a 10-minute timeout, is a mistake, not a check.
+	if err := ValidateForCommand(tr, "pantau-efaktur check", settings); err != nil {
 		return usageExit(err, io)
 	}
 	tr = i18n.New(settings.Language)

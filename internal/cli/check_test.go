@@ -59,6 +59,17 @@ func TestCheckExitCodes(t *testing.T) {
 	}
 }
 
+// A timeout shorter than the default slow threshold (5 s) is a shorter
+// check, not a usage error: the slow threshold the user did not set
+// follows. (watch lays its flags over the settings with the same code.)
+func TestCheckShortTimeoutAlone(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := runCheck(t, "--url", fake(t, fakesvc.OK), "--reference", "off", "--timeout", "3s")
+	if code != 0 || errOut != "" {
+		t.Errorf("check --timeout 3s: exit %d, out %q err %q", code, out, errOut)
+	}
+}
+
 func TestCheckJSONContract(t *testing.T) {
 	t.Parallel()
 	code, out, _ := runCheck(t, "--url", fake(t, fakesvc.OK), "--json", "--lang", "en")
@@ -104,6 +115,9 @@ func TestCheckUsageErrors(t *testing.T) {
 		{[]string{"--timeout", "soon"}, "--timeout"},
 		{[]string{"--timeout", "-5s"}, "--timeout"},
 		{[]string{"--slow", "0"}, "--slow"},
+		{[]string{"--timeout", "10m"}, "2 menit"},
+		{[]string{"--slow", "20s"}, "15 detik"},
+		{[]string{"--timeout", "3s", "--slow", "4s"}, "3 detik"},
 		{[]string{"--proxy", "ftp://proxy:21"}, "--proxy"},
 		{[]string{"--reference", "maybe"}, "--reference"},
 		{[]string{"--lang", "fr"}, "--lang"},

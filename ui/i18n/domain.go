@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,19 @@ func (t *Translator) ServiceName(targetID string) string {
 	return targetID
 }
 
+// ServiceNameMid is the name of a target inside a sentence ("Tidak dapat
+// terhubung ke server e-Faktur", "Cannot connect to the e-Faktur server"),
+// where the title form would read "ke Server e-Faktur" / "to The …".
+func (t *Translator) ServiceNameMid(targetID string) string {
+	if targetID == "" {
+		targetID = "efaktur"
+	}
+	if id := "service." + targetID + ".mid"; t.T(id) != id {
+		return t.T(id)
+	}
+	return t.ServiceName(targetID)
+}
+
 // Message is the one-sentence explanation of a result, for people.
 func (t *Translator) Message(r probe.Result) string {
 	reason := r.Reason
@@ -39,10 +53,19 @@ func (t *Translator) Message(r probe.Result) string {
 	if !known {
 		reason = "unknown"
 	}
+	// The host is named where it helps the user (a name that does not
+	// resolve: a typo in Settings, or the office DNS); without one, the
+	// service.
+	host := t.ServiceNameMid(r.Target)
+	if u, err := url.Parse(r.URL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
 	return t.T("reason."+string(reason), map[string]any{
-		"Service": t.ServiceName(r.Target),
-		"Status":  r.HTTPStatus,
-		"Seconds": t.Seconds(r.Phases.Total),
+		"Service":    t.ServiceName(r.Target),
+		"ServiceMid": t.ServiceNameMid(r.Target),
+		"Host":       host,
+		"Status":     r.HTTPStatus,
+		"Seconds":    t.Seconds(r.Phases.Total),
 	})
 }
 

@@ -186,3 +186,32 @@ func TestFieldErrorNamesFieldAndRange(t *testing.T) {
 		t.Errorf("en: %q", got)
 	}
 }
+
+// Inside a sentence a service is named in its mid-sentence form ("ke
+// server e-Faktur", "to the e-Faktur server"), never "ke Server e-Faktur"
+// or "to The e-Faktur server"; a name that does not resolve is named by
+// its host, which is what the user can compare with Settings.
+func TestServiceNamesReadWellInsideSentences(t *testing.T) {
+	for _, lang := range Languages {
+		tr := New(lang)
+		title := tr.ServiceName("efaktur")
+		for _, r := range probe.AllReasons {
+			msg := tr.Message(probe.Result{Target: "efaktur", Reason: r, URL: "https://svc.efaktur.pajak.go.id/svc", HTTPStatus: 503})
+			for _, sentence := range strings.SplitAfter(msg, ". ") {
+				if i := strings.Index(sentence, title); i > 0 {
+					t.Errorf("%s %s: title-form name inside a sentence: %q", lang, r, msg)
+				}
+			}
+			if lower := strings.ToLower(msg); strings.Contains(lower, "server server") || strings.Contains(lower, "layanan server") {
+				t.Errorf("%s %s: name doubled: %q", lang, r, msg)
+			}
+		}
+		dns := tr.Message(probe.Result{Target: "efaktur", Reason: probe.ReasonDNS, URL: "https://svc.efaktur.pajak.go.id/svc"})
+		if !strings.Contains(dns, "svc.efaktur.pajak.go.id") {
+			t.Errorf("%s: DNS message does not name the host: %q", lang, dns)
+		}
+		if got := tr.ServiceNameMid("coretax"); got != tr.ServiceName("coretax") {
+			t.Errorf("%s: coretax inside a sentence: %q", lang, got)
+		}
+	}
+}
