@@ -64,7 +64,7 @@ func Export(args []string, io IO) int {
 
 	dir, err := paths.HistoryDir()
 	if err != nil {
-		fmt.Fprintln(io.Stderr, tr.T("export.failed", map[string]any{"Err": err.Error()}))
+		exportFailed(tr, io, err)
 		return 1
 	}
 	now := time.Now()
@@ -87,7 +87,7 @@ func Export(args []string, io IO) int {
 	if out != "" {
 		f, err = os.Create(filepath.Clean(out))
 		if err != nil {
-			fmt.Fprintln(io.Stderr, tr.T("export.failed", map[string]any{"Err": err.Error()}))
+			exportFailed(tr, io, err)
 			return 1
 		}
 		defer f.Close()
@@ -111,7 +111,7 @@ func Export(args []string, io IO) int {
 		err = f.Close()
 	}
 	if err != nil {
-		fmt.Fprintln(io.Stderr, tr.T("export.failed", map[string]any{"Err": err.Error()}))
+		exportFailed(tr, io, err)
 		return 1
 	}
 	if skipped > 0 {
@@ -121,4 +121,11 @@ func Export(args []string, io IO) int {
 		fmt.Fprintln(io.Stderr, tr.T("export.done", map[string]any{"Count": len(recs), "Path": out}))
 	}
 	return 0
+}
+
+// exportFailed tells the user why in their words; the system's error text
+// goes to the log.
+func exportFailed(tr *i18n.Translator, io IO, err error) {
+	slog.Error("export", "err", err)
+	fmt.Fprintln(io.Stderr, tr.T("export.failed", map[string]any{"Why": tr.FileProblem(err)}))
 }

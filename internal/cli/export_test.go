@@ -72,6 +72,28 @@ func TestExportCSV(t *testing.T) {
 	}
 }
 
+// A file that cannot be written is explained in the user's words (the
+// folder is missing, the disk is full); the system's text stays in the log.
+func TestExportFailureIsExplained(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	tests := []struct{ out, want string }{
+		{filepath.Join(t.TempDir(), "hilang", "riwayat.csv"), "Ekspor gagal: folder itu tidak ada (lagi)."},
+		{"/dev/full", "Ekspor gagal: disk penuh."},
+	}
+	for _, tc := range tests {
+		if _, err := os.Stat(filepath.Dir(tc.out)); tc.out == "/dev/full" && err != nil {
+			continue // not Linux
+		}
+		var out, errOut bytes.Buffer
+		if code := Export([]string{"--out", tc.out}, IO{&out, &errOut}); code != 1 {
+			t.Errorf("%s: exit %d, want 1", tc.out, code)
+		}
+		if got := errOut.String(); !strings.HasPrefix(got, tc.want) || strings.Contains(got, "no such file") || strings.Contains(got, "no space") {
+			t.Errorf("%s: stderr %q, want it to start with %q and hide the system text", tc.out, got, tc.want)
+		}
+	}
+}
+
 func TestExportUsageErrors(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	for _, args := range [][]string{{"--days", "0"}, {"--days", "100"}, {"--days", "x"}, {"--csv", "--jsonl"},

@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"encoding/json"
+	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -212,6 +214,17 @@ func TestServiceNamesReadWellInsideSentences(t *testing.T) {
 		}
 		if got := tr.ServiceNameMid("coretax"); got != tr.ServiceName("coretax") {
 			t.Errorf("%s: coretax inside a sentence: %q", lang, got)
+		}
+	}
+}
+
+func TestEveryFileProblemHasText(t *testing.T) {
+	for _, lang := range Languages {
+		tr := New(lang)
+		for _, err := range []error{fs.ErrPermission, fs.ErrNotExist, syscall.ENOSPC, syscall.EROFS, errors.New("short write")} {
+			if got := tr.FileProblem(err); got == "" || strings.HasPrefix(got, "fileerr.") {
+				t.Errorf("%s %v: %q", lang, err, got)
+			}
 		}
 	}
 }

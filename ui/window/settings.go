@@ -175,7 +175,8 @@ func (v *settingsView) load(path string) {
 	if path == "" {
 		p, err := paths.SettingsFile()
 		if err != nil {
-			v.status.SetText(err.Error())
+			slog.Error("settings file location", "err", err)
+			v.status.SetText(v.tr.T("win.no_settings_file"))
 			return
 		}
 		path = p
@@ -359,7 +360,7 @@ func (v *settingsView) save() {
 	}
 	if err := probe.SaveSettings(v.path, s); err != nil {
 		slog.Error("save settings", "err", err)
-		v.status.SetText(v.tr.T("win.save_failed", map[string]any{"Err": err.Error()}))
+		v.status.SetText(v.tr.T("win.save_failed", map[string]any{"Why": v.tr.FileProblem(err)}))
 		return
 	}
 	v.base = s

@@ -510,7 +510,8 @@ func (v *statusView) exportCSV() {
 		recs := append([]probe.Record(nil), v.recs...)
 		v.mu.Unlock()
 		if err := probe.WriteCSV(w, recs, csvSeparator(v.tr)); err != nil {
-			dialog.ShowError(errors.New(v.tr.T("export.failed", map[string]any{"Err": err.Error()})), win[0])
+			slog.Error("export csv", "path", w.URI().Path(), "err", err)
+			dialog.ShowError(errors.New(v.tr.T("export.failed", map[string]any{"Why": v.tr.FileProblem(err)})), win[0])
 			return
 		}
 		v.checkInfo.SetText(v.tr.T("export.done", map[string]any{"Count": len(recs), "Path": w.URI().Path()}))

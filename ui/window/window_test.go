@@ -261,6 +261,21 @@ func TestSettingsSaveKeepsUnknownKeysAndTellsWhenAgentIsAway(t *testing.T) {
 	}
 }
 
+// A settings file that cannot be written is explained without the system's
+// text, and the user is told the previous settings still apply.
+func TestSettingsSaveFailureIsExplained(t *testing.T) {
+	v, path := openSettings(t, "id", "")
+	if err := os.Mkdir(path, 0o700); err != nil { // config.json is a folder: no file can replace it
+		t.Fatal(err)
+	}
+	test.Tap(v.saveBtn)
+	got := v.status.Text
+	if !strings.HasPrefix(got, "Gagal menyimpan: ") || !strings.Contains(got, "Pengaturan sebelumnya tetap berlaku.") ||
+		strings.Contains(got, path) || strings.Contains(got, "rename") {
+		t.Errorf("status %q", got)
+	}
+}
+
 func TestSettingsSaveAsksTheAgentToReload(t *testing.T) {
 	v, _ := openSettings(t, "en", "")
 	sock := filepath.Join(os.Getenv("PANTAU_EFAKTUR_HOME"), "agent.sock")
