@@ -17,6 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
+export LANG=en_US.UTF-8 # as a desktop session has it (Fyne complains about "C")
 IDLE_SECONDS=${IDLE_SECONDS:-60}
 
 bin=bin/pantau-efaktur
