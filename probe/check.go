@@ -194,9 +194,12 @@ func (p *phaseClock) phases(total time.Duration) Phases {
 // Check runs one check: a GET with phase timing, a total timeout that also
 // bounds the body, a bounded read, classification, and — after a
 // network-level failure — the reference check.
-func (c *HTTPChecker) Check(ctx context.Context, target Target) Result {
-	res := c.get(ctx, target.URL, target.Expect, c.opts.Timeout)
+func (c *HTTPChecker) Check(ctx context.Context, target Target) (res Result) {
+	res = c.get(ctx, target.URL, target.Expect, c.opts.Timeout)
 	res.Target = target.ID
+	if c.opts.Proxy.IsSystem() && (res.Reason.NetworkLevel() || res.Reason == ReasonProxy) {
+		defer SystemProxyStale() // after the reference check, which uses the same proxy
+	}
 	if res.Reason == ReasonCanceled || !res.Reason.NetworkLevel() || c.opts.Reference == "" {
 		return res
 	}

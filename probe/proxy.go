@@ -36,6 +36,10 @@ func ParseProxySetting(s string) (ProxySetting, error) {
 	return ProxySetting(s), nil
 }
 
+// IsSystem reports whether checks go through the PC's proxy settings (the
+// default, also when the setting is empty).
+func (p ProxySetting) IsSystem() bool { return p == "" || p == ProxySystem }
+
 // IsManual reports whether the setting is a proxy URL.
 func (p ProxySetting) IsManual() bool {
 	return p != "" && p != ProxySystem && p != ProxyNone
@@ -85,6 +89,14 @@ func (p ProxySetting) Func() func(*http.Request) (*url.URL, error) {
 var SystemProxy = func() func(*http.Request) (*url.URL, error) {
 	return http.ProxyFromEnvironment
 }
+
+// SystemProxyStale is told that a check through the system proxy failed at
+// the network or proxy level: the network, and with it the proxy, may have
+// changed (office → home, VPN on or off), so a platform that keeps the
+// proxy settings (Windows, see proxy_windows.go) reads them again before
+// the next check rather than at its next scheduled reload. The environment
+// is read for every request: nothing to do by default.
+var SystemProxyStale = func() {}
 
 // Redacted is the setting with any password hidden, for display and logs.
 func (p ProxySetting) Redacted() string {

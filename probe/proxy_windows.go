@@ -5,7 +5,6 @@ package probe
 import (
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/mattn/go-ieproxy"
@@ -14,39 +13,31 @@ import (
 
 // On Windows the system proxy is the one of Internet Options (static, PAC
 // script or automatic detection), the same the e-Faktur app and browsers
-// use. It is read again at most once a minute, so a change of network
-// (office → home, VPN on) is followed by the next check.
+// use. It is read again at most a minute later, or at the next check after
+// one failed at the network or proxy level (a change of network: office →
+// home, VPN on), see reloadingProxy.
 func init() {
 	SystemProxy = windowsProxy.current
+	SystemProxyStale = windowsProxy.markStale
 }
 
-var windowsProxy proxyCache
+var windowsProxy = reloadingProxy{load: loadWindowsProxy, maxAge: time.Minute, now: time.Now}
 
-type proxyCache struct {
-	mu     sync.Mutex
-	loaded time.Time
-	fn     func(*http.Request) (*url.URL, error)
-	ask    *pacAsker // kept across reloads so a stuck PAC evaluation is joined, not repeated
-}
+// windowsPAC is kept across reloads so that a stuck PAC evaluation is
+// joined, not repeated (pacAsker.renewed). Only loadWindowsProxy uses it,
+// under windowsProxy.mu.
+var windowsPAC *pacAsker
 
-func (c *proxyCache) current() func(*http.Request) (*url.URL, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.fn != nil && time.Since(c.loaded) < time.Minute {
-		return c.fn
-	}
+func loadWindowsProxy() func(*http.Request) (*url.URL, error) {
 	env := httpproxy.FromEnvironment()
 	if env.HTTPProxy != "" || env.HTTPSProxy != "" {
-		c.fn = http.ProxyFromEnvironment // set by hand: it wins, as in go-ieproxy
-	} else {
-		conf := ieproxy.ReloadConf()
-		var ask *pacAsker
-		if conf.Automatic.Active {
-			c.ask = c.ask.renewed(conf.Automatic.FindProxyForURL)
-			ask = c.ask
-		}
-		c.fn = ieProxyFunc(conf, ask)
+		return http.ProxyFromEnvironment // set by hand: it wins, as in go-ieproxy
 	}
-	c.loaded = time.Now()
-	return c.fn
+	conf := ieproxy.ReloadConf()
+	var ask *pacAsker
+	if conf.Automatic.Active {
+		windowsPAC = windowsPAC.renewed(conf.Automatic.FindProxyForURL)
+		ask = windowsPAC
+	}
+	return ieProxyFunc(conf, ask)
 }

@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mattn/go-ieproxy"
 )
@@ -222,4 +223,35 @@ func (a *pacAsker) renewed(pac func(string) string) *pacAsker {
 		}
 	}
 	return n
+}
+
+// reloadingProxy keeps a proxy function read from the system (by load) and
+// reads it again when it is maxAge old, or at the next use after a check
+// marked it stale: reading the Windows settings at every request would
+// re-run PAC/WPAD, reading them once would miss a change of network.
+type reloadingProxy struct {
+	load   func() func(*http.Request) (*url.URL, error) // called with mu held
+	maxAge time.Duration
+	now    func() time.Time // time.Now; a fake in tests
+
+	mu     sync.Mutex
+	fn     func(*http.Request) (*url.URL, error)
+	loaded time.Time
+	stale  bool
+}
+
+func (c *reloadingProxy) current() func(*http.Request) (*url.URL, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	if c.fn == nil || c.stale || now.Sub(c.loaded) >= c.maxAge || now.Before(c.loaded) {
+		c.fn, c.loaded, c.stale = c.load(), now, false
+	}
+	return c.fn
+}
+
+func (c *reloadingProxy) markStale() {
+	c.mu.Lock()
+	c.stale = true
+	c.mu.Unlock()
 }
