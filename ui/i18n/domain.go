@@ -37,8 +37,9 @@ func (t *Translator) ServiceNameMid(targetID string) string {
 	if targetID == "" {
 		targetID = "efaktur"
 	}
-	if id := "service." + targetID + ".mid"; t.T(id) != id {
-		return t.T(id)
+	id := "service." + targetID + ".mid"
+	if s := t.T(id); s != id {
+		return s
 	}
 	return t.ServiceName(targetID)
 }
@@ -56,13 +57,14 @@ func (t *Translator) Message(r probe.Result) string {
 	// The host is named where it helps the user (a name that does not
 	// resolve: a typo in Settings, or the office DNS); without one, the
 	// service.
-	host := t.ServiceNameMid(r.Target)
+	mid := t.ServiceNameMid(r.Target)
+	host := mid
 	if u, err := url.Parse(r.URL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
 	return t.T("reason."+string(reason), map[string]any{
 		"Service":    t.ServiceName(r.Target),
-		"ServiceMid": t.ServiceNameMid(r.Target),
+		"ServiceMid": mid,
 		"Host":       host,
 		"Status":     r.HTTPStatus,
 		"Seconds":    t.Seconds(r.Phases.Total),
