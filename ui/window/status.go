@@ -505,11 +505,15 @@ func (v *statusView) exportCSV() {
 		if err != nil || w == nil {
 			return
 		}
-		defer w.Close()
 		v.mu.Lock()
 		recs := append([]probe.Record(nil), v.recs...)
 		v.mu.Unlock()
-		if err := probe.WriteCSV(w, recs, csvSeparator(v.tr)); err != nil {
+		err = probe.WriteCSV(w, recs, csvSeparator(v.tr))
+		// The close can be where a full disk shows: it is part of the export.
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
 			slog.Error("export csv", "path", w.URI().Path(), "err", err)
 			dialog.ShowError(errors.New(v.tr.T("export.failed", map[string]any{"Why": v.tr.FileProblem(err)})), win[0])
 			return
