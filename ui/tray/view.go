@@ -5,10 +5,12 @@
 package tray
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf16"
 
+	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
 	"pantau-efaktur/ui/i18n"
 )
@@ -45,10 +47,7 @@ func (v View) TooltipWithin(limit int) string {
 	var b strings.Builder
 	n := 0
 	for _, r := range short {
-		w := utf16.RuneLen(r)
-		if w < 0 {
-			w = 1
-		}
+		w := utf16Units(r)
 		if n+w > limit-1 {
 			break
 		}
@@ -61,13 +60,18 @@ func (v View) TooltipWithin(limit int) string {
 func utf16Len(s string) int {
 	n := 0
 	for _, r := range s {
-		if w := utf16.RuneLen(r); w > 0 {
-			n += w
-		} else {
-			n++
-		}
+		n += utf16Units(r)
 	}
 	return n
+}
+
+// utf16Units is the width of r in UTF-16 units; an invalid rune is sent as
+// U+FFFD, one unit.
+func utf16Units(r rune) int {
+	if w := utf16.RuneLen(r); w > 0 {
+		return w
+	}
+	return 1
 }
 
 // IconFor is the icon of a target state: yellow while a failure is being
@@ -105,18 +109,19 @@ func BuildView(tr *i18n.Translator, states []probe.State, snoozedUntil, now time
 	for _, st := range states[1:] {
 		v.Secondary = append(v.Secondary, SecondaryLine(tr, st))
 	}
-	lines := []string{"Pantau e-Faktur", v.StatusLine}
-	v.essential = []string{"Pantau e-Faktur", v.StatusLine}
-	if !p.Last.CheckedAt.IsZero() && p.Level != probe.LevelUp {
-		lines = append(lines, tr.Message(p.Last))
-	}
+	v.essential = []string{version.AppName, v.StatusLine}
 	if !snoozedUntil.IsZero() && now.Before(snoozedUntil) {
 		v.Snoozed = true
 		v.SnoozeLine = tr.T("tray.snoozed_until", map[string]any{"Time": clock(snoozedUntil, now)})
-		lines = append(lines, v.SnoozeLine)
 		v.essential = append(v.essential, v.SnoozeLine)
 	} else {
 		v.SnoozeLine = tr.T("tray.snooze")
+	}
+	lines := v.essential
+	if !p.Last.CheckedAt.IsZero() && p.Level != probe.LevelUp {
+		// The state's message goes under the status line (TooltipWithin
+		// leaves it out first).
+		lines = slices.Insert(slices.Clone(lines), 2, tr.Message(p.Last))
 	}
 	v.Tooltip = strings.Join(lines, "\n")
 	return v
