@@ -269,10 +269,16 @@ func TestCheckClockSkew(t *testing.T) {
 
 func TestCheckCanceledIsNotAResult(t *testing.T) {
 	t.Parallel()
-	_, u := serve(t, fakesvc.Hang)
+	// Cancel once the server holds the request, so the check is canceled
+	// mid-flight rather than before it starts.
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
-	res := probe.Check(ctx, wsdlTarget(u), probe.Options{})
+	hang := fakesvc.New(fakesvc.Hang)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cancel()
+		hang.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	res := probe.Check(ctx, wsdlTarget(srv.URL+"/svc/MasterFakturService?wsdl"), probe.Options{})
 	if res.Reason != probe.ReasonCanceled {
 		t.Fatalf("reason %s, want canceled", res.Reason)
 	}
