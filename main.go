@@ -55,8 +55,7 @@ func run(args []string) int {
 		fmt.Fprintln(io.Stdout, version.String())
 		return 0
 	case "help":
-		fmt.Fprint(io.Stdout, cli.MainUsage)
-		return 0
+		return cli.Help(args[1:], io)
 	}
 	tr := i18n.New(i18n.DefaultLang)
 	fmt.Fprintln(io.Stderr, tr.T("usage.unknown_command", map[string]any{"Cmd": args[0]}))

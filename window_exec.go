@@ -27,7 +27,7 @@ func runWindow(args []string, io cli.IO) int {
 	}
 	err := syscall.Exec(path, append([]string{path}, args...), os.Environ())
 	slog.Error("start the window program", "path", path, "err", err)
-	fmt.Fprintln(io.Stderr, err)
+	fmt.Fprintln(io.Stderr, i18n.New(i18n.DefaultLang).T("usage.window_program_failed", map[string]any{"Program": path}))
 	return 1
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -15,36 +16,15 @@ import (
 	"pantau-efaktur/ui/i18n"
 )
 
-const checkUsage = `Usage: pantau-efaktur check [flags]
-
-Checks the e-Faktur SVC service once and prints the result.
-
-Flags:
-  --url URL            address to check (default: the settings file, else
-                       https://svc.efaktur.pajak.go.id/svc/MasterFakturService?wsdl)
-  --json               print one JSON object instead of a sentence
-  --timeout D          give up after D (default 15s)
-  --slow D             call an answer slower than D "slow" (default 5s)
-  --proxy P            system | none | http://host:port (default system)
-  --reference U        "is it me or them?" address, or off
-                       (default http://connectivitycheck.gstatic.com/generate_204,
-                       then http://cp.cloudflare.com/generate_204 if that fails)
-  --lang L             id (Bahasa Indonesia, default) or en
-  --config PATH        settings file to read defaults from
-
-Exit codes: 0 online, 1 degraded, 2 down, 3 this PC offline, 64 usage error.
-`
-
 // checkFlags are the flags shared by check and watch.
 type checkFlags struct {
 	url, timeout, slow, proxy, reference, lang, config string
 	json                                               bool
 }
 
-func (f *checkFlags) register(fs interface {
-	StringVar(*string, string, string, string)
-	BoolVar(*bool, string, bool, string)
-}) {
+// flagSet is the FlagSet of a command taking the check flags.
+func (f *checkFlags) flagSet(name string) *flag.FlagSet {
+	fs := newFlagSet(name)
 	fs.StringVar(&f.url, "url", "", "")
 	fs.StringVar(&f.timeout, "timeout", "", "")
 	fs.StringVar(&f.slow, "slow", "", "")
@@ -53,16 +33,13 @@ func (f *checkFlags) register(fs interface {
 	fs.StringVar(&f.lang, "lang", "", "")
 	fs.StringVar(&f.config, "config", "", "")
 	fs.BoolVar(&f.json, "json", false, "")
+	return fs
 }
 
 // apply validates the flags and lays them over settings s.
 func (f *checkFlags) apply(tr *i18n.Translator, cmd string, s *probe.Settings) error {
 	if f.lang != "" {
-		l, ok := i18n.NormalizeLang(f.lang)
-		if !ok {
-			return &usageError{tr.T("usage.bad_lang", map[string]any{"Cmd": cmd, "Value": f.lang})}
-		}
-		s.Language = l
+		s.Language, _ = i18n.NormalizeLang(f.lang) // refused by parseCommandLine when unknown
 	}
 	if f.url != "" {
 		u, err := ValidateCheckURL(f.url)
@@ -109,12 +86,9 @@ func (f *checkFlags) apply(tr *i18n.Translator, cmd string, s *probe.Settings) e
 
 // Check runs `pantau-efaktur check`.
 func Check(args []string, io IO) int {
-	tr := i18n.New(langFromArgs(args, i18n.DefaultLang))
 	var f checkFlags
-	fs := newFlagSet("check")
-	f.register(fs)
-	if err := parseFlags(fs, args, tr, "pantau-efaktur check", io.Stdout, checkUsage); err != nil {
-		return usageExit(err, io)
+	if code, ok := parseCommandLine(f.flagSet("check"), args, "pantau-efaktur check", "check", io); !ok {
+		return code
 	}
 	settings, _, tr := loadSettingsForCLI(f.config, f.lang, io)
 	if err := f.apply(tr, "pantau-efaktur check", &settings); err != nil {

@@ -146,11 +146,3 @@ func TestCheckUsageErrorsSpeakEnglishWhenAsked(t *testing.T) {
 		t.Fatalf("id %q en %q", id, en)
 	}
 }
-
-func TestCheckHelp(t *testing.T) {
-	t.Parallel()
-	code, out, _ := runCheck(t, "--help")
-	if code != 0 || !strings.Contains(out, "Exit codes") {
-		t.Fatalf("exit %d out %q", code, out)
-	}
-}

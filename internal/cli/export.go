@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -15,37 +16,34 @@ import (
 	"pantau-efaktur/ui/i18n"
 )
 
-const exportUsage = `Usage: pantau-efaktur export [--csv | --jsonl] [flags]
+// exportFlags are the flags of export; --lang only picks the messages'
+// language (parseCommandLine).
+type exportFlags struct {
+	csv, jsonl                   bool
+	days, target, sep, out, lang string
+}
 
-Writes the check history (kept 90 days) for a spreadsheet or a script.
-
-Flags:
-  --csv            CSV with a header row (default)
-  --jsonl          one JSON object per line, as stored
-  --days N         the last N days (default 30, at most 90)
-  --target T       efaktur (default), enofa, coretax, djponline or all
-  --sep S          CSV separator: "," (default) or ";" (Excel set to Indonesian)
-  --out FILE       write to FILE instead of the screen
-  --lang L         id or en, for messages
-`
+func (f *exportFlags) flagSet() *flag.FlagSet {
+	fs := newFlagSet("export")
+	fs.BoolVar(&f.csv, "csv", false, "")
+	fs.BoolVar(&f.jsonl, "jsonl", false, "")
+	fs.StringVar(&f.days, "days", "30", "")
+	fs.StringVar(&f.target, "target", probe.PrimaryTargetID, "")
+	fs.StringVar(&f.sep, "sep", ",", "")
+	fs.StringVar(&f.out, "out", "", "")
+	fs.StringVar(&f.lang, "lang", "", "")
+	return fs
+}
 
 // Export runs `pantau-efaktur export`.
 func Export(args []string, io IO) int {
 	const cmd = "pantau-efaktur export"
-	tr := i18n.New(langFromArgs(args, i18n.DefaultLang))
-	var csvOut, jsonl bool
-	var days, target, sep, out, lang string
-	fs := newFlagSet("export")
-	fs.BoolVar(&csvOut, "csv", false, "")
-	fs.BoolVar(&jsonl, "jsonl", false, "")
-	fs.StringVar(&days, "days", "30", "")
-	fs.StringVar(&target, "target", probe.PrimaryTargetID, "")
-	fs.StringVar(&sep, "sep", ",", "")
-	fs.StringVar(&out, "out", "", "")
-	fs.StringVar(&lang, "lang", "", "")
-	if err := parseFlags(fs, args, tr, cmd, io.Stdout, exportUsage); err != nil {
-		return usageExit(err, io)
+	var fl exportFlags
+	if code, ok := parseCommandLine(fl.flagSet(), args, cmd, "export", io); !ok {
+		return code
 	}
+	tr := i18n.New(langFromArgs(args, i18n.DefaultLang))
+	csvOut, jsonl, days, target, sep, out := fl.csv, fl.jsonl, fl.days, fl.target, fl.sep, fl.out
 	n, err := strconv.Atoi(days)
 	if err != nil || n < 1 || n > 90 {
 		return usageExit(&usageError{tr.T("usage.bad_days", map[string]any{"Cmd": cmd, "Value": days})}, io)

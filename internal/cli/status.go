@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -15,25 +16,22 @@ import (
 // ExitNoAgent is the exit code of `status` when no agent runs (EX_UNAVAILABLE).
 const ExitNoAgent = 69
 
-const statusUsage = `Usage: pantau-efaktur status [--json] [--lang id|en]
-
-Prints the running agent's state of the e-Faktur server (no new check).
-Exit codes as "check": 0 online, 1 degraded, 2 down, 3 offline; 69 when no
-agent is running; 64 usage error.
-`
+// statusFlagSet is the FlagSet of status.
+func statusFlagSet(asJSON *bool, lang *string) *flag.FlagSet {
+	fs := newFlagSet("status")
+	fs.BoolVar(asJSON, "json", false, "")
+	fs.StringVar(lang, "lang", "", "")
+	return fs
+}
 
 // Status runs `pantau-efaktur status`.
 func Status(args []string, io IO) int {
-	const cmd = "pantau-efaktur status"
-	tr := i18n.New(langFromArgs(args, i18n.DefaultLang))
 	var asJSON bool
 	var lang string
-	fs := newFlagSet("status")
-	fs.BoolVar(&asJSON, "json", false, "")
-	fs.StringVar(&lang, "lang", "", "")
-	if err := parseFlags(fs, args, tr, cmd, io.Stdout, statusUsage); err != nil {
-		return usageExit(err, io)
+	if code, ok := parseCommandLine(statusFlagSet(&asJSON, &lang), args, "pantau-efaktur status", "status", io); !ok {
+		return code
 	}
+	tr := i18n.New(langFromArgs(args, i18n.DefaultLang))
 	sock, err := paths.SocketPath()
 	if err == nil {
 		var resp ipc.Response

@@ -22,25 +22,6 @@ import (
 	"pantau-efaktur/ui/notify"
 )
 
-const watchUsage = `Usage: pantau-efaktur watch [flags]
-
-Runs the monitor without a tray and prints one JSON line per check
-("type":"check"), per state change ("type":"state") and per notification
-("type":"notify"), until interrupted (Ctrl+C).
-
-Flags: the flags of "check" (--url, --timeout, --slow, --proxy, --reference,
---lang, --config), and:
-  --interval D           between checks while online (default 60s)
-  --recheck D            re-check after a change (default 10s)
-  --down-interval D      between checks while down (default 30s)
-  --fail-threshold N     failures in a row that confirm "down" (default 3)
-  --recover-threshold N  successes in a row that confirm recovery (default 2)
-  --notify MODE          log (print notify lines, default), desktop (also show
-                         them on the desktop), none (no notify lines)
-
-Intervals under 10s are refused unless the address is on this machine.
-`
-
 // TimeFormat is the "at" field: RFC 3339 with milliseconds.
 const TimeFormat = "2006-01-02T15:04:05.000Z07:00"
 
@@ -102,19 +83,23 @@ func ValidateForCommand(tr *i18n.Translator, cmd string, s probe.Settings) error
 	return nil
 }
 
+// watchFlagSet is the FlagSet of watch: the check flags (--json is
+// accepted, the output is JSON anyway), the monitor flags and --notify.
+func watchFlagSet(cf *checkFlags, mf *MonitorFlags, notifyMode *string) *flag.FlagSet {
+	fs := cf.flagSet("watch")
+	mf.Register(fs)
+	fs.StringVar(notifyMode, "notify", "log", "")
+	return fs
+}
+
 // Watch runs `pantau-efaktur watch`.
 func Watch(args []string, io IO) int {
 	const cmd = "pantau-efaktur watch"
-	tr := i18n.New(langFromArgs(args, i18n.DefaultLang))
 	var cf checkFlags
 	var mf MonitorFlags
 	var notifyMode string
-	fs := newFlagSet("watch")
-	cf.register(fs)
-	mf.Register(fs)
-	fs.StringVar(&notifyMode, "notify", "log", "")
-	if err := parseFlags(fs, args, tr, cmd, io.Stdout, watchUsage); err != nil {
-		return usageExit(err, io)
+	if code, ok := parseCommandLine(watchFlagSet(&cf, &mf, &notifyMode), args, cmd, "watch", io); !ok {
+		return code
 	}
 	settings, _, tr := loadSettingsForCLI(cf.config, cf.lang, io)
 	if err := cf.apply(tr, cmd, &settings); err != nil {

@@ -127,3 +127,18 @@ func (t *Translator) N(id string, count int, data map[string]any) string {
 	}
 	return s
 }
+
+// UsageCommands are the commands with a --help page in assets/usage/<lang>/.
+var UsageCommands = []string{"main", "agent", "check", "watch", "status", "export"}
+
+// Usage is the --help page of a command ("main" for the overview) in the
+// translator's language, falling back to the default language. Tests make
+// sure every page exists in every language.
+func (t *Translator) Usage(command string) string {
+	for _, lang := range []string{t.lang, DefaultLang} {
+		if b, err := fs.ReadFile(assets.Usage, path.Join("usage", lang, command+".txt")); err == nil {
+			return string(b)
+		}
+	}
+	return command + "\n"
+}

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"pantau-efaktur/assets"
 	"pantau-efaktur/probe"
@@ -53,6 +54,48 @@ func TestLanguagesHaveTheSameMessages(t *testing.T) {
 	for k := range en {
 		if !id[k] {
 			t.Errorf("%q is missing in id.json", k)
+		}
+	}
+}
+
+// Every command has a help page in every language, each a translation (not
+// a copy), and no page exists that no command shows.
+func TestUsagePagesInEveryLanguage(t *testing.T) {
+	want := map[string]bool{}
+	for _, lang := range Languages {
+		for _, c := range UsageCommands {
+			want[lang+"/"+c+".txt"] = true
+		}
+	}
+	files, err := fs.Glob(assets.Usage, "usage/*/*.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !want[strings.TrimPrefix(f, "usage/")] {
+			t.Errorf("%s is not a command's help page (UsageCommands)", f)
+		}
+	}
+	id, en := New("id"), New("en")
+	for _, c := range UsageCommands {
+		for _, lang := range Languages {
+			if _, err := fs.Stat(assets.Usage, "usage/"+lang+"/"+c+".txt"); err != nil {
+				t.Errorf("%s: %v", c, err)
+			}
+		}
+		if id.Usage(c) == en.Usage(c) {
+			t.Errorf("%s: the Indonesian help page is the English one", c)
+		}
+		for _, page := range []string{id.Usage(c), en.Usage(c)} {
+			if !strings.HasSuffix(page, "\n") || strings.Contains(page, "\t") {
+				t.Errorf("%s: a help page ends with a newline and aligns with spaces", c)
+			}
+			// An 80-column terminal (or cmd.exe window) shows it unbroken.
+			for _, line := range strings.Split(page, "\n") {
+				if n := utf8.RuneCountInString(line); n > 80 {
+					t.Errorf("%s: line of %d columns: %q", c, n, line)
+				}
+			}
 		}
 	}
 }

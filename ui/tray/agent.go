@@ -28,22 +28,6 @@ import (
 	"pantau-efaktur/ui/notify"
 )
 
-const agentUsage = `Usage: pantau-efaktur [flags]
-
-Runs the tray agent: the icon, the notifications and the monitor.
-
-Flags:
-  --url U              address to check (default from the settings file)
-  --proxy P            system | none | http://host:port
-  --reference U        "is it me or them?" address, or off
-  --interval D, --recheck D, --down-interval D, --fail-threshold N,
-  --recover-threshold N   monitor policy (see "pantau-efaktur watch --help")
-  --config PATH        settings file (default: the user's config directory)
-  --lang L             id or en (default from the settings file)
-  --demo               play a two-minute scripted outage against a built-in
-                       fake server, to see every colour and notification
-`
-
 // Agent is the running tray agent.
 type Agent struct {
 	started    time.Time
@@ -82,12 +66,10 @@ type agentFlags struct {
 	monitor                             cli.MonitorFlags
 }
 
-// Main runs the agent and returns the exit code.
-func Main(args []string, out cli.IO, logPath string) int {
-	tr := i18n.New(i18n.DefaultLang)
-	var f agentFlags
+// flagSet is the agent's FlagSet (DESIGN.md §7).
+func (f *agentFlags) flagSet() *flag.FlagSet {
 	fs := flag.NewFlagSet("pantau-efaktur", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs.SetOutput(io.Discard) // errors are reported by cli.ParseCommandLine
 	fs.StringVar(&f.url, "url", "", "")
 	fs.StringVar(&f.proxy, "proxy", "", "")
 	fs.StringVar(&f.reference, "reference", "", "")
@@ -95,17 +77,14 @@ func Main(args []string, out cli.IO, logPath string) int {
 	fs.StringVar(&f.lang, "lang", "", "")
 	fs.BoolVar(&f.demo, "demo", false, "")
 	f.monitor.Register(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(out.Stdout, agentUsage)
-			return 0
-		}
-		fmt.Fprintln(out.Stderr, tr.T("usage.bad_flag", map[string]any{"Cmd": "pantau-efaktur", "Err": err.Error()}))
-		return cli.ExitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintln(out.Stderr, tr.T("usage.unknown_command", map[string]any{"Cmd": fs.Arg(0)}))
-		return cli.ExitUsage
+	return fs
+}
+
+// Main runs the agent and returns the exit code.
+func Main(args []string, out cli.IO, logPath string) int {
+	var f agentFlags
+	if code, ok := cli.ParseCommandLine(f.flagSet(), args, "pantau-efaktur", "agent", out); !ok {
+		return code
 	}
 	if f.demo && os.Getenv(paths.HomeEnv) == "" {
 		// The demo lives apart: its history and socket never mix with the real ones.
@@ -127,7 +106,8 @@ func Main(args []string, out cli.IO, logPath string) int {
 func (a *Agent) singleInstance(out cli.IO) (int, bool) {
 	sock, err := paths.SocketPath()
 	if err != nil {
-		fmt.Fprintln(out.Stderr, err)
+		slog.Error("no place for the control socket", "err", err)
+		fmt.Fprintln(out.Stderr, i18n.New(a.flags.lang).T("app.no_user_dir"))
 		return 1, true
 	}
 	a.socketPath = sock

@@ -52,7 +52,8 @@ func Main(args []string, out cli.IO) (code int) {
 	}
 	sock, err := paths.SocketPath()
 	if err != nil {
-		fmt.Fprintln(out.Stderr, err)
+		slog.Error("no place for the control socket", "err", err)
+		fmt.Fprintln(out.Stderr, tr.T("app.no_user_dir"))
 		return 1
 	}
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {

@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"bytes"
+	"flag"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"pantau-efaktur/ui/i18n"
+)
+
+// Every flag a command accepts is on its help page, in both languages: a
+// new flag without a line there fails here.
+func TestHelpPagesListEveryFlag(t *testing.T) {
+	t.Parallel()
+	var cf, wcf checkFlags
+	var mf MonitorFlags
+	var notifyMode, lang string
+	var asJSON bool
+	var ef exportFlags
+	for _, tc := range []struct {
+		page string
+		fs   *flag.FlagSet
+	}{
+		{"check", cf.flagSet("check")},
+		{"watch", watchFlagSet(&wcf, &mf, &notifyMode)},
+		{"status", statusFlagSet(&asJSON, &lang)},
+		{"export", ef.flagSet()},
+	} {
+		for _, l := range i18n.Languages {
+			page := i18n.New(l).Usage(tc.page)
+			tc.fs.VisitAll(func(f *flag.Flag) {
+				if !strings.Contains(page, "--"+f.Name) {
+					t.Errorf("%s help (%s) does not mention --%s", tc.page, l, f.Name)
+				}
+			})
+		}
+	}
+	for _, l := range i18n.Languages {
+		overview := i18n.New(l).Usage("main")
+		for _, cmd := range []string{"check", "watch", "status", "export", "window", "version"} {
+			if !strings.Contains(overview, "pantau-efaktur "+cmd) {
+				t.Errorf("the overview (%s) does not list %s", l, cmd)
+			}
+		}
+	}
+}
+
+// --help prints the command's page in Bahasa Indonesia, or in English
+// with --lang en (before or after --help), and nothing else.
+func TestHelpSpeaksTheAskedLanguage(t *testing.T) {
+	t.Parallel()
+	cfg := filepath.Join(t.TempDir(), "config.json")
+	commands := []struct {
+		page string
+		run  func([]string, IO) int
+		pre  []string
+	}{
+		{"main", Help, nil},
+		{"check", Check, []string{"--config", cfg}},
+		{"watch", Watch, []string{"--config", cfg}},
+		{"status", Status, nil},
+		{"export", Export, nil},
+	}
+	for _, c := range commands {
+		for _, tc := range []struct {
+			args []string
+			lang string
+		}{
+			{[]string{"--help"}, "id"},
+			{[]string{"-h"}, "id"},
+			{[]string{"--lang", "en", "--help"}, "en"},
+			{[]string{"--help", "--lang=en"}, "en"},
+		} {
+			var out, errOut bytes.Buffer
+			code := c.run(append(append([]string{}, c.pre...), tc.args...), IO{&out, &errOut})
+			want := i18n.New(tc.lang).Usage(c.page)
+			if code != 0 || out.String() != want || errOut.Len() != 0 {
+				t.Errorf("%s %v: exit %d, stderr %q, stdout the %s page: %v", c.page, tc.args, code, errOut.String(), tc.lang, out.String() == want)
+			}
+		}
+	}
+	var out, errOut bytes.Buffer
+	if code := Help(nil, IO{&out, &errOut}); code != 0 || out.String() != i18n.New("id").Usage("main") {
+		t.Errorf("help: exit %d, out %q", code, out.String())
+	}
+}
+
+// An unknown --lang is a usage error in every command, as a bad --url is,
+// and nothing else happens (status does not ask the agent, export writes
+// nothing).
+func TestUnknownLanguageIsAUsageError(t *testing.T) {
+	t.Parallel()
+	// Were the language accepted, check and watch would go no further than
+	// this machine.
+	local := []string{"--config", filepath.Join(t.TempDir(), "config.json"), "--url", "http://127.0.0.1:9/", "--reference", "off"}
+	for name, c := range map[string]struct {
+		run func([]string, IO) int
+		pre []string
+	}{
+		"help": {Help, nil}, "check": {Check, local}, "watch": {Watch, local}, "status": {Status, nil}, "export": {Export, nil},
+	} {
+		for _, lang := range [][]string{{"--lang", "fr"}, {"--lang=klingon"}} {
+			args := append(append([]string{}, c.pre...), lang...)
+			var out, errOut bytes.Buffer
+			code := c.run(args, IO{&out, &errOut})
+			if code != ExitUsage || out.Len() != 0 || strings.Count(errOut.String(), "\n") != 1 || !strings.Contains(errOut.String(), "--lang") {
+				t.Errorf("%s %v: exit %d, stdout %q, stderr %q", name, args, code, out.String(), errOut.String())
+			}
+		}
+	}
+}
