@@ -24,7 +24,7 @@ type checkFlags struct {
 
 // flagSet is the FlagSet of a command taking the check flags.
 func (f *checkFlags) flagSet(name string) *flag.FlagSet {
-	fs := newFlagSet(name)
+	fs := NewFlagSet(name)
 	fs.StringVar(&f.url, "url", "", "")
 	fs.StringVar(&f.timeout, "timeout", "", "")
 	fs.StringVar(&f.slow, "slow", "", "")
@@ -39,7 +39,7 @@ func (f *checkFlags) flagSet(name string) *flag.FlagSet {
 // apply validates the flags and lays them over settings s.
 func (f *checkFlags) apply(tr *i18n.Translator, cmd string, s *probe.Settings) error {
 	if f.lang != "" {
-		s.Language, _ = i18n.NormalizeLang(f.lang) // refused by parseCommandLine when unknown
+		s.Language, _ = i18n.NormalizeLang(f.lang) // refused by ParseCommandLine when unknown
 	}
 	if f.url != "" {
 		u, err := ValidateCheckURL(f.url)
@@ -87,7 +87,7 @@ func (f *checkFlags) apply(tr *i18n.Translator, cmd string, s *probe.Settings) e
 // Check runs `pantau-efaktur check`.
 func Check(args []string, io IO) int {
 	var f checkFlags
-	if code, ok := parseCommandLine(f.flagSet("check"), args, "pantau-efaktur check", "check", io); !ok {
+	if _, code, ok := ParseCommandLine(f.flagSet("check"), args, "pantau-efaktur check", "check", io); !ok {
 		return code
 	}
 	settings, _, tr := loadSettingsForCLI(f.config, f.lang, io)

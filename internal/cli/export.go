@@ -17,14 +17,14 @@ import (
 )
 
 // exportFlags are the flags of export; --lang only picks the messages'
-// language (parseCommandLine).
+// language (ParseCommandLine).
 type exportFlags struct {
 	csv, jsonl                   bool
 	days, target, sep, out, lang string
 }
 
 func (f *exportFlags) flagSet() *flag.FlagSet {
-	fs := newFlagSet("export")
+	fs := NewFlagSet("export")
 	fs.BoolVar(&f.csv, "csv", false, "")
 	fs.BoolVar(&f.jsonl, "jsonl", false, "")
 	fs.StringVar(&f.days, "days", "30", "")
@@ -39,10 +39,10 @@ func (f *exportFlags) flagSet() *flag.FlagSet {
 func Export(args []string, io IO) int {
 	const cmd = "pantau-efaktur export"
 	var fl exportFlags
-	if code, ok := parseCommandLine(fl.flagSet(), args, cmd, "export", io); !ok {
+	tr, code, ok := ParseCommandLine(fl.flagSet(), args, cmd, "export", io)
+	if !ok {
 		return code
 	}
-	tr := i18n.New(langFromArgs(args, i18n.DefaultLang))
 	csvOut, jsonl, days, target, sep, out := fl.csv, fl.jsonl, fl.days, fl.target, fl.sep, fl.out
 	n, err := strconv.Atoi(days)
 	if err != nil || n < 1 || n > 90 {

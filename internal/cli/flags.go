@@ -60,38 +60,28 @@ func translateFlagError(tr *i18n.Translator, cmd string, err error) error {
 	return &usageError{tr.T("usage.bad_flag", map[string]any{"Cmd": cmd, "Err": msg})}
 }
 
-// newFlagSet returns a quiet FlagSet: errors are reported by the caller.
-func newFlagSet(name string) *flag.FlagSet {
+// NewFlagSet returns a quiet FlagSet: ParseCommandLine reports its errors.
+func NewFlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	return fs
 }
 
-// parseCommandLine parses args the way every command does: --lang is read
-// first so that errors speak it, -h/--help prints the help page named usage
-// (exit 0), a bad flag or value (an unknown --lang too) is one localised
-// line on stderr and ExitUsage. When ok is false the command returns code.
-func parseCommandLine(fs *flag.FlagSet, args []string, cmd, usage string, io IO) (code int, ok bool) {
-	tr := i18n.New(langFromArgs(args, i18n.DefaultLang))
+// ParseCommandLine parses args the way every command (and the agent) does:
+// --lang is read first so that errors speak it, -h/--help prints the help
+// page named usage (assets/usage) and exit 0, a bad flag or value (an
+// unknown --lang too) is one localised line on stderr and ExitUsage. When
+// ok is false the command returns code; otherwise tr speaks --lang.
+func ParseCommandLine(fs *flag.FlagSet, args []string, cmd, usage string, io IO) (tr *i18n.Translator, code int, ok bool) {
+	tr = i18n.New(langFromArgs(args, i18n.DefaultLang))
 	if err := parseFlags(fs, args, tr, cmd, io.Stdout, usage); err != nil {
-		return usageExit(err, io), false
+		return tr, usageExit(err, io), false
 	}
-	if f := fs.Lookup("lang"); f != nil && f.Value.String() != "" {
-		if _, known := i18n.NormalizeLang(f.Value.String()); !known {
-			return usageExit(&usageError{tr.T("usage.bad_lang", map[string]any{"Cmd": cmd, "Value": f.Value.String()})}, io), false
-		}
-	}
-	return 0, true
+	return tr, 0, true
 }
 
-// ParseCommandLine is parseCommandLine for the agent, whose flags live in
-// ui/tray.
-func ParseCommandLine(fs *flag.FlagSet, args []string, cmd, usage string, io IO) (code int, ok bool) {
-	return parseCommandLine(fs, args, cmd, usage, io)
-}
-
-// parseFlags parses args; -h/--help prints the help page named usage
-// (assets/usage) in tr's language and returns errHelp.
+// parseFlags parses args; -h/--help prints the help page named usage in
+// tr's language and returns errHelp.
 func parseFlags(fs *flag.FlagSet, args []string, tr *i18n.Translator, cmd string, out io.Writer, usage string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -102,6 +92,11 @@ func parseFlags(fs *flag.FlagSet, args []string, tr *i18n.Translator, cmd string
 	}
 	if fs.NArg() > 0 {
 		return &usageError{tr.T("usage.extra_args", map[string]any{"Cmd": cmd, "Args": strings.Join(fs.Args(), " ")})}
+	}
+	if f := fs.Lookup("lang"); f != nil && f.Value.String() != "" {
+		if _, known := i18n.NormalizeLang(f.Value.String()); !known {
+			return &usageError{tr.T("usage.bad_lang", map[string]any{"Cmd": cmd, "Value": f.Value.String()})}
+		}
 	}
 	return nil
 }

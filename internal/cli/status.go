@@ -18,7 +18,7 @@ const ExitNoAgent = 69
 
 // statusFlagSet is the FlagSet of status.
 func statusFlagSet(asJSON *bool, lang *string) *flag.FlagSet {
-	fs := newFlagSet("status")
+	fs := NewFlagSet("status")
 	fs.BoolVar(asJSON, "json", false, "")
 	fs.StringVar(lang, "lang", "", "")
 	return fs
@@ -28,10 +28,10 @@ func statusFlagSet(asJSON *bool, lang *string) *flag.FlagSet {
 func Status(args []string, io IO) int {
 	var asJSON bool
 	var lang string
-	if code, ok := parseCommandLine(statusFlagSet(&asJSON, &lang), args, "pantau-efaktur status", "status", io); !ok {
+	tr, code, ok := ParseCommandLine(statusFlagSet(&asJSON, &lang), args, "pantau-efaktur status", "status", io)
+	if !ok {
 		return code
 	}
-	tr := i18n.New(langFromArgs(args, i18n.DefaultLang))
 	sock, err := paths.SocketPath()
 	if err == nil {
 		var resp ipc.Response

@@ -98,7 +98,7 @@ func Watch(args []string, io IO) int {
 	var cf checkFlags
 	var mf MonitorFlags
 	var notifyMode string
-	if code, ok := parseCommandLine(watchFlagSet(&cf, &mf, &notifyMode), args, cmd, "watch", io); !ok {
+	if _, code, ok := ParseCommandLine(watchFlagSet(&cf, &mf, &notifyMode), args, cmd, "watch", io); !ok {
 		return code
 	}
 	settings, _, tr := loadSettingsForCLI(cf.config, cf.lang, io)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -68,8 +67,7 @@ type agentFlags struct {
 
 // flagSet is the agent's FlagSet (DESIGN.md §7).
 func (f *agentFlags) flagSet() *flag.FlagSet {
-	fs := flag.NewFlagSet("pantau-efaktur", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are reported by cli.ParseCommandLine
+	fs := cli.NewFlagSet("pantau-efaktur")
 	fs.StringVar(&f.url, "url", "", "")
 	fs.StringVar(&f.proxy, "proxy", "", "")
 	fs.StringVar(&f.reference, "reference", "", "")
@@ -83,7 +81,7 @@ func (f *agentFlags) flagSet() *flag.FlagSet {
 // Main runs the agent and returns the exit code.
 func Main(args []string, out cli.IO, logPath string) int {
 	var f agentFlags
-	if code, ok := cli.ParseCommandLine(f.flagSet(), args, "pantau-efaktur", "agent", out); !ok {
+	if _, code, ok := cli.ParseCommandLine(f.flagSet(), args, "pantau-efaktur", "agent", out); !ok {
 		return code
 	}
 	if f.demo && os.Getenv(paths.HomeEnv) == "" {
