@@ -7,9 +7,12 @@ import "time"
 // the user sees, what history records) and a monotonic clock that drives the
 // timers and stops while the PC sleeps.
 type Clock interface {
-	Now() time.Time                         // wall clock
-	Monotonic() time.Duration               // since an arbitrary origin
-	After(d time.Duration) <-chan time.Time // fires after d of monotonic time
+	Now() time.Time           // wall clock
+	Monotonic() time.Duration // since an arbitrary origin
+	// Until fires once Monotonic() reaches deadline. A deadline, not a
+	// duration: the monitor computes it from the time it read, so a clock
+	// that moves before the timer is armed cannot make the timer late.
+	Until(deadline time.Duration) <-chan time.Time
 }
 
 // awakeTime, where a platform provides it, reads a clock that counts only
@@ -47,7 +50,9 @@ func (c realClock) Monotonic() time.Duration {
 	return time.Since(c.origin)
 }
 
-// After uses Go's timers. Where they count suspended time (Windows), a
+// Until uses Go's timers. Where they count suspended time (Windows), a
 // timer is simply overdue after resume; the monitor then compares the
 // clocks and sees the sleep.
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (c realClock) Until(deadline time.Duration) <-chan time.Time {
+	return time.After(deadline - c.Monotonic())
+}

@@ -487,7 +487,7 @@ func (l *loop) wait(ctx context.Context, next *time.Duration) wake {
 			announce = append(announce, Event{Kind: EventWait, At: now, Target: l.tr.target.ID, State: &st})
 		}
 		l.m.mu.Unlock()
-		timer := l.m.clock.After(sleep)
+		timer := l.m.clock.Until(mono + sleep)
 		l.m.emit(announce...)
 		select {
 		case <-ctx.Done():

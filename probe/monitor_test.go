@@ -89,13 +89,23 @@ func (h *harness) untilIdle() []probe.Event {
 			}
 			got = append(got, e)
 		case <-timeout:
-			h.t.Fatalf("monitor did not become idle; events so far: %v", kinds(got))
+			h.t.Fatalf("monitor did not become idle; events so far: %v; all %v calls %d", kinds(got), kinds(h.all), h.chk.Calls(primary))
 		}
 	}
 }
 
 // start runs the first check (at once) and returns its events.
 func (h *harness) start() []probe.Event { h.t.Helper(); return h.untilIdle() }
+
+// snooze sets the snooze deadline and returns what the monitor did about it:
+// the change wakes the primary loop, which flushes what it may now tell and
+// announces its wait again. Reading up to that wait keeps the harness in
+// step with the loop.
+func (h *harness) snooze(until time.Time) []probe.Event {
+	h.t.Helper()
+	h.m.SetSnooze(until)
+	return h.untilIdle()
+}
 
 // step advances to the next planned check and returns what it produced.
 func (h *harness) step() []probe.Event {
@@ -442,7 +452,7 @@ func TestSleepDuringACheckDiscardsItAndTheStreak(t *testing.T) {
 func TestSnoozeHoldsNotificationsButLevelsChange(t *testing.T) {
 	h := newHarness(t, testPolicy(), defaultNotify())
 	h.start()
-	h.m.SetSnooze(h.clk.Now().Add(time.Hour))
+	h.snooze(h.clk.Now().Add(time.Hour))
 	evs := h.steps(3, probe.ReasonConnect)
 	if h.m.Primary().Level != probe.LevelDown {
 		t.Fatal("snooze stopped the level from changing")
@@ -478,10 +488,9 @@ func TestSnoozeHoldsNotificationsButLevelsChange(t *testing.T) {
 func TestSnoozeOffDeliversHeldDown(t *testing.T) {
 	h := newHarness(t, testPolicy(), defaultNotify())
 	h.start()
-	h.m.SetSnooze(h.clk.Now().Add(time.Hour))
+	h.snooze(h.clk.Now().Add(time.Hour))
 	h.steps(3, probe.ReasonConnect)
-	h.m.SetSnooze(time.Time{}) // "nyalakan lagi"
-	evs := h.untilIdle()
+	evs := h.snooze(time.Time{}) // "nyalakan lagi"
 	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyDown {
 		t.Fatalf("%v", kinds(evs))
 	}
@@ -490,7 +499,7 @@ func TestSnoozeOffDeliversHeldDown(t *testing.T) {
 func TestRecoveryEndingDuringSnoozeIsNotToldLater(t *testing.T) {
 	h := newHarness(t, testPolicy(), defaultNotify())
 	h.start()
-	h.m.SetSnooze(h.clk.Now().Add(10 * time.Minute))
+	h.snooze(h.clk.Now().Add(10 * time.Minute))
 	h.steps(3, probe.ReasonConnect)
 	h.steps(2, probe.ReasonOK)
 	var evs []probe.Event

@@ -38,16 +38,17 @@ func (c *Clock) Monotonic() time.Duration {
 	return c.mono
 }
 
-// After returns a channel that receives when Advance reaches d from now.
-func (c *Clock) After(d time.Duration) <-chan time.Time {
+// Until returns a channel that receives when Advance reaches the monotonic
+// deadline, at once if it already has.
+func (c *Clock) Until(deadline time.Duration) <-chan time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch := make(chan time.Time, 1)
-	if d <= 0 {
+	if deadline <= c.mono {
 		ch <- c.wall
 		return ch
 	}
-	c.waiters = append(c.waiters, waiter{at: c.mono + d, ch: ch})
+	c.waiters = append(c.waiters, waiter{at: deadline, ch: ch})
 	return ch
 }
 
