@@ -24,7 +24,7 @@ func Setup(name string, level slog.Level) (string, io.Closer) {
 		err = os.MkdirAll(filepath.Join(dir, "logs"), 0o700)
 	}
 	if err != nil {
-		slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+		slog.SetDefault(slog.New(slog.DiscardHandler))
 		log.SetOutput(io.Discard)
 		return "", nopCloser{}
 	}
