@@ -61,6 +61,14 @@ func RecordOf(r Result) Record {
 // Total is the check's latency.
 func (r Record) Total() time.Duration { return fromMS(r.MS[4]) }
 
+// Result is the record as a check result at url, as far as the record
+// remembers it (no proxy, no reference check, clock skew unknown).
+func (r Record) Result(url string) Result {
+	return Result{Target: r.Target, URL: url, Level: r.Level, Reason: r.Reason, HTTPStatus: r.Status,
+		Phases: Phases{fromMS(r.MS[0]), fromMS(r.MS[1]), fromMS(r.MS[2]), fromMS(r.MS[3]), fromMS(r.MS[4])},
+		Bytes:  r.Bytes, Error: r.Error, CheckedAt: r.At}
+}
+
 // History is the append-only check log: one JSON line per check in
 // <dir>/YYYY-MM-DD.jsonl (local date). Safe for concurrent use.
 type History struct {
@@ -439,4 +447,92 @@ func csvSafe(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// OpenOutage is an outage that was still open when the history ends: the
+// agent stopped (restart, update, log-off) while the target was down.
+type OpenOutage struct {
+	Start   time.Time      // first down check of the run
+	Reasons map[Reason]int // down checks by reason
+	Last    Record         // the newest check: down or offline
+}
+
+// FindOpenOutage looks for an outage of o.Target still open at the end of
+// the history in dir: at least o.FailThreshold down checks in a row
+// ("offline" checks neither count nor break the run, as in Summarize), no
+// answering check after them, and the newest check at most o.MaxGap before
+// now. Day files are read newest first and the scan stops at the first
+// answering check or gap, so a normal start reads one file.
+func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool, error) {
+	if o.Target == "" {
+		o.Target = PrimaryTargetID
+	}
+	if o.FailThreshold <= 0 {
+		o.FailThreshold = 3
+	}
+	if o.MaxGap <= 0 {
+		o.MaxGap = 5 * time.Minute
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return OpenOutage{}, false, nil
+	}
+	if err != nil {
+		return OpenOutage{}, false, fmt.Errorf("list history: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		if day, ok := strings.CutSuffix(e.Name(), ".jsonl"); ok && len(day) == 10 {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(names)))
+
+	open := OpenOutage{Reasons: map[Reason]int{}}
+	checks, seen := 0, false
+	prev := now // the gap rule also applies between the newest check and now
+	for _, name := range names {
+		// Day files are named by local date; a day wholly older than the
+		// gap allows cannot continue the run (nor can any older one).
+		if name < prev.Add(-o.MaxGap-24*time.Hour).Format("2006-01-02") {
+			break
+		}
+		// A record stamped later than now comes from a clock that was
+		// ahead; it says nothing about the present.
+		recs, _, ferr := loadFile(filepath.Join(dir, name), time.Time{}, now.Add(time.Second))
+		if ferr != nil {
+			return OpenOutage{}, false, ferr
+		}
+		slices.SortStableFunc(recs, func(a, b Record) int { return a.At.Compare(b.At) })
+		for i := len(recs) - 1; i >= 0; i-- {
+			r := recs[i]
+			if r.Target != o.Target {
+				continue
+			}
+			if prev.Sub(r.At) > o.MaxGap {
+				return open.result(checks, o.FailThreshold)
+			}
+			prev = r.At
+			if !seen {
+				seen, open.Last = true, r
+			}
+			switch r.Level {
+			case LevelDown:
+				checks++
+				open.Start = r.At
+				open.Reasons[r.Reason]++
+			case LevelOffline:
+			default:
+				return open.result(checks, o.FailThreshold)
+			}
+		}
+	}
+	return open.result(checks, o.FailThreshold)
+}
+
+func (o OpenOutage) result(checks, threshold int) (OpenOutage, bool, error) {
+	if checks < threshold {
+		return OpenOutage{}, false, nil
+	}
+	return o, true, nil
 }

@@ -260,3 +260,139 @@ func BenchmarkLoadAndSummarise30Days(b *testing.B) {
 		probe.Summarize(recs, now, probe.StatsOptions{})
 	}
 }
+
+// BenchmarkFindOpenOutage: what the agent's start pays to look for an
+// outage left open, with 30 days of history (the newest check was up; a
+// target never checked must not read all 30 files either).
+func BenchmarkFindOpenOutage(b *testing.B) {
+	dir, now := thirtyDays(b)
+	for _, target := range []string{"efaktur", "coretax"} {
+		b.Run(target, func(b *testing.B) {
+			for b.Loop() {
+				if _, found, err := probe.FindOpenOutage(dir, now, probe.StatsOptions{Target: target}); err != nil || found {
+					b.Fatal(found, err)
+				}
+			}
+		})
+	}
+}
+
+func TestFindOpenOutage(t *testing.T) {
+	night := time.Date(2026, 3, 31, 23, 55, 0, 0, t0.Location())
+	// down every 30 s from night for n checks, reason r
+	downs := func(from time.Time, n int, r probe.Reason) []probe.Record {
+		var out []probe.Record
+		for i := range n {
+			out = append(out, rec(from.Add(time.Duration(i)*30*time.Second), probe.LevelDown, r, 0))
+		}
+		return out
+	}
+	join := func(parts ...[]probe.Record) []probe.Record {
+		var out []probe.Record
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		return out
+	}
+	up := func(at time.Time) []probe.Record { return []probe.Record{rec(at, probe.LevelUp, probe.ReasonOK, 150)} }
+	offline := func(at time.Time) []probe.Record {
+		return []probe.Record{rec(at, probe.LevelOffline, probe.ReasonOffline, 0)}
+	}
+	other := probe.Record{At: night.Add(time.Minute), Target: "coretax", Level: probe.LevelUp, Reason: probe.ReasonOK}
+
+	cases := []struct {
+		name      string
+		recs      []probe.Record
+		garbage   bool          // a torn line ends the newest file
+		since     time.Duration // now = newest record + since
+		found     bool
+		start     time.Time
+		downs     int
+		lastLevel probe.Level
+	}{
+		{name: "empty history", since: time.Minute},
+		{name: "across midnight, other targets ignored",
+			recs:  join(up(night.Add(-5*time.Minute)), downs(night, 10, probe.ReasonTimeout), []probe.Record{other}, downs(night.Add(5*time.Minute), 20, probe.ReasonMaintenance)),
+			since: 40 * time.Second, found: true, start: night, downs: 30, lastLevel: probe.LevelDown},
+		{name: "offline checks neither count nor end it",
+			recs:  join(up(night.Add(-time.Minute)), downs(night, 3, probe.ReasonConnect), offline(night.Add(2*time.Minute)), offline(night.Add(150*time.Second))),
+			since: time.Minute, found: true, start: night, downs: 3, lastLevel: probe.LevelOffline},
+		{name: "torn last line is skipped", garbage: true,
+			recs:  join(up(night.Add(-time.Minute)), downs(night, 4, probe.ReasonServerError)),
+			since: time.Minute, found: true, start: night, downs: 4, lastLevel: probe.LevelDown},
+		{name: "a gap splits the run: only the newest part counts",
+			recs:  join(downs(night, 5, probe.ReasonTimeout), downs(night.Add(20*time.Minute), 3, probe.ReasonTimeout)),
+			since: time.Minute, found: true, start: night.Add(20 * time.Minute), downs: 3, lastLevel: probe.LevelDown},
+		{name: "recovered before the restart",
+			recs:  join(downs(night, 10, probe.ReasonTimeout), up(night.Add(5*time.Minute))),
+			since: time.Minute},
+		{name: "never confirmed (2 failures)",
+			recs:  join(up(night), downs(night.Add(time.Minute), 2, probe.ReasonTimeout)),
+			since: time.Minute},
+		{name: "too old to take up",
+			recs:  downs(night, 10, probe.ReasonTimeout),
+			since: 6 * time.Minute},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			h, err := probe.OpenHistory(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := night
+			for _, r := range c.recs {
+				if err := h.Append(r); err != nil {
+					t.Fatal(err)
+				}
+				now = r.At
+			}
+			h.Close()
+			now = now.Add(c.since)
+			if c.garbage {
+				f, err := os.OpenFile(filepath.Join(dir, now.Format("2006-01-02")+".jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.WriteString(`{"t":"2026-04-01T00:0`)
+				f.Close()
+			}
+			got, found, err := probe.FindOpenOutage(dir, now, probe.StatsOptions{})
+			if err != nil || found != c.found {
+				t.Fatalf("found %v err %v, want %v (%+v)", found, err, c.found, got)
+			}
+			if !found {
+				return
+			}
+			n := 0
+			for _, k := range got.Reasons {
+				n += k
+			}
+			if !got.Start.Equal(c.start) || n != c.downs || got.Last.Level != c.lastLevel || got.Last.Target != "efaktur" {
+				t.Fatalf("open outage %+v (%d down checks), want start %v, %d down checks, last %s", got, n, c.start, c.downs, c.lastLevel)
+			}
+		})
+	}
+}
+
+// A clock that was ahead wrote records "from the future": they say nothing
+// about now and do not hide the outage before them.
+func TestFindOpenOutageIgnoresFutureRecords(t *testing.T) {
+	dir := t.TempDir()
+	h, err := probe.OpenHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		h.Append(rec(t0.Add(time.Duration(i)*30*time.Second), probe.LevelDown, probe.ReasonMaintenance, 0))
+	}
+	h.Append(rec(t0.Add(3*time.Hour), probe.LevelUp, probe.ReasonOK, 100))
+	h.Close()
+	got, found, err := probe.FindOpenOutage(dir, t0.Add(2*time.Minute), probe.StatsOptions{})
+	if err != nil || !found || !got.Start.Equal(t0) || got.Reasons[probe.ReasonMaintenance] != 4 {
+		t.Fatalf("found %v %+v err %v", found, got, err)
+	}
+	if _, found, _ := probe.FindOpenOutage(filepath.Join(dir, "missing"), t0, probe.StatsOptions{}); found {
+		t.Fatal("found an outage in a missing directory")
+	}
+}

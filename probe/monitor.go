@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -160,6 +161,8 @@ type Monitor struct {
 	running bool
 
 	emitMu sync.Mutex
+
+	resume map[string]OpenOutage // WithOpenOutages, until NewMonitor applies it
 }
 
 // MonitorOption customises a monitor (tests).
@@ -170,6 +173,16 @@ func WithClock(c Clock) MonitorOption { return func(m *Monitor) { m.clock = c } 
 
 // WithRand replaces the jitter source (values in [0,1)).
 func WithRand(f func() float64) MonitorOption { return func(m *Monitor) { m.rand = f } }
+
+// WithOpenOutages takes up outages a previous run left open (see
+// FindOpenOutage), by target ID. Such a target starts at the level it had
+// (down or offline) instead of "unknown": recovery still needs
+// RecoverThreshold answers, the outage is not announced a second time, and
+// the recovery notification tells its whole length, not the time since the
+// restart.
+func WithOpenOutages(open map[string]OpenOutage) MonitorOption {
+	return func(m *Monitor) { m.resume = open }
+}
 
 // NewMonitor validates cfg. sink receives every event, synchronously, from
 // the monitor's goroutines (one at a time); it must be quick.
@@ -190,6 +203,12 @@ func NewMonitor(cfg MonitorConfig, sink func(Event), opts ...MonitorOption) (*Mo
 	for i, t := range cfg.Targets {
 		m.loops[t.ID] = m.newLoop(t, i == 0)
 	}
+	for id, o := range m.resume {
+		if l, ok := m.loops[id]; ok {
+			l.tr.resume(o)
+		}
+	}
+	m.resume = nil
 	return m, nil
 }
 
@@ -623,6 +642,23 @@ func (o *outage) mainReason() Reason {
 		}
 	}
 	return best
+}
+
+// resume starts the tracker inside an outage a previous run left open.
+func (t *tracker) resume(o OpenOutage) {
+	if (o.Last.Level != LevelDown && o.Last.Level != LevelOffline) || o.Start.IsZero() {
+		return
+	}
+	t.level, t.reason, t.since = o.Last.Level, o.Last.Reason, o.Start
+	if t.level == LevelOffline {
+		t.since = o.Last.At
+	}
+	t.last = o.Last.Result(t.target.URL)
+	// The previous run decided "down" when it confirmed the outage.
+	t.outage = &outage{start: o.Start, reasons: maps.Clone(o.Reasons), notified: true}
+	if t.outage.reasons == nil {
+		t.outage.reasons = map[Reason]int{}
+	}
 }
 
 func (t *tracker) resetStreaks() {

@@ -47,19 +47,30 @@ func defaultNotify() probe.NotifySettings { return probe.DefaultSettings().Notif
 
 func newHarness(t *testing.T, p probe.Policy, prefs probe.NotifySettings, targets ...probe.Target) *harness {
 	t.Helper()
+	return newHarnessWith(t, p, prefs, nil, targets...)
+}
+
+// newHarnessWith runs setup before the monitor starts: it may script the
+// checker's first answers and returns extra monitor options.
+func newHarnessWith(t *testing.T, p probe.Policy, prefs probe.NotifySettings, setup func(*harness) []probe.MonitorOption, targets ...probe.Target) *harness {
+	t.Helper()
 	if len(targets) == 0 {
 		targets = []probe.Target{{ID: primary, URL: probe.DefaultURL, Expect: probe.ExpectWSDL}}
 	}
 	h := &harness{t: t, clk: probetest.NewClock(t0), events: make(chan probe.Event, 100000),
 		secondaryWaits: make(chan probe.Event, 100000)}
 	h.chk = probetest.NewChecker(h.clk)
+	opts := []probe.MonitorOption{probe.WithClock(h.clk), probe.WithRand(func() float64 { return 0.5 })}
+	if setup != nil {
+		opts = append(opts, setup(h)...)
+	}
 	m, err := probe.NewMonitor(probe.MonitorConfig{Targets: targets, Checker: h.chk, Policy: p, Notify: prefs},
 		func(e probe.Event) {
 			h.events <- e
 			if e.Kind == probe.EventWait && e.Target != primary {
 				h.secondaryWaits <- e
 			}
-		}, probe.WithClock(h.clk), probe.WithRand(func() float64 { return 0.5 }))
+		}, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -747,5 +758,73 @@ func TestRemoteSecondaryTargetsAreNeverCheckedFasterThan10s(t *testing.T) {
 	}
 	if got[primary] != time.Second || got["coretax"] != 10*time.Second {
 		t.Fatalf("waits %v: the local primary keeps its 1 s, the remote secondary gets 10 s", got)
+	}
+}
+
+// An agent restarted during an outage (update, log-off, crash) takes it up
+// from history: no second "down", recovery still needs two answers, and the
+// recovery tells the whole outage, not the minutes since the restart.
+func TestRestartMidOutageResumesTheOpenOutage(t *testing.T) {
+	start := t0.Add(-time.Hour)
+	open := probe.OpenOutage{Start: start, Reasons: map[probe.Reason]int{probe.ReasonMaintenance: 100, probe.ReasonTimeout: 3},
+		Last: probe.Record{At: t0.Add(-40 * time.Second), Target: primary, Level: probe.LevelDown, Reason: probe.ReasonTimeout}}
+	cases := []struct {
+		name   string
+		resume bool
+		outage time.Duration // told in the recovery notification
+	}{
+		// t0, +30 s, +60 s maintenance; +90 s and +100 s answer.
+		{"resumed", true, time.Hour + 90*time.Second},
+		// Without the history the restart looks like a new outage: it is
+		// confirmed and announced again (t0, +10 s, +20 s), and its length
+		// counts from the restart (answers at +50 s and +60 s).
+		{"fresh", false, 50 * time.Second},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []probe.MonitorOption {
+				h.chk.Set(primary, probe.ReasonMaintenance)
+				if !c.resume {
+					return nil
+				}
+				return []probe.MonitorOption{probe.WithOpenOutages(map[string]probe.OpenOutage{primary: open, "gone": open})}
+			})
+			// The first check runs at once; what it sees says nothing
+			// about the state before it, so read the state from the events.
+			evs := h.start() // t0: still in maintenance
+			if c.resume {
+				for _, l := range levels(evs) {
+					if l != probe.LevelDown {
+						t.Fatalf("resumed outage changed level on its first failing check: %v", kinds(evs))
+					}
+				}
+				if st := h.m.Primary(); st.Level != probe.LevelDown || st.Since != start || st.OutageStart != start || st.Reason != probe.ReasonMaintenance {
+					t.Fatalf("resumed state %+v", st)
+				}
+				if got := h.idle.State.NextCheck.Sub(t0); got != 30*time.Second {
+					t.Fatalf("next check of a resumed outage in %v, want the down interval", got)
+				}
+			}
+			evs = append(evs, h.steps(2, probe.ReasonMaintenance)...)
+			ns := notes(evs)
+			if c.resume && len(ns) != 0 {
+				t.Fatalf("resumed outage announced again: %+v", ns)
+			}
+			if !c.resume && (len(ns) != 1 || ns[0].Kind != probe.NotifyDown) {
+				t.Fatalf("fresh start: notifications %v", kinds(evs))
+			}
+			evs = h.steps(1, probe.ReasonOK)
+			if st := h.m.Primary(); st.Level != probe.LevelDown || len(notes(evs)) != 0 {
+				t.Fatalf("one answer ended the outage: %+v %v", st, kinds(evs))
+			}
+			evs = h.steps(1, probe.ReasonOK)
+			ns = notes(evs)
+			if len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered || ns[0].Reason != probe.ReasonMaintenance {
+				t.Fatalf("recovery notifications %+v", ns)
+			}
+			if ns[0].Outage != c.outage {
+				t.Fatalf("outage told as %v, want %v", ns[0].Outage, c.outage)
+			}
+		})
 	}
 }

@@ -10,7 +10,8 @@
 #      coming back to the "recovered" one (expect ~20 s and ≤ 40 s);
 #   4. the status window (needs Xvfb and xdotool): time from launch to the
 #      window on screen, its RSS, and that its process ends with the window;
-#   5. the Go benchmarks (classifying a 30 KB WSDL, loading 30 days of history).
+#   5. the Go benchmarks (classifying a 30 KB WSDL, loading 30 days of history,
+#      looking for an outage left open at start).
 #
 # Needs: dbus-daemon (apt-get install dbus). Runs against a private bus and a
 # fake SVC on loopback; never contacts DJP. Takes about 3 minutes.
@@ -142,4 +143,4 @@ else
 fi
 
 echo "== 5. Go benchmarks"
-go test -run XXX -bench 'ClassifyWSDL|LoadAndSummarise' -benchmem ./probe/ | grep -E '^Benchmark'
+go test -run XXX -bench 'ClassifyWSDL|LoadAndSummarise|FindOpenOutage' -benchmem ./probe/ | grep -E '^Benchmark'

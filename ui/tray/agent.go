@@ -140,7 +140,7 @@ func (a *Agent) run(out cli.IO) int {
 	a.mu.Lock()
 	cfg := a.monitorConfigLocked()
 	a.mu.Unlock()
-	a.mon, err = probe.NewMonitor(cfg, a.onEvent)
+	a.mon, err = probe.NewMonitor(cfg, a.onEvent, probe.WithOpenOutages(a.openOutages(cfg)))
 	if err != nil {
 		fmt.Fprintln(out.Stderr, "pantau-efaktur: "+err.Error())
 		return cli.ExitUsage
@@ -274,6 +274,30 @@ func (a *Agent) loadSettings(first bool) error {
 func (a *Agent) monitorConfigLocked() probe.MonitorConfig {
 	return probe.MonitorConfig{Targets: a.settings.Targets(), Checker: a.checker,
 		Policy: a.settings.Policy(), Notify: a.settings.Notify}
+}
+
+// openOutages finds, in history, outages the previous run of the agent left
+// open (it was restarted, updated or logged off during an outage), so the
+// monitor takes them up instead of announcing them again and telling only
+// the minutes since this start when they end.
+func (a *Agent) openOutages(cfg probe.MonitorConfig) map[string]probe.OpenOutage {
+	open := map[string]probe.OpenOutage{}
+	now := time.Now()
+	for _, t := range cfg.Targets {
+		// A restart may cost a check or two; longer, and nothing is known
+		// of what happened meanwhile.
+		o, found, err := probe.FindOpenOutage(a.historyDir, now, probe.StatsOptions{Target: t.ID,
+			FailThreshold: cfg.Policy.FailThreshold, MaxGap: max(5*time.Minute, 2*cfg.Policy.DownInterval)})
+		if err != nil {
+			slog.Warn("history unreadable: open outages not taken up", "target", t.ID, "err", err)
+			continue
+		}
+		if found {
+			slog.Info("outage taken up from history", "target", t.ID, "since", o.Start, "level", o.Last.Level, "reason", o.Last.Reason)
+			open[t.ID] = o
+		}
+	}
+	return open
 }
 
 // prepareFiles opens the history and writes the notification icons to the

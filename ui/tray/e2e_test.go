@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -385,6 +386,62 @@ func TestTrayEndToEnd(t *testing.T) {
 	}
 	if _, ok := dbustest.Find(d.menu(), snoozeLine); !ok {
 		t.Errorf("menu after a restart lacks %q: %+v", snoozeLine, d.menu())
+	}
+	d.ipc(ipc.CmdQuit)
+}
+
+// The agent restarted during a long outage (an update, a log-off) takes it
+// up from history: red at once, no second "DOWN", and the recovery tells
+// the whole outage, not the seconds since the restart.
+func TestRestartDuringOutageTakesItUp(t *testing.T) {
+	d := newDesktop(t)
+	now := time.Now()
+	start := now.Add(-2 * time.Hour).Truncate(time.Second)
+	h, err := probe.OpenHistory(filepath.Join(d.home, "history"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for at := start; at.Before(now.Add(-5 * time.Second)); at = at.Add(30 * time.Second) {
+		if err := h.Append(probe.Record{At: at, Target: probe.PrimaryTargetID, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Close()
+	d.svc.Set(fakesvc.Maintenance)
+	// A slow re-check: a fresh start would sit yellow ("re-checking") for
+	// seconds before turning red.
+	d.writeConfig("10s", "2s", "300ms")
+	d.startAgent()
+	st := d.ipc(ipc.CmdStatus).Status
+	if p := st.Primary(); p.Level != probe.LevelDown || !p.Since.Equal(start) {
+		t.Fatalf("after the restart: %s since %v, want down since %v", p.Level, p.Since, start)
+	}
+	d.waitColour(red, 20*time.Second)
+	// The tray item is exported grey ("unknown", see runTray); then red,
+	// never the yellow of a fresh start's re-checks.
+	if slices.Contains(d.colours, yellow) {
+		t.Errorf("icon went %v before red", d.colours)
+	}
+	// Three checks still in maintenance: a fresh start would have
+	// confirmed (and announced) the outage by now.
+	for seen := int64(0); seen < 3; {
+		select {
+		case <-d.reqs:
+			seen = d.svc.Requests()
+		case <-time.After(20 * time.Second):
+			t.Fatalf("only %d checks", d.svc.Requests())
+		}
+	}
+	d.svc.Set(fakesvc.OK)
+	d.waitColour(green, 20*time.Second)
+	rec := d.waitNotification("Server e-Faktur kembali online", 10*time.Second)
+	if !strings.Contains(rec.Body, "kembali online setelah 2 jam") || !strings.Contains(rec.Body, "maintenance DJP") {
+		t.Errorf("recovered notification %+v", rec)
+	}
+	for _, n := range d.notes.All() {
+		if n.Summary == "Server e-Faktur DOWN" {
+			t.Errorf("the outage was announced again after the restart: %+v", n)
+		}
 	}
 	d.ipc(ipc.CmdQuit)
 }
