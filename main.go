@@ -50,6 +50,11 @@ func run(args []string) int {
 	case "status":
 		return cli.Status(args[1:], io)
 	case "window":
+		// Help and usage errors are answered here, without starting the
+		// graphics (nor, on Linux, the window program).
+		if _, _, code, ok := cli.ParseWindowArgs(args[1:], io); !ok {
+			return code
+		}
 		return runWindow(args[1:], io)
 	case "version":
 		fmt.Fprintln(io.Stdout, version.String())

@@ -62,6 +62,7 @@ func TestHelpSpeaksTheAskedLanguage(t *testing.T) {
 		{"watch", Watch, []string{"--config", cfg}},
 		{"status", Status, nil},
 		{"export", Export, nil},
+		{"window", windowCode, []string{"status"}},
 	}
 	for _, c := range commands {
 		for _, tc := range []struct {
@@ -100,6 +101,7 @@ func TestUnknownLanguageIsAUsageError(t *testing.T) {
 		pre []string
 	}{
 		"help": {Help, nil}, "check": {Check, local}, "watch": {Watch, local}, "status": {Status, nil}, "export": {Export, nil},
+		"window": {windowCode, []string{"status"}},
 	} {
 		for _, lang := range [][]string{{"--lang", "fr"}, {"--lang=klingon"}} {
 			args := append(append([]string{}, c.pre...), lang...)

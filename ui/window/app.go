@@ -6,9 +6,7 @@ package window
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -37,18 +35,13 @@ const (
 
 // Main runs `pantau-efaktur window <name>` and returns the exit code.
 func Main(args []string, out cli.IO) (code int) {
-	tr := i18n.New(i18n.DefaultLang)
-	fs := flag.NewFlagSet("window", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	lang := fs.String("lang", "", "")
-	if len(args) == 0 {
-		fmt.Fprintln(out.Stderr, tr.T("usage.window"))
-		return cli.ExitUsage
+	name, lang, code, ok := cli.ParseWindowArgs(args, out)
+	if !ok {
+		return code
 	}
-	name := args[0]
-	if err := fs.Parse(args[1:]); err != nil || (name != Status && name != Help && name != Settings) {
-		fmt.Fprintln(out.Stderr, tr.T("usage.window"))
-		return cli.ExitUsage
+	tr := i18n.New(i18n.DefaultLang)
+	if lang != "" {
+		tr = i18n.New(lang)
 	}
 	sock, err := paths.SocketPath()
 	if err != nil {
@@ -73,7 +66,7 @@ func Main(args []string, out cli.IO) (code int) {
 	if icon, err := assets.AppPNG(256); err == nil {
 		a.SetIcon(fyne.NewStaticResource("pantau-efaktur.png", icon))
 	}
-	w := Open(a, name, NewLink(sock, name), *lang)
+	w := Open(a, name, NewLink(sock, name), lang)
 	start := time.Now()
 	w.Show()
 	slog.Info("window shown", "window", name, "after", time.Since(start))
