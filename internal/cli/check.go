@@ -108,7 +108,7 @@ func Check(args []string, io IO) int {
 		return 130
 	}
 	res.Message = tr.Message(res)
-	slog.Info("check", "url", res.URL, "level", res.Level, "reason", res.Reason, "status", res.HTTPStatus,
+	slog.Info("check", "url", res.URL, "state", res.Level, "reason", res.Reason, "status", res.HTTPStatus,
 		"ms", res.Phases.Total.Milliseconds(), "err", res.Error)
 	if f.json {
 		b, _ := json.Marshal(res)

@@ -293,7 +293,7 @@ func (a *Agent) openOutages(cfg probe.MonitorConfig) map[string]probe.OpenOutage
 			continue
 		}
 		if found {
-			slog.Info("outage taken up from history", "target", t.ID, "since", o.Start, "level", o.Last.Level, "reason", o.Last.Reason)
+			slog.Info("outage taken up from history", "target", t.ID, "since", o.Start, "state", o.Last.Level, "reason", o.Last.Reason)
 			open[t.ID] = o
 		}
 	}
@@ -354,10 +354,10 @@ func (a *Agent) onEvent(e probe.Event) {
 			}
 		}
 		r := e.Result
-		slog.Info("check", "target", r.Target, "level", r.Level, "reason", r.Reason, "status", r.HTTPStatus,
+		slog.Info("check", "target", r.Target, "state", r.Level, "reason", r.Reason, "status", r.HTTPStatus,
 			"ms", r.Phases.Total.Milliseconds(), "err", r.Error)
 	case probe.EventState:
-		slog.Info("state", "target", e.Target, "level", e.State.Level, "reason", e.State.Reason,
+		slog.Info("state", "target", e.Target, "state", e.State.Level, "reason", e.State.Reason,
 			"rechecking", e.State.Rechecking, "previous", e.Previous)
 	case probe.EventNotify:
 		select {
