@@ -211,13 +211,18 @@ func LoadHistory(dir string, from, to time.Time) (recs []Record, skipped int, er
 		recs, skipped = append(recs, r...), skipped+s
 		err = errors.Join(err, ferr)
 	}
-	// Files are read in date order and written in time order, so this is
-	// almost always already sorted; sorting 43k records is not free.
+	sortByTime(recs)
+	return recs, skipped, err
+}
+
+// sortByTime orders records oldest first. Files are read in date order and
+// written in time order, so they almost always are already; sorting 43k
+// records is not free.
+func sortByTime(recs []Record) {
 	byTime := func(a, b Record) int { return a.At.Compare(b.At) }
 	if !slices.IsSortedFunc(recs, byTime) {
 		slices.SortStableFunc(recs, byTime)
 	}
-	return recs, skipped, err
 }
 
 func loadFile(path string, from, to time.Time) ([]Record, int, error) {
@@ -282,11 +287,8 @@ type StatsOptions struct {
 	MaxGap        time.Duration // a record speaks for at most this long (default 5 min)
 }
 
-// Summarize computes uptime, latency percentiles and outages for one
-// target. Uptime is time-weighted: each check stands for the time until the
-// next one (at most MaxGap, so hours the app was not running count for
-// nothing); "offline" time is left out, since it says nothing about DJP.
-func Summarize(recs []Record, now time.Time, o StatsOptions) Stats {
+// withDefaults fills in what the caller left zero.
+func (o StatsOptions) withDefaults() StatsOptions {
 	if o.Target == "" {
 		o.Target = PrimaryTargetID
 	}
@@ -296,6 +298,15 @@ func Summarize(recs []Record, now time.Time, o StatsOptions) Stats {
 	if o.MaxGap <= 0 {
 		o.MaxGap = 5 * time.Minute
 	}
+	return o
+}
+
+// Summarize computes uptime, latency percentiles and outages for one
+// target. Uptime is time-weighted: each check stands for the time until the
+// next one (at most MaxGap, so hours the app was not running count for
+// nothing); "offline" time is left out, since it says nothing about DJP.
+func Summarize(recs []Record, now time.Time, o StatsOptions) Stats {
+	o = o.withDefaults()
 	mine := make([]Record, 0, len(recs))
 	for _, r := range recs {
 		if r.Target == o.Target {
@@ -464,15 +475,7 @@ type OpenOutage struct {
 // now. Day files are read newest first and the scan stops at the first
 // answering check or gap, so a normal start reads one file.
 func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool, error) {
-	if o.Target == "" {
-		o.Target = PrimaryTargetID
-	}
-	if o.FailThreshold <= 0 {
-		o.FailThreshold = 3
-	}
-	if o.MaxGap <= 0 {
-		o.MaxGap = 5 * time.Minute
-	}
+	o = o.withDefaults()
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return OpenOutage{}, false, nil
@@ -503,7 +506,7 @@ func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool
 		if ferr != nil {
 			return OpenOutage{}, false, ferr
 		}
-		slices.SortStableFunc(recs, func(a, b Record) int { return a.At.Compare(b.At) })
+		sortByTime(recs)
 		for i := len(recs) - 1; i >= 0; i-- {
 			r := recs[i]
 			if r.Target != o.Target {
