@@ -16,6 +16,23 @@ import (
 //go:embed i18n/*.json
 var I18N embed.FS
 
+// fyneI18N holds i18n/fyne/<lang>.json: Fyne's own words (file dialog,
+// dialog buttons, the entry's menu) in Fyne's message format. en.json is
+// Fyne v2.7.1's lang/translations/base.en.json; id.json is ours, as Fyne
+// has no Indonesian.
+//
+//go:embed i18n/fyne/*.json
+var fyneI18N embed.FS
+
+// FyneStrings is Fyne's message file for a language ("id", "en").
+func FyneStrings(lang string) ([]byte, error) {
+	b, err := fs.ReadFile(fyneI18N, "i18n/fyne/"+lang+".json")
+	if err != nil {
+		return nil, fmt.Errorf("fyne translations %s: %w", lang, err)
+	}
+	return b, nil
+}
+
 // Usage holds usage/<lang>/<command>.txt, the --help texts of the CLI:
 // whole pages of aligned columns, easier to keep as text than as messages.
 //

@@ -106,6 +106,7 @@ func Open(a fyne.App, name string, link *Link, lang string) fyne.Window {
 	var current *i18n.Translator
 	build := func(tr *i18n.Translator) {
 		current = tr
+		useFyneLanguage(tr.Lang())
 		switch name {
 		case Status:
 			v := newStatusView(tr, link, a, func(f func()) { go f() })

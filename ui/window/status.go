@@ -521,6 +521,9 @@ func (v *statusView) exportCSV() {
 		v.checkInfo.SetText(v.tr.T("export.done", map[string]any{"Count": len(recs), "Path": w.URI().Path()}))
 	}, win[0])
 	d.SetFileName("pantau-efaktur-" + time.Now().Format("2006-01-02") + ".csv")
+	// Fyne's default leaves room for two folders side by side: use the window.
+	size := win[0].Canvas().Size()
+	d.Resize(fyne.NewSize(size.Width-40, size.Height-80))
 	d.Show()
 }
 
