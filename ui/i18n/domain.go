@@ -62,13 +62,29 @@ func (t *Translator) Message(r probe.Result) string {
 	if u, err := url.Parse(r.URL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
-	return t.T("reason."+string(reason), map[string]any{
+	id := "reason." + string(reason)
+	// A redirect as the final answer means the check stopped following it
+	// (the limit is 5): a loop, usually a network or proxy login page, or a
+	// wrong address. "Unexpected code 302" would tell the user nothing.
+	if reason == probe.ReasonHTTPStatus && isRedirect(r.HTTPStatus) {
+		id = "reason.redirects"
+	}
+	return t.T(id, map[string]any{
 		"Service":    t.ServiceName(r.Target),
 		"ServiceMid": mid,
 		"Host":       host,
 		"Status":     r.HTTPStatus,
 		"Seconds":    t.Seconds(r.Phases.Total),
 	})
+}
+
+// isRedirect: the statuses an HTTP client follows.
+func isRedirect(status int) bool {
+	switch status {
+	case 301, 302, 303, 307, 308:
+		return true
+	}
+	return false
 }
 
 // Advice is what the user can do about a reason (one or two sentences).

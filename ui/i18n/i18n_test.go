@@ -3,6 +3,7 @@ package i18n
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -268,6 +269,26 @@ func TestEveryFileProblemHasText(t *testing.T) {
 			if got := tr.FileProblem(err); got == "" || strings.HasPrefix(got, "fileerr.") {
 				t.Errorf("%s %v: %q", lang, err, got)
 			}
+		}
+	}
+}
+
+// A redirect loop is told as one, not as an "unexpected code 302"; other
+// unexpected codes keep their sentence.
+func TestRedirectLoopIsTold(t *testing.T) {
+	for _, tc := range []struct {
+		lang     string
+		status   int
+		redirect bool
+	}{
+		{"id", 302, true}, {"id", 301, true}, {"id", 307, true}, {"id", 308, true}, {"en", 303, true},
+		{"id", 403, false}, {"en", 429, false}, {"id", 300, false}, {"en", 304, false},
+	} {
+		tr := New(tc.lang)
+		msg := tr.Message(probe.Result{Target: "efaktur", Reason: probe.ReasonHTTPStatus, HTTPStatus: tc.status})
+		told := strings.Contains(msg, "dialihkan") || strings.Contains(msg, "redirected")
+		if told != tc.redirect || !strings.Contains(msg, fmt.Sprint(tc.status)) {
+			t.Errorf("%s HTTP %d: %q (redirect told: %v, want %v)", tc.lang, tc.status, msg, told, tc.redirect)
 		}
 	}
 }
