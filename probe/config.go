@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // SettingsVersion is the version written into config.json.
@@ -129,6 +130,8 @@ type FieldError struct {
 	Value string // what was given
 	Min   string // allowed minimum, when Code is "range"
 	Max   string // allowed maximum, when Code is "range"
+	// Problem is what is wrong with an address (Code "url" or "reference").
+	Problem URLProblem
 }
 
 func (e FieldError) Error() string {
@@ -166,12 +169,75 @@ func IsLoopbackURL(raw string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// ValidateURL accepts an absolute http(s) address with a host and no
-// embedded credentials.
+// URLProblem says what is wrong with an address, so the user is told what
+// to fix rather than only "invalid".
+type URLProblem string
+
+// The problems an address can have.
+const (
+	URLNotHTTP     URLProblem = "form"        // not an absolute http(s) address with a host
+	URLBadChars    URLProblem = "chars"       // spaces or characters an address cannot hold
+	URLCredentials URLProblem = "credentials" // user:password@ in the address
+	URLBadPort     URLProblem = "port"        // a port outside 1 … 65535
+)
+
+// URLError is an address refused by ValidateURL.
+type URLError struct{ Problem URLProblem }
+
+func (e *URLError) Error() string {
+	switch e.Problem {
+	case URLBadChars:
+		return "the address holds spaces or invalid characters"
+	case URLCredentials:
+		return "the address holds a user name or password"
+	case URLBadPort:
+		return "the port is outside 1 … 65535"
+	}
+	return "not an http(s) address"
+}
+
+// ProblemOf is the problem of a ValidateURL error ("" for nil).
+func ProblemOf(err error) URLProblem {
+	var ue *URLError
+	if errors.As(err, &ue) {
+		return ue.Problem
+	}
+	if err != nil {
+		return URLNotHTTP
+	}
+	return ""
+}
+
+// ValidateURL accepts an absolute http(s) address with a host, a port in
+// range if any, and no embedded credentials. A port of 99999 would
+// otherwise be checked, fail to connect, and turn the icon red: a typo
+// must never look like DJP being down.
 func ValidateURL(raw string) error {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil {
-		return errors.New("not an http(s) address")
+	s := strings.TrimSpace(raw)
+	scheme, _, _ := strings.Cut(strings.ToLower(s), "://")
+	if scheme != "http" && scheme != "https" {
+		return &URLError{URLNotHTTP}
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return &URLError{URLBadChars}
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		if strings.Contains(err.Error(), "port") {
+			return &URLError{URLBadPort}
+		}
+		return &URLError{URLBadChars}
+	}
+	if u.Hostname() == "" {
+		return &URLError{URLNotHTTP}
+	}
+	if u.User != nil {
+		return &URLError{URLCredentials}
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return &URLError{URLBadPort}
+		}
 	}
 	return nil
 }
@@ -181,7 +247,7 @@ func (s Settings) Validate() error {
 	var errs ValidationError
 	add := func(e FieldError) { errs = append(errs, e) }
 	if err := ValidateURL(s.URL); err != nil {
-		add(FieldError{Field: "url", Code: "url", Value: s.URL})
+		add(FieldError{Field: "url", Code: "url", Value: s.URL, Problem: ProblemOf(err)})
 	}
 	loopback := IsLoopbackURL(s.URL)
 	minWait, minTimeout := minRemoteWait, minRemoteTimeout
@@ -217,8 +283,10 @@ func (s Settings) Validate() error {
 	if _, err := ParseProxySetting(s.Proxy); err != nil {
 		add(FieldError{Field: "proxy", Code: "proxy", Value: s.Proxy})
 	}
-	if !strings.EqualFold(s.Reference, "off") && ValidateURL(s.Reference) != nil {
-		add(FieldError{Field: "reference", Code: "reference", Value: s.Reference})
+	if !strings.EqualFold(s.Reference, "off") {
+		if err := ValidateURL(s.Reference); err != nil {
+			add(FieldError{Field: "reference", Code: "reference", Value: s.Reference, Problem: ProblemOf(err)})
+		}
 	}
 	if s.Language != "id" && s.Language != "en" {
 		add(FieldError{Field: "language", Code: "language", Value: s.Language})

@@ -77,6 +77,50 @@ func TestValidateEveryField(t *testing.T) {
 	}
 }
 
+// The address is checked for what the user can fix, each problem named.
+func TestValidateURL(t *testing.T) {
+	tests := []struct {
+		url  string
+		want probe.URLProblem
+	}{
+		{probe.DefaultURL, ""},
+		{"  https://svc.efaktur.pajak.go.id/svc  ", ""},
+		{"HTTPS://SVC.EFAKTUR.PAJAK.GO.ID/svc", ""},
+		{"http://127.0.0.1:8080/svc?wsdl", ""},
+		{"http://[::1]:65535/", ""},
+		{"https://svc.efaktur.pajak.go.id:1/", ""},
+		{"", probe.URLNotHTTP},
+		{"svc.efaktur.pajak.go.id", probe.URLNotHTTP},
+		{"ftp://svc.efaktur.pajak.go.id/", probe.URLNotHTTP},
+		{"https://", probe.URLNotHTTP},
+		{"https:///svc", probe.URLNotHTTP},
+		{"https://svc.efaktur.pajak .go.id/", probe.URLBadChars},
+		{"https://svc.efaktur.pajak.go.id/svc\tx", probe.URLBadChars},
+		{"https://svc.efaktur.pajak.go.id/s vc", probe.URLBadChars},
+		{"https://svc.efaktur.pajak.go.id/\x7f", probe.URLBadChars},
+		{"http://[::1/", probe.URLBadChars},
+		{"https://user:pw@svc.efaktur.pajak.go.id/", probe.URLCredentials},
+		{"https://user@svc.efaktur.pajak.go.id/", probe.URLCredentials},
+		{"https://svc.efaktur.pajak.go.id:99999/", probe.URLBadPort},
+		{"https://svc.efaktur.pajak.go.id:0/", probe.URLBadPort},
+		{"https://svc.efaktur.pajak.go.id:80a/", probe.URLBadPort},
+		{"http://[::1]:65536/", probe.URLBadPort},
+	}
+	for _, tc := range tests {
+		err := probe.ValidateURL(tc.url)
+		if got := probe.ProblemOf(err); got != tc.want {
+			t.Errorf("%q: problem %q (%v), want %q", tc.url, got, err, tc.want)
+		}
+	}
+	// The settings name the problem too, for the address and the reference.
+	s := probe.DefaultSettings()
+	s.URL, s.Reference = "https://svc.efaktur.pajak.go.id:99999/", "https://u:p@example.com/"
+	var verr probe.ValidationError
+	if !errors.As(s.Validate(), &verr) || len(verr) != 2 || verr[0].Problem != probe.URLBadPort || verr[1].Problem != probe.URLCredentials {
+		t.Errorf("settings: %+v", verr)
+	}
+}
+
 func TestShortIntervalsOnlyForLoopback(t *testing.T) {
 	s := probe.DefaultSettings()
 	s.Interval, s.Recheck, s.DownInterval = probe.Duration(time.Second), probe.Duration(time.Second), probe.Duration(time.Second)

@@ -44,7 +44,7 @@ func (f *checkFlags) apply(tr *i18n.Translator, cmd string, s *probe.Settings) e
 	if f.url != "" {
 		u, err := ValidateCheckURL(f.url)
 		if err != nil {
-			return &usageError{tr.T("usage.bad_url", map[string]any{"Cmd": cmd, "URL": f.url})}
+			return &usageError{tr.T("usage.bad_url", map[string]any{"Cmd": cmd, "URL": f.url, "Why": tr.URLProblem(probe.ProblemOf(err))})}
 		}
 		s.URL = u
 	}

@@ -111,6 +111,13 @@ func TestCheckUsageErrors(t *testing.T) {
 		{[]string{"--url", "ftp://svc.efaktur.pajak.go.id/"}, "http://"},
 		{[]string{"--url", "svc.efaktur.pajak.go.id"}, "http://"},
 		{[]string{"--url", "https://"}, "http://"},
+		// A typo in the port is a bad address, never "cannot connect, down".
+		{[]string{"--url", "https://svc.efaktur.pajak.go.id:99999/svc"}, "65535"},
+		{[]string{"--url", "https://svc.efaktur.pajak.go.id:0/svc"}, "65535"},
+		{[]string{"--url", "https://svc.efaktur.pajak.go.id:80a/svc"}, "65535"},
+		{[]string{"--url", "https://svc.efaktur.pajak .go.id/svc"}, "spasi"},
+		{[]string{"--url", "https://user:rahasia@svc.efaktur.pajak.go.id/svc"}, "kata sandi"},
+		{[]string{"--reference", "http://example.com:70000/"}, "65535"},
 		{[]string{"--bogus"}, "-bogus"},
 		{[]string{"--timeout", "soon"}, "--timeout"},
 		{[]string{"--timeout", "-5s"}, "--timeout"},

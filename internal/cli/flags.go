@@ -129,7 +129,7 @@ func parseReference(tr *i18n.Translator, cmd, v string) (string, error) {
 		return "off", nil
 	}
 	if _, err := ValidateCheckURL(v); err != nil {
-		return "", &usageError{tr.T("usage.bad_reference", map[string]any{"Cmd": cmd, "Value": v})}
+		return "", &usageError{tr.T("usage.bad_reference", map[string]any{"Cmd": cmd, "Value": v, "Why": tr.URLProblem(probe.ProblemOf(err))})}
 	}
 	return v, nil
 }

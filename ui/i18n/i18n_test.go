@@ -292,3 +292,33 @@ func TestRedirectLoopIsTold(t *testing.T) {
 		}
 	}
 }
+
+// An invalid address is told with what to fix: each problem its own
+// sentence, for the check address and the reference alike.
+func TestAddressProblemsAreTold(t *testing.T) {
+	problems := map[probe.URLProblem][2]string{ // a word the id and en sentences must carry
+		probe.URLNotHTTP:     {"http://", "http://"},
+		probe.URLBadChars:    {"spasi", "spaces"},
+		probe.URLCredentials: {"kata sandi", "password"},
+		probe.URLBadPort:     {"65535", "65535"},
+	}
+	for i, lang := range Languages {
+		tr := New(lang)
+		seen := map[string]bool{}
+		for p, words := range problems {
+			for _, field := range []string{"url", "reference"} {
+				msg := tr.FieldError(probe.FieldError{Field: field, Code: field, Value: "x", Problem: p})
+				if !strings.Contains(msg, words[i]) || !strings.HasPrefix(msg, tr.FieldName(field)) || strings.Contains(msg, "<no value>") {
+					t.Errorf("%s %s %s: %q", lang, field, p, msg)
+				}
+				if seen[msg] {
+					t.Errorf("%s: two problems told alike: %q", lang, msg)
+				}
+				seen[msg] = true
+			}
+		}
+		if tr.URLProblem("") != tr.URLProblem(probe.URLNotHTTP) {
+			t.Errorf("%s: no problem named should read as the plain rule", lang)
+		}
+	}
+}

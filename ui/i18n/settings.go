@@ -23,12 +23,23 @@ func (t *Translator) FieldError(fe probe.FieldError) string {
 		"Value": t.rangeValue(fe.Value),
 		"Min":   t.rangeValue(fe.Min),
 		"Max":   t.rangeValue(fe.Max),
+		"Why":   t.URLProblem(fe.Problem),
 	}
 	switch fe.Code {
 	case "range", "url", "proxy", "reference", "language", "slow_vs_timeout":
 		return t.T("fielderr."+fe.Code, data)
 	}
 	return t.T("fielderr.unreadable", data)
+}
+
+// URLProblem says how to fix an address ("" reads as "write a full
+// http(s) address").
+func (t *Translator) URLProblem(p probe.URLProblem) string {
+	switch p {
+	case probe.URLBadChars, probe.URLCredentials, probe.URLBadPort:
+		return t.T("urlproblem." + string(p))
+	}
+	return t.T("urlproblem.form")
 }
 
 // rangeValue renders "10s" as "10 detik"; other values pass unchanged.

@@ -375,7 +375,7 @@ func (v *settingsView) save() {
 func (v *settingsView) test() {
 	s, _ := v.Collect()
 	if err := probe.ValidateURL(s.URL); err != nil {
-		v.testOut.SetText(v.tr.FieldError(probe.FieldError{Field: "url", Code: "url", Value: s.URL}))
+		v.testOut.SetText(v.tr.FieldError(probe.FieldError{Field: "url", Code: "url", Value: s.URL, Problem: probe.ProblemOf(err)}))
 		return
 	}
 	opts := s.CheckOptions(version.UserAgent())

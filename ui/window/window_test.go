@@ -182,6 +182,8 @@ func TestSettingsValidationMessages(t *testing.T) {
 			want       probe.FieldError
 		}{
 			{"url", "svc.efaktur.pajak.go.id", probe.FieldError{Field: "url", Code: "url", Value: "svc.efaktur.pajak.go.id"}},
+			{"url", "https://svc.efaktur.pajak.go.id:99999/svc", probe.FieldError{Field: "url", Code: "url", Value: "https://svc.efaktur.pajak.go.id:99999/svc", Problem: probe.URLBadPort}},
+			{"url", "https://svc.efaktur.pajak.go.id/svc?wsdl kopi", probe.FieldError{Field: "url", Code: "url", Value: "https://svc.efaktur.pajak.go.id/svc?wsdl kopi", Problem: probe.URLBadChars}},
 			{"interval", "5", probe.FieldError{Field: "interval", Code: "range", Value: "5s", Min: "10s", Max: "1h0m0s"}},
 			{"interval", "soon", probe.FieldError{Field: "interval", Code: "unreadable", Value: "soon"}},
 			{"recheck", "1", probe.FieldError{Field: "recheck", Code: "range", Value: "1s", Min: "10s", Max: "10m0s"}},
