@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -272,6 +274,9 @@ func (c *HTTPChecker) get(ctx context.Context, rawURL string, expect Expect, tim
 			res.ServerDate = d
 			res.ClockSkew = c.opts.Now().Sub(d).Round(time.Second)
 		}
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			res.RetryAfter = RetryAfter(resp.Header.Get("Retry-After"), res.ServerDate, c.opts.Now())
+		}
 		ev.Body, ev.Truncated, err = ReadBounded(resp.Body, c.opts.MaxBody)
 		resp.Body.Close()
 		res.Bytes = int64(len(ev.Body))
@@ -292,6 +297,35 @@ func (c *HTTPChecker) get(ctx context.Context, rawURL string, expect Expect, tim
 	}
 	res.Level, res.Reason, res.Detail = Classify(ev)
 	return res
+}
+
+// maxRetryAfter bounds what a server can ask for: a typo'd or hostile
+// header must not park the monitor for days.
+const maxRetryAfter = 24 * time.Hour
+
+// RetryAfter reads a Retry-After header: delay-seconds, or an HTTP date
+// taken on the server's clock (its Date header) when it sent one, so a
+// wrong PC clock does not stretch or cancel the pause. 0 when absent,
+// unreadable or in the past.
+func RetryAfter(header string, serverDate, now time.Time) time.Duration {
+	header = strings.TrimSpace(header)
+	if header == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(header, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		return time.Duration(min(n, int64(maxRetryAfter/time.Second))) * time.Second
+	}
+	at, err := http.ParseTime(header)
+	if err != nil {
+		return 0
+	}
+	if !serverDate.IsZero() {
+		now = serverDate
+	}
+	return min(max(at.Sub(now), 0), maxRetryAfter)
 }
 
 // reference runs the "is it me or them?" check through the same proxy.

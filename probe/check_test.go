@@ -267,6 +267,54 @@ func TestCheckClockSkew(t *testing.T) {
 	}
 }
 
+// Retry-After is read from 429 and 503 answers only, as seconds or as a
+// date on the server's clock (the PC clock may be wrong).
+func TestCheckRetryAfter(t *testing.T) {
+	t.Parallel()
+	pcNow := time.Date(2026, 3, 31, 10, 0, 0, 0, time.UTC)
+	server := pcNow.Add(-3 * time.Hour) // this PC's clock is three hours ahead
+	for _, tc := range []struct {
+		status int
+		header string
+		want   time.Duration
+	}{
+		{429, "120", 2 * time.Minute},
+		{503, " 30 ", 30 * time.Second},
+		{503, server.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
+		{503, server.Add(-time.Minute).Format(http.TimeFormat), 0}, // already past
+		{429, "999999999999", 24 * time.Hour},                      // bounded
+		{429, "-5", 0},
+		{429, "soon", 0},
+		{429, "", 0},
+		{200, "120", 0}, // only a refusal asks for a pause
+		{500, "120", 0},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Date", server.Format(http.TimeFormat))
+			if tc.header != "" {
+				w.Header().Set("Retry-After", tc.header)
+			}
+			w.WriteHeader(tc.status)
+			w.Write(fakesvc.WSDL())
+		}))
+		res := probe.Check(context.Background(), wsdlTarget(srv.URL), probe.Options{Now: func() time.Time { return pcNow }})
+		srv.Close()
+		if res.RetryAfter != tc.want {
+			t.Errorf("HTTP %d Retry-After %q: %v, want %v", tc.status, tc.header, res.RetryAfter, tc.want)
+		}
+	}
+	// Without a Date header, an HTTP date is taken on this PC's clock.
+	if got := probe.RetryAfter(pcNow.Add(time.Minute).Format(http.TimeFormat), time.Time{}, pcNow); got != time.Minute {
+		t.Errorf("no server date: %v", got)
+	}
+	// The fake service's 429 asks for two minutes, and --json says so.
+	_, u := serve(t, fakesvc.TooMany)
+	res := probe.Check(context.Background(), wsdlTarget(u), probe.Options{})
+	if b, _ := res.MarshalJSON(); res.RetryAfter != 2*time.Minute || !strings.Contains(string(b), `"retry_after_s":120`) {
+		t.Errorf("fakesvc 429: %v %s", res.RetryAfter, b)
+	}
+}
+
 func TestCheckCanceledIsNotAResult(t *testing.T) {
 	t.Parallel()
 	// Cancel once the server holds the request, so the check is canceled

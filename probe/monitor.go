@@ -592,6 +592,12 @@ func (m *Monitor) apply(l *loop, res Result) time.Duration {
 		}
 	}
 	delay := m.jitter(p.delay(l.tr), p)
+	// The server asked for a pause (429 or 503 with Retry-After): DJP is
+	// never asked sooner than it wants, up to the normal interval, so an
+	// outage's end is still seen within one interval of the usual rhythm.
+	if ra := min(res.RetryAfter, p.Interval); ra > delay {
+		delay = ra
+	}
 	m.mu.Unlock()
 	m.emit(evs...)
 	return delay

@@ -214,6 +214,42 @@ func TestSingleFailureNeverTurnsRedNorNotifies(t *testing.T) {
 	}
 }
 
+// A server that asks for a pause (429/503 with Retry-After) gets it, up to
+// the normal interval; without the header the usual re-check applies.
+func TestRetryAfterIsHonouredUpToTheInterval(t *testing.T) {
+	tests := []struct {
+		name       string
+		reason     probe.Reason
+		status     int
+		retryAfter time.Duration
+		want       time.Duration
+	}{
+		{"429 without Retry-After: the usual re-check", probe.ReasonHTTPStatus, 429, 0, 10 * time.Second},
+		{"429 asking 25 s", probe.ReasonHTTPStatus, 429, 25 * time.Second, 25 * time.Second},
+		{"429 asking 2 min: capped at the interval", probe.ReasonHTTPStatus, 429, 2 * time.Minute, time.Minute},
+		{"503 asking 5 s: the re-check is longer anyway", probe.ReasonServerError, 503, 5 * time.Second, 10 * time.Second},
+		{"503 asking 1 h: capped at the interval", probe.ReasonServerError, 503, time.Hour, time.Minute},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, testPolicy(), defaultNotify())
+			h.start()
+			h.chk.SetAnswer(primary, tc.reason, tc.status, tc.retryAfter)
+			h.step()
+			if got := h.idle.State.NextCheck.Sub(h.clk.Now()); got != tc.want {
+				t.Fatalf("next check in %v, want %v", got, tc.want)
+			}
+			// The pause holds for every answer that asks for it, and the
+			// failure still counts: three of them confirm "down" for a 503.
+			h.step()
+			h.step()
+			if tc.reason == probe.ReasonServerError && h.m.Primary().Level != probe.LevelDown {
+				t.Fatalf("three 503s: %s", h.m.Primary().Level)
+			}
+		})
+	}
+}
+
 func TestThreeFailuresConfirmDownOnceAndNotifyOnce(t *testing.T) {
 	h := newHarness(t, testPolicy(), defaultNotify())
 	h.start()

@@ -155,6 +155,7 @@ type Result struct {
 	Bytes      int64         // body bytes read (after decompression)
 	ServerDate time.Time     // the server's Date header, zero if none
 	ClockSkew  time.Duration // this PC's clock minus the server's; 0 if unknown
+	RetryAfter time.Duration // the pause a 429/503 asked for (Retry-After); 0 if none
 	Proxy      string        // proxy used ("" = direct)
 	Error      string        // raw error text, for logs and the diagnostics report
 	Detail     string        // short machine detail (e.g. "root element html"), for diagnostics
@@ -189,6 +190,7 @@ type resultJSON struct {
 	Bytes      int64      `json:"bytes"`
 	ClockSkewS *int64     `json:"clock_skew_s"`
 	ServerDate string     `json:"server_date,omitempty"`
+	RetryAfter int64      `json:"retry_after_s,omitempty"`
 	Proxy      string     `json:"proxy,omitempty"`
 	Message    string     `json:"message,omitempty"`
 	Error      string     `json:"error,omitempty"`
@@ -204,7 +206,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		Target: r.Target, Level: r.Level, Reason: r.Reason, Cause: r.Cause, URL: r.URL,
 		HTTPStatus: r.HTTPStatus, LatencyMS: ms(r.Phases.Total), Phases: r.Phases,
 		Bytes: r.Bytes, Proxy: r.Proxy, Message: r.Message, Error: r.Error,
-		Detail: r.Detail, Reference: r.Reference,
+		Detail: r.Detail, Reference: r.Reference, RetryAfter: int64(math.Ceil(r.RetryAfter.Seconds())),
 	}
 	if !r.ServerDate.IsZero() {
 		s := int64(math.Round(r.ClockSkew.Seconds()))
@@ -227,6 +229,7 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 		Target: j.Target, URL: j.URL, Level: j.Level, Reason: j.Reason, Cause: j.Cause,
 		HTTPStatus: j.HTTPStatus, Phases: j.Phases, Bytes: j.Bytes, Proxy: j.Proxy,
 		Error: j.Error, Detail: j.Detail, Reference: j.Reference, Message: j.Message,
+		RetryAfter: time.Duration(j.RetryAfter) * time.Second,
 	}
 	if r.Phases.Total == 0 && j.LatencyMS != 0 {
 		r.Phases.Total = fromMS(j.LatencyMS)

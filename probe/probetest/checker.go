@@ -15,6 +15,8 @@ type Checker struct {
 
 	mu      sync.Mutex
 	reasons map[string]probe.Reason
+	status  map[string]int           // HTTP status to report, when set
+	retry   map[string]time.Duration // Retry-After to report, when set
 	calls   map[string]int
 	during  func(target string) // runs inside Check (to simulate time passing)
 	block   chan struct{}       // when set, Check waits on it
@@ -23,14 +25,21 @@ type Checker struct {
 
 // NewChecker returns a checker answering ok for every target.
 func NewChecker(c *Clock) *Checker {
-	return &Checker{Clock: c, reasons: map[string]probe.Reason{}, calls: map[string]int{}}
+	return &Checker{Clock: c, reasons: map[string]probe.Reason{}, calls: map[string]int{},
+		status: map[string]int{}, retry: map[string]time.Duration{}}
+}
+
+// SetAnswer makes target answer with reason, HTTP status and the pause a
+// server asks for (Retry-After; 0 for none) from now on.
+func (c *Checker) SetAnswer(target string, reason probe.Reason, status int, retryAfter time.Duration) {
+	c.mu.Lock()
+	c.reasons[target], c.status[target], c.retry[target] = reason, status, retryAfter
+	c.mu.Unlock()
 }
 
 // Set makes target answer with reason from now on.
 func (c *Checker) Set(target string, reason probe.Reason) {
-	c.mu.Lock()
-	c.reasons[target] = reason
-	c.mu.Unlock()
+	c.SetAnswer(target, reason, 0, 0)
 }
 
 // During runs f inside every Check call (nil to stop).
@@ -75,6 +84,7 @@ func (c *Checker) Check(ctx context.Context, t probe.Target) probe.Result {
 		reason = probe.ReasonOK
 	}
 	during, block, entered := c.during, c.block, c.entered
+	status, retry := c.status[t.ID], c.retry[t.ID]
 	c.mu.Unlock()
 	at := c.Clock.Now()
 	if block != nil {
@@ -96,5 +106,9 @@ func (c *Checker) Check(ctx context.Context, t probe.Target) probe.Result {
 	if r.Level == probe.LevelUp || r.Level == probe.LevelDegraded {
 		r.HTTPStatus = 200
 	}
+	if status != 0 {
+		r.HTTPStatus = status
+	}
+	r.RetryAfter = retry
 	return r
 }

@@ -69,6 +69,9 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 		if t.Last != nil && t.Last.Proxy != "" {
 			line("  %s", tr.T("check.via_proxy", map[string]any{"Proxy": t.Last.Proxy}))
 		}
+		if t.Last != nil && t.Last.RetryAfter > 0 {
+			line("  %s", tr.T("diag.retry_after", map[string]any{"Duration": tr.Duration(t.Last.RetryAfter)}))
+		}
 	}
 	b.WriteString("\n")
 
