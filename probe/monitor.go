@@ -526,8 +526,7 @@ func (l *loop) wait(ctx context.Context, next *time.Duration) wake {
 		case <-l.pokeCh:
 			// New policy: re-plan from the last check with the new intervals.
 			l.m.mu.Lock()
-			p := l.m.policyLocked(l)
-			delay := l.m.jitter(p.delay(l.tr), p)
+			delay := l.m.nextDelayLocked(l, l.m.policyLocked(l))
 			l.m.mu.Unlock()
 			l.mu.Lock()
 			if l.checked {
@@ -591,15 +590,21 @@ func (m *Monitor) apply(l *loop, res Result) time.Duration {
 			evs = append(evs, m.notif.offer(n, m.cfg.Notify, after.Level, now, p.NotifyGap)...)
 		}
 	}
-	delay := m.jitter(p.delay(l.tr), p)
-	// The server asked for a pause (429 or 503 with Retry-After): DJP is
-	// never asked sooner than it wants, up to the normal interval, so an
-	// outage's end is still seen within one interval of the usual rhythm.
-	if ra := min(res.RetryAfter, p.Interval); ra > delay {
-		delay = ra
-	}
+	delay := m.nextDelayLocked(l, p)
 	m.mu.Unlock()
 	m.emit(evs...)
+	return delay
+}
+
+// nextDelayLocked is the wait after the last check: the policy's, with
+// jitter, stretched to the pause the server asked for (429 or 503 with
+// Retry-After): DJP is never asked sooner than it wants, up to the normal
+// interval, so an outage's end is still seen within one interval.
+func (m *Monitor) nextDelayLocked(l *loop, p Policy) time.Duration {
+	delay := m.jitter(p.delay(l.tr), p)
+	if ra := min(l.tr.last.RetryAfter, p.Interval); ra > delay {
+		delay = ra
+	}
 	return delay
 }
 

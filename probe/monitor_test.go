@@ -250,6 +250,27 @@ func TestRetryAfterIsHonouredUpToTheInterval(t *testing.T) {
 	}
 }
 
+// A settings change during the pause re-plans with the new intervals, but
+// still not sooner than the server asked.
+func TestRetryAfterHoldsAcrossReconfigure(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	h.chk.SetAnswer(primary, probe.ReasonHTTPStatus, 429, 45*time.Second)
+	h.step()
+	asked := h.clk.Now()
+	p := testPolicy()
+	p.Recheck = 15 * time.Second
+	err := h.m.Reconfigure(probe.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: probe.DefaultURL, Expect: probe.ExpectWSDL}},
+		Checker: h.chk, Policy: p, Notify: defaultNotify()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.untilIdle()
+	if got := h.idle.State.NextCheck.Sub(asked); got != 45*time.Second {
+		t.Fatalf("after reconfigure, next check %v after the 429, want 45s", got)
+	}
+}
+
 func TestThreeFailuresConfirmDownOnceAndNotifyOnce(t *testing.T) {
 	h := newHarness(t, testPolicy(), defaultNotify())
 	h.start()
