@@ -105,6 +105,18 @@ func (h *harness) untilIdle() []probe.Event {
 	}
 }
 
+// reconfigure applies policy p to the primary (same address) and waits
+// until the monitor has re-planned its next check.
+func (h *harness) reconfigure(p probe.Policy) {
+	h.t.Helper()
+	err := h.m.Reconfigure(probe.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: probe.DefaultURL, Expect: probe.ExpectWSDL}},
+		Checker: h.chk, Policy: p, Notify: defaultNotify()})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.untilIdle()
+}
+
 // start runs the first check (at once) and returns its events.
 func (h *harness) start() []probe.Event { h.t.Helper(); return h.untilIdle() }
 
@@ -260,12 +272,7 @@ func TestRetryAfterHoldsAcrossReconfigure(t *testing.T) {
 	asked := h.clk.Now()
 	p := testPolicy()
 	p.Recheck = 15 * time.Second
-	err := h.m.Reconfigure(probe.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: probe.DefaultURL, Expect: probe.ExpectWSDL}},
-		Checker: h.chk, Policy: p, Notify: defaultNotify()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.untilIdle()
+	h.reconfigure(p)
 	if got := h.idle.State.NextCheck.Sub(asked); got != 45*time.Second {
 		t.Fatalf("after reconfigure, next check %v after the 429, want 45s", got)
 	}
@@ -731,12 +738,7 @@ func TestReconfigureKeepsAnOpenOutage(t *testing.T) {
 	h.steps(3, probe.ReasonConnect)
 	p := testPolicy()
 	p.DownInterval = 45 * time.Second
-	err := h.m.Reconfigure(probe.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: probe.DefaultURL, Expect: probe.ExpectWSDL}},
-		Checker: h.chk, Policy: p, Notify: defaultNotify()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.untilIdle()
+	h.reconfigure(p)
 	if st := h.m.Primary(); st.Level != probe.LevelDown || st.OutageStart.IsZero() {
 		t.Fatalf("reconfigure lost the outage: %+v", st)
 	}
