@@ -3,7 +3,9 @@ package probe
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,13 +37,28 @@ type Record struct {
 	Bytes int64    `json:"b,omitempty"`
 	Skew  *int64   `json:"sk,omitempty"` // clock skew in seconds, when known
 	Error string   `json:"e,omitempty"`  // first 200 bytes of the error text
+	// Addr is AddressTag of the address checked; empty in records written
+	// before it was kept.
+	Addr string `json:"a,omitempty"`
+}
+
+// AddressTag is a short fingerprint of a check address (8 hex digits).
+// Records keep it instead of the address itself, so a line stays short and
+// an outage seen at one address is never taken up for another after the
+// user changed it (see FindOpenOutage).
+func AddressTag(url string) string {
+	if url == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(url))
+	return hex.EncodeToString(sum[:4])
 }
 
 // RecordOf compacts a result.
 func RecordOf(r Result) Record {
 	rec := Record{At: r.CheckedAt, Target: r.Target, Level: r.Level, Reason: r.Reason, Status: r.HTTPStatus,
 		MS:    [5]int64{ms(r.Phases.DNS), ms(r.Phases.Connect), ms(r.Phases.TLS), ms(r.Phases.TTFB), ms(r.Phases.Total)},
-		Bytes: r.Bytes}
+		Bytes: r.Bytes, Addr: AddressTag(r.URL)}
 	if !r.ServerDate.IsZero() {
 		s := int64(math.Round(r.ClockSkew.Seconds()))
 		rec.Skew = &s
@@ -285,6 +302,10 @@ type StatsOptions struct {
 	Target        string
 	FailThreshold int           // failures in a row that make an outage (default 3)
 	MaxGap        time.Duration // a record speaks for at most this long (default 5 min)
+	// URL, when set, is the address checked now: FindOpenOutage does not
+	// count records of another address (the user changed it while the agent
+	// was stopped, e.g. to mend a typo that had it failing).
+	URL string
 }
 
 // withDefaults fills in what the caller left zero.
@@ -472,8 +493,9 @@ type OpenOutage struct {
 // the history in dir: at least o.FailThreshold down checks in a row
 // ("offline" checks neither count nor break the run, as in Summarize), no
 // answering check after them, and the newest check at most o.MaxGap before
-// now. Day files are read newest first and the scan stops at the first
-// answering check or gap, so a normal start reads one file.
+// now. A check of another address than o.URL ends the run like an
+// answering one. Day files are read newest first and the scan stops at the
+// first answering check or gap, so a normal start reads one file.
 func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool, error) {
 	o = o.withDefaults()
 	entries, err := os.ReadDir(dir)
@@ -493,6 +515,7 @@ func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool
 
 	open := OpenOutage{Reasons: map[Reason]int{}}
 	checks, seen := 0, false
+	tag := AddressTag(o.URL)
 	prev := now // the gap rule also applies between the newest check and now
 	for _, name := range names {
 		// Day files are named by local date; a day wholly older than the
@@ -512,7 +535,7 @@ func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool
 			if r.Target != o.Target {
 				continue
 			}
-			if prev.Sub(r.At) > o.MaxGap {
+			if prev.Sub(r.At) > o.MaxGap || (tag != "" && r.Addr != "" && r.Addr != tag) {
 				return open.result(checks, o.FailThreshold)
 			}
 			prev = r.At

@@ -24,7 +24,7 @@ func TestHistoryRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	res := probe.Result{Target: "efaktur", Level: probe.LevelDown, Reason: probe.ReasonTimeout, CheckedAt: t0,
+	res := probe.Result{Target: "efaktur", URL: "https://efaktur.pajak.go.id/svc", Level: probe.LevelDown, Reason: probe.ReasonTimeout, CheckedAt: t0,
 		Phases: probe.Phases{Total: 15 * time.Second}, Error: strings.Repeat("x", 500),
 		ServerDate: t0.Add(-7 * time.Minute), ClockSkew: 7 * time.Minute}
 	if err := h.Append(probe.RecordOf(res)); err != nil {
@@ -39,7 +39,8 @@ func TestHistoryRoundTrip(t *testing.T) {
 	}
 	r := recs[0]
 	if !r.At.Equal(t0) || r.Level != probe.LevelDown || r.Reason != probe.ReasonTimeout || r.Total() != 15*time.Second ||
-		len(r.Error) != 200 || r.Skew == nil || *r.Skew != 420 {
+		len(r.Error) != 200 || r.Skew == nil || *r.Skew != 420 ||
+		r.Addr != probe.AddressTag(res.URL) || len(r.Addr) != 8 || r.Addr == probe.AddressTag(res.URL+"x") {
 		t.Fatalf("record %+v", r)
 	}
 	// The file is named by the check's local date.
@@ -299,6 +300,15 @@ func TestFindOpenOutage(t *testing.T) {
 		return []probe.Record{rec(at, probe.LevelOffline, probe.ReasonOffline, 0)}
 	}
 	other := probe.Record{At: night.Add(time.Minute), Target: "coretax", Level: probe.LevelUp, Reason: probe.ReasonOK}
+	// the address checked now, and one the user replaced while the agent
+	// was stopped; untagged records come from before tags were kept
+	const addr, oldAddr = "https://efaktur.pajak.go.id/svc", "https://efaktur.pajak.go.id/svcx"
+	at := func(url string, recs []probe.Record) []probe.Record {
+		for i := range recs {
+			recs[i].Addr = probe.AddressTag(url)
+		}
+		return recs
+	}
 
 	cases := []struct {
 		name      string
@@ -332,6 +342,18 @@ func TestFindOpenOutage(t *testing.T) {
 		{name: "too old to take up",
 			recs:  downs(night, 10, probe.ReasonTimeout),
 			since: 6 * time.Minute},
+		{name: "same address",
+			recs:  at(addr, join(up(night.Add(-time.Minute)), downs(night, 4, probe.ReasonTimeout))),
+			since: time.Minute, found: true, start: night, downs: 4, lastLevel: probe.LevelDown},
+		{name: "the address was changed: its outage is not taken up",
+			recs:  at(oldAddr, downs(night, 10, probe.ReasonNotFound)),
+			since: time.Minute},
+		{name: "changed mid-outage: only the current address counts",
+			recs:  join(at(oldAddr, downs(night, 10, probe.ReasonNotFound)), at(addr, downs(night.Add(5*time.Minute), 3, probe.ReasonTimeout))),
+			since: time.Minute, found: true, start: night.Add(5 * time.Minute), downs: 3, lastLevel: probe.LevelDown},
+		{name: "untagged records (older version) still count",
+			recs:  join(downs(night, 2, probe.ReasonTimeout), at(addr, downs(night.Add(time.Minute), 2, probe.ReasonTimeout))),
+			since: time.Minute, found: true, start: night, downs: 4, lastLevel: probe.LevelDown},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -357,7 +379,7 @@ func TestFindOpenOutage(t *testing.T) {
 				f.WriteString(`{"t":"2026-04-01T00:0`)
 				f.Close()
 			}
-			got, found, err := probe.FindOpenOutage(dir, now, probe.StatsOptions{})
+			got, found, err := probe.FindOpenOutage(dir, now, probe.StatsOptions{URL: addr})
 			if err != nil || found != c.found {
 				t.Fatalf("found %v err %v, want %v (%+v)", found, err, c.found, got)
 			}
