@@ -172,20 +172,16 @@ func (h *History) Close() error {
 
 // Prune deletes day files older than the retention.
 func (h *History) Prune(now time.Time) (removed int, err error) {
-	entries, err := os.ReadDir(h.dir)
+	days, err := historyDays(h.dir)
 	if err != nil {
-		return 0, fmt.Errorf("list history: %w", err)
+		return 0, err
 	}
 	cutoff := now.Add(-HistoryRetention).Format("2006-01-02")
-	for _, e := range entries {
-		day, ok := strings.CutSuffix(e.Name(), ".jsonl")
-		if !ok || len(day) != 10 || day >= cutoff {
-			continue
+	for _, day := range days {
+		if day >= cutoff {
+			break
 		}
-		if _, perr := time.Parse("2006-01-02", day); perr != nil {
-			continue
-		}
-		if rerr := os.Remove(filepath.Join(h.dir, e.Name())); rerr != nil {
+		if rerr := os.Remove(filepath.Join(h.dir, day+".jsonl")); rerr != nil {
 			err = errors.Join(err, rerr)
 			continue
 		}
@@ -203,33 +199,47 @@ func (h *History) Load(from, to time.Time) (recs []Record, skipped int, err erro
 // LoadHistory is Load for a directory (used by windows and the CLI, which
 // read what the agent writes).
 func LoadHistory(dir string, from, to time.Time) (recs []Record, skipped int, err error) {
-	entries, err := os.ReadDir(dir)
+	days, err := historyDays(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, 0, nil
 	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("list history: %w", err)
+		return nil, 0, err
 	}
 	// Day files are named by local date; widen by a day for time zones.
 	lo, hi := from.Add(-24*time.Hour).Format("2006-01-02"), to.Add(24*time.Hour).Format("2006-01-02")
-	var names []string
-	for _, e := range entries {
-		day, ok := strings.CutSuffix(e.Name(), ".jsonl")
-		if ok && day >= lo && day <= hi {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		r, s, ferr := loadFile(filepath.Join(dir, name), from, to)
+	days = slices.DeleteFunc(days, func(day string) bool { return day < lo || day > hi })
+	for _, day := range days {
+		r, s, ferr := loadFile(filepath.Join(dir, day+".jsonl"), from, to)
 		if recs == nil {
-			recs = make([]Record, 0, len(r)*len(names))
+			recs = make([]Record, 0, len(r)*len(days))
 		}
 		recs, skipped = append(recs, r...), skipped+s
 		err = errors.Join(err, ferr)
 	}
 	sortByTime(recs)
 	return recs, skipped, err
+}
+
+// historyDays lists the days (YYYY-MM-DD) that have a file in dir, oldest
+// first; other files are not history and are left alone.
+func historyDays(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("list history: %w", err)
+	}
+	var days []string
+	for _, e := range entries {
+		day, ok := strings.CutSuffix(e.Name(), ".jsonl")
+		if !ok || len(day) != 10 {
+			continue
+		}
+		if _, err := time.Parse("2006-01-02", day); err == nil {
+			days = append(days, day)
+		}
+	}
+	slices.Sort(days)
+	return days, nil
 }
 
 // sortByTime orders records oldest first. Files are read in date order and
@@ -498,34 +508,27 @@ type OpenOutage struct {
 // first answering check or gap, so a normal start reads one file.
 func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool, error) {
 	o = o.withDefaults()
-	entries, err := os.ReadDir(dir)
+	days, err := historyDays(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return OpenOutage{}, false, nil
 	}
 	if err != nil {
-		return OpenOutage{}, false, fmt.Errorf("list history: %w", err)
+		return OpenOutage{}, false, err
 	}
-	var names []string
-	for _, e := range entries {
-		if day, ok := strings.CutSuffix(e.Name(), ".jsonl"); ok && len(day) == 10 {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Sort(sort.Reverse(sort.StringSlice(names)))
 
 	open := OpenOutage{Reasons: map[Reason]int{}}
 	checks, seen := 0, false
 	tag := AddressTag(o.URL)
 	prev := now // the gap rule also applies between the newest check and now
-	for _, name := range names {
+	for _, day := range slices.Backward(days) {
 		// Day files are named by local date; a day wholly older than the
 		// gap allows cannot continue the run (nor can any older one).
-		if name < prev.Add(-o.MaxGap-24*time.Hour).Format("2006-01-02") {
+		if day < prev.Add(-o.MaxGap-24*time.Hour).Format("2006-01-02") {
 			break
 		}
 		// A record stamped later than now comes from a clock that was
 		// ahead; it says nothing about the present.
-		recs, _, ferr := loadFile(filepath.Join(dir, name), time.Time{}, now.Add(time.Second))
+		recs, _, ferr := loadFile(filepath.Join(dir, day+".jsonl"), time.Time{}, now.Add(time.Second))
 		if ferr != nil {
 			return OpenOutage{}, false, ferr
 		}
