@@ -22,8 +22,8 @@ func trayHost() (bus, host bool, why trayAbsence) {
 	if err != nil {
 		return false, false, trayAbsence{"agent.no_tray.no_bus", fmt.Sprintf("no D-Bus session bus: %v", err)}
 	}
-	var has bool
-	if err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, watcherName).Store(&has); err != nil {
+	has, err := watcherPresent(conn)
+	if err != nil {
 		return true, false, trayAbsence{"agent.no_tray.bus_error", fmt.Sprintf("cannot ask the session bus for a tray: %v", err)}
 	}
 	if !has {
@@ -76,6 +76,13 @@ func trayHostWait() time.Duration {
 
 const watcherName = "org.kde.StatusNotifierWatcher"
 
+// watcherPresent asks the bus whether a tray host owns its name now.
+func watcherPresent(conn *dbus.Conn) (bool, error) {
+	var has bool
+	err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, watcherName).Store(&has)
+	return has, err
+}
+
 // waitTrayHost waits until a StatusNotifierWatcher owns its name on the
 // session bus, for at most wait (negative: until quit). waiting, if set, is
 // called once the wait has begun (no host, and any new one will be seen).
@@ -99,8 +106,7 @@ func waitTrayHost(wait time.Duration, quit <-chan struct{}, waiting func()) bool
 	conn.Signal(sigs)
 	defer conn.RemoveSignal(sigs)
 	// Asked after subscribing, so a host that came in between is not missed.
-	var has bool
-	if err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, watcherName).Store(&has); err == nil && has {
+	if has, err := watcherPresent(conn); err == nil && has {
 		return true
 	}
 	if waiting != nil {

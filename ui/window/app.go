@@ -39,10 +39,7 @@ func Main(args []string, out cli.IO) (code int) {
 	if !ok {
 		return code
 	}
-	tr := i18n.New(i18n.DefaultLang)
-	if lang != "" {
-		tr = i18n.New(lang)
-	}
+	tr := i18n.New(lang) // "" (follow the settings) speaks the default until they are read
 	sock, err := paths.SocketPath()
 	if err != nil {
 		slog.Error("no place for the control socket", "err", err)
