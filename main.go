@@ -13,7 +13,6 @@ import (
 	"pantau-efaktur/internal/applog"
 	"pantau-efaktur/internal/cli"
 	"pantau-efaktur/internal/version"
-	"pantau-efaktur/ui/i18n"
 )
 
 // fyneApp is FyneApp.toml: the version of every build comes from it.
@@ -23,11 +22,10 @@ var fyneApp []byte
 
 func main() {
 	version.FromFyneApp(fyneApp)
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], cli.IO{Stdout: os.Stdout, Stderr: os.Stderr}))
 }
 
-func run(args []string) int {
-	io := cli.IO{Stdout: os.Stdout, Stderr: os.Stderr}
+func run(args []string, io cli.IO) int {
 	name := "agent"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name = args[0]
@@ -62,9 +60,7 @@ func run(args []string) int {
 	case "help":
 		return cli.Help(args[1:], io)
 	}
-	tr := i18n.New(i18n.DefaultLang)
-	fmt.Fprintln(io.Stderr, tr.T("usage.unknown_command", map[string]any{"Cmd": args[0]}))
-	return cli.ExitUsage
+	return cli.UnknownCommand(args, io)
 }
 
 // logName keeps one log file per kind of process (and none per typo).

@@ -1,6 +1,10 @@
 package cli
 
-import "fmt"
+import (
+	"fmt"
+
+	"pantau-efaktur/ui/i18n"
+)
 
 // Help runs `pantau-efaktur help [--lang id|en]`: the overview of the
 // commands, in Bahasa Indonesia unless asked otherwise.
@@ -14,4 +18,13 @@ func Help(args []string, io IO) int {
 	}
 	fmt.Fprint(io.Stdout, tr.Usage("main"))
 	return 0
+}
+
+// UnknownCommand answers `pantau-efaktur <typo> ...` with one line naming
+// the commands there are, in the --lang the rest of the line asks for, and
+// the usage exit code: a typo in a script never starts a second agent.
+func UnknownCommand(args []string, io IO) int {
+	tr := i18n.New(langFromArgs(args[1:], i18n.DefaultLang))
+	fmt.Fprintln(io.Stderr, tr.T("usage.unknown_command", map[string]any{"Cmd": args[0]}))
+	return ExitUsage
 }

@@ -113,3 +113,29 @@ func TestUnknownLanguageIsAUsageError(t *testing.T) {
 		}
 	}
 }
+
+// A mistyped command is one line on stderr, in the language asked for,
+// naming the program, the typo and where to look, with the usage exit code.
+func TestUnknownCommandIsAUsageError(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"cek"}, []string{"pantau-efaktur: ", `"cek"`, "perintah tidak dikenal", "pantau-efaktur help"}},
+		{[]string{"chek", "--lang", "en"}, []string{"pantau-efaktur: ", `"chek"`, "unknown command", "pantau-efaktur help"}},
+		{[]string{"stat", "--lang=en", "--json"}, []string{`"stat"`, "unknown command"}},
+		{[]string{"cek", "--lang", "fr"}, []string{`"cek"`, "perintah tidak dikenal"}},
+	} {
+		var out, errOut bytes.Buffer
+		code := UnknownCommand(c.args, IO{&out, &errOut})
+		if code != ExitUsage || out.Len() != 0 || strings.Count(errOut.String(), "\n") != 1 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", c.args, code, out.String(), errOut.String())
+		}
+		for _, w := range c.want {
+			if !strings.Contains(errOut.String(), w) {
+				t.Errorf("%v: stderr %q lacks %q", c.args, errOut.String(), w)
+			}
+		}
+	}
+}
