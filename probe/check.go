@@ -249,6 +249,7 @@ func (c *HTTPChecker) get(ctx context.Context, rawURL string, expect Expect, tim
 	}
 
 	tooManyRedirects := false
+	contentType := ""
 	client := &http.Client{
 		Transport: c.transport,
 		CheckRedirect: func(_ *http.Request, via []*http.Request) error {
@@ -277,6 +278,7 @@ func (c *HTTPChecker) get(ctx context.Context, rawURL string, expect Expect, tim
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 			res.RetryAfter = RetryAfter(resp.Header.Get("Retry-After"), res.ServerDate, c.opts.Now())
 		}
+		contentType = resp.Header.Get("Content-Type")
 		ev.Body, ev.Truncated, err = ReadBounded(resp.Body, c.opts.MaxBody)
 		resp.Body.Close()
 		res.Bytes = int64(len(ev.Body))
@@ -296,7 +298,21 @@ func (c *HTTPChecker) get(ctx context.Context, rawURL string, expect Expect, tim
 		}
 	}
 	res.Level, res.Reason, res.Detail = Classify(ev)
+	if answeredInItsPlace(res.Reason) && len(ev.Body) > 0 {
+		res.PageTitle = PageTitle(ev.Body, contentType)
+	}
 	return res
+}
+
+// answeredInItsPlace: the reasons where something other than the service
+// answered with a page of its own (a portal, a proxy, a firewall, a web
+// server without the service), whose title is worth showing.
+func answeredInItsPlace(r Reason) bool {
+	switch r {
+	case ReasonUnexpectedContent, ReasonHTTPStatus, ReasonNotFound, ReasonProxy:
+		return true
+	}
+	return false
 }
 
 // maxRetryAfter bounds what a server can ask for: a typo'd or hostile

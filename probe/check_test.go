@@ -57,28 +57,29 @@ func TestCheckAgainstFakeService(t *testing.T) {
 		wantLevel  probe.Level
 		wantReason probe.Reason
 		wantStatus int
+		wantTitle  string // the page's title, kept where something else answered
 	}{
-		{fakesvc.OK, probe.Options{}, probe.LevelUp, probe.ReasonOK, 200},
-		{fakesvc.Gzip, probe.Options{}, probe.LevelUp, probe.ReasonOK, 200},
-		{fakesvc.WrongType, probe.Options{}, probe.LevelUp, probe.ReasonOK, 200},
-		{fakesvc.Slow, probe.Options{Slow: 100 * time.Millisecond}, probe.LevelDegraded, probe.ReasonSlow, 200},
-		{fakesvc.Maintenance, probe.Options{}, probe.LevelDown, probe.ReasonMaintenance, 200},
-		{fakesvc.Maintenance503, probe.Options{}, probe.LevelDown, probe.ReasonMaintenance, 503},
-		{fakesvc.ServerError, probe.Options{}, probe.LevelDown, probe.ReasonServerError, 500},
-		{fakesvc.BadGateway, probe.Options{}, probe.LevelDown, probe.ReasonServerError, 502},
-		{fakesvc.NotFound, probe.Options{}, probe.LevelDegraded, probe.ReasonNotFound, 404},
-		{fakesvc.Captive, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200},
-		{fakesvc.ProxyBlock, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200},
-		{fakesvc.Forbidden, probe.Options{}, probe.LevelDegraded, probe.ReasonHTTPStatus, 403},
-		{fakesvc.TooMany, probe.Options{}, probe.LevelDegraded, probe.ReasonHTTPStatus, 429},
-		{fakesvc.Empty, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200},
-		{fakesvc.Truncated, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200},
-		{fakesvc.InvalidXML, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200},
-		{fakesvc.Foreign, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200},
-		{fakesvc.Huge, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200},
-		{fakesvc.RedirectLoop, probe.Options{}, probe.LevelDegraded, probe.ReasonHTTPStatus, 302},
-		{fakesvc.Down, probe.Options{Reference: "off"}, probe.LevelDown, probe.ReasonConnect, 0},
-		{fakesvc.Hang, probe.Options{Timeout: 300 * time.Millisecond, Reference: "off"}, probe.LevelDown, probe.ReasonTimeout, 0},
+		{fakesvc.OK, probe.Options{}, probe.LevelUp, probe.ReasonOK, 200, ""},
+		{fakesvc.Gzip, probe.Options{}, probe.LevelUp, probe.ReasonOK, 200, ""},
+		{fakesvc.WrongType, probe.Options{}, probe.LevelUp, probe.ReasonOK, 200, ""},
+		{fakesvc.Slow, probe.Options{Slow: 100 * time.Millisecond}, probe.LevelDegraded, probe.ReasonSlow, 200, ""},
+		{fakesvc.Maintenance, probe.Options{}, probe.LevelDown, probe.ReasonMaintenance, 200, ""},
+		{fakesvc.Maintenance503, probe.Options{}, probe.LevelDown, probe.ReasonMaintenance, 503, ""},
+		{fakesvc.ServerError, probe.Options{}, probe.LevelDown, probe.ReasonServerError, 500, ""},
+		{fakesvc.BadGateway, probe.Options{}, probe.LevelDown, probe.ReasonServerError, 502, ""},
+		{fakesvc.NotFound, probe.Options{}, probe.LevelDegraded, probe.ReasonNotFound, 404, "404 Not Found"},
+		{fakesvc.Captive, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200, "Wi-Fi Login"},
+		{fakesvc.ProxyBlock, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200, "Access Denied"},
+		{fakesvc.Forbidden, probe.Options{}, probe.LevelDegraded, probe.ReasonHTTPStatus, 403, "Request Rejected"},
+		{fakesvc.TooMany, probe.Options{}, probe.LevelDegraded, probe.ReasonHTTPStatus, 429, ""},
+		{fakesvc.Empty, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200, ""},
+		{fakesvc.Truncated, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200, ""},
+		{fakesvc.InvalidXML, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200, ""},
+		{fakesvc.Foreign, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200, ""},
+		{fakesvc.Huge, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200, ""},
+		{fakesvc.RedirectLoop, probe.Options{}, probe.LevelDegraded, probe.ReasonHTTPStatus, 302, ""},
+		{fakesvc.Down, probe.Options{Reference: "off"}, probe.LevelDown, probe.ReasonConnect, 0, ""},
+		{fakesvc.Hang, probe.Options{Timeout: 300 * time.Millisecond, Reference: "off"}, probe.LevelDown, probe.ReasonTimeout, 0, ""},
 	}
 	for _, tc := range tests {
 		t.Run(string(tc.behaviour), func(t *testing.T) {
@@ -91,6 +92,9 @@ func TestCheckAgainstFakeService(t *testing.T) {
 			}
 			if res.Level != res.Reason.Level() {
 				t.Errorf("level %s does not match reason %s", res.Level, res.Reason)
+			}
+			if res.PageTitle != tc.wantTitle {
+				t.Errorf("page title %q, want %q", res.PageTitle, tc.wantTitle)
 			}
 			if res.Target != "efaktur" || res.URL != u || res.CheckedAt.IsZero() || res.Phases.Total <= 0 {
 				t.Errorf("result lacks identity or timing: %+v", res)

@@ -159,6 +159,7 @@ type Result struct {
 	Proxy      string        // proxy used ("" = direct)
 	Error      string        // raw error text, for logs and the diagnostics report
 	Detail     string        // short machine detail (e.g. "root element html"), for diagnostics
+	PageTitle  string        // the <title> of an HTML page answered in the service's place (PageTitle)
 	Reference  *Reference    // set when the reference check ran
 	Message    string        // localised sentence, filled in by the presentation layer
 	CheckedAt  time.Time     // when the check started
@@ -195,6 +196,7 @@ type resultJSON struct {
 	Message    string     `json:"message,omitempty"`
 	Error      string     `json:"error,omitempty"`
 	Detail     string     `json:"detail,omitempty"`
+	PageTitle  string     `json:"page_title,omitempty"`
 	Reference  *Reference `json:"reference,omitempty"`
 	CheckedAt  string     `json:"checked_at"`
 }
@@ -206,7 +208,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		Target: r.Target, Level: r.Level, Reason: r.Reason, Cause: r.Cause, URL: r.URL,
 		HTTPStatus: r.HTTPStatus, LatencyMS: ms(r.Phases.Total), Phases: r.Phases,
 		Bytes: r.Bytes, Proxy: r.Proxy, Message: r.Message, Error: r.Error,
-		Detail: r.Detail, Reference: r.Reference, RetryAfter: int64(math.Ceil(r.RetryAfter.Seconds())),
+		Detail: r.Detail, PageTitle: r.PageTitle, Reference: r.Reference, RetryAfter: int64(math.Ceil(r.RetryAfter.Seconds())),
 	}
 	if !r.ServerDate.IsZero() {
 		s := int64(math.Round(r.ClockSkew.Seconds()))
@@ -228,7 +230,7 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 	*r = Result{
 		Target: j.Target, URL: j.URL, Level: j.Level, Reason: j.Reason, Cause: j.Cause,
 		HTTPStatus: j.HTTPStatus, Phases: j.Phases, Bytes: j.Bytes, Proxy: j.Proxy,
-		Error: j.Error, Detail: j.Detail, Reference: j.Reference, Message: j.Message,
+		Error: j.Error, Detail: j.Detail, PageTitle: j.PageTitle, Reference: j.Reference, Message: j.Message,
 		RetryAfter: time.Duration(j.RetryAfter) * time.Second,
 	}
 	if r.Phases.Total == 0 && j.LatencyMS != 0 {

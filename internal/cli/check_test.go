@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"pantau-efaktur/probe"
 	"pantau-efaktur/probe/fakesvc"
 )
 
@@ -99,6 +100,31 @@ func TestCheckJSONContract(t *testing.T) {
 	}
 	if strings.Count(out, "\n") != 1 {
 		t.Errorf("want exactly one line, got %q", out)
+	}
+}
+
+// A page answering in the service's place is named by its title, in the
+// human line and in --json (page_title), and the title survives the trip
+// through JSON the agent's control socket makes.
+func TestCheckTellsTheTitleOfThePageInTheWay(t *testing.T) {
+	t.Parallel()
+	u := fake(t, fakesvc.Captive)
+	code, out, _ := runCheck(t, "--url", u, "--reference", "off")
+	if code != 1 || !strings.Contains(out, "“Wi-Fi Login”") {
+		t.Errorf("exit %d, human line %q: want exit 1 and the title", code, out)
+	}
+	code, out, _ = runCheck(t, "--url", u, "--reference", "off", "--json")
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil || code != 1 || m["page_title"] != "Wi-Fi Login" {
+		t.Fatalf("exit %d, err %v, JSON %s: want page_title", code, err, out)
+	}
+	var res probe.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.PageTitle != "Wi-Fi Login" {
+		t.Errorf("read back: %v, title %q", err, res.PageTitle)
+	}
+	_, out, _ = runCheck(t, "--url", fake(t, fakesvc.OK), "--json")
+	if strings.Contains(out, "page_title") {
+		t.Errorf("a healthy answer carries a page title: %s", out)
 	}
 }
 

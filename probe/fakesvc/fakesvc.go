@@ -198,13 +198,15 @@ func (s *Service) play(b Behaviour, w http.ResponseWriter, r *http.Request) {
 	case BadGateway:
 		writeHTML(w, http.StatusBadGateway, "<html><body><h1>502 Bad Gateway</h1></body></html>")
 	case NotFound:
-		writeHTML(w, http.StatusNotFound, "<html><body><h1>404 Not Found</h1></body></html>")
+		// nginx's own page, as a web server without the service answers.
+		writeHTML(w, http.StatusNotFound, "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
 	case Captive:
 		writeHTML(w, http.StatusOK, captivePage)
 	case ProxyBlock:
 		writeHTML(w, http.StatusOK, proxyBlockPage)
 	case Forbidden:
-		writeHTML(w, http.StatusForbidden, "<html><body><h1>403 Forbidden</h1><p>Request blocked.</p></body></html>")
+		// A web application firewall's rejection, the way F5 words it.
+		writeHTML(w, http.StatusForbidden, "<html><head><title>Request Rejected</title></head><body>The requested URL was rejected. Please consult with your administrator.<br><br>Your support ID is: 1234567890123456789</body></html>")
 	case TooMany:
 		h.Set("Retry-After", "120")
 		writeHTML(w, http.StatusTooManyRequests, "<html><body><h1>429 Too Many Requests</h1></body></html>")

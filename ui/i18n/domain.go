@@ -69,13 +69,19 @@ func (t *Translator) Message(r probe.Result) string {
 	if reason == probe.ReasonHTTPStatus && isRedirect(r.HTTPStatus) {
 		id = "reason.redirects"
 	}
-	return t.T(id, map[string]any{
+	msg := t.T(id, map[string]any{
 		"Service":    t.ServiceName(r.Target),
 		"ServiceMid": mid,
 		"Host":       host,
 		"Status":     r.HTTPStatus,
 		"Seconds":    t.Seconds(r.Phases.Total),
 	})
+	// The title of the page that answered in the service's place tells the
+	// user who stood in the way ("Wi-Fi Login", "Access Denied").
+	if r.PageTitle != "" {
+		msg += " " + t.T("message.page_title", map[string]any{"Title": r.PageTitle})
+	}
+	return msg
 }
 
 // isRedirect: the statuses an HTTP client follows.

@@ -322,3 +322,27 @@ func TestAddressProblemsAreTold(t *testing.T) {
 		}
 	}
 }
+
+// The title of a page that answered in the service's place is told after
+// the reason, in the user's language; no title, no extra sentence.
+func TestPageTitleIsTold(t *testing.T) {
+	for _, tc := range []struct {
+		lang, title, want string
+	}{
+		{"id", "Wi-Fi Login", "Judul halaman yang diterima: “Wi-Fi Login”."},
+		{"en", "Access Denied", "Title of the page received: “Access Denied”."},
+		{"id", "", ""},
+		{"en", "", ""},
+	} {
+		tr := New(tc.lang)
+		plain := tr.Message(probe.Result{Target: "efaktur", Reason: probe.ReasonUnexpectedContent, HTTPStatus: 200})
+		msg := tr.Message(probe.Result{Target: "efaktur", Reason: probe.ReasonUnexpectedContent, HTTPStatus: 200, PageTitle: tc.title})
+		want := plain
+		if tc.want != "" {
+			want = plain + " " + tc.want
+		}
+		if msg != want {
+			t.Errorf("%s %q: %q, want %q", tc.lang, tc.title, msg, want)
+		}
+	}
+}
