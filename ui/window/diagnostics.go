@@ -63,6 +63,11 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 		if msg := messageOf(tr, t); msg != "" {
 			line("  %s", msg)
 		}
+		if t.Last != nil && t.Last.Detail != "" {
+			// The classifier's own words ("root element {}html is not a
+			// WSDL definitions"): what a helpdesk can search for.
+			line("  %s: %s", tr.T("diag.detail"), t.Last.Detail)
+		}
 		if t.Last != nil && t.Last.ClockSkewSuspicious() {
 			line("  ! %s", tr.T("check.clock_skew", map[string]any{"Diff": tr.Duration(t.Last.ClockSkew.Round(time.Minute))}))
 		}
