@@ -67,8 +67,10 @@ lint:
 test-unit:
 	PANTAU_REQUIRE_E2E=1 go test -race -count=1 -p 1 ./...
 
+# Everything a hostile server sends goes through these two.
 fuzz:
-	go test -run XXX -fuzz FuzzClassify -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
+	go test -run XXX -fuzz '^FuzzClassify$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
+	go test -run XXX -fuzz '^FuzzPageTitle$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
 
 test: deps-test lint test-unit fuzz
 
