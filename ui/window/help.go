@@ -64,10 +64,16 @@ func AdviceFor(tr *i18n.Translator, t ipc.TargetState, connected bool) (title, b
 	if t.Level == probe.LevelUnknown {
 		title = tr.T("help.now_title_unknown")
 	}
-	if s := tr.Advice(reason); s != "" {
-		return title, s
+	body = tr.Advice(reason)
+	if body == "" {
+		body = tr.T("advice.unknown")
 	}
-	return title, tr.T("advice.unknown")
+	// What stood in the way, when it named itself: the advice's "maybe a
+	// Wi-Fi login, maybe the office proxy" then has an answer.
+	if t.Last != nil && t.Last.PageTitle != "" {
+		body = tr.T("message.page_title", map[string]any{"Title": t.Last.PageTitle}) + " " + body
+	}
+	return title, body
 }
 
 // helpView is the help window.

@@ -96,6 +96,14 @@ func TestHelpAdvicePerReason(t *testing.T) {
 		if v.nowBody.Text != tr.Advice(probe.ReasonTLSClock) {
 			t.Errorf("%s: help shows %q", lang, v.nowBody.Text)
 		}
+		// A page that answered in the service's place is named first.
+		last := probe.Result{Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonUnexpectedContent, PageTitle: "Login Hotspot"}
+		captive := target(probe.LevelDegraded, probe.ReasonUnexpectedContent, false)
+		captive.Last = &last
+		v.update(ipc.Status{Targets: []ipc.TargetState{captive}}, true)
+		if want := tr.T("message.page_title", map[string]any{"Title": "Login Hotspot"}) + " " + tr.Advice(probe.ReasonUnexpectedContent); v.nowBody.Text != want {
+			t.Errorf("%s: help shows %q, want %q", lang, v.nowBody.Text, want)
+		}
 		v.update(ipc.Status{}, false)
 		if v.nowBody.Text != tr.T("advice.agent_away") {
 			t.Errorf("%s: without agent: %q", lang, v.nowBody.Text)
