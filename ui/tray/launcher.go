@@ -7,14 +7,12 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"slices"
 	"sync"
 	"time"
 
 	"pantau-efaktur/internal/cli"
 )
-
-// Windows the agent can open.
-var Windows = []string{"status", "help", "settings"}
 
 // Launcher starts `pantau-efaktur window <name>` processes, never two of
 // the same: a second request raises the running one instead.
@@ -35,11 +33,7 @@ func NewLauncher(exe string, env []string, raise func(string) bool) *Launcher {
 
 // Show opens window name, or raises it if it is open.
 func (l *Launcher) Show(name string) error {
-	valid := false
-	for _, w := range Windows {
-		valid = valid || w == name
-	}
-	if !valid {
+	if !slices.Contains(cli.WindowNames, name) {
 		return fmt.Errorf("unknown window %q", name)
 	}
 	l.mu.Lock()
