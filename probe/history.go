@@ -108,6 +108,13 @@ func OpenHistory(dir string) (*History, error) {
 // Dir is the history directory.
 func (h *History) Dir() string { return h.dir }
 
+// Empty reports whether the history holds no day at all: the agent has
+// never checked anything on this account (or not in the days kept).
+func (h *History) Empty() (bool, error) {
+	days, err := historyDays(h.dir)
+	return len(days) == 0, err
+}
+
 // Append writes one record. Each record is one write(2) of a whole line; a
 // file whose last line was torn by a crash gets a newline first, so the torn
 // line stays alone (and is skipped when read). Errors (disk full) are

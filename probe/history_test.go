@@ -418,3 +418,35 @@ func TestFindOpenOutageIgnoresFutureRecords(t *testing.T) {
 		t.Fatal("found an outage in a missing directory")
 	}
 }
+
+// Empty is what the agent asks to tell a first start: only day files
+// count, not stray files the user (or an editor) left there.
+func TestHistoryEmpty(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	h, err := probe.OpenHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	for _, stray := range []string{"notes.txt", "2026-13-01.jsonl", "backup.jsonl"} {
+		if err := os.WriteFile(filepath.Join(dir, stray), []byte("x\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if empty, err := h.Empty(); !empty || err != nil {
+		t.Fatalf("a history of stray files: empty %v, %v", empty, err)
+	}
+	if err := h.Append(probe.Record{At: time.Now(), Target: probe.PrimaryTargetID, Level: probe.LevelUp, Reason: probe.ReasonOK}); err != nil {
+		t.Fatal(err)
+	}
+	if empty, err := h.Empty(); empty || err != nil {
+		t.Fatalf("after a check: empty %v, %v", empty, err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Empty(); err == nil {
+		t.Error("a vanished history directory is not an error")
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -45,6 +47,8 @@ type Agent struct {
 	tray        bool
 	trayProblem string
 	trayReady   chan struct{} // closed once the tray icon is on the bus (onTrayReady)
+	firstRun    bool          // no history yet: this account never ran the agent
+	welcome     bool          // say where the icon is, once it is in a tray (firstRun with a host)
 	checker     *probe.HTTPChecker
 	lastHistErr time.Time
 
@@ -187,6 +191,7 @@ func (a *Agent) run(out cli.IO) int {
 	}()
 
 	a.announceNotices()
+	a.welcome = a.firstRun && host
 	if !host {
 		go a.awaitTrayHost(bus, why)
 	}
@@ -313,6 +318,10 @@ func (a *Agent) prepareFiles() {
 		a.hist, _ = probe.OpenHistory(tmp)
 	}
 	a.historyDir = a.hist.Dir()
+	if err == nil { // not for a stand-in history: that would welcome at every start
+		empty, eerr := a.hist.Empty()
+		a.firstRun = empty && eerr == nil
+	}
 	if _, err := a.hist.Prune(time.Now()); err != nil {
 		slog.Warn("history prune", "err", err)
 	}
@@ -326,8 +335,11 @@ func (a *Agent) prepareFiles() {
 		slog.Warn("icon directory", "err", err)
 		return
 	}
-	for _, l := range assets.IconLevels {
+	for _, l := range append(slices.Clone(assets.IconLevels), appIcon) {
 		b, err := assets.LevelPNG(l, 64)
+		if l == appIcon {
+			b, err = assets.AppPNG(64)
+		}
 		if err == nil {
 			err = probe.WriteFileAtomic(filepath.Join(a.iconDir, l+".png"), b, 0o644)
 		}
@@ -336,6 +348,10 @@ func (a *Agent) prepareFiles() {
 		}
 	}
 }
+
+// appIcon names the app's own icon among the notification icons (the
+// others are named after levels).
+const appIcon = "app"
 
 // onEvent is the monitor's sink: it runs on the monitor's goroutines and
 // must stay quick (no D-Bus round trips, no waiting on the user).
@@ -438,6 +454,19 @@ func (a *Agent) showNotice(text string) {
 	}
 }
 
+// showWelcome tells a first-time user where the icon is and what it
+// promises; it is not a notice (the status window does not keep it).
+func (a *Agent) showWelcome(tr *i18n.Translator) {
+	text := tr.T("agent.welcome")
+	if runtime.GOOS == "windows" {
+		text = tr.T("agent.welcome_windows")
+	}
+	nt := notify.Desktop{IconPath: a.iconPath(appIcon)}
+	if err := nt.Notify(version.AppName, text, false); err != nil {
+		slog.Warn("welcome not shown", "err", err)
+	}
+}
+
 // trayAbsence says why no tray icon can be shown: Key names the
 // explanation for the user (translated, in the notice), Detail the
 // technical one for the log and the diagnostics report.
@@ -517,6 +546,11 @@ func (a *Agent) onTrayReady() {
 	a.mu.Lock()
 	tr := a.tr
 	a.mu.Unlock()
+	if a.welcome {
+		// The first start ever: on Windows 11 a new tray icon hides behind
+		// the ^ arrow, and nothing else shows that the app runs.
+		go a.showWelcome(tr)
+	}
 	a.ui.build(tr, menuActions{
 		checkNow:   func() { a.mon.CheckNow() },
 		show:       a.showWindow,

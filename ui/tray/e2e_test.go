@@ -232,6 +232,15 @@ func TestTrayEndToEnd(t *testing.T) {
 	if tip, err := d.bus.Property(d.item, "ToolTip"); err != nil || !strings.Contains(strings.Join(strings.Fields(toString(tip)), " "), "ONLINE") {
 		t.Errorf("tooltip %v %v", tip, err)
 	}
+	// The first start ever says where the icon is and what it promises,
+	// with the app's own icon.
+	welcome := d.waitSeen("Pantau e-Faktur", 10*time.Second)
+	if !strings.Contains(welcome.Body, "berjalan") || !strings.Contains(welcome.Body, "kembali online") || filepath.Base(welcome.Icon) != "app.png" {
+		t.Errorf("welcome %+v", welcome)
+	}
+	if fi, err := os.Stat(welcome.Icon); err != nil || fi.Size() == 0 {
+		t.Errorf("welcome icon %q: %v", welcome.Icon, err)
+	}
 
 	// Outage: red, and one "down" notification.
 	d.svc.Set(fakesvc.Down)
@@ -441,6 +450,11 @@ func TestRestartDuringOutageTakesItUp(t *testing.T) {
 	for _, n := range d.notes.All() {
 		if n.Summary == "Server e-Faktur DOWN" {
 			t.Errorf("the outage was announced again after the restart: %+v", n)
+		}
+		// The welcome (sent as the icon appears, long before the recovery)
+		// is for a first start only: this account has a history.
+		if n.Summary == "Pantau e-Faktur" {
+			t.Errorf("welcomed again although the agent ran before: %+v", n)
 		}
 	}
 	d.ipc(ipc.CmdQuit)
