@@ -27,8 +27,9 @@ const maxTitleText = 4 << 10
 // Denied", "Websense"). The page's charset is honoured (Content-Type, BOM,
 // <meta>); white space is collapsed; control and format characters
 // (including bidi overrides a hostile page could use to dress its text up)
-// and undecodable bytes are dropped; the result is at most maxTitleRunes runes. A <title> inside
-// <svg> (a tooltip, not the page's title) is skipped.
+// and undecodable bytes are dropped; the result is at most maxTitleRunes
+// runes. A <title> inside <svg> (a tooltip, not the page's title) is
+// skipped.
 func PageTitle(body []byte, contentType string) string {
 	var r io.Reader = bytes.NewReader(body)
 	if cr, err := charset.NewReader(r, contentType); err == nil {

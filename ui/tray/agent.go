@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -335,18 +334,20 @@ func (a *Agent) prepareFiles() {
 		slog.Warn("icon directory", "err", err)
 		return
 	}
-	for _, l := range append(slices.Clone(assets.IconLevels), appIcon) {
-		b, err := assets.LevelPNG(l, 64)
-		if l == appIcon {
-			b, err = assets.AppPNG(64)
-		}
+	write := func(name string, b []byte, err error) {
 		if err == nil {
-			err = probe.WriteFileAtomic(filepath.Join(a.iconDir, l+".png"), b, 0o644)
+			err = probe.WriteFileAtomic(filepath.Join(a.iconDir, name+".png"), b, 0o644)
 		}
 		if err != nil {
-			slog.Warn("notification icon", "icon", l, "err", err)
+			slog.Warn("notification icon", "icon", name, "err", err)
 		}
 	}
+	for _, l := range assets.IconLevels {
+		b, err := assets.LevelPNG(l, 64)
+		write(l, b, err)
+	}
+	b, err := assets.AppPNG(64)
+	write(appIcon, b, err)
 }
 
 // appIcon names the app's own icon among the notification icons (the
