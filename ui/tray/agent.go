@@ -448,12 +448,7 @@ func (a *Agent) announceNotices() {
 }
 
 // showNotice shows one notice about the app itself (not the server).
-func (a *Agent) showNotice(text string) {
-	nt := notify.Desktop{IconPath: a.iconPath("degraded")}
-	if err := nt.Notify(version.AppName, text, false); err != nil {
-		slog.Warn("notice not shown", "err", err)
-	}
-}
+func (a *Agent) showNotice(text string) { a.notifyAboutApp("degraded", text) }
 
 // showWelcome tells a first-time user where the icon is and what it
 // promises; it is not a notice (the status window does not keep it).
@@ -462,9 +457,15 @@ func (a *Agent) showWelcome(tr *i18n.Translator) {
 	if runtime.GOOS == "windows" {
 		text = tr.T("agent.welcome_windows")
 	}
-	nt := notify.Desktop{IconPath: a.iconPath(appIcon)}
+	a.notifyAboutApp(appIcon, text)
+}
+
+// notifyAboutApp is a notification in the app's name with one of the
+// icons prepareFiles wrote.
+func (a *Agent) notifyAboutApp(icon, text string) {
+	nt := notify.Desktop{IconPath: a.iconPath(icon)}
 	if err := nt.Notify(version.AppName, text, false); err != nil {
-		slog.Warn("welcome not shown", "err", err)
+		slog.Warn("app notification not shown", "icon", icon, "err", err)
 	}
 }
 
