@@ -14,6 +14,9 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // SettingsVersion is the version written into config.json.
@@ -359,8 +362,8 @@ func LoadSettings(path string, now time.Time) (Settings, LoadReport, error) {
 		return def, rep, fmt.Errorf("read settings %s: %w", path, err)
 	}
 	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil || raw == nil {
-		kept := fmt.Sprintf("%s.broken-%s", path, now.Format("20060102-150405"))
+	if err := json.Unmarshal(withoutBOM(data), &raw); err != nil || raw == nil {
+		kept := freeName(fmt.Sprintf("%s.broken-%s", path, now.Format("20060102-150405")))
 		if rerr := os.Rename(path, kept); rerr != nil {
 			return def, rep, fmt.Errorf("settings %s unreadable (%v); keep it aside: %w", path, err, rerr)
 		}
@@ -370,6 +373,33 @@ func LoadSettings(path string, now time.Time) (Settings, LoadReport, error) {
 	s, invalid := decodeFields(raw, def)
 	rep.Invalid = invalid
 	return s, rep, nil
+}
+
+// withoutBOM returns the file as UTF-8 without a byte-order mark. Windows
+// Notepad, the editor the README's "change the check address" step meets
+// first, writes one (UTF-8 before Windows 10 1903, UTF-16 when saved as
+// "Unicode"); encoding/json rejects it, and the user's file would be moved
+// aside as broken. Text without a mark is passed through byte for byte.
+func withoutBOM(data []byte) []byte {
+	out, _, err := transform.Bytes(xunicode.BOMOverride(transform.Nop), data)
+	if err != nil {
+		return data // let the JSON decoder report it
+	}
+	return out
+}
+
+// freeName returns name, or name with "-2", "-3"… appended when that file
+// already exists: two broken files met in the same second must not overwrite
+// each other's kept copy.
+func freeName(name string) string {
+	candidate := name
+	for i := 2; i < 1000; i++ {
+		if _, err := os.Lstat(candidate); errors.Is(err, os.ErrNotExist) {
+			return candidate
+		}
+		candidate = fmt.Sprintf("%s-%d", name, i)
+	}
+	return candidate
 }
 
 // decodeFields reads each known field on its own so one bad value costs only

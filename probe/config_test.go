@@ -229,6 +229,76 @@ func TestBrokenFileIsKeptAsideAndDefaultsUsed(t *testing.T) {
 	}
 }
 
+// Windows Notepad saves "UTF-8" with a byte-order mark (before Windows 10
+// 1903) and "Unicode" as UTF-16 with one; the README tells users to edit the
+// address by hand, so such a file must load, not be moved aside as broken.
+func TestFileSavedByNotepadLoads(t *testing.T) {
+	text := "{\r\n  \"url\": \"https://svc.example.go.id/svc?wsdl\",\r\n  \"fail_threshold\": 4\r\n}\r\n"
+	utf16 := func(bigEndian bool) []byte {
+		var b []byte
+		if bigEndian {
+			b = []byte{0xFE, 0xFF}
+		} else {
+			b = []byte{0xFF, 0xFE}
+		}
+		for _, r := range text { // ASCII only: one 16-bit unit each
+			if bigEndian {
+				b = append(b, 0, byte(r))
+			} else {
+				b = append(b, byte(r), 0)
+			}
+		}
+		return b
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"utf-8, crlf", []byte(text)},
+		{"utf-8 with bom", append([]byte{0xEF, 0xBB, 0xBF}, text...)},
+		{"utf-16le with bom", utf16(false)},
+		{"utf-16be with bom", utf16(true)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.json")
+			os.WriteFile(path, tc.data, 0o600)
+			s, rep, err := probe.LoadSettings(path, t0)
+			if err != nil || rep.HasNotice() {
+				t.Fatalf("not loaded: %v %+v", err, rep)
+			}
+			if s.URL != "https://svc.example.go.id/svc?wsdl" || s.FailThreshold != 4 {
+				t.Errorf("values not read: url %q, fail_threshold %d", s.URL, s.FailThreshold)
+			}
+			if got, _ := os.ReadFile(path); !bytes.Equal(got, tc.data) {
+				t.Errorf("the file was changed by loading")
+			}
+		})
+	}
+}
+
+// Two broken files met within one second (a restart loop, the agent and a
+// window starting together) must not overwrite each other's kept copy.
+func TestBrokenFilesInTheSameSecondAreAllKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.json")
+	var kept []string
+	for _, content := range []string{"first {", "second {", "third {"} {
+		os.WriteFile(path, []byte(content), 0o600)
+		_, rep, err := probe.LoadSettings(path, t0)
+		if err != nil || rep.BrokenKeptAs == "" {
+			t.Fatalf("%q: %v %+v", content, err, rep)
+		}
+		kept = append(kept, rep.BrokenKeptAs)
+		if got, _ := os.ReadFile(rep.BrokenKeptAs); string(got) != content {
+			t.Fatalf("%q kept as %s holds %q", content, rep.BrokenKeptAs, got)
+		}
+	}
+	for i, k := range kept {
+		if got, _ := os.ReadFile(k); !strings.HasPrefix(string(got), []string{"first", "second", "third"}[i]) {
+			t.Errorf("%s was overwritten: %q", k, got)
+		}
+	}
+}
+
 func TestInvalidFieldFallsBackAloneAndFileIsUntouched(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.json")
 	content := `{"version":1,"url":"https://svc.efaktur.pajak.go.id/svc/X?wsdl","interval":"5s","recheck":20,
