@@ -169,8 +169,14 @@ func clock(t, now time.Time) string {
 	return t.Format("02/01 15:04")
 }
 
-// TomorrowAt8 is the end of "snooze until tomorrow 08:00".
+// TomorrowAt8 is the end of "snooze until tomorrow 08:00". Someone still at
+// work after midnight (a deadline night) means the coming morning by
+// "besok", not the one a day later: before 04:00 it is today's 08:00, so a
+// mute never silences a whole working day by accident.
 func TomorrowAt8(now time.Time) time.Time {
 	y, m, d := now.Date()
+	if now.Hour() < 4 {
+		return time.Date(y, m, d, 8, 0, 0, 0, now.Location())
+	}
 	return time.Date(y, m, d+1, 8, 0, 0, 0, now.Location())
 }

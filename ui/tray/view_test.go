@@ -118,10 +118,19 @@ func TestTooltipWithinTheWindowsLimit(t *testing.T) {
 }
 
 func TestTomorrowAt8(t *testing.T) {
-	for _, now := range []time.Time{at, time.Date(2026, 12, 31, 23, 59, 0, 0, time.Local), time.Date(2026, 3, 31, 1, 0, 0, 0, time.Local)} {
-		got := TomorrowAt8(now)
-		if got.Hour() != 8 || got.Minute() != 0 || got.Sub(now) <= 0 || got.Sub(now) > 31*time.Hour {
-			t.Errorf("%v → %v", now, got)
+	day := func(d, h, m int) time.Time { return time.Date(2026, 3, d, h, m, 0, 0, time.Local) }
+	for _, tc := range []struct{ now, want time.Time }{
+		{day(30, 10, 42), day(31, 8, 0)},
+		{day(30, 23, 59), day(31, 8, 0)},
+		{time.Date(2026, 12, 31, 23, 59, 0, 0, time.Local), time.Date(2027, 1, 1, 8, 0, 0, 0, time.Local)},
+		// After midnight "besok" is the coming morning, not a day later.
+		{day(31, 0, 30), day(31, 8, 0)},
+		{day(31, 3, 59), day(31, 8, 0)},
+		{day(31, 4, 0), day(32, 8, 0)}, // 1 April
+		{day(31, 8, 0), day(32, 8, 0)},
+	} {
+		if got := TomorrowAt8(tc.now); !got.Equal(tc.want) {
+			t.Errorf("%v → %v, want %v", tc.now, got, tc.want)
 		}
 	}
 }
