@@ -83,7 +83,8 @@ func Export(args []string, io IO) int {
 	w := io.Stdout
 	var f *os.File
 	if out != "" {
-		f, err = os.Create(filepath.Clean(out))
+		out = exportPath(out, jsonl, now)
+		f, err = os.Create(out)
 		if err != nil {
 			exportFailed(tr, io, err)
 			return 1
@@ -119,6 +120,21 @@ func Export(args []string, io IO) int {
 		fmt.Fprintln(io.Stderr, tr.T("export.done", map[string]any{"Count": len(recs), "Path": out}))
 	}
 	return 0
+}
+
+// exportPath is where --out writes: the file named, or, when it names a
+// folder ("--out D:\Laporan"), a dated file inside it, named as the status
+// window's export names it.
+func exportPath(out string, jsonl bool, now time.Time) string {
+	out = filepath.Clean(out)
+	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+		ext := ".csv"
+		if jsonl {
+			ext = ".jsonl"
+		}
+		return filepath.Join(out, "pantau-efaktur-"+now.Format("2006-01-02")+ext)
+	}
+	return out
 }
 
 // exportFailed tells the user why in their words; the system's error text

@@ -94,6 +94,29 @@ func TestExportFailureIsExplained(t *testing.T) {
 	}
 }
 
+// "--out D:\Laporan" names a folder: the export goes into a dated file there
+// instead of failing.
+func TestExportIntoAFolder(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	folder := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		ext  string
+	}{{[]string{"--csv"}, ".csv"}, {[]string{"--jsonl"}, ".jsonl"}} {
+		var out, errOut bytes.Buffer
+		if code := Export(append(tc.args, "--out", folder, "--lang", "en"), IO{&out, &errOut}); code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, errOut.String())
+		}
+		want := filepath.Join(folder, "pantau-efaktur-"+time.Now().Format("2006-01-02")+tc.ext)
+		if _, err := os.Stat(want); err != nil {
+			t.Errorf("%v: no %s: %v", tc.args, want, err)
+		}
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("%v: the message does not say where: %q", tc.args, errOut.String())
+		}
+	}
+}
+
 func TestExportUsageErrors(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	for _, args := range [][]string{{"--days", "0"}, {"--days", "100"}, {"--days", "x"}, {"--csv", "--jsonl"},
