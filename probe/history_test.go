@@ -81,6 +81,26 @@ func TestHistorySkipsGarbageAndTornLines(t *testing.T) {
 	}
 }
 
+// A power cut can leave a run of NUL bytes or other junk in a day file; the
+// checks written after it are still the user's history and must load.
+func TestHistoryKeepsWhatFollowsAHugeGarbageLine(t *testing.T) {
+	dir := t.TempDir()
+	before := `{"t":"2026-03-31T09:00:00+07:00","id":"efaktur","l":"up","r":"ok","s":200,"ms":[1,2,3,4,180]}`
+	after := `{"t":"2026-03-31T09:05:00+07:00","id":"efaktur","l":"down","r":"timeout","ms":[0,0,0,0,15000]}`
+	junk := strings.Repeat("\x00", 3<<20) // 3 MiB without a newline
+	content := before + "\n" + junk + "\n" + after + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "2026-03-31.jsonl"), []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	recs, skipped, err := probe.LoadHistory(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
+	if err != nil || len(recs) != 2 || skipped != 1 {
+		t.Fatalf("recs %d skipped %d err %v, want 2 records and 1 skipped line", len(recs), skipped, err)
+	}
+	if recs[1].Reason != probe.ReasonTimeout {
+		t.Errorf("the check after the junk: %+v", recs[1])
+	}
+}
+
 func TestHistoryDiskFullKeepsRunning(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("/dev/full is Linux")
