@@ -281,6 +281,9 @@ func (c *HTTPChecker) get(ctx context.Context, rawURL string, expect Expect, tim
 		contentType = resp.Header.Get("Content-Type")
 		ev.Body, ev.Truncated, err = ReadBounded(resp.Body, c.opts.MaxBody)
 		resp.Body.Close()
+		if err != nil {
+			err = fmt.Errorf("read the answer after HTTP %d: %w", resp.StatusCode, err)
+		}
 		res.Bytes = int64(len(ev.Body))
 	}
 	total := time.Since(pc.start)

@@ -610,3 +610,69 @@ func TestProxyRedacted(t *testing.T) {
 		}
 	}
 }
+
+// rawServer answers every connection with answer, then hangs up: a server
+// or a device in the way that does not speak HTTP, or breaks off.
+func rawServer(t *testing.T, answer string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(5 * time.Second))
+				buf := make([]byte, 4096)
+				c.Read(buf) // the request
+				io.WriteString(c, answer)
+			}()
+		}
+	}()
+	return "http://" + l.Addr().String() + "/svc/MasterFakturService?wsdl"
+}
+
+// An answer that is not HTTP, or that breaks off after its status, stays
+// "down" (nothing can be uploaded through it) but says what happened, for
+// the diagnostics; a maintenance notice that arrived before the break is
+// still the maintenance notice.
+func TestCheckAnswerNotHTTPOrBrokenOff(t *testing.T) {
+	t.Parallel()
+	hugeHeaders := "HTTP/1.1 200 OK\r\n" + strings.Repeat("X-Junk: "+strings.Repeat("a", 500)+"\r\n", 300) + "\r\n"
+	tests := []struct {
+		name       string
+		answer     string
+		wantReason probe.Reason
+		wantStatus int
+		wantDetail string
+	}{
+		{"ssh banner", "SSH-2.0-OpenSSH_8.9\r\n", probe.ReasonConnect, 0, "not HTTP"},
+		{"bad status line", "HTTP/1.1 abc OK\r\n\r\n", probe.ReasonConnect, 0, "not HTTP"},
+		{"huge headers", hugeHeaders, probe.ReasonConnect, 0, "not HTTP"},
+		{"wsdl broken off", "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 100000\r\n\r\n<?xml version=\"1.0\"?><wsdl:definitions",
+			probe.ReasonConnect, 200, "broke off after HTTP 200"},
+		{"maintenance broken off", "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 100000\r\n\r\n<html><body><h1>Service e-Faktur sedang dalam perbaikan",
+			probe.ReasonMaintenance, 503, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := probe.Check(context.Background(), wsdlTarget(rawServer(t, tc.answer)), probe.Options{Reference: "off", Timeout: 5 * time.Second})
+			if res.Level != probe.LevelDown || res.Reason != tc.wantReason || res.HTTPStatus != tc.wantStatus {
+				t.Fatalf("got %s/%s HTTP %d (err %q), want down/%s HTTP %d", res.Level, res.Reason, res.HTTPStatus, res.Error, tc.wantReason, tc.wantStatus)
+			}
+			if !strings.Contains(res.Detail, tc.wantDetail) {
+				t.Errorf("detail %q, want it to say %q", res.Detail, tc.wantDetail)
+			}
+			if res.Error == "" {
+				t.Errorf("no error text for the log")
+			}
+		})
+	}
+}

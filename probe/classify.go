@@ -96,7 +96,15 @@ func skipGap(b []byte) ([]byte, bool) {
 // the diagnostics report (never shown as the main message).
 func Classify(ev Evidence) (level Level, reason Reason, detail string) {
 	if ev.Err != nil {
+		// The status and part of the page arrived before the answer broke
+		// off: DJP's maintenance notice among it is still the notice.
+		if ev.Status != 0 && HasMaintenanceNotice(ev.Body) {
+			return LevelDown, ReasonMaintenance, "the answer broke off after the notice"
+		}
 		reason, detail = classifyError(ev.Err, ev.ProxyUsed)
+		if reason == ReasonConnect && detail == "" {
+			detail = brokenAnswer(ev)
+		}
 		return reason.Level(), reason, detail
 	}
 	// The maintenance notice wins over the status: DJP has served it as 200
@@ -131,6 +139,22 @@ func Classify(ev Evidence) (level Level, reason Reason, detail string) {
 		}
 		return LevelDegraded, ReasonHTTPStatus, detail
 	}
+}
+
+// brokenAnswer says, for the diagnostics, how an answer that came but could
+// not be used failed: it broke off after its status line, or it was not HTTP
+// at all (another service on the port, a device in the way). net/http has
+// no error types for the latter; its texts are matched, and a test against
+// real answers catches a change.
+func brokenAnswer(ev Evidence) string {
+	if ev.Status != 0 {
+		return fmt.Sprintf("the answer broke off after HTTP %d, %d bytes in", ev.Status, len(ev.Body))
+	}
+	msg := ev.Err.Error()
+	if strings.Contains(msg, "malformed HTTP") || strings.Contains(msg, "server response headers exceeded") {
+		return "the answer is not HTTP (another service on this port, or a device in the way)"
+	}
+	return ""
 }
 
 // ProxyConnectError is a proxy's refusal of a CONNECT tunnel (HTTPS through
