@@ -2,6 +2,7 @@ package probe
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -341,6 +342,27 @@ type LoadReport struct {
 	// Invalid lists fields that were ignored (their defaults are used);
 	// the file itself is left untouched until the user saves.
 	Invalid []FieldError
+	// Digest is SettingsDigest of the content read (zero when missing): a
+	// later change of the file is told from a save this load already saw.
+	Digest [sha256.Size]byte
+}
+
+// SettingsDigest identifies a settings file's content.
+func SettingsDigest(data []byte) [sha256.Size]byte { return sha256.Sum256(data) }
+
+// SettingsReadable reports whether data would load as a settings file
+// rather than be kept aside as broken. A file changed by hand while the
+// agent runs is checked first: one still being edited must not be moved
+// away from under the editor.
+func SettingsReadable(data []byte) bool { return settingsObject(data) != nil }
+
+// settingsObject is the file's top-level JSON object, nil when there is none.
+func settingsObject(data []byte) map[string]json.RawMessage {
+	var raw map[string]json.RawMessage
+	if json.Unmarshal(withoutBOM(data), &raw) != nil {
+		return nil
+	}
+	return raw
 }
 
 // HasNotice reports whether the user should be told something.
@@ -361,11 +383,12 @@ func LoadSettings(path string, now time.Time) (Settings, LoadReport, error) {
 	if err != nil {
 		return def, rep, fmt.Errorf("read settings %s: %w", path, err)
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(withoutBOM(data), &raw); err != nil || raw == nil {
+	rep.Digest = SettingsDigest(data)
+	raw := settingsObject(data)
+	if raw == nil {
 		kept := freeName(fmt.Sprintf("%s.broken-%s", path, now.Format("20060102-150405")))
 		if rerr := os.Rename(path, kept); rerr != nil {
-			return def, rep, fmt.Errorf("settings %s unreadable (%v); keep it aside: %w", path, err, rerr)
+			return def, rep, fmt.Errorf("settings %s unreadable; keep it aside: %w", path, rerr)
 		}
 		rep.BrokenKeptAs = kept
 		return def, rep, nil

@@ -347,3 +347,29 @@ func TestChangedURLMakesLoopbackIntervalsInvalid(t *testing.T) {
 		t.Fatalf("1 s kept for DJP: %+v", s)
 	}
 }
+
+func TestSettingsReadableAndDigest(t *testing.T) {
+	for _, tc := range []struct {
+		data string
+		want bool
+	}{
+		{`{"url": "https://x"}`, true},
+		{"\xef\xbb\xbf{}", true},
+		{`{"url": "https://x",`, false}, // saved mid-edit
+		{`null`, false},
+		{`["a list"]`, false},
+		{``, false},
+	} {
+		if got := probe.SettingsReadable([]byte(tc.data)); got != tc.want {
+			t.Errorf("%q: readable %v, want %v", tc.data, got, tc.want)
+		}
+	}
+	// The digest a load reports is that of the content it read.
+	path := filepath.Join(t.TempDir(), "config.json")
+	content := []byte(`{"fail_threshold": 4}`)
+	os.WriteFile(path, content, 0o600)
+	_, rep, _ := probe.LoadSettings(path, t0)
+	if rep.Digest != probe.SettingsDigest(content) || rep.Digest == probe.SettingsDigest([]byte(`{"fail_threshold": 5}`)) {
+		t.Errorf("digest does not identify the content read")
+	}
+}

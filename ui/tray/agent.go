@@ -2,6 +2,7 @@ package tray
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -50,6 +51,9 @@ type Agent struct {
 	welcome     bool          // say where the icon is, once it is in a tray (firstRun with a host)
 	checker     *probe.HTTPChecker
 	lastHistErr time.Time
+	// loaded is the digest of the settings file as last loaded, told is
+	// that of an unreadable hand edit already told about (settingsEdited).
+	loaded, told [sha256.Size]byte
 
 	mon      *probe.Monitor
 	hist     *probe.History
@@ -131,7 +135,7 @@ func (a *Agent) run(out cli.IO) int {
 		slog.Error("control socket unavailable", "err", err)
 	}
 
-	if err := a.loadSettings(true); err != nil {
+	if _, err := a.loadSettings(true); err != nil {
 		fmt.Fprintln(out.Stderr, err.Error())
 		if ln != nil {
 			ln.Close()
@@ -172,6 +176,7 @@ func (a *Agent) run(out cli.IO) int {
 	}
 	go a.notificationWorker()
 	go a.pruneDaily()
+	go a.watchSettings()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	monDone := make(chan struct{})
@@ -218,12 +223,12 @@ func (a *Agent) run(out cli.IO) int {
 
 // loadSettings reads the settings file, lays the command-line flags over it
 // and, for --demo, points it at the fake server. first is the start-up load.
-func (a *Agent) loadSettings(first bool) error {
+func (a *Agent) loadSettings(first bool) (probe.LoadReport, error) {
 	path := a.flags.config
 	if path == "" {
 		p, err := paths.SettingsFile()
 		if err != nil {
-			return err
+			return probe.LoadReport{}, err
 		}
 		path = p
 	}
@@ -237,23 +242,23 @@ func (a *Agent) loadSettings(first bool) error {
 		s.Language = tr.Lang()
 	}
 	if err := cli.ApplyTargetFlags(tr, "pantau-efaktur", a.flags.url, a.flags.proxy, a.flags.reference, &s); err != nil {
-		return err
+		return rep, err
 	}
 	if err := a.flags.monitor.Apply(tr, "pantau-efaktur", &s); err != nil {
-		return err
+		return rep, err
 	}
 	if a.flags.demo {
 		if a.demo == nil {
 			d, err := startDemo()
 			if err != nil {
-				return err
+				return rep, err
 			}
 			a.demo = d
 		}
 		a.demo.apply(&s)
 	}
 	if err := cli.ValidateForCommand(tr, "pantau-efaktur", s); err != nil {
-		return err
+		return rep, err
 	}
 	for _, fe := range rep.Invalid {
 		slog.Warn("settings field ignored", "field", fe.Field, "err", fe.Error())
@@ -264,7 +269,7 @@ func (a *Agent) loadSettings(first bool) error {
 	a.applyAutostart(s.Autostart)
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.configPath, a.settings, a.tr = path, s, tr
+	a.configPath, a.settings, a.tr, a.loaded = path, s, tr, rep.Digest
 	if first { // told once, at start
 		a.notices = append(a.notices, tr.LoadNotice(rep)...)
 	}
@@ -272,7 +277,7 @@ func (a *Agent) loadSettings(first bool) error {
 		a.checker.Close()
 	}
 	a.checker = probe.NewHTTPChecker(s.CheckOptions(version.UserAgent()))
-	return nil
+	return rep, nil
 }
 
 func (a *Agent) monitorConfigLocked() probe.MonitorConfig {
@@ -630,22 +635,86 @@ func (a *Agent) CheckNow(ctx context.Context) (probe.Result, error) {
 
 // Reload re-reads the settings file (the settings window saved it).
 func (a *Agent) Reload() error {
-	if err := a.loadSettings(false); err != nil {
+	_, err := a.reload()
+	return err
+}
+
+func (a *Agent) reload() (probe.LoadReport, error) {
+	rep, err := a.loadSettings(false)
+	if err != nil {
 		slog.Warn("reload refused", "err", err)
-		return err
+		return rep, err
 	}
 	a.mu.Lock()
 	cfg, tr := a.monitorConfigLocked(), a.tr
 	a.mu.Unlock()
 	if err := a.mon.Reconfigure(cfg); err != nil {
-		return err
+		return rep, err
 	}
 	if a.ui != nil {
 		a.ui.setTexts(tr)
 	}
 	slog.Info("settings reloaded")
 	a.refresh()
-	return nil
+	return rep, nil
+}
+
+// watchSettings takes up changes made to the settings file by hand (the
+// settings window tells the agent itself, and is recognised as seen).
+func (a *Agent) watchSettings() {
+	a.mu.Lock()
+	path := a.configPath
+	a.mu.Unlock()
+	if err := watchFile(path, settingsSettle, a.quitCh, a.settingsEdited); err != nil {
+		slog.Warn("changes to the settings file need a restart", "err", err)
+	}
+}
+
+// settingsEdited loads a settings file changed by something other than the
+// settings window. An unreadable one (an editor's half-done save, a typo)
+// is neither loaded nor moved aside, as it would be at start: the settings
+// in use stay, and the user is told once per content. A removed file
+// changes nothing either.
+func (a *Agent) settingsEdited() {
+	a.mu.Lock()
+	path, loaded, told, tr := a.configPath, a.loaded, a.told, a.tr
+	a.mu.Unlock()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			slog.Warn("settings file changed but not read", "err", err)
+		}
+		return
+	}
+	digest := probe.SettingsDigest(data)
+	if digest == loaded || digest == told {
+		return // a save the agent was told about, or content already refused
+	}
+	refuse := func(notice string) {
+		a.mu.Lock()
+		a.told = digest
+		a.mu.Unlock()
+		a.showNotice(notice)
+	}
+	if !probe.SettingsReadable(data) {
+		slog.Warn("settings file changed but unreadable; the settings in use stay", "path", path)
+		refuse(tr.T("settings.edit_unreadable", map[string]any{"Path": path}))
+		return
+	}
+	slog.Info("settings file changed by hand")
+	rep, err := a.reload()
+	if err != nil {
+		// A value the agent's command-line flags make invalid: the
+		// message is the translated one the command line would print.
+		refuse(err.Error())
+		return
+	}
+	a.mu.Lock()
+	tr = a.tr
+	a.mu.Unlock()
+	for _, n := range tr.LoadNotice(rep) {
+		a.showNotice(n)
+	}
 }
 
 // Show opens a window.

@@ -328,6 +328,52 @@ func TestTrayEndToEnd(t *testing.T) {
 		t.Fatalf("after a second launch the socket is served by %+v, want pid %d", st, d.agent.Process.Pid)
 	}
 
+	// config.json changed by hand (the README's way to change the address)
+	// is taken up without a restart. A damaged edit is told once and
+	// changes nothing: the file stays where the user's editor has it.
+	editCtx, editCancel := context.WithTimeout(context.Background(), 30*time.Second)
+	edits, err := ipc.Subscribe(editCtx, filepath.Join(d.home, "agent.sock"), "e2e-edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-edits // the state as it is
+	language := func(want string) {
+		t.Helper()
+		for r := range edits {
+			if r.Status != nil && r.Status.Settings.Language == want {
+				return
+			}
+		}
+		t.Fatalf("the hand-edited language %q was never taken up", want)
+	}
+	cfgPath := filepath.Join(d.home, "config.json")
+	broken := []byte(`{"language": "en", "interval": "10m"`)
+	if err := os.WriteFile(cfgPath, broken, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for told := false; !told; {
+		select {
+		case n := <-d.notes.Seen:
+			told = n.Summary == "Pantau e-Faktur" && strings.Contains(n.Body, "tidak dapat dibaca") && strings.Contains(n.Body, "config.json")
+		case <-time.After(10 * time.Second):
+			t.Fatalf("a damaged hand edit was not told: %+v", d.notes.All())
+		}
+	}
+	if got, err := os.ReadFile(cfgPath); err != nil || string(got) != string(broken) {
+		t.Errorf("the damaged edit was moved or changed: %q %v", got, err)
+	}
+	if kept, _ := filepath.Glob(cfgPath + ".broken-*"); len(kept) != 0 {
+		t.Errorf("a file being edited was kept aside: %v", kept)
+	}
+	d.writeConfig("10m", "10s", "30s", "language", "en")
+	language("en")
+	if _, ok := dbustest.Find(d.menu(), "Check now"); !ok {
+		t.Errorf("menu after the hand edit to English: %+v", d.menu())
+	}
+	d.writeConfig("10m", "10s", "30s")
+	language("id")
+	editCancel()
+
 	// Exactly one down and one recovered notification in all.
 	var downs, ups int
 	for _, n := range d.notes.All() {
