@@ -54,6 +54,7 @@ type Agent struct {
 	// loaded is the digest of the settings file as last loaded, told is
 	// that of an unreadable hand edit already told about (settingsEdited).
 	loaded, told [sha256.Size]byte
+	reloading    sync.Mutex // one reload at a time: the window's and a hand edit's
 
 	mon      *probe.Monitor
 	hist     *probe.History
@@ -640,6 +641,8 @@ func (a *Agent) Reload() error {
 }
 
 func (a *Agent) reload() (probe.LoadReport, error) {
+	a.reloading.Lock()
+	defer a.reloading.Unlock()
 	rep, err := a.loadSettings(false)
 	if err != nil {
 		slog.Warn("reload refused", "err", err)
