@@ -110,7 +110,11 @@ func newDesktop(t *testing.T) *desktop {
 	os.WriteFile(filepath.Join(d.home, "config.json"), b, 0o600)
 	writeHistory(t, filepath.Join(d.home, "history"))
 
-	agent := exec.Command(d.bin)
+	// Address, reference, proxy and schedule on the command line: they win
+	// over the file, which the agent takes up whenever it changes (the test
+	// writes the defaults into it for the settings window's picture).
+	agent := exec.Command(d.bin, "--url", srv.URL+"/svc/MasterFakturService?wsdl", "--reference", srv.URL+"/_fake/generate_204",
+		"--proxy", "none", "--interval", "2s", "--recheck", "300ms", "--down-interval", "500ms")
 	agent.Env = d.env
 	agent.Stderr = os.Stderr
 	if err := agent.Start(); err != nil {
@@ -394,7 +398,7 @@ func TestWindowsUnderXvfb(t *testing.T) {
 
 	// Help and settings. The settings window reads the file: for the
 	// pictures in the README it holds what a user starts with (the agent
-	// keeps its fast test schedule in memory; it is not told to reload).
+	// takes it up, but keeps the address and fast schedule of its flags).
 	if err := probe.SaveSettings(filepath.Join(d.home, "config.json"), probe.DefaultSettings()); err != nil {
 		t.Fatal(err)
 	}
@@ -419,14 +423,22 @@ func TestWindowsUnderXvfb(t *testing.T) {
 	} {
 		cmd := exec.Command(d.bin, "window", w.name, "--lang", "en")
 		cmd.Env = d.env
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
+		// A file, not a buffer: a failing test reads it while the window may
+		// still be writing.
+		stderrPath := filepath.Join(t.TempDir(), w.name+".stderr")
+		stderr, err := os.Create(stderrPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stderr = stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		stderr.Close() // the child has its own copy
 		defer func() {
 			if t.Failed() {
-				t.Logf("%s window stderr:\n%s", w.name, stderr.String())
+				b, _ := os.ReadFile(stderrPath)
+				t.Logf("%s window stderr:\n%s", w.name, b)
 			}
 		}()
 		win, _ := d.findWindow(w.title, 20*time.Second)
