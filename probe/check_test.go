@@ -435,9 +435,9 @@ func TestCheckTLS(t *testing.T) {
 	}
 }
 
-// resetDuringHandshake accepts connections and resets them after reading
-// the ClientHello, like a firewall blocking a host by its SNI.
-func resetDuringHandshake(t *testing.T) string {
+// tcpServer runs handle for every connection on a loopback port (each in
+// its own goroutine) and returns the address.
+func tcpServer(t *testing.T, handle func(net.Conn)) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -450,15 +450,23 @@ func resetDuringHandshake(t *testing.T) string {
 			if err != nil {
 				return
 			}
-			buf := make([]byte, 512)
-			_, _ = c.Read(buf)
-			if tc, ok := c.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0) // RST instead of FIN
-			}
-			c.Close()
+			go handle(c)
 		}
 	}()
 	return l.Addr().String()
+}
+
+// resetDuringHandshake accepts connections and resets them after reading
+// the ClientHello, like a firewall blocking a host by its SNI.
+func resetDuringHandshake(t *testing.T) string {
+	return tcpServer(t, func(c net.Conn) {
+		buf := make([]byte, 512)
+		_, _ = c.Read(buf)
+		if tc, ok := c.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0) // RST instead of FIN
+		}
+		c.Close()
+	})
 }
 
 // --- proxies ---
@@ -614,28 +622,13 @@ func TestProxyRedacted(t *testing.T) {
 // rawServer answers every connection with answer, then hangs up: a server
 // or a device in the way that does not speak HTTP, or breaks off.
 func rawServer(t *testing.T, answer string) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(5 * time.Second))
-				buf := make([]byte, 4096)
-				c.Read(buf) // the request
-				io.WriteString(c, answer)
-			}()
-		}
-	}()
-	return "http://" + l.Addr().String() + "/svc/MasterFakturService?wsdl"
+	return "http://" + tcpServer(t, func(c net.Conn) {
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		buf := make([]byte, 4096)
+		c.Read(buf) // the request
+		io.WriteString(c, answer)
+	}) + "/svc/MasterFakturService?wsdl"
 }
 
 // An answer that is not HTTP, or that breaks off after its status, stays
