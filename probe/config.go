@@ -537,15 +537,54 @@ func clip(s string) string {
 // same directory, flushed to disk, then renamed over the old one. A crash
 // leaves either the old or the new file, never half of one.
 func SaveSettings(path string, s Settings) error {
-	if err := s.Validate(); err != nil {
+	data, err := s.encode()
+	if err != nil {
 		return err
+	}
+	return WriteFileAtomic(path, data, 0o600)
+}
+
+// ErrSettingsChanged: the settings file is no longer what the caller read;
+// something else (a text editor, another settings window) changed it.
+var ErrSettingsChanged = errors.New("settings file changed since it was read")
+
+// ReplaceSettings saves s like SaveSettings, but only over the content the
+// caller read (seen: its LoadReport.Digest, zero when there was no file),
+// so that an edit made elsewhere while a settings window stood open is not
+// overwritten unasked. It returns the digest of the file as it now is: of
+// what was written, or with ErrSettingsChanged of the other content, which
+// a caller that has asked the user passes back as seen to replace it.
+func ReplaceSettings(path string, s Settings, seen [sha256.Size]byte) ([sha256.Size]byte, error) {
+	data, err := s.encode()
+	if err != nil {
+		return seen, err
+	}
+	current, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		// Removed since (or never there): nothing of anyone's is replaced.
+	case err != nil:
+		return seen, fmt.Errorf("read settings %s before saving: %w", path, err)
+	case SettingsDigest(current) != seen:
+		return SettingsDigest(current), ErrSettingsChanged
+	}
+	if err := WriteFileAtomic(path, data, 0o600); err != nil {
+		return seen, err
+	}
+	return SettingsDigest(data), nil
+}
+
+// encode is the file content for s, refused when s is invalid.
+func (s Settings) encode() ([]byte, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
 	}
 	s.Version = SettingsVersion
 	data, err := s.marshal()
 	if err != nil {
-		return fmt.Errorf("encode settings: %w", err)
+		return nil, fmt.Errorf("encode settings: %w", err)
 	}
-	return WriteFileAtomic(path, data, 0o600)
+	return data, nil
 }
 
 func (s Settings) marshal() ([]byte, error) {

@@ -373,3 +373,66 @@ func TestSettingsReadableAndDigest(t *testing.T) {
 		t.Errorf("digest does not identify the content read")
 	}
 }
+
+// A save from a settings window replaces only the content the window read:
+// an edit made in Notepad while the window stood open is not lost unasked.
+func TestReplaceSettingsOnlyOverWhatWasRead(t *testing.T) {
+	mine := probe.DefaultSettings()
+	mine.FailThreshold = 4
+	edited := []byte(`{"version": 1, "fail_threshold": 5}`)
+	for _, tc := range []struct {
+		name    string
+		before  []byte // nil: no file at load
+		between []byte // written after the load; nil: none, "-": removed
+		want    error
+	}{
+		{"unchanged", edited, nil, nil},
+		{"first save, no file", nil, nil, nil},
+		{"edited meanwhile", []byte(`{"version": 1}`), edited, probe.ErrSettingsChanged},
+		{"created meanwhile", nil, edited, probe.ErrSettingsChanged},
+		{"removed meanwhile", edited, []byte("-"), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.json")
+			if tc.before != nil {
+				os.WriteFile(path, tc.before, 0o600)
+			}
+			_, rep, _ := probe.LoadSettings(path, t0)
+			switch {
+			case string(tc.between) == "-":
+				os.Remove(path)
+			case tc.between != nil:
+				os.WriteFile(path, tc.between, 0o600)
+			}
+			onDisk, _ := os.ReadFile(path)
+			now, err := probe.ReplaceSettings(path, mine, rep.Digest)
+			after, _ := os.ReadFile(path)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err %v, want %v", err, tc.want)
+			}
+			if now != probe.SettingsDigest(after) {
+				t.Errorf("the digest returned is not that of the file as it is")
+			}
+			if tc.want != nil {
+				if !bytes.Equal(after, onDisk) {
+					t.Fatalf("the other edit was replaced:\n%s", after)
+				}
+				// Asked and confirmed: the digest returned replaces it.
+				if _, err := probe.ReplaceSettings(path, mine, now); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, _, _ := probe.LoadSettings(path, t0)
+			if got.FailThreshold != 4 {
+				t.Errorf("saved fail_threshold %d, want 4", got.FailThreshold)
+			}
+		})
+	}
+	// Invalid settings are refused before the file is even looked at.
+	path := filepath.Join(t.TempDir(), "config.json")
+	bad := mine
+	bad.FailThreshold = 0
+	if _, err := probe.ReplaceSettings(path, bad, [32]byte{}); err == nil {
+		t.Error("invalid settings saved")
+	}
+}

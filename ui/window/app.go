@@ -83,11 +83,7 @@ func Open(a fyne.App, name string, link *Link, lang string) fyne.Window {
 	// Ctrl+W and Escape close the window, as people expect of a dialog.
 	closeWin := func(fyne.Shortcut) { w.Close() }
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault}, closeWin)
-	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if k.Name == fyne.KeyEscape {
-			w.Close()
-		}
-	})
+	w.Canvas().SetOnTypedKey(closeOnEscape(w))
 	pick := func(st ipc.Status, connected bool) *i18n.Translator {
 		switch {
 		case lang != "":
@@ -225,4 +221,15 @@ func mustURL(raw string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+// closeOnEscape closes w on Escape, but not while a dialog (a question, the
+// file chooser) is open over it: there Escape closing the whole window would
+// drop the form the question is about.
+func closeOnEscape(w fyne.Window) func(*fyne.KeyEvent) {
+	return func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape && w.Canvas().Overlays().Top() == nil {
+			w.Close()
+		}
+	}
 }

@@ -2,6 +2,7 @@ package window
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -37,9 +39,13 @@ type settingsView struct {
 	win     fyne.Window
 	content fyne.CanvasObject
 
-	path   string
-	base   probe.Settings // as loaded: keeps keys this version does not know
-	fields map[string]*field
+	path string
+	base probe.Settings // as loaded: keeps keys this version does not know
+	// seen is the digest of the file as this window last read or wrote it:
+	// a save over anything else asks first (see askReplace).
+	seen    [sha256.Size]byte
+	replace dialog.Dialog // open while asking; for tests
+	fields  map[string]*field
 
 	proxyMode *widget.RadioGroup
 	refOn     *widget.Check
@@ -185,7 +191,7 @@ func (v *settingsView) load(path string) {
 	if err != nil {
 		slog.Warn("settings", "err", err)
 	}
-	v.path, v.base, v.loaded = path, s, true
+	v.path, v.base, v.seen, v.loaded = path, s, rep.Digest, true
 	v.fields["url"].entry.SetText(s.URL)
 	v.fields["interval"].entry.SetText(v.tr.Seconds(s.Interval.D()))
 	v.fields["recheck"].entry.SetText(v.tr.Seconds(s.Recheck.D()))
@@ -358,17 +364,52 @@ func (v *settingsView) save() {
 	if !ok {
 		return
 	}
-	if err := probe.SaveSettings(v.path, s); err != nil {
+	seen, err := probe.ReplaceSettings(v.path, s, v.seen)
+	if errors.Is(err, probe.ErrSettingsChanged) {
+		slog.Info("settings file changed elsewhere since the window read it; asking")
+		v.askReplace(seen)
+		return
+	}
+	if err != nil {
 		slog.Error("save settings", "err", err)
 		v.status.SetText(v.tr.T("win.save_failed", map[string]any{"Why": v.tr.FileProblem(err)}))
 		return
 	}
-	v.base = s
+	v.base, v.seen = s, seen
 	if _, err := v.link.Do(ipc.Request{Cmd: ipc.CmdReload}, 10*time.Second); err != nil {
 		v.status.SetText(v.tr.T("win.saved_agent_away"))
 		return
 	}
 	v.status.SetText(v.tr.T("win.saved"))
+}
+
+// askReplace is for a save that meets a file changed elsewhere since the
+// window read it (by hand in Notepad, as the README shows, while this window
+// stood open). Neither side is dropped unasked: the user replaces the file
+// with the form, loads the file into the form, or goes back to the form.
+// other is the digest of the file's current content.
+func (v *settingsView) askReplace(other [sha256.Size]byte) {
+	text := widget.NewLabel(v.tr.T("win.changed_elsewhere"))
+	text.Wrapping = fyne.TextWrapWord
+	var d *dialog.CustomDialog
+	replace := widget.NewButton(v.tr.T("win.btn_replace"), func() {
+		d.Hide()
+		v.seen = other // what the user has now agreed to replace
+		v.save()
+	})
+	replace.Importance = widget.DangerImportance
+	reload := widget.NewButton(v.tr.T("win.btn_load_file"), func() {
+		d.Hide()
+		v.load(v.path)
+		v.status.SetText(v.tr.T("win.loaded_file"))
+	})
+	back := widget.NewButton(v.tr.T("win.btn_back"), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(v.tr.T("win.changed_title"), text, v.win)
+	d.SetButtons([]fyne.CanvasObject{back, reload, replace})
+	d.Resize(fyne.NewSize(460, 0))
+	d.SetOnClosed(func() { v.replace = nil })
+	v.replace = d
+	d.Show()
 }
 
 // test runs one check with what is in the form now.

@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"pantau-efaktur/probe"
 	"pantau-efaktur/ui/i18n"
@@ -283,6 +285,128 @@ func TestSettingsSaveFailureIsExplained(t *testing.T) {
 	if !strings.HasPrefix(got, "Gagal menyimpan: ") || !strings.Contains(got, "Pengaturan sebelumnya tetap berlaku.") ||
 		strings.Contains(got, path) || strings.Contains(got, "rename") {
 		t.Errorf("status %q", got)
+	}
+}
+
+// A save that meets a file edited by hand while the window stood open asks
+// before replacing it; each answer keeps what the user chose and only that.
+func TestSettingsSaveOverAHandEditAsks(t *testing.T) {
+	const handEdit = `{"version": 1, "interval": "5m", "note": "from Notepad"}`
+	for _, answer := range []string{"win.btn_back", "win.btn_load_file", "win.btn_replace"} {
+		t.Run(answer, func(t *testing.T) {
+			v, path := openSettings(t, "id", `{"version": 1, "interval": "2m"}`)
+			os.WriteFile(path, []byte(handEdit), 0o600) // Notepad, meanwhile
+			v.fields["interval"].entry.SetText("90")
+			test.Tap(v.saveBtn)
+			if v.replace == nil {
+				t.Fatal("saved without asking")
+			}
+			if data, _ := os.ReadFile(path); string(data) != handEdit {
+				t.Fatalf("the hand edit was replaced before the user answered:\n%s", data)
+			}
+			overlay := v.win.Canvas().Overlays().Top()
+			if overlay == nil || !strings.Contains(texts(overlay), "diubah di luar jendela ini") {
+				t.Fatalf("no question shown: %q", texts(overlay))
+			}
+			btn := buttonIn(overlay, v.tr.T(answer))
+			if btn == nil {
+				t.Fatalf("no %q button in %q", v.tr.T(answer), texts(overlay))
+			}
+			test.Tap(btn)
+			if v.replace != nil {
+				t.Error("the question stayed open")
+			}
+			data, _ := os.ReadFile(path)
+			saved, _, _ := probe.LoadSettings(path, now)
+			form := v.fields["interval"].entry.Text
+			switch answer {
+			case "win.btn_back": // nothing changes: the form keeps the user's 90 s
+				if string(data) != handEdit || form != "90" {
+					t.Errorf("file %q, form %q", data, form)
+				}
+			case "win.btn_load_file":
+				if string(data) != handEdit || form != "300" || v.status.Text != v.tr.T("win.loaded_file") {
+					t.Errorf("file %q, form %q, status %q", data, form, v.status.Text)
+				}
+				// The loaded file is now what the window read: saving needs no question.
+				test.Tap(v.saveBtn)
+				if v.replace != nil {
+					t.Error("asked again about the file just loaded")
+				}
+			case "win.btn_replace":
+				if saved.Interval.D() != 90*time.Second || form != "90" || v.status.Text != v.tr.T("win.saved_agent_away") {
+					t.Errorf("saved %v, form %q, status %q", saved.Interval, form, v.status.Text)
+				}
+				// Its own save is not mistaken for another hand edit.
+				v.fields["interval"].entry.SetText("120")
+				test.Tap(v.saveBtn)
+				if again, _, _ := probe.LoadSettings(path, now); v.replace != nil || again.Interval.D() != 2*time.Minute {
+					t.Errorf("second save: asked %v, saved %v", v.replace != nil, again.Interval)
+				}
+			}
+		})
+	}
+}
+
+func TestEscapeClosesTheWindowButNotUnderADialog(t *testing.T) {
+	v, _ := openSettings(t, "en", "")
+	closed := false
+	v.win.SetOnClosed(func() { closed = true })
+	escape := closeOnEscape(v.win)
+	v.askReplace([32]byte{})
+	escape(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if closed {
+		t.Fatal("Escape closed the window under an open question")
+	}
+	v.replace.Hide()
+	escape(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if closed {
+		t.Fatal("Return closed the window")
+	}
+	escape(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if !closed {
+		t.Fatal("Escape did not close the window")
+	}
+}
+
+// texts is every label's and button's text under o, for assertions.
+func texts(o fyne.CanvasObject) string {
+	var out []string
+	walk(o, func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Label:
+			out = append(out, w.Text)
+		case *widget.Button:
+			out = append(out, w.Text)
+		}
+	})
+	return strings.Join(out, " | ")
+}
+
+func buttonIn(o fyne.CanvasObject, label string) *widget.Button {
+	var found *widget.Button
+	walk(o, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == label {
+			found = b
+		}
+	})
+	return found
+}
+
+func walk(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
+	if o == nil {
+		return
+	}
+	visit(o)
+	switch c := o.(type) {
+	case *fyne.Container:
+		for _, child := range c.Objects {
+			walk(child, visit)
+		}
+	case fyne.Widget:
+		for _, child := range test.WidgetRenderer(c).Objects() {
+			walk(child, visit)
+		}
 	}
 }
 
