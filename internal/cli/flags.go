@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -47,15 +48,39 @@ func langFromArgs(args []string, fallback string) string {
 	return fallback
 }
 
-// translateFlagError turns the flag package's English error into our message.
+// flagErrors are the flag package's error texts (unchanged since Go 1) and
+// the message each becomes. The flag is named as people type it, "--url",
+// where the flag package writes "-url".
+var flagErrors = []struct {
+	re         *regexp.Regexp
+	key        string
+	flag, vals int // submatch of the flag's name and of the value (0: none)
+}{
+	{regexp.MustCompile(`^flag provided but not defined: -+(.*)$`), "usage.unknown_flag", 1, 0},
+	{regexp.MustCompile(`^flag needs an argument: -+(.*)$`), "usage.flag_needs_value", 1, 0},
+	{regexp.MustCompile(`^invalid boolean value "(.*)" for -+([^:]*):`), "usage.flag_not_bool", 2, 1},
+	{regexp.MustCompile(`^invalid value "(.*)" for flag -+([^:]*):`), "usage.flag_bad_value", 2, 1},
+	{regexp.MustCompile(`^bad flag syntax: (.*)$`), "usage.flag_syntax", 0, 1},
+}
+
+// translateFlagError turns the flag package's English error into the
+// user's language.
 func translateFlagError(tr *i18n.Translator, cmd string, err error) error {
 	msg := err.Error()
-	if tr.Lang() == "id" {
-		if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-			msg = "opsi tidak dikenal: " + name
-		} else if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-			msg = "opsi memerlukan nilai: " + name
+	for _, fe := range flagErrors {
+		m := fe.re.FindStringSubmatch(msg)
+		if m == nil {
+			continue
 		}
+		data := map[string]any{}
+		if fe.flag > 0 {
+			data["Flag"] = m[fe.flag]
+		}
+		if fe.vals > 0 {
+			data["Value"] = m[fe.vals]
+		}
+		msg = tr.T(fe.key, data)
+		break
 	}
 	return &usageError{tr.T("usage.bad_flag", map[string]any{"Cmd": cmd, "Err": msg})}
 }

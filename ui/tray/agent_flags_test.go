@@ -37,8 +37,8 @@ func TestAgentCommandLine(t *testing.T) {
 		{[]string{"--help"}, 0, i18n.New("id").Usage("agent"), ""},
 		{[]string{"--lang", "en", "-h"}, 0, i18n.New("en").Usage("agent"), ""},
 		{[]string{"--lang", "fr"}, cli.ExitUsage, "", "--lang \"fr\" tidak didukung"},
-		{[]string{"--bogus"}, cli.ExitUsage, "", "opsi tidak dikenal: -bogus"},
-		{[]string{"--lang=en", "--bogus"}, cli.ExitUsage, "", "flag provided but not defined: -bogus"},
+		{[]string{"--bogus"}, cli.ExitUsage, "", "opsi tidak dikenal: --bogus"},
+		{[]string{"--lang=en", "--bogus"}, cli.ExitUsage, "", "unknown option: --bogus"},
 		{[]string{"--demo", "later"}, cli.ExitUsage, "", "later"},
 	} {
 		var out, errOut bytes.Buffer
