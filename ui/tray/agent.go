@@ -21,6 +21,7 @@ import (
 	"pantau-efaktur/internal/autostart"
 	"pantau-efaktur/internal/browser"
 	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/filewatch"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
@@ -668,7 +669,7 @@ func (a *Agent) watchSettings() {
 	a.mu.Lock()
 	path := a.configPath
 	a.mu.Unlock()
-	if err := watchFile(path, settingsSettle, a.quitCh, a.settingsEdited); err != nil {
+	if err := filewatch.Watch(path, filewatch.Settle, a.quitCh, a.settingsEdited); err != nil {
 		slog.Warn("changes to the settings file need a restart", "err", err)
 	}
 }

@@ -76,8 +76,18 @@ func Main(args []string, out cli.IO) (code int) {
 func Open(a fyne.App, name string, link *Link, lang string) fyne.Window {
 	w := a.NewWindow(version.AppName)
 	ctx, cancel := context.WithCancel(context.Background())
+	var view interface {
+		update(st ipc.Status, connected bool)
+	}
+	// closeView ends what a view runs beside the UI (the settings file watch).
+	closeView := func() {
+		if c, ok := view.(interface{ close() }); ok {
+			c.close()
+		}
+	}
 	w.SetOnClosed(func() {
 		cancel()
+		closeView()
 		a.Quit()
 	})
 	// Ctrl+W and Escape close the window, as people expect of a dialog.
@@ -93,11 +103,9 @@ func Open(a fyne.App, name string, link *Link, lang string) fyne.Window {
 		}
 		return i18n.New(settingsLanguage())
 	}
-	var view interface {
-		update(st ipc.Status, connected bool)
-	}
 	var current *i18n.Translator
 	build := func(tr *i18n.Translator) {
+		closeView()
 		current = tr
 		useFyneLanguage(tr.Lang())
 		switch name {
@@ -114,7 +122,7 @@ func Open(a fyne.App, name string, link *Link, lang string) fyne.Window {
 			w.SetContent(v.content)
 			w.Resize(fyne.NewSize(760, 720))
 		case Settings:
-			v := newSettingsView(tr, link, w)
+			v := newSettingsView(tr, link, w, fyne.Do)
 			view = v
 			w.SetTitle(version.AppName + " — " + tr.T("win.settings_title"))
 			w.SetContent(v.content)

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"log/slog"
+	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/filewatch"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
@@ -45,7 +48,13 @@ type settingsView struct {
 	// a save over anything else asks first (see askReplace).
 	seen    [sha256.Size]byte
 	replace dialog.Dialog // open while asking; for tests
-	fields  map[string]*field
+
+	// onUI runs a function on the UI goroutine (fyne.Do; tests pass their
+	// own). watched is the file the running watch is for, stopWatch ends it.
+	onUI      func(func())
+	watched   string
+	stopWatch chan struct{}
+	fields    map[string]*field
 
 	proxyMode *widget.RadioGroup
 	refOn     *widget.Check
@@ -81,8 +90,8 @@ func langCode(name string) string {
 	return "id"
 }
 
-func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window) *settingsView {
-	v := &settingsView{tr: tr, link: link, win: w, fields: map[string]*field{},
+func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(func())) *settingsView {
+	v := &settingsView{tr: tr, link: link, win: w, onUI: onUI, fields: map[string]*field{},
 		secondary: map[string]*widget.Check{}, notify: map[string]*widget.Check{}}
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
@@ -192,6 +201,8 @@ func (v *settingsView) load(path string) {
 		slog.Warn("settings", "err", err)
 	}
 	v.path, v.base, v.seen, v.loaded = path, s, rep.Digest, true
+	v.watch(path)
+	v.status.SetText("")
 	v.fields["url"].entry.SetText(s.URL)
 	v.fields["interval"].entry.SetText(v.tr.Seconds(s.Interval.D()))
 	v.fields["recheck"].entry.SetText(v.tr.Seconds(s.Recheck.D()))
@@ -232,6 +243,56 @@ func (v *settingsView) load(path string) {
 		v.status.SetText(strings.Join(notes, "\n"))
 	}
 	v.validate()
+}
+
+// watch follows hand edits of the settings file at path while the window
+// is open (see fileChanged).
+func (v *settingsView) watch(path string) {
+	if path == v.watched {
+		return
+	}
+	v.close()
+	stop := make(chan struct{})
+	v.watched, v.stopWatch = path, stop
+	go func() {
+		if err := filewatch.Watch(path, filewatch.Settle, stop, func() { v.onUI(v.fileChanged) }); err != nil {
+			slog.Warn("hand edits of the settings file are seen when the window opens again", "err", err)
+		}
+	}()
+}
+
+// close ends the watch; the window is closed or replaced.
+func (v *settingsView) close() {
+	if v.stopWatch != nil {
+		close(v.stopWatch)
+		v.stopWatch, v.watched = nil, ""
+	}
+}
+
+// fileChanged takes up an edit of the settings file made elsewhere (in
+// Notepad, as the README shows) while the window is open: an untouched form
+// shows the new content; a form with changes of the user's own keeps them
+// and says so, and saving will ask (askReplace). A file caught half-saved
+// or unreadable is left alone: it is not moved aside from under its editor,
+// and the agent tells the user about it.
+func (v *settingsView) fileChanged() {
+	data, err := os.ReadFile(v.path)
+	if err != nil || probe.SettingsDigest(data) == v.seen || !probe.SettingsReadable(data) {
+		return // removed, this window's own save, or not a settings file (yet)
+	}
+	if v.replace != nil || v.edited() {
+		v.status.SetText(v.tr.T("win.changed_meanwhile"))
+		return
+	}
+	v.load(v.path)
+	v.status.SetText(strings.TrimSpace(v.tr.T("win.loaded_changes") + "\n" + v.status.Text))
+}
+
+// edited reports whether the form differs from the settings last loaded or
+// saved.
+func (v *settingsView) edited() bool {
+	s, bad := v.Collect()
+	return len(bad) > 0 || !reflect.DeepEqual(s, v.base)
 }
 
 // parseSeconds reads "60", "1,5" (Indonesian decimal comma), "90s" or "2m".

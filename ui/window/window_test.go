@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"pantau-efaktur/internal/filewatch"
 	"pantau-efaktur/probe"
 	"pantau-efaktur/ui/i18n"
 	"pantau-efaktur/ui/ipc"
@@ -165,6 +166,14 @@ func TestETAXSearch(t *testing.T) {
 
 func openSettings(t *testing.T, lang string, content string) (*settingsView, string) {
 	t.Helper()
+	v, path, _ := openSettingsUI(t, lang, content)
+	return v, path
+}
+
+// openSettingsUI also returns what the window's background work (the file
+// watch) hands to the UI goroutine: the test runs it, when it chooses.
+func openSettingsUI(t *testing.T, lang string, content string) (*settingsView, string, <-chan func()) {
+	t.Helper()
 	home := t.TempDir()
 	t.Setenv("PANTAU_EFAKTUR_HOME", home)
 	path := filepath.Join(home, "config.json")
@@ -173,9 +182,11 @@ func openSettings(t *testing.T, lang string, content string) (*settingsView, str
 	}
 	a := test.NewTempApp(t)
 	w := a.NewWindow("settings")
-	v := newSettingsView(i18n.New(lang), NewLink(filepath.Join(home, "agent.sock"), Settings), w)
+	ui := make(chan func(), 64)
+	v := newSettingsView(i18n.New(lang), NewLink(filepath.Join(home, "agent.sock"), Settings), w, func(f func()) { ui <- f })
+	t.Cleanup(v.close)
 	w.SetContent(v.content)
-	return v, path
+	return v, path, ui
 }
 
 // Every settings field, with a bad value: the reason shows at the field and
@@ -366,6 +377,112 @@ func TestEscapeClosesTheWindowButNotUnderADialog(t *testing.T) {
 	escape(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if !closed {
 		t.Fatal("Escape did not close the window")
+	}
+}
+
+// A hand edit of the settings file while the window is open: an untouched
+// form shows it; a form with the user's own changes keeps them and says
+// so; a half-saved file and the window's own save change nothing.
+func TestSettingsWindowTakesUpHandEdits(t *testing.T) {
+	const start = `{"version": 1, "interval": "2m"}`
+	for _, tc := range []struct {
+		name     string
+		typed    string // typed into the interval field first ("" none)
+		edit     string // written to the file meanwhile ("" the window saves instead)
+		form     string // interval shown afterwards
+		status   string
+		fileKept bool // the file still holds edit, untouched
+	}{
+		{"untouched form", "", `{"version": 1, "interval": "5m"}`, "300", "win.loaded_changes", true},
+		{"form with changes", "90", `{"version": 1, "interval": "5m"}`, "90", "win.changed_meanwhile", true},
+		{"half-saved file", "", `{"version": 1, "interval": "5m",`, "120", "", true},
+		{"own save", "90", "", "90", "win.saved_agent_away", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, path, ui := openSettingsUI(t, "en", start)
+			waitWatching(t, path, ui)
+			if tc.typed != "" {
+				v.fields["interval"].entry.SetText(tc.typed)
+			}
+			if tc.edit != "" {
+				os.WriteFile(path, []byte(tc.edit), 0o600)
+			} else {
+				test.Tap(v.saveBtn)
+			}
+			select {
+			case f := <-ui:
+				f()
+			case <-time.After(10 * time.Second):
+				t.Fatal("the change of the file was not seen")
+			}
+			if got := v.fields["interval"].entry.Text; got != tc.form {
+				t.Errorf("interval shown %q, want %q", got, tc.form)
+			}
+			want := ""
+			if tc.status != "" {
+				want = v.tr.T(tc.status)
+			}
+			if v.status.Text != want {
+				t.Errorf("status %q, want %q", v.status.Text, want)
+			}
+			if data, err := os.ReadFile(path); tc.fileKept && string(data) != tc.edit {
+				t.Errorf("the edited file became %q (%v)", data, err)
+			}
+			if tc.name == "form with changes" {
+				test.Tap(v.saveBtn)
+				if v.replace == nil {
+					t.Error("saved over the hand edit without asking")
+				}
+			}
+		})
+	}
+}
+
+// A form just loaded counts as untouched whatever the file holds, or a
+// hand edit would never be shown; one change anywhere counts.
+func TestFreshFormIsNotEdited(t *testing.T) {
+	for _, content := range []string{
+		"",
+		`{"version": 1}`,
+		`{"version": 1, "interval": "1m30s", "timeout": "7.5s", "slow": "2500ms", "proxy": "http://proxy.kantor:8080",
+		  "reference": "off", "language": "en", "notify": {"offline": true, "sound": false}, "secondary": {"coretax": true},
+		  "autostart": true, "future": {"x": 1}}`,
+		`{"version": 1, "proxy": "none", "reference": "http://192.168.1.1/ok", "fail_threshold": 5, "recover_threshold": 1}`,
+		`{"version": 1, "interval": "x", "language": "fr"}`, // invalid values fall back to defaults
+	} {
+		for _, lang := range []string{"id", "en"} {
+			v, _ := openSettings(t, lang, content)
+			if v.edited() {
+				s, bad := v.Collect()
+				t.Errorf("%s %s: fresh form counts as edited:\nform %+v %v\nfile %+v", lang, content, s, bad, v.base)
+			}
+			v.notify["sound"].SetChecked(!v.notify["sound"].Checked)
+			if !v.edited() {
+				t.Errorf("%s %s: a change is not seen", lang, content)
+			}
+		}
+	}
+}
+
+// waitWatching returns once the window's file watch is live: the file is
+// written again unchanged until the watch reports it (which changes nothing),
+// less often than the watch's settle time, which each write restarts.
+func waitWatching(t *testing.T, path string, ui <-chan func()) {
+	t.Helper()
+	data, _ := os.ReadFile(path)
+	tick := time.NewTicker(3 * filewatch.Settle)
+	defer tick.Stop()
+	timeout := time.After(10 * time.Second)
+	for {
+		os.WriteFile(path, data, 0o600)
+		select {
+		case f := <-ui:
+			f()
+			return
+		case <-tick.C:
+		case <-timeout:
+			t.Fatal("the settings file is not watched")
+		}
 	}
 }
 

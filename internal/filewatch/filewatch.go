@@ -1,4 +1,7 @@
-package tray
+// Package filewatch tells when one file is changed by something else: the
+// settings file, edited by hand in Notepad as the README shows, is taken
+// up by the running agent and by an open settings window without a restart.
+package filewatch
 
 import (
 	"fmt"
@@ -11,27 +14,23 @@ import (
 	"github.com/fsnotify/fsnotify"
 )
 
-// The README tells users they may change the check address in config.json
-// by hand; the running agent should take such a change up as it takes up a
-// save from the settings window, without a restart. The folder is watched,
-// not the file: editors and SaveSettings replace the file by a rename,
-// which ends a watch on the file itself.
+// Settle is how long a file must stay quiet before it is read: an editor's
+// save is often several writes.
+const Settle = 500 * time.Millisecond
 
-// settingsSettle is how long the file must stay quiet before it is read:
-// an editor's save is often several writes.
-const settingsSettle = 500 * time.Millisecond
-
-// watchFile calls changed once path has been written, created, replaced or
+// Watch calls changed once path has been written, created, replaced or
 // removed and then left alone for settle. It returns when quit is closed,
-// or at once with an error when the folder cannot be watched.
-func watchFile(path string, settle time.Duration, quit <-chan struct{}, changed func()) error {
+// or at once with an error when the folder cannot be watched. The folder is
+// watched, not the file: editors and probe.WriteFileAtomic replace the file
+// by a rename, which ends a watch on the file itself.
+func Watch(path string, settle time.Duration, quit <-chan struct{}, changed func()) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		return fmt.Errorf("watch settings: %w", err)
+		return fmt.Errorf("watch %s: %w", path, err)
 	}
 	defer w.Close()
 	if err := w.Add(filepath.Dir(path)); err != nil {
-		return fmt.Errorf("watch settings folder %s: %w", filepath.Dir(path), err)
+		return fmt.Errorf("watch folder %s: %w", filepath.Dir(path), err)
 	}
 	var timer *time.Timer
 	defer func() {
@@ -60,7 +59,7 @@ func watchFile(path string, settle time.Duration, quit <-chan struct{}, changed 
 				return nil
 			}
 			// An overflowed queue loses events, not the watch: keep going.
-			slog.Warn("settings watch", "err", err)
+			slog.Warn("file watch", "path", path, "err", err)
 		}
 	}
 }

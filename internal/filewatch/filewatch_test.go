@@ -1,4 +1,4 @@
-package tray
+package filewatch
 
 import (
 	"os"
@@ -39,7 +39,7 @@ func TestIsFileEvent(t *testing.T) {
 // Both ways a settings file changes are seen: an editor writing it in
 // place and the settings window replacing it atomically; a burst of writes
 // is one change; closing quit ends the watch.
-func TestWatchFileSeesEditsAndSaves(t *testing.T) {
+func TestWatchSeesEditsAndSaves(t *testing.T) {
 	if runtime.GOOS != "linux" && runtime.GOOS != "windows" && runtime.GOOS != "darwin" {
 		t.Skip("no file notifications here")
 	}
@@ -49,7 +49,7 @@ func TestWatchFileSeesEditsAndSaves(t *testing.T) {
 	quit := make(chan struct{})
 	ended := make(chan error, 1)
 	go func() {
-		ended <- watchFile(path, 100*time.Millisecond, quit, func() {
+		ended <- Watch(path, 100*time.Millisecond, quit, func() {
 			calls.Add(1)
 			changed <- struct{}{}
 		})
@@ -104,8 +104,8 @@ func TestWatchFileSeesEditsAndSaves(t *testing.T) {
 	}
 }
 
-func TestWatchFileInAMissingFolderSaysSo(t *testing.T) {
-	err := watchFile(filepath.Join(t.TempDir(), "gone", "config.json"), time.Second, make(chan struct{}), func() {})
+func TestWatchInAMissingFolderSaysSo(t *testing.T) {
+	err := Watch(filepath.Join(t.TempDir(), "gone", "config.json"), time.Second, make(chan struct{}), func() {})
 	if err == nil {
 		t.Fatal("no error for a folder that does not exist")
 	}
