@@ -42,8 +42,9 @@ type settingsView struct {
 	win     fyne.Window
 	content fyne.CanvasObject
 
-	path string
-	base probe.Settings // as loaded: keeps keys this version does not know
+	path   string
+	base   probe.Settings // as loaded: keeps keys this version does not know
+	fields map[string]*field
 	// seen is the digest of the file as this window last read or wrote it:
 	// a save over anything else asks first (see askReplace).
 	seen    [sha256.Size]byte
@@ -54,7 +55,6 @@ type settingsView struct {
 	onUI      func(func())
 	watched   string
 	stopWatch chan struct{}
-	fields    map[string]*field
 
 	proxyMode *widget.RadioGroup
 	refOn     *widget.Check
