@@ -58,6 +58,7 @@ func newDesktop(t *testing.T) *desktop {
 	d.watcher = d.bus.StartWatcher(t)
 	d.notes = d.bus.StartNotifier(t)
 	d.svc = fakesvc.New(fakesvc.OK)
+	d.svc.SlowDelay = 800 * time.Millisecond // a check at work, seen in the menu; under the 1 s slow threshold
 	d.svc.OnRequest(func(fakesvc.Behaviour) {
 		d.mu.Lock()
 		d.lastReq = time.Now()
@@ -201,6 +202,22 @@ func (d *desktop) click(label string) {
 	}
 }
 
+// waitMenu waits until the menu satisfies ok: the agent changes it from
+// its own goroutines, and the test bus gives no signal to wait on instead.
+func (d *desktop) waitMenu(ok func([]dbustest.MenuItem) bool, what string) {
+	d.t.Helper()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for !ok(d.menu()) {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			d.t.Fatalf("%s: menu %+v", what, d.menu())
+		}
+	}
+}
+
 func (d *desktop) ipc(cmd string) ipc.Response {
 	d.t.Helper()
 	r, err := ipc.Do(filepath.Join(d.home, "agent.sock"), ipc.Request{Cmd: cmd}, 5*time.Second)
@@ -282,6 +299,7 @@ func TestTrayEndToEnd(t *testing.T) {
 		<-d.reqs
 	}
 	before := d.svc.Requests()
+	d.svc.Set(fakesvc.Slow) // the answer takes SlowDelay: the check is seen at work
 	clicked := time.Now()
 	d.click("Periksa sekarang")
 	select {
@@ -292,6 +310,16 @@ func TestTrayEndToEnd(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Fatalf("no request within a second of the click (requests %d)", d.svc.Requests()-before)
 	}
+	// While it runs the item says so and takes no second click; the
+	// agent set this before it asked the server.
+	if it, ok := dbustest.Find(d.menu(), "Memeriksa…"); !ok || it.Enabled {
+		t.Errorf("while the check runs, the menu is %+v", d.menu())
+	}
+	d.svc.Set(fakesvc.OK)
+	d.waitMenu(func(m []dbustest.MenuItem) bool {
+		it, ok := dbustest.Find(m, "Periksa sekarang")
+		return ok && it.Enabled
+	}, "Periksa sekarang clickable again after the check")
 
 	// "Jalankan saat login" from the settings: the XDG autostart entry
 	// appears, pointing at this program, and goes away when turned off.

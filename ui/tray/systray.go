@@ -42,6 +42,7 @@ type trayUI struct {
 	settings *systray.MenuItem
 	quit     *systray.MenuItem
 	titles   map[*systray.MenuItem]string // last title set, to skip no-op updates
+	checking bool                         // a check from the menu is running
 }
 
 // setTitle renames an item only when the text changes (each rename is a
@@ -125,13 +126,40 @@ func (u *trayUI) setTexts(tr *i18n.Translator) {
 	if u.check == nil {
 		return
 	}
+	u.setTitle(u.check, checkTitle(tr, u.checking))
 	for it, id := range map[*systray.MenuItem]string{
-		u.check: "tray.check_now", u.showSt: "tray.show_status", u.help: "tray.help",
+		u.showSt: "tray.show_status", u.help: "tray.help",
 		u.openSVC: "tray.open_svc", u.snooze1h: "tray.snooze_1h", u.snoozeTm: "tray.snooze_tomorrow",
 		u.snoozeOf: "tray.snooze_off", u.settings: "tray.settings", u.quit: "tray.quit",
 	} {
 		u.setTitle(it, tr.T(id))
 	}
+}
+
+// setChecking shows a check asked from the menu at work: "Periksa
+// sekarang" reads "Memeriksa…" and takes no click until the check ends.
+// On a slow server a check takes up to the whole timeout, and a click with
+// no sign would be clicked again and again.
+func (u *trayUI) setChecking(tr *i18n.Translator, on bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.check == nil {
+		return
+	}
+	u.checking = on
+	u.setTitle(u.check, checkTitle(tr, on))
+	if on {
+		u.check.Disable()
+	} else {
+		u.check.Enable()
+	}
+}
+
+func checkTitle(tr *i18n.Translator, checking bool) string {
+	if checking {
+		return tr.T("tray.checking")
+	}
+	return tr.T("tray.check_now")
 }
 
 // update shows a view; the icon is set only when it changes (each set is a
