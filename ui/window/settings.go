@@ -284,8 +284,14 @@ func (v *settingsView) fileChanged() {
 		v.status.SetText(v.tr.T("win.changed_meanwhile"))
 		return
 	}
+	v.reload("win.loaded_changes")
+}
+
+// reload fills the form from the file again, saying why first, then what
+// the load found (a field left at its default, a damaged file kept aside).
+func (v *settingsView) reload(why string) {
 	v.load(v.path)
-	v.status.SetText(strings.TrimSpace(v.tr.T("win.loaded_changes") + "\n" + v.status.Text))
+	v.status.SetText(strings.TrimSpace(v.tr.T(why) + "\n" + v.status.Text))
 }
 
 // edited reports whether the form differs from the settings last loaded or
@@ -461,8 +467,7 @@ func (v *settingsView) askReplace(other [sha256.Size]byte) {
 	replace.Importance = widget.DangerImportance
 	reload := widget.NewButton(v.tr.T("win.btn_load_file"), func() {
 		d.Hide()
-		v.load(v.path)
-		v.status.SetText(v.tr.T("win.loaded_file"))
+		v.reload("win.loaded_file")
 	})
 	back := widget.NewButton(v.tr.T("win.btn_back"), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(v.tr.T("win.changed_title"), text, v.win)

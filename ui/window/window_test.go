@@ -438,6 +438,29 @@ func TestSettingsWindowTakesUpHandEdits(t *testing.T) {
 	}
 }
 
+// "Load the file" on a hand edit left damaged loads what a start would:
+// the defaults, with the damaged copy kept aside, and the user is told both.
+func TestSettingsLoadingADamagedHandEditTellsWhereItWent(t *testing.T) {
+	v, path := openSettings(t, "id", `{"version": 1, "interval": "2m"}`)
+	os.WriteFile(path, []byte(`{"version": 1, "interval": "5m",`), 0o600)
+	v.fields["interval"].entry.SetText("90")
+	test.Tap(v.saveBtn)
+	if v.replace == nil {
+		t.Fatal("saved without asking")
+	}
+	test.Tap(buttonIn(v.win.Canvas().Overlays().Top(), v.tr.T("win.btn_load_file")))
+	kept, _ := filepath.Glob(path + ".broken-*")
+	if len(kept) != 1 {
+		t.Fatalf("damaged edit kept as %v", kept)
+	}
+	if got := v.status.Text; !strings.HasPrefix(got, v.tr.T("win.loaded_file")+"\n") || !strings.Contains(got, filepath.Base(kept[0])) {
+		t.Errorf("status %q", got)
+	}
+	if got := v.fields["interval"].entry.Text; got != "60" {
+		t.Errorf("interval shown %q, want the default 60", got)
+	}
+}
+
 // A form just loaded counts as untouched whatever the file holds, or a
 // hand edit would never be shown; one change anywhere counts.
 func TestFreshFormIsNotEdited(t *testing.T) {
