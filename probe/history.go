@@ -41,6 +41,13 @@ type Record struct {
 	Addr string `json:"a,omitempty"`
 }
 
+// sameAddress reports whether r may be of the address tagged tag
+// (AddressTag): true when either is unknown (no address given, or a record
+// older than address tags).
+func sameAddress(r Record, tag string) bool {
+	return tag == "" || r.Addr == "" || r.Addr == tag
+}
+
 // AddressTag is a short fingerprint of a check address (8 hex digits).
 // Records keep it instead of the address itself, so a line stays short and
 // an outage seen at one address is never taken up for another after the
@@ -308,6 +315,9 @@ type Stats struct {
 	P50, P95                       time.Duration
 	Outages                        []Outage // newest first
 	Checks                         int      // records of the target considered
+	// EarlierAddress counts the target's records of another address than
+	// StatsOptions.URL, left out of every figure above.
+	EarlierAddress int
 }
 
 // StatsOptions tune Summarize.
@@ -315,9 +325,10 @@ type StatsOptions struct {
 	Target        string
 	FailThreshold int           // failures in a row that make an outage (default 3)
 	MaxGap        time.Duration // a record speaks for at most this long (default 5 min)
-	// URL, when set, is the address checked now: FindOpenOutage does not
-	// count records of another address (the user changed it while the agent
-	// was stopped, e.g. to mend a typo that had it failing).
+	// URL, when set, is the address checked now. Records of another
+	// address (the user changed it, e.g. to mend a typo that had it failing
+	// for an hour) tell nothing about the server checked now: Summarize
+	// leaves them out, and they end FindOpenOutage's run.
 	URL string
 }
 
@@ -342,12 +353,17 @@ func (o StatsOptions) withDefaults() StatsOptions {
 func Summarize(recs []Record, now time.Time, o StatsOptions) Stats {
 	o = o.withDefaults()
 	mine := make([]Record, 0, len(recs))
+	earlier, tag := 0, AddressTag(o.URL)
 	for _, r := range recs {
-		if r.Target == o.Target {
+		switch {
+		case r.Target != o.Target:
+		case !sameAddress(r, tag):
+			earlier++
+		default:
 			mine = append(mine, r)
 		}
 	}
-	st := Stats{Checks: len(mine)}
+	st := Stats{Checks: len(mine), EarlierAddress: earlier}
 	st.Uptime24h = uptime(mine, now.Add(-24*time.Hour), now, o.MaxGap)
 	st.Uptime7d = uptime(mine, now.Add(-7*24*time.Hour), now, o.MaxGap)
 	st.Uptime30d = uptime(mine, now.Add(-30*24*time.Hour), now, o.MaxGap)
@@ -541,7 +557,7 @@ func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool
 			if r.Target != o.Target {
 				continue
 			}
-			if prev.Sub(r.At) > o.MaxGap || (tag != "" && r.Addr != "" && r.Addr != tag) {
+			if prev.Sub(r.At) > o.MaxGap || !sameAddress(r, tag) {
 				return open.result(checks, o.FailThreshold)
 			}
 			prev = r.At

@@ -214,6 +214,41 @@ func TestSummarizeOngoingOutageAndGaps(t *testing.T) {
 	}
 }
 
+// An hour of failures at a mistyped address, then the mended one: the
+// figures are of the address checked now; the hour is counted apart, not
+// shown as a DJP outage. Records from before address tags still count.
+func TestSummarizeLeavesOutEarlierAddresses(t *testing.T) {
+	const typo, mended = "https://svc.efaktur.pajak.go.idd/svc?wsdl", "https://svc.efaktur.pajak.go.id/svc?wsdl"
+	var recs []probe.Record
+	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+	for m := range 10 { // before tags were kept: no address
+		recs = append(recs, rec(at(m), probe.LevelUp, probe.ReasonOK, 100))
+	}
+	for m := 10; m < 70; m++ {
+		r := rec(at(m), probe.LevelDown, probe.ReasonDNS, 0)
+		r.Addr = probe.AddressTag(typo)
+		recs = append(recs, r)
+	}
+	for m := 70; m < 130; m++ {
+		r := rec(at(m), probe.LevelUp, probe.ReasonOK, 200)
+		r.Addr = probe.AddressTag(mended)
+		recs = append(recs, r)
+	}
+	now := at(130)
+	st := probe.Summarize(recs, now, probe.StatsOptions{URL: mended})
+	if st.Uptime24h != 100 || len(st.Outages) != 0 || st.Checks != 70 || st.EarlierAddress != 60 || st.P50 != 200*time.Millisecond {
+		t.Errorf("stats of the mended address: %+v", st)
+	}
+	// Without an address (or for the typo) the hour is there.
+	all := probe.Summarize(recs, now, probe.StatsOptions{})
+	if len(all.Outages) != 1 || all.Outages[0].Reason != probe.ReasonDNS || all.EarlierAddress != 0 || all.Checks != 130 {
+		t.Errorf("stats of every address: %+v", all)
+	}
+	if typoSt := probe.Summarize(recs, now, probe.StatsOptions{URL: typo}); typoSt.EarlierAddress != 60 || typoSt.Uptime24h == 100 {
+		t.Errorf("stats of the typo: %+v", typoSt)
+	}
+}
+
 func TestWriteCSV(t *testing.T) {
 	recs := []probe.Record{rec(t0, probe.LevelUp, probe.ReasonOK, 180), rec(t0.Add(time.Minute), probe.LevelDown, probe.ReasonConnect, 3)}
 	recs[1].Error = `=HYPERLINK("http://evil","x"), with "quotes"`

@@ -82,6 +82,9 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 
 	line("%s: 24 %s %s, 7 %s %s, 30 %s %s", tr.T("diag.uptime"), tr.T("diag.hours"), percent(tr, stats.Uptime24h),
 		tr.T("diag.days"), percent(tr, stats.Uptime7d), tr.T("diag.days"), percent(tr, stats.Uptime30d))
+	if stats.EarlierAddress > 0 {
+		line("  %s", tr.N("win.earlier_address", stats.EarlierAddress, nil))
+	}
 	if stats.P50 > 0 {
 		line("%s: p50 %d ms, p95 %d ms", tr.T("diag.latency"), stats.P50.Milliseconds(), stats.P95.Milliseconds())
 	}

@@ -145,7 +145,8 @@ type statusView struct {
 	primary   []probe.Record // the e-Faktur ones among recs
 	loaded    bool
 	stats     probe.Stats
-	dirty     bool // recs changed since stats and primary were computed
+	statsURL  string // the address stats are of
+	dirty     bool   // recs changed since stats and primary were computed
 }
 
 // newStatusView builds the status window. background runs slow work (the
@@ -272,7 +273,7 @@ func (v *statusView) render() {
 		}
 	}
 	now := time.Now()
-	if v.dirty {
+	if v.dirty || p.URL != v.statsURL {
 		// A new slice: the previous one was handed to the charts.
 		v.primary = nil
 		for _, r := range v.recs {
@@ -280,8 +281,10 @@ func (v *statusView) render() {
 				v.primary = append(v.primary, r)
 			}
 		}
-		v.stats = probe.Summarize(v.recs, now, probe.StatsOptions{FailThreshold: st.Settings.FailThreshold})
-		v.dirty = false
+		// The figures are of the address checked now: an hour of failures
+		// at a mistyped one, since mended, is not a DJP outage.
+		v.stats = probe.Summarize(v.recs, now, probe.StatsOptions{FailThreshold: st.Settings.FailThreshold, URL: p.URL})
+		v.statsURL, v.dirty = p.URL, false
 	}
 	stats, loaded, primaryRecs := v.stats, v.loaded, v.primary
 	v.mu.Unlock()
@@ -335,9 +338,13 @@ func (v *statusView) render() {
 		if stats.P50 == 0 {
 			key = "win.uptime_no_latency"
 		}
-		v.uptime.SetText(tr.T(key, map[string]any{
+		text := tr.T(key, map[string]any{
 			"D1": percent(tr, stats.Uptime24h), "D7": percent(tr, stats.Uptime7d), "D30": percent(tr, stats.Uptime30d),
-			"P50": stats.P50.Milliseconds(), "P95": stats.P95.Milliseconds()}))
+			"P50": stats.P50.Milliseconds(), "P95": stats.P95.Milliseconds()})
+		if stats.EarlierAddress > 0 {
+			text += "\n" + tr.N("win.earlier_address", stats.EarlierAddress, nil)
+		}
+		v.uptime.SetText(text)
 		v.outages.SetText(outageLines(tr, stats.Outages, now))
 	} else {
 		v.uptime.SetText(tr.T("win.loading"))

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"pantau-efaktur/internal/filewatch"
+	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/probe"
 	"pantau-efaktur/ui/i18n"
 	"pantau-efaktur/ui/ipc"
@@ -688,6 +689,52 @@ func TestBuckets(t *testing.T) {
 	}
 	if bs[95].N != 1 || bs[95].Median != 250*time.Millisecond || bs[95].Worst != probe.LevelUp {
 		t.Fatalf("last bucket %+v", bs[95])
+	}
+}
+
+// After the check address was mended, the hour of failures at the typo is
+// neither an outage nor downtime in the status window, and it says what it
+// left out; with the agent away (address unknown) everything counts.
+func TestStatusFiguresAreOfTheAddressCheckedNow(t *testing.T) {
+	const typo, mended = "https://svc.efaktur.pajak.go.idd/svc?wsdl", "https://svc.efaktur.pajak.go.id/svc?wsdl"
+	home := t.TempDir()
+	t.Setenv("PANTAU_EFAKTUR_HOME", home)
+	dir, err := paths.HistoryDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := probe.OpenHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(-3 * time.Hour)
+	for m := range 120 {
+		r := probe.Record{At: start.Add(time.Duration(m) * time.Minute), Target: probe.PrimaryTargetID,
+			Level: probe.LevelUp, Reason: probe.ReasonOK, MS: [5]int64{4: 150}, Addr: probe.AddressTag(mended)}
+		if m < 60 {
+			r.Level, r.Reason, r.MS, r.Addr = probe.LevelDown, probe.ReasonDNS, [5]int64{}, probe.AddressTag(typo)
+		}
+		if err := h.Append(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	test.NewTempApp(t)
+	tr := i18n.New("en")
+	v := newStatusView(tr, NewLink(filepath.Join(home, "agent.sock"), Status), fyne.CurrentApp(), func(f func()) { f() })
+	test.NewTempWindow(t, v.content)
+	p := target(probe.LevelUp, probe.ReasonOK, false)
+	p.URL = mended
+	v.update(ipc.Status{Targets: []ipc.TargetState{p}}, true)
+	if !strings.HasPrefix(v.uptime.Text, "24 h: 100") || !strings.Contains(v.uptime.Text, "Not counting 60 checks of an earlier address") ||
+		v.outages.Text != tr.T("win.no_outages") {
+		t.Errorf("mended address: uptime %q, outages %q", v.uptime.Text, v.outages.Text)
+	}
+	if diag := v.DiagnosticsText(); !strings.Contains(diag, "Not counting 60 checks") {
+		t.Errorf("diagnostics do not say what the figures leave out:\n%s", diag)
+	}
+	v.update(ipc.Status{}, false)
+	if strings.Contains(v.uptime.Text, "earlier address") || v.outages.Text == tr.T("win.no_outages") {
+		t.Errorf("agent away: uptime %q, outages %q", v.uptime.Text, v.outages.Text)
 	}
 }
 
