@@ -66,6 +66,7 @@ type Service struct {
 	behaviour Behaviour
 	requests  atomic.Int64
 	onRequest func(Behaviour)
+	held      chan struct{} // closed to release the answers held (nil: none)
 
 	// SlowDelay is how long Slow waits before answering.
 	SlowDelay time.Duration
@@ -104,6 +105,27 @@ func (s *Service) OnRequest(f func(Behaviour)) {
 	s.mu.Unlock()
 }
 
+// Hold makes the service's answers wait until release is called (or the
+// client gives up), so that a test can look at the app while its check is
+// under way, without guessing how long that takes.
+func (s *Service) Hold() (release func()) {
+	ch := make(chan struct{})
+	s.mu.Lock()
+	s.held = ch
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			if s.held == ch {
+				s.held = nil
+			}
+			s.mu.Unlock()
+			close(ch)
+		})
+	}
+}
+
 // Parse turns a name into a behaviour.
 func Parse(name string) (Behaviour, bool) {
 	for _, b := range All {
@@ -131,11 +153,18 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	b, hook := s.behaviour, s.onRequest
+	b, hook, held := s.behaviour, s.onRequest, s.held
 	s.mu.Unlock()
 	s.requests.Add(1)
 	if hook != nil {
 		hook(b)
+	}
+	if held != nil {
+		select {
+		case <-held:
+		case <-r.Context().Done():
+			return
+		}
 	}
 	s.play(b, w, r)
 }

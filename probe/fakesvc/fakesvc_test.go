@@ -73,3 +73,37 @@ func TestPlayFollowsTheScript(t *testing.T) {
 		}
 	}
 }
+
+// A held answer waits for its release: a client that gives up meanwhile
+// gets nothing; after release the waiting request is answered, and later
+// requests are not held.
+func TestHoldKeepsTheAnswerUntilReleased(t *testing.T) {
+	svc := New(OK)
+	arrived := make(chan struct{}, 4)
+	svc.OnRequest(func(Behaviour) { arrived <- struct{}{} })
+	srv := httptest.NewServer(svc)
+	defer srv.Close()
+	release := svc.Hold()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/svc", nil)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("answered %d while held", resp.StatusCode)
+	}
+	<-arrived
+	answered := make(chan int, 1)
+	go func() {
+		code, _ := get(t, srv.URL+"/svc")
+		answered <- code
+	}()
+	<-arrived
+	release()
+	release() // twice is harmless
+	if code := <-answered; code != http.StatusOK {
+		t.Fatalf("after release: %d", code)
+	}
+	if code, _ := get(t, srv.URL+"/svc"); code != http.StatusOK {
+		t.Fatalf("a later request: %d", code)
+	}
+}

@@ -58,7 +58,6 @@ func newDesktop(t *testing.T) *desktop {
 	d.watcher = d.bus.StartWatcher(t)
 	d.notes = d.bus.StartNotifier(t)
 	d.svc = fakesvc.New(fakesvc.OK)
-	d.svc.SlowDelay = 800 * time.Millisecond // a check at work, seen in the menu; under the 1 s slow threshold
 	d.svc.OnRequest(func(fakesvc.Behaviour) {
 		d.mu.Lock()
 		d.lastReq = time.Now()
@@ -284,8 +283,9 @@ func TestTrayEndToEnd(t *testing.T) {
 	}
 
 	// "Periksa sekarang" causes a request within a second. Make the
-	// schedule slow first, so only the click can cause one.
-	d.writeConfig("10m", "10s", "30s")
+	// schedule slow first, so only the click can cause one (and the timeout
+	// long, so the check held below cannot time out while the menu is read).
+	d.writeConfig("10m", "10s", "30s", "timeout", "10s")
 	d.ipc(ipc.CmdReload)
 	d.mu.Lock()
 	quietFor := 3500*time.Millisecond - time.Since(d.lastReq)
@@ -299,7 +299,8 @@ func TestTrayEndToEnd(t *testing.T) {
 		<-d.reqs
 	}
 	before := d.svc.Requests()
-	d.svc.Set(fakesvc.Slow) // the answer takes SlowDelay: the check is seen at work
+	release := d.svc.Hold() // the check stays under way until the menu is read
+	defer release()
 	clicked := time.Now()
 	d.click("Periksa sekarang")
 	select {
@@ -315,7 +316,7 @@ func TestTrayEndToEnd(t *testing.T) {
 	if it, ok := dbustest.Find(d.menu(), "Memeriksa…"); !ok || it.Enabled {
 		t.Errorf("while the check runs, the menu is %+v", d.menu())
 	}
-	d.svc.Set(fakesvc.OK)
+	release()
 	d.waitMenu(func(m []dbustest.MenuItem) bool {
 		it, ok := dbustest.Find(m, "Periksa sekarang")
 		return ok && it.Enabled
