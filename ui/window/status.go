@@ -273,7 +273,11 @@ func (v *statusView) render() {
 		}
 	}
 	now := time.Now()
-	if v.dirty || p.URL != v.statsURL {
+	url := v.statsURL
+	if connected && p.URL != "" {
+		url = p.URL // while the agent is away, the last address it told stays
+	}
+	if v.dirty || url != v.statsURL {
 		// A new slice: the previous one was handed to the charts.
 		v.primary = nil
 		for _, r := range v.recs {
@@ -283,8 +287,8 @@ func (v *statusView) render() {
 		}
 		// The figures are of the address checked now: an hour of failures
 		// at a mistyped one, since mended, is not a DJP outage.
-		v.stats = probe.Summarize(v.recs, now, probe.StatsOptions{FailThreshold: st.Settings.FailThreshold, URL: p.URL})
-		v.statsURL, v.dirty = p.URL, false
+		v.stats = probe.Summarize(v.recs, now, probe.StatsOptions{FailThreshold: st.Settings.FailThreshold, URL: url})
+		v.statsURL, v.dirty = url, false
 	}
 	stats, loaded, primaryRecs := v.stats, v.loaded, v.primary
 	v.mu.Unlock()

@@ -694,7 +694,7 @@ func TestBuckets(t *testing.T) {
 
 // After the check address was mended, the hour of failures at the typo is
 // neither an outage nor downtime in the status window, and it says what it
-// left out; with the agent away (address unknown) everything counts.
+// left out; the figures stay so while the agent is away.
 func TestStatusFiguresAreOfTheAddressCheckedNow(t *testing.T) {
 	const typo, mended = "https://svc.efaktur.pajak.go.idd/svc?wsdl", "https://svc.efaktur.pajak.go.id/svc?wsdl"
 	home := t.TempDir()
@@ -732,9 +732,16 @@ func TestStatusFiguresAreOfTheAddressCheckedNow(t *testing.T) {
 	if diag := v.DiagnosticsText(); !strings.Contains(diag, "Not counting 60 checks") {
 		t.Errorf("diagnostics do not say what the figures leave out:\n%s", diag)
 	}
+	figures := v.uptime.Text
 	v.update(ipc.Status{}, false)
-	if strings.Contains(v.uptime.Text, "earlier address") || v.outages.Text == tr.T("win.no_outages") {
+	if v.uptime.Text != figures || v.outages.Text != tr.T("win.no_outages") {
 		t.Errorf("agent away: uptime %q, outages %q", v.uptime.Text, v.outages.Text)
+	}
+	// The address the agent checks is the typo again: its hour counts.
+	p.URL = typo
+	v.update(ipc.Status{Targets: []ipc.TargetState{p}}, true)
+	if strings.HasPrefix(v.uptime.Text, "24 h: 100") || v.outages.Text == tr.T("win.no_outages") {
+		t.Errorf("typo address: uptime %q, outages %q", v.uptime.Text, v.outages.Text)
 	}
 }
 
