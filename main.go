@@ -5,7 +5,6 @@ package main
 
 import (
 	_ "embed"
-	"fmt"
 	"log/slog"
 	"os"
 	"strings"
@@ -55,8 +54,7 @@ func run(args []string, io cli.IO) int {
 		}
 		return runWindow(args[1:], io)
 	case "version":
-		fmt.Fprintln(io.Stdout, version.String())
-		return 0
+		return cli.Version(args[1:], version.String(), io)
 	case "help":
 		return cli.Help(args[1:], io)
 	}

@@ -20,6 +20,19 @@ func Help(args []string, io IO) int {
 	return 0
 }
 
+// Version prints the version line. It takes no options but --lang (for
+// its errors): anything else is a usage error, as for every command.
+func Version(args []string, line string, io IO) int {
+	var lang string
+	fs := NewFlagSet("version")
+	fs.StringVar(&lang, "lang", "", "")
+	if _, code, ok := ParseCommandLine(fs, args, "pantau-efaktur version", "main", io); !ok {
+		return code
+	}
+	fmt.Fprintln(io.Stdout, line)
+	return 0
+}
+
 // UnknownCommand answers `pantau-efaktur <typo> ...` with one line naming
 // the commands there are, in the --lang the rest of the line asks for, and
 // the usage exit code: a typo in a script never starts a second agent.

@@ -139,3 +139,27 @@ func TestUnknownCommandIsAUsageError(t *testing.T) {
 		}
 	}
 }
+
+// `version` prints one line; an option it does not take is a usage error
+// on stderr, never a version line a script would take for an answer.
+func TestVersionTakesNoOptions(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{nil, 0, "Pantau e-Faktur 1.2.3\n", ""},
+		{[]string{"--lang", "en"}, 0, "Pantau e-Faktur 1.2.3\n", ""},
+		{[]string{"--json"}, ExitUsage, "", "opsi tidak dikenal: --json"},
+		{[]string{"--lang=en", "--json"}, ExitUsage, "", "unknown option: --json"},
+		{[]string{"extra"}, ExitUsage, "", "extra"},
+	} {
+		var out, errOut bytes.Buffer
+		code := Version(c.args, "Pantau e-Faktur 1.2.3", IO{&out, &errOut})
+		if code != c.code || out.String() != c.stdout || !strings.Contains(errOut.String(), c.stderr) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", c.args, code, out.String(), errOut.String())
+		}
+	}
+}
