@@ -50,8 +50,8 @@ func sameAddress(r Record, tag string) bool {
 
 // AddressTag is a short fingerprint of a check address (8 hex digits).
 // Records keep it instead of the address itself, so a line stays short and
-// an outage seen at one address is never taken up for another after the
-// user changed it (see FindOpenOutage).
+// checks of one address are never counted for another after the user
+// changed it (see StatsOptions.URL).
 func AddressTag(url string) string {
 	if url == "" {
 		return ""

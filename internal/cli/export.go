@@ -123,8 +123,7 @@ func Export(args []string, io IO) int {
 }
 
 // exportPath is where --out writes: the file named, or, when it names a
-// folder ("--out D:\Laporan"), a dated file inside it, named as the status
-// window's export names it.
+// folder ("--out D:\Laporan"), a dated file inside it (ExportFileName).
 func exportPath(out string, jsonl bool, now time.Time) string {
 	out = filepath.Clean(out)
 	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
@@ -132,9 +131,15 @@ func exportPath(out string, jsonl bool, now time.Time) string {
 		if jsonl {
 			ext = ".jsonl"
 		}
-		return filepath.Join(out, "pantau-efaktur-"+now.Format("2006-01-02")+ext)
+		return filepath.Join(out, ExportFileName(now, ext))
 	}
 	return out
+}
+
+// ExportFileName names an export of the history made on now's day, the
+// same from the command line and from the status window's "Ekspor CSV".
+func ExportFileName(now time.Time, ext string) string {
+	return "pantau-efaktur-" + now.Format("2006-01-02") + ext
 }
 
 // exportFailed tells the user why in their words; the system's error text

@@ -48,7 +48,7 @@ type settingsView struct {
 	// seen is the digest of the file as this window last read or wrote it:
 	// a save over anything else asks first (see askReplace).
 	seen    [sha256.Size]byte
-	replace dialog.Dialog // open while asking; for tests
+	replace dialog.Dialog // the question of askReplace while it is open
 
 	// onUI runs a function on the UI goroutine (fyne.Do; tests pass their
 	// own). watched is the file the running watch is for, stopWatch ends it.

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"pantau-efaktur/assets"
+	"pantau-efaktur/internal/cli"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
@@ -531,7 +532,7 @@ func (v *statusView) exportCSV() {
 		}
 		v.checkInfo.SetText(v.tr.T("export.done", map[string]any{"Count": len(recs), "Path": w.URI().Path()}))
 	}, win[0])
-	d.SetFileName("pantau-efaktur-" + time.Now().Format("2006-01-02") + ".csv")
+	d.SetFileName(cli.ExportFileName(time.Now(), ".csv"))
 	// Fyne's default leaves room for two folders side by side: use the window.
 	size := win[0].Canvas().Size()
 	d.Resize(fyne.NewSize(size.Width-40, size.Height-80))
