@@ -41,10 +41,10 @@ type Record struct {
 	Addr string `json:"a,omitempty"`
 }
 
-// sameAddress reports whether r may be of the address tagged tag
+// OfAddress reports whether r may be of the address tagged tag
 // (AddressTag): true when either is unknown (no address given, or a record
 // older than address tags).
-func sameAddress(r Record, tag string) bool {
+func (r Record) OfAddress(tag string) bool {
 	return tag == "" || r.Addr == "" || r.Addr == tag
 }
 
@@ -357,7 +357,7 @@ func Summarize(recs []Record, now time.Time, o StatsOptions) Stats {
 	for _, r := range recs {
 		switch {
 		case r.Target != o.Target:
-		case !sameAddress(r, tag):
+		case !r.OfAddress(tag):
 			earlier++
 		default:
 			mine = append(mine, r)
@@ -557,7 +557,7 @@ func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool
 			if r.Target != o.Target {
 				continue
 			}
-			if prev.Sub(r.At) > o.MaxGap || !sameAddress(r, tag) {
+			if prev.Sub(r.At) > o.MaxGap || !r.OfAddress(tag) {
 				return open.result(checks, o.FailThreshold)
 			}
 			prev = r.At

@@ -279,15 +279,16 @@ func (v *statusView) render() {
 		url = p.URL // while the agent is away, the last address it told stays
 	}
 	if v.dirty || url != v.statsURL {
-		// A new slice: the previous one was handed to the charts.
+		// The figures, strip and chart are of the address checked now: an
+		// hour of failures at a mistyped one, since mended, is not a DJP
+		// outage. A new slice: the previous one was handed to the charts.
 		v.primary = nil
+		tag := probe.AddressTag(url)
 		for _, r := range v.recs {
-			if r.Target == probe.PrimaryTargetID {
+			if r.Target == probe.PrimaryTargetID && r.OfAddress(tag) {
 				v.primary = append(v.primary, r)
 			}
 		}
-		// The figures are of the address checked now: an hour of failures
-		// at a mistyped one, since mended, is not a DJP outage.
 		v.stats = probe.Summarize(v.recs, now, probe.StatsOptions{FailThreshold: st.Settings.FailThreshold, URL: url})
 		v.statsURL, v.dirty = url, false
 	}

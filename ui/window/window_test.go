@@ -692,6 +692,17 @@ func TestBuckets(t *testing.T) {
 	}
 }
 
+// redColumns counts the 24-hour chart's columns drawn as down.
+func redColumns(v *statusView) int {
+	n := 0
+	for _, r := range v.chart.rects {
+		if r.FillColor == color.Color(LevelColour(probe.LevelDown)) {
+			n++
+		}
+	}
+	return n
+}
+
 // After the check address was mended, the hour of failures at the typo is
 // neither an outage nor downtime in the status window, and it says what it
 // left out; the figures stay so while the agent is away.
@@ -732,6 +743,9 @@ func TestStatusFiguresAreOfTheAddressCheckedNow(t *testing.T) {
 	if diag := v.DiagnosticsText(); !strings.Contains(diag, "Not counting 60 checks") {
 		t.Errorf("diagnostics do not say what the figures leave out:\n%s", diag)
 	}
+	if n := redColumns(v); n != 0 {
+		t.Errorf("mended address: the 24-hour chart shows %d red columns of the typo's hour", n)
+	}
 	figures := v.uptime.Text
 	v.update(ipc.Status{}, false)
 	if v.uptime.Text != figures || v.outages.Text != tr.T("win.no_outages") {
@@ -742,6 +756,16 @@ func TestStatusFiguresAreOfTheAddressCheckedNow(t *testing.T) {
 	v.update(ipc.Status{Targets: []ipc.TargetState{p}}, true)
 	if strings.HasPrefix(v.uptime.Text, "24 h: 100") || v.outages.Text == tr.T("win.no_outages") {
 		t.Errorf("typo address: uptime %q, outages %q", v.uptime.Text, v.outages.Text)
+	}
+	// The strip of the last 60 checks is the typo's hour, not the mended
+	// address's later hour.
+	for i, r := range v.beat.rects {
+		if r.FillColor != color.Color(LevelColour(probe.LevelDown)) {
+			t.Fatalf("typo address: heartbeat cell %d is %v, want red", i, r.FillColor)
+		}
+	}
+	if redColumns(v) == 0 {
+		t.Error("typo address: the 24-hour chart shows no red column for its hour")
 	}
 }
 
