@@ -203,8 +203,9 @@ func (h *History) Prune(now time.Time) (removed int, err error) {
 	return removed, err
 }
 
-// Load reads the records with from ≤ At < to, oldest first. Garbage and
-// torn lines are skipped and counted, never fatal.
+// Load reads the records with from ≤ At < to, oldest first, with times in
+// the PC's time zone. Garbage and torn lines are skipped and counted, never
+// fatal.
 func (h *History) Load(from, to time.Time) (recs []Record, skipped int, err error) {
 	return LoadHistory(h.dir, from, to)
 }
@@ -287,6 +288,9 @@ func loadFile(path string, from, to time.Time) ([]Record, int, error) {
 		if r.At.Before(from) || !r.At.Before(to) {
 			continue
 		}
+		// A line keeps the zone the agent had when it wrote it; a user
+		// who has just mended a PC set to UTC reads WIB times from now on.
+		r.At = r.At.Local()
 		recs = append(recs, r)
 	}
 	return recs, skipped, nil
@@ -471,7 +475,10 @@ func outages(recs []Record, threshold int, maxGap time.Duration) []Outage {
 var CSVHeader = []string{"checked_at", "target", "level", "reason", "http_status", "total_ms",
 	"dns_ms", "connect_ms", "tls_ms", "ttfb_ms", "bytes", "clock_skew_s", "error"}
 
-// WriteCSV writes records as CSV (RFC 4180) with the header row.
+// WriteCSV writes records as CSV (RFC 4180) with the header row. Times are
+// in the PC's time zone, whatever zone a line was written in (a laptop
+// that travelled, history copied from another PC), so rows sort and read
+// as the user's clock.
 // sep is the field separator (',' or ';' for spreadsheets set to Indonesian).
 func WriteCSV(w io.Writer, recs []Record, sep rune) error {
 	cw := csv.NewWriter(w)
@@ -486,7 +493,7 @@ func WriteCSV(w io.Writer, recs []Record, sep rune) error {
 		if r.Skew != nil {
 			skew = strconv.FormatInt(*r.Skew, 10)
 		}
-		row := []string{r.At.Format(time.RFC3339), r.Target, string(r.Level), string(r.Reason),
+		row := []string{r.At.Local().Format(time.RFC3339), r.Target, string(r.Level), string(r.Reason),
 			strconv.Itoa(r.Status), strconv.FormatInt(r.MS[4], 10), strconv.FormatInt(r.MS[0], 10),
 			strconv.FormatInt(r.MS[1], 10), strconv.FormatInt(r.MS[2], 10), strconv.FormatInt(r.MS[3], 10),
 			strconv.FormatInt(r.Bytes, 10), skew, csvSafe(r.Error)}

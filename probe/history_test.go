@@ -30,12 +30,17 @@ func TestHistoryRoundTrip(t *testing.T) {
 	if err := h.Append(probe.RecordOf(res)); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Append(rec(t0.Add(time.Minute), probe.LevelUp, probe.ReasonOK, 180)); err != nil {
+	// Written while the PC was set to another time zone.
+	_, off := t0.Local().Zone()
+	if err := h.Append(rec(t0.Add(time.Minute).In(time.FixedZone("away", off+3*3600)), probe.LevelUp, probe.ReasonOK, 180)); err != nil {
 		t.Fatal(err)
 	}
 	recs, skipped, err := h.Load(t0.Add(-time.Hour), t0.Add(time.Hour))
 	if err != nil || skipped != 0 || len(recs) != 2 {
 		t.Fatalf("recs %d skipped %d err %v", len(recs), skipped, err)
+	}
+	if got, want := recs[1].At.Format("15:04 -07:00"), t0.Add(time.Minute).Local().Format("15:04 -07:00"); got != want {
+		t.Errorf("a line written in another zone loads as %s, want the PC's %s", got, want)
 	}
 	r := recs[0]
 	if !r.At.Equal(t0) || r.Level != probe.LevelDown || r.Reason != probe.ReasonTimeout || r.Total() != 15*time.Second ||
@@ -270,6 +275,17 @@ func TestWriteCSV(t *testing.T) {
 	}
 	if !strings.HasPrefix(rows[2][12], "'=") {
 		t.Errorf("formula not defused: %q", rows[2][12])
+	}
+
+	// A line written in another time zone is exported in the PC's.
+	_, off := t0.Local().Zone()
+	away := rec(t0.In(time.FixedZone("away", off+3*3600)), probe.LevelUp, probe.ReasonOK, 90)
+	b.Reset()
+	if err := probe.WriteCSV(&b, []probe.Record{away}, ','); err != nil {
+		t.Fatal(err)
+	}
+	if want := t0.Local().Format(time.RFC3339); !strings.Contains(b.String(), "\n"+want+",") {
+		t.Errorf("checked_at not in the PC's zone (want %s):\n%s", want, b.String())
 	}
 }
 
