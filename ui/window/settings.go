@@ -65,6 +65,7 @@ type settingsView struct {
 	saveBtn   *widget.Button
 	testBtn   *widget.Button
 	testOut   *widget.Label
+	testGap   time.Duration // least time between two Tes checks
 	status    *widget.Label
 	banner    *widget.Label
 	loaded    bool
@@ -92,7 +93,7 @@ func langCode(name string) string {
 
 func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(func())) *settingsView {
 	v := &settingsView{tr: tr, link: link, win: w, onUI: onUI, fields: map[string]*field{},
-		secondary: map[string]*widget.Check{}, notify: map[string]*widget.Check{}}
+		secondary: map[string]*widget.Check{}, notify: map[string]*widget.Check{}, testGap: testGap}
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
 	v.banner = widget.NewLabel(tr.T("win.settings_agent_away"))
@@ -478,6 +479,11 @@ func (v *settingsView) askReplace(other [sha256.Size]byte) {
 	d.Show()
 }
 
+// testGap is the least time between two checks of the Tes button: like
+// "Periksa sekarang" (at most one per 3 s), clicks in a hurry on a fast
+// answer never turn into a stream of requests to DJP.
+const testGap = 3 * time.Second
+
 // test runs one check with what is in the form now.
 func (v *settingsView) test() {
 	s, _ := v.Collect()
@@ -494,16 +500,20 @@ func (v *settingsView) test() {
 	}
 	v.testBtn.Disable()
 	v.testOut.SetText(v.tr.T("win.checking"))
-	tr := v.tr
+	tr, start := v.tr, time.Now()
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
 		res := probe.Check(ctx, s.PrimaryTarget(), opts)
 		res.Message = tr.Message(res)
 		line := strings.TrimSpace(cli.HumanResult(tr, res))
-		fyne.Do(func() {
-			v.testBtn.Enable()
+		v.onUI(func() {
 			v.testOut.SetText(line)
+			if wait := v.testGap - time.Since(start); wait > 0 {
+				time.AfterFunc(wait, func() { v.onUI(v.testBtn.Enable) })
+				return
+			}
+			v.testBtn.Enable()
 		})
 	}()
 }

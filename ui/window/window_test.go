@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"image/color"
 	"math"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"pantau-efaktur/internal/filewatch"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/probe"
+	"pantau-efaktur/probe/fakesvc"
 	"pantau-efaktur/ui/i18n"
 	"pantau-efaktur/ui/ipc"
 )
@@ -807,5 +809,67 @@ func TestStatusViewShowsAgentAwayAndState(t *testing.T) {
 	}
 	if !strings.Contains(v.DiagnosticsText(), "DOWN (maintenance)") {
 		t.Errorf("diagnostics: %s", v.DiagnosticsText())
+	}
+}
+
+// Tes runs one check of the address in the form, not the saved one, and
+// says the result under it; a bad address is told without a request; the
+// button stays off for testGap after a click, so hurried clicks on a fast
+// answer are not a stream of requests.
+func TestSettingsTestButton(t *testing.T) {
+	svc := fakesvc.New(fakesvc.OK)
+	srv := httptest.NewServer(svc)
+	defer srv.Close()
+	v, path, ui := openSettingsUI(t, "id", `{"version": 1, "url": "https://svc.efaktur.pajak.go.id/svc", "reference": "off"}`)
+	saved, _ := os.ReadFile(path)
+	next := func() {
+		t.Helper()
+		select {
+		case f := <-ui:
+			f()
+		case <-time.After(20 * time.Second):
+			t.Fatal("the check of Tes did not end")
+		}
+	}
+	v.testGap = 0
+
+	v.fields["url"].entry.SetText("ftp://example.com/svc")
+	test.Tap(v.testBtn)
+	if !strings.Contains(v.testOut.Text, "http://") || v.testBtn.Disabled() || svc.Requests() != 0 {
+		t.Fatalf("bad address: %q, button off %v, requests %d", v.testOut.Text, v.testBtn.Disabled(), svc.Requests())
+	}
+
+	v.fields["url"].entry.SetText(srv.URL + "/svc?wsdl")
+	for _, tc := range []struct {
+		b    fakesvc.Behaviour
+		word string
+	}{{fakesvc.OK, "ONLINE"}, {fakesvc.Maintenance, "DOWN"}} {
+		svc.Set(tc.b)
+		before := svc.Requests()
+		test.Tap(v.testBtn)
+		if !v.testBtn.Disabled() {
+			t.Fatalf("%s: the button is on while its check runs", tc.b)
+		}
+		next()
+		if !strings.HasPrefix(v.testOut.Text, tc.word) || svc.Requests() != before+1 {
+			t.Errorf("%s: result %q, %d requests", tc.b, v.testOut.Text, svc.Requests()-before)
+		}
+		if v.testBtn.Disabled() {
+			t.Errorf("%s: the button stays off", tc.b)
+		}
+	}
+
+	v.testGap = time.Hour
+	test.Tap(v.testBtn)
+	next()
+	if !v.testBtn.Disabled() || !strings.HasPrefix(v.testOut.Text, "DOWN") {
+		t.Errorf("right after a fast answer (%q) the button is on again", v.testOut.Text)
+	}
+	test.Tap(v.testBtn)
+	if !strings.HasPrefix(v.testOut.Text, "DOWN") {
+		t.Errorf("a click on the resting button started a check: %q", v.testOut.Text)
+	}
+	if now, _ := os.ReadFile(path); string(now) != string(saved) {
+		t.Errorf("Tes changed the settings file:\n%s", now)
 	}
 }
