@@ -518,26 +518,33 @@ func (v *statusView) exportCSV() {
 		if err != nil || w == nil {
 			return
 		}
-		v.mu.Lock()
-		recs := append([]probe.Record(nil), v.recs...)
-		v.mu.Unlock()
-		err = probe.WriteCSV(w, recs, csvSeparator(v.tr))
-		// The close can be where a full disk shows: it is part of the export.
-		if cerr := w.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			slog.Error("export csv", "path", w.URI().Path(), "err", err)
-			dialog.ShowError(errors.New(v.tr.T("export.failed", map[string]any{"Why": v.tr.FileProblem(err)})), win[0])
-			return
-		}
-		v.checkInfo.SetText(v.tr.T("export.done", map[string]any{"Count": len(recs), "Path": w.URI().Path()}))
+		v.saveCSV(w, win[0])
 	}, win[0])
 	d.SetFileName(cli.ExportFileName(time.Now(), ".csv"))
 	// Fyne's default leaves room for two folders side by side: use the window.
 	size := win[0].Canvas().Size()
 	d.Resize(fyne.NewSize(size.Width-40, size.Height-80))
 	d.Show()
+}
+
+// saveCSV writes the loaded checks to w (the file the user chose) and says
+// how it went: a line under the buttons, or a dialog on win in the user's
+// words when the disk is full or the folder read-only.
+func (v *statusView) saveCSV(w fyne.URIWriteCloser, win fyne.Window) {
+	v.mu.Lock()
+	recs := append([]probe.Record(nil), v.recs...)
+	v.mu.Unlock()
+	err := probe.WriteCSV(w, recs, csvSeparator(v.tr))
+	// The close can be where a full disk shows: it is part of the export.
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		slog.Error("export csv", "path", w.URI().Path(), "err", err)
+		dialog.ShowError(errors.New(v.tr.T("export.failed", map[string]any{"Why": v.tr.FileProblem(err)})), win)
+		return
+	}
+	v.checkInfo.SetText(v.tr.T("export.done", map[string]any{"Count": len(recs), "Path": w.URI().Path()}))
 }
 
 // csvSeparator: a spreadsheet set to Indonesian expects ";" (the comma is

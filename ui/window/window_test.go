@@ -1,6 +1,7 @@
 package window
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"image/color"
@@ -9,10 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -871,5 +874,73 @@ func TestSettingsTestButton(t *testing.T) {
 	}
 	if now, _ := os.ReadFile(path); string(now) != string(saved) {
 		t.Errorf("Tes changed the settings file:\n%s", now)
+	}
+}
+
+// failingFile is a chosen file whose close fails as on a full disk.
+type failingFile struct {
+	bytes.Buffer
+	uri fyne.URI
+}
+
+func (f *failingFile) Close() error {
+	return &os.PathError{Op: "close", Path: f.uri.Path(), Err: syscall.ENOSPC}
+}
+func (f *failingFile) URI() fyne.URI { return f.uri }
+
+// Ekspor CSV writes every loaded check to the chosen file, with ";" for a
+// spreadsheet set to Indonesian, and says so; a full disk is told in a
+// dialog in the user's words.
+func TestStatusExportCSV(t *testing.T) {
+	test.NewTempApp(t)
+	v := newStatusView(i18n.New("id"), NewLink(filepath.Join(t.TempDir(), "agent.sock"), Status), fyne.CurrentApp(), func(f func()) { f() })
+	w := test.NewTempWindow(t, v.content)
+	at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.Local)
+	v.recs = []probe.Record{
+		{At: at, Target: probe.PrimaryTargetID, Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200, MS: [5]int64{4: 180}},
+		{At: at.Add(time.Minute), Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonTimeout, MS: [5]int64{4: 15000}},
+	}
+
+	path := filepath.Join(t.TempDir(), "riwayat.csv")
+	f, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.saveCSV(f, w)
+	data, _ := os.ReadFile(path)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "checked_at;target;") || !strings.Contains(lines[2], ";coretax;down;timeout;") {
+		t.Errorf("exported:\n%s", data)
+	}
+	if want := "2 pemeriksaan diekspor ke " + path; !strings.HasPrefix(v.checkInfo.Text, want) {
+		t.Errorf("said %q, want %q", v.checkInfo.Text, want)
+	}
+
+	v.checkInfo.SetText("")
+	v.saveCSV(&failingFile{uri: storage.NewFileURI(filepath.Join(t.TempDir(), "penuh.csv"))}, w)
+	top := w.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(texts(top), "Ekspor gagal: disk penuh") || v.checkInfo.Text != "" {
+		t.Errorf("full disk: dialog %v, line %q", top != nil, v.checkInfo.Text)
+	}
+}
+
+// Salin diagnosa puts the report on the clipboard and says where to paste it.
+func TestStatusCopyDiagnostics(t *testing.T) {
+	test.NewTempApp(t)
+	tr := i18n.New("en")
+	v := newStatusView(tr, NewLink(filepath.Join(t.TempDir(), "agent.sock"), Status), fyne.CurrentApp(), func(f func()) { f() })
+	test.NewTempWindow(t, v.content)
+	v.update(ipc.Status{Targets: []ipc.TargetState{target(probe.LevelDown, probe.ReasonMaintenance, false)}}, true)
+	btn := buttonIn(v.content, tr.T("win.btn_copy_diag"))
+	if btn == nil {
+		t.Fatalf("no %q button", tr.T("win.btn_copy_diag"))
+	}
+	test.Tap(btn)
+	got := fyne.CurrentApp().Clipboard().Content()
+	if got == "" || got != v.DiagnosticsText() || !strings.Contains(got, "maintenance") {
+		t.Errorf("clipboard:\n%s", got)
+	}
+	if v.checkInfo.Text != tr.T("win.copied") {
+		t.Errorf("said %q", v.checkInfo.Text)
 	}
 }
