@@ -1,0 +1,56 @@
+package i18n
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"pantau-efaktur/probe"
+)
+
+// Each notification reads as a sentence in both languages: the service by
+// its name, the outage's length and cause on recovery, the "slowly" variant
+// when the first good answer is slow, and no template key left showing.
+func TestNotificationTexts(t *testing.T) {
+	up := probe.Result{Target: probe.PrimaryTargetID, Level: probe.LevelUp, Reason: probe.ReasonOK}
+	slow := probe.Result{Target: probe.PrimaryTargetID, Level: probe.LevelDegraded, Reason: probe.ReasonSlow}
+	down := probe.Result{Target: probe.PrimaryTargetID, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}
+	outage := 23 * time.Minute
+	for _, tc := range []struct {
+		lang      string
+		n         probe.Notification
+		title     string
+		bodyParts []string
+	}{
+		{"id", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonMaintenance, Result: down},
+			"Server e-Faktur DOWN", []string{"maintenance"}},
+		{"id", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonMaintenance, Outage: outage, Result: up},
+			"Server e-Faktur kembali online", []string{"kembali online setelah 23 menit", "maintenance DJP"}},
+		{"en", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonTimeout, Outage: outage, Result: up},
+			"is back online", []string{"back online after 23 minutes", "Invoices can be uploaded again"}},
+		{"id", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonTimeout, Outage: outage, Result: slow},
+			"Server e-Faktur kembali online", []string{"setelah 23 menit", "lambat"}},
+		{"en", probe.Notification{Kind: probe.NotifyDegraded, Target: "efaktur", Reason: probe.ReasonSlow, Result: slow, FollowUp: true},
+			"answers again, but not normally yet", nil},
+		{"en", probe.Notification{Kind: probe.NotifyDegraded, Target: "efaktur", Reason: probe.ReasonSlow, Result: slow},
+			"is degraded", nil},
+		{"id", probe.Notification{Kind: probe.NotifyOffline, Target: "efaktur", Reason: probe.ReasonOffline},
+			"PC ini offline", []string{"internet"}},
+		{"en", probe.Notification{Kind: probe.NotifyOnline, Target: "efaktur", Result: up},
+			"This PC is back online", nil},
+	} {
+		tr := New(tc.lang)
+		title, body := tr.Notification(tc.n)
+		if !strings.Contains(title, tc.title) || body == "" {
+			t.Errorf("%s %s: %q / %q", tc.lang, tc.n.Kind, title, body)
+		}
+		for _, part := range tc.bodyParts {
+			if !strings.Contains(body, part) {
+				t.Errorf("%s %s: body %q lacks %q", tc.lang, tc.n.Kind, body, part)
+			}
+		}
+		if strings.Contains(title+body, "notify.") || strings.Contains(title+body, "<no value>") {
+			t.Errorf("%s %s: a key or an empty field shows: %q / %q", tc.lang, tc.n.Kind, title, body)
+		}
+	}
+}
