@@ -93,7 +93,7 @@ func langCode(name string) string {
 
 func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(func())) *settingsView {
 	v := &settingsView{tr: tr, link: link, win: w, onUI: onUI, fields: map[string]*field{},
-		secondary: map[string]*widget.Check{}, notify: map[string]*widget.Check{}, testGap: testGap}
+		secondary: map[string]*widget.Check{}, notify: map[string]*widget.Check{}, testGap: minTestGap}
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
 	v.banner = widget.NewLabel(tr.T("win.settings_agent_away"))
@@ -479,10 +479,10 @@ func (v *settingsView) askReplace(other [sha256.Size]byte) {
 	d.Show()
 }
 
-// testGap is the least time between two checks of the Tes button: like
+// minTestGap is the least time between two checks of the Tes button: like
 // "Periksa sekarang" (at most one per 3 s), clicks in a hurry on a fast
 // answer never turn into a stream of requests to DJP.
-const testGap = 3 * time.Second
+const minTestGap = 3 * time.Second
 
 // test runs one check with what is in the form now.
 func (v *settingsView) test() {
