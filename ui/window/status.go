@@ -143,7 +143,7 @@ type statusView struct {
 	connected bool
 	asked     bool           // the agent was asked at least once (else: "connecting")
 	recs      []probe.Record // history of the last 30 days, all targets
-	primary   []probe.Record // the e-Faktur ones among recs
+	primary   []probe.Record // the e-Faktur ones among recs, of the address statsURL
 	loaded    bool
 	stats     probe.Stats
 	statsURL  string // the address stats are of
