@@ -100,6 +100,10 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 	b.WriteString("\n")
 
 	line("%s:", tr.T("diag.last_checks"))
+	// Checks made before the check address was changed stay listed (they
+	// tell the helpdesk what the user tried) but are marked, so a 404 of a
+	// mistyped address is not read as the answer of the address used now.
+	tag := probe.AddressTag(s.URL)
 	n := 0
 	for i := len(recs) - 1; i >= 0 && n < 10; i-- {
 		r := recs[i]
@@ -114,6 +118,9 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 		}
 		if r.Error != "" {
 			entry += "  " + r.Error
+		}
+		if !r.OfAddress(tag) {
+			entry += "  [" + tr.T("diag.earlier_address") + "]"
 		}
 		line("%s", entry)
 	}

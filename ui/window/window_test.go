@@ -623,6 +623,11 @@ func TestDiagnosticsReport(t *testing.T) {
 		{At: now.Add(-time.Minute), Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonTLSClock, MS: [5]int64{3, 20, 0, 0, 25}, Skew: &skew, Error: "x509: certificate has expired or is not yet valid"},
 		{At: now.Add(-time.Minute), Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError, Status: 503},
 	}
+	// Checks of an address the user has since corrected, and of the one used now.
+	recs = append([]probe.Record{
+		{At: now.Add(-4 * time.Minute), Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonNotFound, Status: 404, Addr: probe.AddressTag(probe.DefaultURL + "x")},
+		{At: now.Add(-3 * time.Minute), Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200, Addr: probe.AddressTag(probe.DefaultURL)},
+	}, recs...)
 	stats := probe.Stats{Uptime24h: 99.5, Uptime7d: 98.25, Uptime30d: math.NaN(), P50: 180 * time.Millisecond, P95: 400 * time.Millisecond,
 		Outages: []probe.Outage{{Start: now.Add(-48 * time.Hour), End: now.Add(-47 * time.Hour), Reason: probe.ReasonMaintenance}}}
 	id := Diagnostics(i18n.New("id"), st, true, recs, stats, now)
@@ -638,6 +643,11 @@ func TestDiagnosticsReport(t *testing.T) {
 	} {
 		if !strings.Contains(id, want) {
 			t.Errorf("report lacks %q:\n%s", want, id)
+		}
+	}
+	for _, l := range strings.Split(id, "\n") {
+		if marked := strings.Contains(l, "[alamat sebelumnya]"); marked != strings.Contains(l, "HTTP 404") {
+			t.Errorf("only the check of the earlier address is to be marked; line %q", l)
 		}
 	}
 	if strings.Contains(id, "coretax  ") || strings.Contains(id, "HTTP 503  ") {
