@@ -473,7 +473,14 @@ func outages(recs []Record, threshold int, maxGap time.Duration) []Outage {
 
 // CSVHeader is the header row of the CSV export.
 var CSVHeader = []string{"checked_at", "target", "level", "reason", "http_status", "total_ms",
-	"dns_ms", "connect_ms", "tls_ms", "ttfb_ms", "bytes", "clock_skew_s", "error"}
+	"dns_ms", "connect_ms", "tls_ms", "ttfb_ms", "bytes", "clock_skew_s", "error", "local_time"}
+
+// csvLocalTime is the layout of the local_time column: checked_at's wall
+// clock without the "T" and the offset, the one form a spreadsheet (Excel
+// in any language, LibreOffice) reads as a date-time rather than text. It
+// is the last column so scripts reading the earlier ones by position keep
+// working.
+const csvLocalTime = "2006-01-02 15:04:05"
 
 // WriteCSV writes records as CSV (RFC 4180) with the header row. Times are
 // in the PC's time zone, whatever zone a line was written in (a laptop
@@ -493,10 +500,11 @@ func WriteCSV(w io.Writer, recs []Record, sep rune) error {
 		if r.Skew != nil {
 			skew = strconv.FormatInt(*r.Skew, 10)
 		}
-		row := []string{r.At.Local().Format(time.RFC3339), r.Target, string(r.Level), string(r.Reason),
+		at := r.At.Local()
+		row := []string{at.Format(time.RFC3339), r.Target, string(r.Level), string(r.Reason),
 			strconv.Itoa(r.Status), strconv.FormatInt(r.MS[4], 10), strconv.FormatInt(r.MS[0], 10),
 			strconv.FormatInt(r.MS[1], 10), strconv.FormatInt(r.MS[2], 10), strconv.FormatInt(r.MS[3], 10),
-			strconv.FormatInt(r.Bytes, 10), skew, csvSafe(r.Error)}
+			strconv.FormatInt(r.Bytes, 10), skew, csvSafe(r.Error), at.Format(csvLocalTime)}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("write CSV: %w", err)
 		}

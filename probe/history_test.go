@@ -287,6 +287,10 @@ func TestWriteCSV(t *testing.T) {
 	if want := t0.Local().Format(time.RFC3339); !strings.Contains(b.String(), "\n"+want+",") {
 		t.Errorf("checked_at not in the PC's zone (want %s):\n%s", want, b.String())
 	}
+	// local_time is the same instant as a spreadsheet reads a date-time.
+	if want := t0.Local().Format("2006-01-02 15:04:05"); !strings.HasSuffix(b.String(), ","+want+"\n") {
+		t.Errorf("local_time not the PC's wall clock (want %s):\n%s", want, b.String())
+	}
 }
 
 // thirtyDays writes 30 days of 1-minute checks (43,200 lines).
