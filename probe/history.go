@@ -475,17 +475,14 @@ func outages(recs []Record, threshold int, maxGap time.Duration) []Outage {
 var CSVHeader = []string{"checked_at", "target", "level", "reason", "http_status", "total_ms",
 	"dns_ms", "connect_ms", "tls_ms", "ttfb_ms", "bytes", "clock_skew_s", "error", "local_time"}
 
-// csvLocalTime is the layout of the local_time column: checked_at's wall
-// clock without the "T" and the offset, the one form a spreadsheet (Excel
-// in any language, LibreOffice) reads as a date-time rather than text. It
-// is the last column so scripts reading the earlier ones by position keep
-// working.
-const csvLocalTime = "2006-01-02 15:04:05"
-
 // WriteCSV writes records as CSV (RFC 4180) with the header row. Times are
 // in the PC's time zone, whatever zone a line was written in (a laptop
 // that travelled, history copied from another PC), so rows sort and read
 // as the user's clock.
+// The last column, local_time, is checked_at's wall clock without the "T"
+// and the offset (time.DateTime), the one form a spreadsheet (Excel in any
+// language, LibreOffice) reads as a date-time rather than text; it is last
+// so scripts reading the earlier columns by position keep working.
 // sep is the field separator (',' or ';' for spreadsheets set to Indonesian).
 func WriteCSV(w io.Writer, recs []Record, sep rune) error {
 	cw := csv.NewWriter(w)
@@ -504,7 +501,7 @@ func WriteCSV(w io.Writer, recs []Record, sep rune) error {
 		row := []string{at.Format(time.RFC3339), r.Target, string(r.Level), string(r.Reason),
 			strconv.Itoa(r.Status), strconv.FormatInt(r.MS[4], 10), strconv.FormatInt(r.MS[0], 10),
 			strconv.FormatInt(r.MS[1], 10), strconv.FormatInt(r.MS[2], 10), strconv.FormatInt(r.MS[3], 10),
-			strconv.FormatInt(r.Bytes, 10), skew, csvSafe(r.Error), at.Format(csvLocalTime)}
+			strconv.FormatInt(r.Bytes, 10), skew, csvSafe(r.Error), at.Format(time.DateTime)}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("write CSV: %w", err)
 		}
