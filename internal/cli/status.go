@@ -67,7 +67,7 @@ func HumanStatus(tr *i18n.Translator, st ipc.Status, now time.Time) string {
 		if i == 0 {
 			fmt.Fprintf(&b, "%s — %s\n", level, t.Message)
 			if !t.Since.IsZero() {
-				fmt.Fprintf(&b, "  %s\n", tr.T("status.since", map[string]any{"Time": t.Since.Format("15:04"), "Duration": tr.Duration(now.Sub(t.Since))}))
+				fmt.Fprintf(&b, "  %s\n", tr.T("status.since", map[string]any{"Time": tr.Clock(t.Since, now), "Duration": tr.Duration(now.Sub(t.Since))}))
 			}
 			if t.Last != nil {
 				fmt.Fprintf(&b, "  %s\n", tr.T("status.last", map[string]any{"Time": t.Last.CheckedAt.Format("15:04:05"), "MS": t.Last.Phases.Total.Milliseconds()}))
@@ -77,7 +77,7 @@ func HumanStatus(tr *i18n.Translator, st ipc.Status, now time.Time) string {
 		fmt.Fprintf(&b, "  %s: %s\n", name, level)
 	}
 	if !st.SnoozedUntil.IsZero() {
-		fmt.Fprintf(&b, "  %s\n", tr.T("tray.snoozed_until", map[string]any{"Time": st.SnoozedUntil.Format("02/01 15:04")}))
+		fmt.Fprintf(&b, "  %s\n", tr.T("tray.snoozed_until", map[string]any{"Time": tr.Clock(st.SnoozedUntil, now)}))
 	}
 	return b.String()
 }

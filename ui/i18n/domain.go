@@ -130,6 +130,33 @@ func (t *Translator) Duration(d time.Duration) string {
 	}
 }
 
+// Clock renders a moment near now the way the tray and the windows show
+// it: "16:05" today, "kemarin 16:05" / "besok 08:00" a day either side, and
+// "24/11 16:05" further away. A bare time of day alone would let an outage
+// that began yesterday afternoon read "sejak 16:05" the next morning, as if
+// it were later today. Days are counted in now's time zone.
+func (t *Translator) Clock(at, now time.Time) string {
+	at = at.In(now.Location())
+	hm := at.Format("15:04")
+	ay, am, ad := at.Date()
+	ny, nm, nd := now.Date()
+	// Whole calendar days between the two dates; Date normalises month and
+	// year ends, and noon keeps a daylight-saving hour from moving a day.
+	days := int(math.Round(time.Date(ay, am, ad, 12, 0, 0, 0, time.UTC).Sub(time.Date(ny, nm, nd, 12, 0, 0, 0, time.UTC)).Hours() / 24))
+	switch days {
+	case 0:
+		return hm
+	case -1:
+		return t.T("clock.yesterday", map[string]any{"Time": hm})
+	case 1:
+		return t.T("clock.tomorrow", map[string]any{"Time": hm})
+	}
+	if ay != ny {
+		return at.Format("02/01/2006 15:04")
+	}
+	return at.Format("02/01 15:04")
+}
+
 func joinParts(first string, n int, t *Translator, id string) string {
 	if n == 0 {
 		return first

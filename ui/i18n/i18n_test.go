@@ -200,6 +200,39 @@ func TestDuration(t *testing.T) {
 	}
 }
 
+func TestClockNamesTheDayWhenItIsNotToday(t *testing.T) {
+	id, en := New("id"), New("en")
+	wib := time.FixedZone("WIB", 7*3600)
+	now := time.Date(2026, 11, 26, 9, 15, 0, 0, wib)
+	tests := []struct {
+		at     time.Time
+		id, en string
+	}{
+		{time.Date(2026, 11, 26, 0, 0, 0, 0, wib), "00:00", "00:00"},
+		{time.Date(2026, 11, 26, 23, 59, 0, 0, wib), "23:59", "23:59"},
+		{time.Date(2026, 11, 25, 16, 5, 0, 0, wib), "kemarin 16:05", "yesterday 16:05"},
+		{time.Date(2026, 11, 25, 23, 59, 0, 0, wib), "kemarin 23:59", "yesterday 23:59"},
+		{time.Date(2026, 11, 27, 8, 0, 0, 0, wib), "besok 08:00", "tomorrow 08:00"},
+		{time.Date(2026, 11, 24, 16, 5, 0, 0, wib), "24/11 16:05", "24/11 16:05"},
+		{time.Date(2025, 12, 31, 16, 5, 0, 0, wib), "31/12/2025 16:05", "31/12/2025 16:05"},
+		// The same instant written in UTC is shown in the PC's zone: 20:00
+		// UTC on the 25th is 03:00 WIB on the 26th, today.
+		{time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC), "03:00", "03:00"},
+	}
+	for _, tc := range tests {
+		if got := id.Clock(tc.at, now); got != tc.id {
+			t.Errorf("id %v: %q, want %q", tc.at, got, tc.id)
+		}
+		if got := en.Clock(tc.at, now); got != tc.en {
+			t.Errorf("en %v: %q, want %q", tc.at, got, tc.en)
+		}
+	}
+	// Across a month and a year end "yesterday" is still yesterday.
+	if got := id.Clock(time.Date(2026, 12, 31, 22, 0, 0, 0, wib), time.Date(2027, 1, 1, 1, 0, 0, 0, wib)); got != "kemarin 22:00" {
+		t.Errorf("new year: %q", got)
+	}
+}
+
 func TestSecondsUsesTheLanguagesDecimalSeparator(t *testing.T) {
 	if got := New("id").Seconds(1500 * time.Millisecond); got != "1,5" {
 		t.Errorf("id: %q", got)

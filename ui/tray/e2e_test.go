@@ -21,6 +21,7 @@ import (
 	"pantau-efaktur/internal/testbin"
 	"pantau-efaktur/probe"
 	"pantau-efaktur/probe/fakesvc"
+	"pantau-efaktur/ui/i18n"
 	"pantau-efaktur/ui/ipc"
 )
 
@@ -464,10 +465,7 @@ func TestTrayEndToEnd(t *testing.T) {
 	if st := d.ipc(ipc.CmdStatus).Status; st == nil || !st.SnoozedUntil.Equal(muted) {
 		t.Errorf("after a restart muted until %+v, want %v", st, muted)
 	}
-	snoozeLine := "Notifikasi dibisukan sampai " + muted.Format("15:04")
-	if muted.YearDay() != time.Now().YearDay() {
-		snoozeLine = "Notifikasi dibisukan sampai " + muted.Format("02/01 15:04") // an hour past midnight
-	}
+	snoozeLine := "Notifikasi dibisukan sampai " + i18n.New("id").Clock(muted, time.Now()) // "besok 00:30" an hour before midnight
 	if _, ok := dbustest.Find(d.menu(), snoozeLine); !ok {
 		t.Errorf("menu after a restart lacks %q: %+v", snoozeLine, d.menu())
 	}

@@ -105,14 +105,14 @@ func BuildView(tr *i18n.Translator, states []probe.State, snoozedUntil, now time
 	}
 	p := states[0]
 	v.Icon = IconFor(p)
-	v.StatusLine = StatusLine(tr, p)
+	v.StatusLine = StatusLine(tr, p, now)
 	for _, st := range states[1:] {
 		v.Secondary = append(v.Secondary, SecondaryLine(tr, st))
 	}
 	v.essential = []string{version.AppName, v.StatusLine}
 	if !snoozedUntil.IsZero() && now.Before(snoozedUntil) {
 		v.Snoozed = true
-		v.SnoozeLine = tr.T("tray.snoozed_until", map[string]any{"Time": clock(snoozedUntil, now)})
+		v.SnoozeLine = tr.T("tray.snoozed_until", map[string]any{"Time": tr.Clock(snoozedUntil, now)})
 		v.essential = append(v.essential, v.SnoozeLine)
 	} else {
 		v.SnoozeLine = tr.T("tray.snooze")
@@ -127,15 +127,16 @@ func BuildView(tr *i18n.Translator, states []probe.State, snoozedUntil, now time
 	return v
 }
 
-// StatusLine is "Server e-Faktur: ONLINE · 180 ms · 10:42" and its siblings.
-func StatusLine(tr *i18n.Translator, st probe.State) string {
+// StatusLine is "Server e-Faktur: ONLINE · 180 ms · 10:42" and its siblings;
+// times of another day carry it ("sejak kemarin 16:05").
+func StatusLine(tr *i18n.Translator, st probe.State, now time.Time) string {
 	data := map[string]any{
 		"Service": tr.ServiceName(st.Target),
 		"Level":   tr.Level(st.Level),
-		"Time":    st.Last.CheckedAt.Format("15:04"),
+		"Time":    tr.Clock(st.Last.CheckedAt, now),
 		"MS":      st.Last.Phases.Total.Milliseconds(),
 		"Cause":   tr.Cause(st.Reason),
-		"Since":   st.Since.Format("15:04"),
+		"Since":   tr.Clock(st.Since, now),
 	}
 	switch {
 	case st.Last.CheckedAt.IsZero() && st.Level == probe.LevelUnknown:
@@ -159,14 +160,6 @@ func SecondaryLine(tr *i18n.Translator, st probe.State) string {
 		return tr.T("tray.secondary_plain", data)
 	}
 	return tr.T("tray.secondary_cause", data)
-}
-
-// clock shows a time of day, with the date when it is not today.
-func clock(t, now time.Time) string {
-	if t.YearDay() == now.YearDay() && t.Year() == now.Year() {
-		return t.Format("15:04")
-	}
-	return t.Format("02/01 15:04")
 }
 
 // TomorrowAt8 is the end of "snooze until tomorrow 08:00". Someone still at

@@ -41,6 +41,8 @@ func TestIconFor(t *testing.T) {
 
 func TestStatusLine(t *testing.T) {
 	id, en := i18n.New("id"), i18n.New("en")
+	overnight := state(probe.LevelDown, probe.ReasonMaintenance, false)
+	overnight.Since = time.Date(2026, 3, 30, 16, 5, 0, 0, time.Local)
 	tests := []struct {
 		st     probe.State
 		id, en string
@@ -51,12 +53,15 @@ func TestStatusLine(t *testing.T) {
 		{state(probe.LevelDegraded, probe.ReasonTLSClock, false), "Server e-Faktur: TERGANGGU (jam PC salah) · 10:42", "The e-Faktur server: DEGRADED (wrong PC clock) · 10:42"},
 		{state(probe.LevelOffline, probe.ReasonOffline, false), "Server e-Faktur: PC OFFLINE · 10:42", "The e-Faktur server: PC OFFLINE · 10:42"},
 		{probe.State{Target: "efaktur", Level: probe.LevelUnknown}, "Server e-Faktur: memeriksa…", "The e-Faktur server: checking…"},
+		// Down since yesterday afternoon: a bare "sejak 16:05" would read
+		// as later today.
+		{overnight, "Server e-Faktur: DOWN (maintenance DJP) · sejak kemarin 16:05", "The e-Faktur server: DOWN (DJP maintenance) · since yesterday 16:05"},
 	}
 	for _, tc := range tests {
-		if got := StatusLine(id, tc.st); got != tc.id {
+		if got := StatusLine(id, tc.st, at); got != tc.id {
 			t.Errorf("id: %q, want %q", got, tc.id)
 		}
-		if got := StatusLine(en, tc.st); got != tc.en {
+		if got := StatusLine(en, tc.st, at); got != tc.en {
 			t.Errorf("en: %q, want %q", got, tc.en)
 		}
 	}

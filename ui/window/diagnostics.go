@@ -57,7 +57,7 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 			head += ", " + tr.T("status.rechecking")
 		}
 		if !t.Since.IsZero() {
-			head += ", " + tr.T("status.since", map[string]any{"Time": t.Since.Format("15:04"), "Duration": tr.Duration(now.Sub(t.Since))})
+			head += ", " + tr.T("status.since", map[string]any{"Time": tr.Clock(t.Since, now), "Duration": tr.Duration(now.Sub(t.Since))})
 		}
 		line("%s", head)
 		if msg := messageOf(tr, t); msg != "" {

@@ -315,7 +315,7 @@ func (v *statusView) render() {
 	}
 	since := ""
 	if connected && !p.Since.IsZero() {
-		since = tr.T("status.since", map[string]any{"Time": p.Since.Format("15:04"), "Duration": tr.Duration(now.Sub(p.Since))})
+		since = tr.T("status.since", map[string]any{"Time": tr.Clock(p.Since, now), "Duration": tr.Duration(now.Sub(p.Since))})
 	}
 	v.badge.set(LookFor(tr, p, connected), since)
 	v.message.SetText(messageOf(tr, p))
