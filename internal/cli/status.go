@@ -65,7 +65,7 @@ func HumanStatus(tr *i18n.Translator, st ipc.Status, now time.Time) string {
 		}
 		name := tr.ServiceName(t.Target)
 		if i == 0 {
-			fmt.Fprintf(&b, "%s — %s\n", level, t.Message)
+			fmt.Fprintf(&b, "%s — %s\n", level, t.MessageIn(tr))
 			if !t.Since.IsZero() {
 				fmt.Fprintf(&b, "  %s\n", tr.T("status.since", map[string]any{"Time": tr.Clock(t.Since, now), "Duration": tr.Duration(now.Sub(t.Since))}))
 			}
@@ -74,9 +74,13 @@ func HumanStatus(tr *i18n.Translator, st ipc.Status, now time.Time) string {
 			}
 			continue
 		}
+		// A secondary service in trouble says why, as in the tray menu.
+		if t.Level == probe.LevelDegraded || t.Level == probe.LevelDown {
+			level += " (" + tr.Cause(t.Reason) + ")"
+		}
 		fmt.Fprintf(&b, "  %s: %s\n", name, level)
 	}
-	if !st.SnoozedUntil.IsZero() {
+	if now.Before(st.SnoozedUntil) {
 		fmt.Fprintf(&b, "  %s\n", tr.T("tray.snoozed_until", map[string]any{"Time": tr.Clock(st.SnoozedUntil, now)}))
 	}
 	return b.String()

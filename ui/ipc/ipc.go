@@ -69,6 +69,16 @@ type TargetState struct {
 	Last        *probe.Result `json:"last,omitempty"`
 }
 
+// MessageIn is the target's sentence in the reader's language. Message is
+// in the agent's language; a window or `status --lang en` tells the last
+// result again with its own translator.
+func (t TargetState) MessageIn(tr interface{ Message(probe.Result) string }) string {
+	if t.Last != nil {
+		return tr.Message(*t.Last)
+	}
+	return t.Message
+}
+
 // StateOf converts a monitor state.
 func StateOf(st probe.State, message string) TargetState {
 	ts := TargetState{Target: st.Target, URL: st.URL, Level: st.Level, Reason: st.Reason, Since: st.Since,

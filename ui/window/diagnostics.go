@@ -60,7 +60,7 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 			head += ", " + tr.T("status.since", map[string]any{"Time": tr.Clock(t.Since, now), "Duration": tr.Duration(now.Sub(t.Since))})
 		}
 		line("%s", head)
-		if msg := messageOf(tr, t); msg != "" {
+		if msg := t.MessageIn(tr); msg != "" {
 			line("  %s", msg)
 		}
 		if t.Last != nil && t.Last.Detail != "" {

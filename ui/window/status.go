@@ -318,7 +318,7 @@ func (v *statusView) render() {
 		since = tr.T("status.since", map[string]any{"Time": tr.Clock(p.Since, now), "Duration": tr.Duration(now.Sub(p.Since))})
 	}
 	v.badge.set(LookFor(tr, p, connected), since)
-	v.message.SetText(messageOf(tr, p))
+	v.message.SetText(p.MessageIn(tr))
 	if !connected {
 		v.message.SetText(tr.T("win.agent_away_detail"))
 	}
@@ -370,15 +370,6 @@ func (v *statusView) lastAt(target string) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-// messageOf is the sentence for a target in this window's language (the
-// agent's own sentence is in the agent's language).
-func messageOf(tr *i18n.Translator, t ipc.TargetState) string {
-	if t.Last != nil {
-		return tr.Message(*t.Last)
-	}
-	return t.Message
 }
 
 // aboutLine names the program and version (the agent's, when it answers).
