@@ -140,9 +140,9 @@ func (t *Translator) Clock(at, now time.Time) string {
 	hm := at.Format("15:04")
 	ay, am, ad := at.Date()
 	ny, nm, nd := now.Date()
-	// Whole calendar days between the two dates; Date normalises month and
-	// year ends, and noon keeps a daylight-saving hour from moving a day.
-	days := int(math.Round(time.Date(ay, am, ad, 12, 0, 0, 0, time.UTC).Sub(time.Date(ny, nm, nd, 12, 0, 0, 0, time.UTC)).Hours() / 24))
+	// Calendar days between the two dates, counted in UTC where every day
+	// has 24 hours (month and year ends included).
+	days := time.Date(ay, am, ad, 0, 0, 0, 0, time.UTC).Sub(time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC)) / (24 * time.Hour)
 	switch days {
 	case 0:
 		return hm
