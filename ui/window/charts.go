@@ -3,6 +3,7 @@ package window
 import (
 	"image/color"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -149,13 +150,19 @@ func newPhasesBar(tr *i18n.Translator) *phasesBar {
 }
 
 // PhaseParts splits a check's total into DNS, connect, TLS, server wait
-// and the rest (download), as fractions that add up to 1.
-func PhaseParts(ph probe.Phases) []float32 {
+// and the rest, as fractions that add up to 1. With an answer the rest is
+// the download; without one it was spent waiting for the answer, so it
+// joins the server's part.
+func PhaseParts(r probe.Result) []float32 {
+	ph := r.Phases
 	if ph.Total <= 0 {
 		return make([]float32, 5)
 	}
-	rest := ph.Total - ph.DNS - ph.Connect - ph.TLS - ph.TTFB
-	parts := []time.Duration{ph.DNS, ph.Connect, ph.TLS, ph.TTFB, max(rest, 0)}
+	rest := max(ph.Total-ph.DNS-ph.Connect-ph.TLS-ph.TTFB, 0)
+	parts := []time.Duration{ph.DNS, ph.Connect, ph.TLS, ph.TTFB, rest}
+	if r.HTTPStatus == 0 {
+		parts[3], parts[4] = ph.TTFB+rest, 0
+	}
 	var sum time.Duration
 	for _, d := range parts {
 		sum += d
@@ -167,6 +174,32 @@ func PhaseParts(ph probe.Phases) []float32 {
 	return out
 }
 
+// PhaseLegend names the parts of the bar that took time: a phase that did
+// not happen (no TLS for http, nothing after a failed name lookup) is left
+// out rather than shown as "0 ms", and time spent waiting for an answer
+// that never came is called that, not "server 0 ms".
+func PhaseLegend(tr *i18n.Translator, r probe.Result) string {
+	ph := r.Phases
+	var parts []string
+	add := func(key string, d time.Duration) {
+		if ms := d.Milliseconds(); ms > 0 {
+			parts = append(parts, tr.T(key, map[string]any{"MS": ms}))
+		}
+	}
+	add("win.phase_dns", ph.DNS)
+	add("win.phase_connect", ph.Connect)
+	add("win.phase_tls", ph.TLS)
+	add("win.phase_server", ph.TTFB)
+	rest := max(ph.Total-ph.DNS-ph.Connect-ph.TLS-ph.TTFB, 0)
+	if r.HTTPStatus == 0 {
+		add("win.phase_wait", rest)
+	} else {
+		add("win.phase_download", rest)
+	}
+	parts = append(parts, tr.T("win.phase_total", map[string]any{"MS": ph.Total.Milliseconds()}))
+	return strings.Join(parts, " · ")
+}
+
 func (p *phasesBar) set(r *probe.Result) {
 	if r == nil {
 		p.layout.widths = nil
@@ -174,12 +207,9 @@ func (p *phasesBar) set(r *probe.Result) {
 		p.box.Refresh()
 		return
 	}
-	p.layout.widths = PhaseParts(r.Phases)
+	p.layout.widths = PhaseParts(*r)
 	p.box.Refresh()
-	p.legend.SetText(p.tr.T("win.phases", map[string]any{
-		"DNS": r.Phases.DNS.Milliseconds(), "Connect": r.Phases.Connect.Milliseconds(),
-		"TLS": r.Phases.TLS.Milliseconds(), "Server": r.Phases.TTFB.Milliseconds(), "Total": r.Phases.Total.Milliseconds(),
-	}))
+	p.legend.SetText(PhaseLegend(p.tr, *r))
 }
 
 // latencyChart is the last 24 hours in 96 quarter-hour bars: the height is

@@ -666,21 +666,55 @@ func TestDiagnosticsReport(t *testing.T) {
 }
 
 func TestPhaseParts(t *testing.T) {
-	p := PhaseParts(probe.Phases{DNS: 10 * time.Millisecond, Connect: 20 * time.Millisecond, TLS: 30 * time.Millisecond, TTFB: 40 * time.Millisecond, Total: 200 * time.Millisecond})
-	want := []float32{0.05, 0.1, 0.15, 0.2, 0.5}
-	var sum float32
-	for i := range p {
-		sum += p[i]
-		if math.Abs(float64(p[i]-want[i])) > 1e-6 {
-			t.Errorf("part %d: %v want %v", i, p[i], want[i])
+	ph := probe.Phases{DNS: 10 * time.Millisecond, Connect: 20 * time.Millisecond, TLS: 30 * time.Millisecond, TTFB: 40 * time.Millisecond, Total: 200 * time.Millisecond}
+	for _, c := range []struct {
+		name   string
+		status int
+		want   []float32
+	}{
+		{"answered: the rest is the download", 200, []float32{0.05, 0.1, 0.15, 0.2, 0.5}},
+		{"no answer: the rest was waiting for one", 0, []float32{0.05, 0.1, 0.15, 0.7, 0}},
+	} {
+		p := PhaseParts(probe.Result{HTTPStatus: c.status, Phases: ph})
+		var sum float32
+		for i := range p {
+			sum += p[i]
+			if math.Abs(float64(p[i]-c.want[i])) > 1e-6 {
+				t.Errorf("%s: part %d: %v want %v", c.name, i, p[i], c.want[i])
+			}
+		}
+		if math.Abs(float64(sum-1)) > 1e-6 {
+			t.Errorf("%s: sum %v", c.name, sum)
 		}
 	}
-	if math.Abs(float64(sum-1)) > 1e-6 {
-		t.Errorf("sum %v", sum)
-	}
-	for _, x := range PhaseParts(probe.Phases{}) {
+	for _, x := range PhaseParts(probe.Result{}) {
 		if x != 0 {
 			t.Error("no total, but parts")
+		}
+	}
+}
+
+func TestPhaseLegend(t *testing.T) {
+	ms := time.Millisecond
+	for _, c := range []struct {
+		name string
+		lang string
+		r    probe.Result
+		want string
+	}{
+		{"answered over https", "id", probe.Result{HTTPStatus: 200, Phases: probe.Phases{DNS: 4 * ms, Connect: 18 * ms, TLS: 42 * ms, TTFB: 131 * ms, Total: 231 * ms}},
+			"DNS 4 ms · Koneksi 18 ms · TLS 42 ms · Server 131 ms · Unduh 36 ms · Total 231 ms"},
+		{"answered over http, address cached", "en", probe.Result{HTTPStatus: 200, Phases: probe.Phases{Connect: 18 * ms, TTFB: 131 * ms, Total: 149 * ms}},
+			"Connect 18 ms · Server 131 ms · Total 149 ms"},
+		{"name lookup failed", "id", probe.Result{Reason: probe.ReasonDNS, Phases: probe.Phases{DNS: 12 * ms, Total: 12 * ms}},
+			"DNS 12 ms · Total 12 ms"},
+		{"no answer before the timeout", "en", probe.Result{Reason: probe.ReasonTimeout, Phases: probe.Phases{DNS: 4 * ms, Connect: 18 * ms, TLS: 42 * ms, Total: 15000 * ms}},
+			"DNS 4 ms · Connect 18 ms · TLS 42 ms · Waiting for an answer 14936 ms · Total 15000 ms"},
+		{"no answer", "id", probe.Result{Reason: probe.ReasonTimeout, Phases: probe.Phases{Total: 15000 * ms}},
+			"Menunggu jawaban 15000 ms · Total 15000 ms"},
+	} {
+		if got := PhaseLegend(i18n.New(c.lang), c.r); got != c.want {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
 		}
 	}
 }
