@@ -108,7 +108,7 @@ func newDesktop(t *testing.T) *desktop {
 		"timeout": "2s", "slow": "1s", "proxy": "none", "language": "id", "secondary": map[string]bool{"coretax": true}}
 	b, _ := json.Marshal(cfg)
 	os.WriteFile(filepath.Join(d.home, "config.json"), b, 0o600)
-	writeHistory(t, filepath.Join(d.home, "history"))
+	writeHistory(t, filepath.Join(d.home, "history"), time.Now(), probe.Result{}, 0)
 
 	// Address, reference, proxy and schedule on the command line: they win
 	// over the file, which the agent takes up whenever it changes (the test
@@ -152,15 +152,16 @@ func newDesktop(t *testing.T) *desktop {
 	return d
 }
 
-// writeHistory gives the charts two days to show: answers of 120–400 ms,
-// a 35-minute maintenance yesterday and a 4-minute blip this morning.
-func writeHistory(t *testing.T, dir string) {
+// writeHistory gives the charts two days to show, up to now: answers of
+// 120–400 ms, a 35-minute maintenance yesterday, a 4-minute blip five hours
+// ago, and, for its last tailFor, checks like tail (the state the agent is
+// in). Checks are a minute apart, as with the default schedule.
+func writeHistory(t *testing.T, dir string, now time.Time, tail probe.Result, tailFor time.Duration) {
 	h, err := probe.OpenHistory(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	now := time.Now()
 	start := now.Add(-48 * time.Hour).Truncate(time.Minute)
 	for m := 0; start.Add(time.Duration(m) * time.Minute).Before(now.Add(-time.Minute)); m++ {
 		at := start.Add(time.Duration(m) * time.Minute)
@@ -169,6 +170,9 @@ func writeHistory(t *testing.T, dir string) {
 			MS: [5]int64{4, 18, 42, ms - 90, ms}}
 		age := now.Sub(at)
 		switch {
+		case age < tailFor:
+			tail.CheckedAt = at
+			r = probe.RecordOf(tail)
 		case age > 26*time.Hour && age < 26*time.Hour+35*time.Minute:
 			r.Level, r.Reason, r.Status, r.MS = probe.LevelDown, probe.ReasonMaintenance, 503, [5]int64{4, 18, 42, 30, 95}
 		case age > 5*time.Hour && age < 5*time.Hour+4*time.Minute:
@@ -241,17 +245,33 @@ func (d *desktop) shot(win string) image.Image {
 // shows colour want (a large block of it), then returns the screenshot.
 func (d *desktop) waitBadge(win string, want [3]uint8) image.Image {
 	d.t.Helper()
+	return d.waitColour(win, want, 200, 20000)
+}
+
+// waitState is waitBadge for a badge at the very top, with no banner above
+// it: the window is connected and shows the agent's state (the grey of an
+// offline PC is also the grey of "connecting…" and "agent not running",
+// which have a banner).
+func (d *desktop) waitState(win string, want [3]uint8) image.Image {
+	d.t.Helper()
+	return d.waitColour(win, want, 45, 15000)
+}
+
+// waitColour waits until the top rows of the window hold more than n
+// pixels of colour want, then returns the screenshot.
+func (d *desktop) waitColour(win string, want [3]uint8, rows, n int) image.Image {
+	d.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	var img image.Image
-	n := 0
+	got := 0
 	for time.Now().Before(deadline) {
 		img = d.shot(win)
-		if n = countColour(img, want, 200); n > 20000 {
+		if got = countColour(img, want, rows); got > n {
 			return img
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	d.t.Fatalf("badge never turned %x (%d pixels of it)", want, n)
+	d.t.Fatalf("the top %d rows never held %x (%d pixels of it)", rows, want, got)
 	return nil
 }
 
@@ -275,12 +295,12 @@ func closeTo(c interface{ RGBA() (r, g, b, a uint32) }, want [3]uint8) bool {
 	return diff(r, want[0])+diff(g, want[1])+diff(b, want[2]) < 30
 }
 
-// save keeps a screenshot: in docs/ with UPDATE_SCREENSHOTS=1 (for the
-// README), otherwise in the test's temporary directory.
-func save(t *testing.T, img image.Image, name string) {
+// save keeps a screenshot: a README picture in docs/ with
+// UPDATE_SCREENSHOTS=1, any other in the test's temporary directory.
+func save(t *testing.T, img image.Image, name string, readme bool) {
 	t.Helper()
 	dir := t.TempDir()
-	if os.Getenv("UPDATE_SCREENSHOTS") != "" {
+	if readme && os.Getenv("UPDATE_SCREENSHOTS") != "" {
 		dir = filepath.Join("..", "..", "docs")
 	}
 	var b bytes.Buffer
@@ -341,8 +361,10 @@ func (d *desktop) closeAndWait(win string, pid int, key bool) {
 }
 
 var (
-	green = [3]uint8{0x1E, 0x9E, 0x4A}
-	red   = [3]uint8{0xD9, 0x30, 0x25}
+	green  = [3]uint8{0x1E, 0x9E, 0x4A}
+	yellow = [3]uint8{0xF4, 0xB4, 0x00}
+	red    = [3]uint8{0xD9, 0x30, 0x25}
+	grey   = [3]uint8{0x80, 0x86, 0x8B}
 )
 
 // The windows, opened by the agent as users open them, on a virtual screen.
@@ -368,7 +390,7 @@ func TestWindowsUnderXvfb(t *testing.T) {
 	t.Logf("status window: badge drawn green %v after the click", time.Since(clicked).Round(time.Millisecond))
 	pid := pidOf(d, win)
 	t.Logf("status window process RSS %.1f MB", rssMB(pid))
-	save(t, img, "status-up.png")
+	save(t, img, "agent-status-up.png", false)
 
 	// A second request raises the same window instead of opening another.
 	if _, err := d.ipc(ipc.Request{Cmd: ipc.CmdShow, Window: "status"}); err != nil {
@@ -381,7 +403,7 @@ func TestWindowsUnderXvfb(t *testing.T) {
 	// Down: the window follows the agent live.
 	d.svc.Set(fakesvc.Maintenance)
 	d.waitLevel(probe.LevelDown)
-	save(t, d.waitBadge(win, red), "status-down.png")
+	save(t, d.waitBadge(win, red), "agent-status-down.png", false)
 	d.svc.Set(fakesvc.OK)
 	d.waitLevel(probe.LevelUp)
 	d.waitBadge(win, green)
@@ -411,13 +433,13 @@ func TestWindowsUnderXvfb(t *testing.T) {
 		}
 		win, _ := d.findWindow(w.title, 20*time.Second)
 		time.Sleep(500 * time.Millisecond) // let the first frame be drawn before the picture
-		save(t, d.shot(win), w.file)
+		save(t, d.shot(win), w.file, true)
 		d.closeAndWait(win, pidOf(d, win), false)
 	}
 
 	// The same windows in English (the language of a window can be forced).
 	for _, w := range []struct{ name, title, file string }{
-		{"status", "Pantau e-Faktur — Status", "status-up-en.png"},
+		{"status", "Pantau e-Faktur — Status", "agent-status-up-en.png"},
 		{"help", "Pantau e-Faktur — Help", "help-en.png"},
 		{"settings", "Pantau e-Faktur — Settings", "settings-en.png"},
 	} {
@@ -449,7 +471,7 @@ func TestWindowsUnderXvfb(t *testing.T) {
 			time.Sleep(500 * time.Millisecond)
 			img = d.shot(win)
 		}
-		save(t, img, w.file)
+		save(t, img, w.file, w.name != "status")
 		d.closeAndWait(win, cmd.Process.Pid, false)
 		cmd.Wait()
 	}
@@ -471,8 +493,7 @@ func TestWindowSurvivesMissingAgent(t *testing.T) {
 	}
 	defer func() { cmd.Process.Kill(); cmd.Wait() }()
 	win, _ := d.findWindow("Pantau e-Faktur — Status", 20*time.Second)
-	grey := [3]uint8{0x80, 0x86, 0x8B}
-	save(t, d.waitBadge(win, grey), "status-no-agent.png")
+	save(t, d.waitBadge(win, grey), "status-no-agent.png", true)
 
 	// Now an agent appears (with a tray host, so it does not open a status
 	// window of its own), and the window finds it.

@@ -1,0 +1,110 @@
+//go:build linux
+
+package window_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"pantau-efaktur/internal/testbin"
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/ipc"
+)
+
+// standIn plays the agent for a window: it answers with a fixed status.
+type standIn struct{ st ipc.Status }
+
+func (s standIn) Status() ipc.Status { return s.st }
+func (s standIn) CheckNow(context.Context) (probe.Result, error) {
+	return probe.Result{}, errors.New("a stand-in does not check")
+}
+func (s standIn) Reload() error     { return nil }
+func (s standIn) Show(string) error { return nil }
+func (s standIn) Snooze(time.Time)  {}
+func (s standIn) Quit()             {}
+
+// The status window in each state the agent reports, drawn by the window
+// program on a virtual screen, its badge in the level's colour. A stand-in
+// plays the agent, so the state is one of an ordinary day (a check a
+// minute, answers of about 200 ms, up for hours) rather than the fast
+// schedule of the end-to-end test: these are the README's pictures.
+func TestStatusWindowInEachState(t *testing.T) {
+	need(t, "Xvfb", "openbox", "wmctrl", "xdotool", "import")
+	display := startXvfb(t)
+	bin := testbin.BuildNoRace(t)
+	const svc = "https://efaktur.pajak.go.id/svc/MasterFakturService?wsdl"
+	now := time.Now().Truncate(time.Second)
+	result := func(level probe.Level, reason probe.Reason, status int, server, total time.Duration) probe.Result {
+		r := probe.Result{Target: probe.PrimaryTargetID, URL: svc, Level: level, Reason: reason, HTTPStatus: status,
+			Phases: probe.Phases{DNS: 4 * time.Millisecond, Connect: 18 * time.Millisecond, TLS: 42 * time.Millisecond,
+				TTFB: server, Total: total}, CheckedAt: now.Add(-23 * time.Second)}
+		if status == 0 {
+			r.Phases = probe.Phases{DNS: total, Total: total}
+		}
+		return r
+	}
+	up := result(probe.LevelUp, probe.ReasonOK, 200, 131*time.Millisecond, 231*time.Millisecond)
+	up.Bytes = 30_412
+	slow := result(probe.LevelDegraded, probe.ReasonSlow, 200, 5480*time.Millisecond, 5612*time.Millisecond)
+	maintenance := result(probe.LevelDown, probe.ReasonMaintenance, 503, 31*time.Millisecond, 97*time.Millisecond)
+	offline := result(probe.LevelOffline, probe.ReasonOffline, 0, 0, 12*time.Millisecond)
+	offline.Cause = probe.ReasonDNS
+	offline.Reference = &probe.Reference{URL: "http://connectivitycheck.gstatic.com/generate_204"}
+
+	for _, c := range []struct {
+		file, lang string
+		last       probe.Result
+		since      time.Duration // how long the agent has seen the state
+		tail       time.Duration // how much of the history's end is like last
+		next       time.Duration // from the last check to the next
+		colour     [3]uint8
+	}{
+		// Up since the history's blip five hours ago (its answers vary).
+		{"status-up.png", "id", up, 5 * time.Hour, 0, time.Minute, green},
+		{"status-up-en.png", "en", up, 5 * time.Hour, 0, time.Minute, green},
+		{"status-degraded.png", "id", slow, 3 * time.Minute, 3 * time.Minute, time.Minute, yellow},
+		{"status-down.png", "id", maintenance, 12 * time.Minute, 12 * time.Minute, 30 * time.Second, red},
+		{"status-offline.png", "id", offline, 2 * time.Minute, 2 * time.Minute, 30 * time.Second, grey},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			home := t.TempDir()
+			writeHistory(t, filepath.Join(home, "history"), now, c.last, c.tail)
+			// The state began at the first check in it, on a minute mark
+			// as the history's checks.
+			since := now.Add(-c.since).Truncate(time.Minute).Add(time.Minute)
+			p := ipc.StateOf(probe.State{Target: probe.PrimaryTargetID, URL: svc, Level: c.last.Level, Reason: c.last.Reason,
+				Since: since, NextCheck: c.last.CheckedAt.Add(c.next), Last: c.last}, "")
+			if c.last.Level == probe.LevelDown {
+				p.OutageStart = p.Since
+			}
+			coretax := ipc.TargetState{Target: "coretax", Level: probe.LevelUp, Reason: probe.ReasonOK, Since: now.Add(-26 * time.Hour)}
+			settings := probe.DefaultSettings()
+			ln, err := ipc.Listen(filepath.Join(home, "agent.sock"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := ipc.NewServer(ln, standIn{ipc.Status{Version: "0.1.0", Lang: "id", StartedAt: now.Add(-26 * time.Hour),
+				Targets: []ipc.TargetState{p, coretax}, Tray: true, Settings: settings}})
+			go srv.Serve()
+			defer srv.Close()
+
+			env := append(os.Environ(), "PANTAU_EFAKTUR_HOME="+home, "DISPLAY="+display, "LANG=en_US.UTF-8",
+				"FYNE_THEME=light", "FYNE_SCALE=1", "XDG_CONFIG_HOME="+filepath.Join(home, "xdg"))
+			d := &desktop{t: t, env: env, home: home}
+			cmd := exec.Command(bin, "window", "status", "--lang", c.lang)
+			cmd.Env = env
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { cmd.Process.Kill(); cmd.Wait() }()
+			title := map[string]string{"id": "Pantau e-Faktur — Status", "en": "Pantau e-Faktur — Status"}[c.lang]
+			win, _ := d.findWindow(title, 20*time.Second)
+			save(t, d.waitState(win, c.colour), c.file, true)
+		})
+	}
+}
