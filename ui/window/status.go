@@ -414,7 +414,7 @@ func outageLines(tr *i18n.Translator, outs []probe.Outage, now time.Time) string
 			key = "win.outage_ongoing"
 		}
 		lines = append(lines, tr.T(key, map[string]any{
-			"Start": o.Start.Format("02/01 15:04"), "Duration": tr.Duration(o.Duration(now)), "Cause": tr.Cause(o.Reason)}))
+			"Start": tr.Clock(o.Start, now), "Duration": tr.Duration(o.Duration(now)), "Cause": tr.Cause(o.Reason)}))
 	}
 	return strings.Join(lines, "\n")
 }
