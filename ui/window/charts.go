@@ -158,10 +158,9 @@ func PhaseParts(r probe.Result) []float32 {
 	if ph.Total <= 0 {
 		return make([]float32, 5)
 	}
-	rest := max(ph.Total-ph.DNS-ph.Connect-ph.TLS-ph.TTFB, 0)
-	parts := []time.Duration{ph.DNS, ph.Connect, ph.TLS, ph.TTFB, rest}
+	parts := []time.Duration{ph.DNS, ph.Connect, ph.TLS, ph.TTFB, rest(ph)}
 	if r.HTTPStatus == 0 {
-		parts[3], parts[4] = ph.TTFB+rest, 0
+		parts[3], parts[4] = ph.TTFB+parts[4], 0
 	}
 	var sum time.Duration
 	for _, d := range parts {
@@ -190,14 +189,19 @@ func PhaseLegend(tr *i18n.Translator, r probe.Result) string {
 	add("win.phase_connect", ph.Connect)
 	add("win.phase_tls", ph.TLS)
 	add("win.phase_server", ph.TTFB)
-	rest := max(ph.Total-ph.DNS-ph.Connect-ph.TLS-ph.TTFB, 0)
 	if r.HTTPStatus == 0 {
-		add("win.phase_wait", rest)
+		add("win.phase_wait", rest(ph))
 	} else {
-		add("win.phase_download", rest)
+		add("win.phase_download", rest(ph))
 	}
 	parts = append(parts, tr.T("win.phase_total", map[string]any{"MS": ph.Total.Milliseconds()}))
 	return strings.Join(parts, " · ")
+}
+
+// rest is the time after the measured phases: the download, or the wait
+// for an answer that never came.
+func rest(ph probe.Phases) time.Duration {
+	return max(ph.Total-ph.DNS-ph.Connect-ph.TLS-ph.TTFB, 0)
 }
 
 func (p *phasesBar) set(r *probe.Result) {
