@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pantau-efaktur/internal/testbin"
+	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
 	"pantau-efaktur/ui/ipc"
 )
@@ -37,7 +38,13 @@ func TestStatusWindowInEachState(t *testing.T) {
 	need(t, "Xvfb", "openbox", "wmctrl", "xdotool", "import")
 	display := startXvfb(t)
 	bin := testbin.BuildNoRace(t)
-	const svc = "https://efaktur.pajak.go.id/svc/MasterFakturService?wsdl"
+	svc := probe.DefaultSettings().URL
+	// The version the agent would tell: the release's, as the binary has it.
+	fyneApp, err := os.ReadFile(filepath.Join("..", "..", "FyneApp.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	version.FromFyneApp(fyneApp)
 	now := time.Now().Truncate(time.Second)
 	result := func(level probe.Level, reason probe.Reason, status int, server, total time.Duration) probe.Result {
 		r := probe.Result{Target: probe.PrimaryTargetID, URL: svc, Level: level, Reason: reason, HTTPStatus: status,
@@ -88,7 +95,7 @@ func TestStatusWindowInEachState(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			srv := ipc.NewServer(ln, standIn{ipc.Status{Version: "0.1.0", Lang: "id", StartedAt: now.Add(-26 * time.Hour),
+			srv := ipc.NewServer(ln, standIn{ipc.Status{Version: version.Version, Lang: "id", StartedAt: now.Add(-26 * time.Hour),
 				Targets: []ipc.TargetState{p, coretax}, Tray: true, Settings: settings}})
 			go srv.Serve()
 			defer srv.Close()
@@ -102,8 +109,7 @@ func TestStatusWindowInEachState(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer func() { cmd.Process.Kill(); cmd.Wait() }()
-			title := map[string]string{"id": "Pantau e-Faktur — Status", "en": "Pantau e-Faktur — Status"}[c.lang]
-			win, _ := d.findWindow(title, 20*time.Second)
+			win, _ := d.findWindow("Pantau e-Faktur — Status", 20*time.Second) // the same in both languages
 			save(t, d.waitState(win, c.colour), c.file, true)
 		})
 	}
