@@ -3,8 +3,6 @@
 package window_test
 
 import (
-	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,19 +13,8 @@ import (
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
 	"pantau-efaktur/ui/ipc"
+	"pantau-efaktur/ui/window"
 )
-
-// standIn plays the agent for a window: it answers with a fixed status.
-type standIn struct{ st ipc.Status }
-
-func (s standIn) Status() ipc.Status { return s.st }
-func (s standIn) CheckNow(context.Context) (probe.Result, error) {
-	return probe.Result{}, errors.New("a stand-in does not check")
-}
-func (s standIn) Reload() error     { return nil }
-func (s standIn) Show(string) error { return nil }
-func (s standIn) Snooze(time.Time)  {}
-func (s standIn) Quit()             {}
 
 // The status window in each state the agent reports, drawn by the window
 // program on a virtual screen, its badge in the level's colour. A stand-in
@@ -95,7 +82,7 @@ func TestStatusWindowInEachState(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			srv := ipc.NewServer(ln, standIn{ipc.Status{Version: version.Version, Lang: "id", StartedAt: now.Add(-26 * time.Hour),
+			srv := ipc.NewServer(ln, window.StubAgent{St: ipc.Status{Version: version.Version, Lang: "id", StartedAt: now.Add(-26 * time.Hour),
 				Targets: []ipc.TargetState{p, coretax}, Tray: true, Settings: settings}})
 			go srv.Serve()
 			defer srv.Close()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"image/color"
 	"math"
 	"net/http/httptest"
@@ -564,7 +565,7 @@ func TestSettingsSaveAsksTheAgentToReload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := ipc.NewServer(ln, &reloadHandler{reloaded})
+	srv := ipc.NewServer(ln, StubAgent{OnReload: func() { reloaded <- struct{}{} }})
 	go srv.Serve()
 	defer srv.Close()
 	test.Tap(v.saveBtn)
@@ -578,16 +579,27 @@ func TestSettingsSaveAsksTheAgentToReload(t *testing.T) {
 	}
 }
 
-type reloadHandler struct{ ch chan struct{} }
-
-func (h *reloadHandler) Status() ipc.Status { return ipc.Status{} }
-func (h *reloadHandler) CheckNow(context.Context) (probe.Result, error) {
-	return probe.Result{}, nil
+// StubAgent answers a window's requests as the agent would, with a fixed
+// status; OnReload, if set, is told of a reload. (Exported for the screen
+// tests of package window_test.)
+type StubAgent struct {
+	St       ipc.Status
+	OnReload func()
 }
-func (h *reloadHandler) Reload() error     { h.ch <- struct{}{}; return nil }
-func (h *reloadHandler) Show(string) error { return nil }
-func (h *reloadHandler) Snooze(time.Time)  {}
-func (h *reloadHandler) Quit()             {}
+
+func (s StubAgent) Status() ipc.Status { return s.St }
+func (s StubAgent) CheckNow(context.Context) (probe.Result, error) {
+	return probe.Result{}, errors.New("a stub agent does not check")
+}
+func (s StubAgent) Reload() error {
+	if s.OnReload != nil {
+		s.OnReload()
+	}
+	return nil
+}
+func (s StubAgent) Show(string) error { return nil }
+func (s StubAgent) Snooze(time.Time)  {}
+func (s StubAgent) Quit()             {}
 
 func TestParseSeconds(t *testing.T) {
 	for in, want := range map[string]time.Duration{"60": time.Minute, "1,5": 1500 * time.Millisecond, "2.5": 2500 * time.Millisecond, "90s": 90 * time.Second, "2m": 2 * time.Minute} {
