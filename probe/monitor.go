@@ -96,6 +96,13 @@ type Notification struct {
 	// FollowUp marks a "degraded" that ends a notified outage: sent whatever
 	// the preferences, because the user was told "down" and must not be left there.
 	FollowUp bool
+	// Back is, for recovered, when the server answered again (the first of
+	// the answers that confirmed it).
+	Back time.Time
+	// Delayed is when a notification held by the snooze or the rate limit
+	// finally went out (zero: told when decided), so a late "back online"
+	// can say since when.
+	Delayed time.Time
 }
 
 // State is what the monitor currently believes about one target.
@@ -209,6 +216,11 @@ func NewMonitor(cfg MonitorConfig, sink func(Event), opts ...MonitorOption) (*Mo
 		}
 	}
 	m.resume = nil
+	if p := m.loops[cfg.Targets[0].ID]; p.tr.outage != nil {
+		// The previous run told "down" (or held it under a snooze that
+		// still holds): either way the user is owed its "back online".
+		m.notif.toldDown = true
+	}
 	return m, nil
 }
 
@@ -611,12 +623,13 @@ func (m *Monitor) nextDelayLocked(l *loop, p Policy) time.Duration {
 // flushPendingLocked delivers a held notification if it still holds.
 func (m *Monitor) flushPendingLocked(now time.Time) []Event {
 	var level Level
+	var last Result
 	for _, l := range m.loops {
 		if l.primary {
-			level = l.tr.level
+			level, last = l.tr.level, l.tr.last
 		}
 	}
-	return m.notif.flush(level, now)
+	return m.notif.flush(level, last, now)
 }
 
 // ---- confirmation rules ----
@@ -799,7 +812,7 @@ func (t *tracker) transition(prev Level, res Result) []Notification {
 			o := t.outage
 			t.outage = nil
 			n := note(NotifyRecovered, o.mainReason())
-			n.Outage = t.answerStart.Sub(o.start)
+			n.Outage, n.Back = t.answerStart.Sub(o.start), t.answerStart
 			return []Notification{n}
 		}
 		if t.outage != nil {
@@ -845,6 +858,10 @@ type notifier struct {
 	gap         time.Duration
 	pending     *Notification
 	snoozeUntil time.Time
+	// toldDown: the user was told "down" and not yet "back online". Their
+	// notification promised that news, so a recovery during a snooze is
+	// held for its end instead of dropped.
+	toldDown bool
 }
 
 // wanted applies the user's preferences.
@@ -873,6 +890,8 @@ func stillTrue(k NotifyKind, level Level) bool {
 		return level == LevelOffline
 	case NotifyOnline:
 		return level == LevelUp
+	case NotifyRecovered:
+		return level == LevelUp || level == LevelDegraded
 	}
 	return false
 }
@@ -884,10 +903,12 @@ func (nt *notifier) offer(n Notification, prefs NotifySettings, level Level, now
 		return nil
 	}
 	if now.Before(nt.snoozeUntil) {
-		switch n.Kind {
-		case NotifyDown:
+		switch {
+		case n.Kind == NotifyDown:
 			nt.pending = &n // told when the snooze ends, if still down
-		case NotifyRecovered:
+		case n.Kind == NotifyRecovered && nt.toldDown, n.FollowUp && nt.toldDown:
+			nt.pending = &n // owed to the user: told when the snooze ends, if still true
+		case n.Kind == NotifyRecovered:
 			nt.pending = nil // the outage the user did not hear of is over
 		}
 		slog.Info("notification held by snooze", "kind", n.Kind, "until", nt.snoozeUntil)
@@ -895,13 +916,24 @@ func (nt *notifier) offer(n Notification, prefs NotifySettings, level Level, now
 	}
 	if n.Kind == NotifyRecovered {
 		nt.pending = nil
-		return []Event{{Kind: EventNotify, At: now, Target: n.Target, Notification: &n}}
+		return nt.deliver(n, now)
 	}
 	if !nt.last.IsZero() && now.Sub(nt.last) < gap {
 		nt.pending = &n
 		return nil
 	}
 	nt.last, nt.pending = now, nil
+	return nt.deliver(n, now)
+}
+
+// deliver emits n and remembers whether a "back online" is now owed.
+func (nt *notifier) deliver(n Notification, now time.Time) []Event {
+	switch n.Kind {
+	case NotifyDown:
+		nt.toldDown = true
+	case NotifyRecovered:
+		nt.toldDown = false
+	}
 	return []Event{{Kind: EventNotify, At: now, Target: n.Target, Notification: &n}}
 }
 
@@ -911,7 +943,7 @@ func (nt *notifier) pendingDue(now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	at := nt.snoozeUntil
-	if !nt.last.IsZero() {
+	if !nt.last.IsZero() && nt.pending.Kind != NotifyRecovered {
 		if t := nt.last.Add(nt.gap); t.After(at) {
 			at = t
 		}
@@ -919,12 +951,22 @@ func (nt *notifier) pendingDue(now time.Time) (time.Duration, bool) {
 	return at.Sub(now), true
 }
 
-func (nt *notifier) flush(level Level, now time.Time) []Event {
+// flush delivers the held notification if it still describes the level;
+// last is the latest check, which a held "back online" reports instead of
+// the one that confirmed it (it may have been slow then and fine now).
+func (nt *notifier) flush(level Level, last Result, now time.Time) []Event {
 	n := nt.pending
 	nt.pending = nil
 	if n == nil || !stillTrue(n.Kind, level) {
 		return nil
 	}
-	nt.last = now
-	return []Event{{Kind: EventNotify, At: now, Target: n.Target, Notification: n}}
+	if n.Kind == NotifyRecovered {
+		if last.Level == LevelUp || last.Level == LevelDegraded {
+			n.Result = last
+		}
+	} else {
+		nt.last = now
+	}
+	n.Delayed = now
+	return nt.deliver(*n, now)
 }

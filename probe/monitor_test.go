@@ -586,6 +586,110 @@ func TestRecoveryEndingDuringSnoozeIsNotToldLater(t *testing.T) {
 	}
 }
 
+// The "down" notification promises "you will be told when it is back
+// online". A user who heard it and then muted notifications (a meeting)
+// must still get that news when the mute ends, saying since when, and only
+// if it is still true then.
+func TestRecoveryDuringSnoozeIsToldAtItsEndWhenDownWasTold(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		after probe.Reason // the checks from the recovery to the end of the snooze
+		want  []probe.NotifyKind
+	}{
+		{"still up", probe.ReasonOK, []probe.NotifyKind{probe.NotifyRecovered}},
+		{"slow now", probe.ReasonSlow, []probe.NotifyKind{probe.NotifyRecovered}},
+		// Down again by then: the user hears of the new outage, not of the
+		// short recovery in between.
+		{"down again", probe.ReasonConnect, []probe.NotifyKind{probe.NotifyDown}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, testPolicy(), defaultNotify())
+			h.start()
+			if ns := notes(h.steps(3, probe.ReasonMaintenance)); len(ns) != 1 || ns[0].Kind != probe.NotifyDown {
+				t.Fatalf("down not told: %+v", ns)
+			}
+			snoozeEnd := h.clk.Now().Add(time.Hour)
+			h.snooze(snoozeEnd)
+			h.steps(2, probe.ReasonMaintenance)
+			back := h.clk.Now().Add(h.due - h.clk.Monotonic())
+			evs := h.steps(2, probe.ReasonOK)
+			if h.m.Primary().Level != probe.LevelUp || len(notes(evs)) != 0 {
+				t.Fatalf("recovery during the snooze: level %s, told %v", h.m.Primary().Level, kinds(evs))
+			}
+			h.chk.Set(primary, c.after)
+			evs = nil
+			for h.clk.Now().Before(snoozeEnd.Add(2 * time.Minute)) {
+				evs = append(evs, h.step()...)
+			}
+			var got []probe.NotifyKind
+			for _, n := range notes(evs) {
+				got = append(got, n.Kind)
+			}
+			if len(got) != len(c.want) || got[0] != c.want[0] {
+				t.Fatalf("told %v after the snooze, want %v", got, c.want)
+			}
+			n := notes(evs)[0]
+			if n.Delayed.Before(snoozeEnd) || n.Delayed.After(snoozeEnd.Add(time.Minute)) {
+				t.Fatalf("told at %v, want at the end of the snooze %v", n.Delayed, snoozeEnd)
+			}
+			if n.Kind != probe.NotifyRecovered {
+				return
+			}
+			if !n.Back.Equal(back) || n.Outage != back.Sub(t0.Add(60*time.Second)) || n.Reason != probe.ReasonMaintenance {
+				t.Fatalf("back at %v after %v (%s), want back at %v after %v", n.Back, n.Outage, n.Reason, back, back.Sub(t0.Add(60*time.Second)))
+			}
+			if n.Result.Reason != c.after {
+				t.Fatalf("the late news reports a check of %s, want the latest (%s)", n.Result.Reason, c.after)
+			}
+		})
+	}
+}
+
+// Told "down", muted, and the server answers again but not normally (a
+// block page): the user hears it when the mute ends.
+func TestFollowUpDuringSnoozeIsToldAtItsEnd(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	h.steps(3, probe.ReasonConnect)
+	snoozeEnd := h.clk.Now().Add(10 * time.Minute)
+	h.snooze(snoozeEnd)
+	if evs := h.steps(2, probe.ReasonUnexpectedContent); h.m.Primary().Level != probe.LevelDegraded || len(notes(evs)) != 0 {
+		t.Fatalf("level %s, told %v", h.m.Primary().Level, kinds(evs))
+	}
+	var evs []probe.Event
+	for h.clk.Now().Before(snoozeEnd.Add(2 * time.Minute)) {
+		evs = append(evs, h.step()...)
+	}
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyDegraded || !ns[0].FollowUp {
+		t.Fatalf("after the snooze: %+v", ns)
+	}
+}
+
+// An agent restarted during an outage told by its previous run owes the
+// user the same "back online", snooze or not.
+func TestResumedOutageRecoveringDuringSnoozeIsToldAtItsEnd(t *testing.T) {
+	open := probe.OpenOutage{Start: t0.Add(-time.Hour), Reasons: map[probe.Reason]int{probe.ReasonMaintenance: 100},
+		Last: probe.Record{At: t0.Add(-40 * time.Second), Target: primary, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}}
+	h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []probe.MonitorOption {
+		h.chk.Set(primary, probe.ReasonMaintenance)
+		return []probe.MonitorOption{probe.WithOpenOutages(map[string]probe.OpenOutage{primary: open})}
+	})
+	h.start()
+	snoozeEnd := h.clk.Now().Add(10 * time.Minute)
+	h.snooze(snoozeEnd)
+	evs := h.steps(2, probe.ReasonOK)
+	var after []probe.Event
+	for h.clk.Now().Before(snoozeEnd.Add(2 * time.Minute)) {
+		after = append(after, h.step()...)
+	}
+	if len(notes(evs)) != 0 {
+		t.Fatalf("told during the snooze: %v", kinds(evs))
+	}
+	if ns := notes(after); len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered || ns[0].Outage < time.Hour {
+		t.Fatalf("after the snooze: %+v", ns)
+	}
+}
+
 func TestNotificationsAreRateLimitedExceptRecovery(t *testing.T) {
 	h := newHarness(t, testPolicy(), allNotify())
 	h.start()

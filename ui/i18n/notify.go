@@ -12,10 +12,16 @@ func (t *Translator) Notification(n probe.Notification) (title, body string) {
 	case probe.NotifyRecovered:
 		data["Duration"] = t.Duration(n.Outage)
 		data["Cause"] = t.Cause(n.Reason)
+		body := "notify.recovered"
 		if n.Result.Reason == probe.ReasonSlow {
-			return t.T("notify.recovered.title", data), t.T("notify.recovered_slow.body", data)
+			body = "notify.recovered_slow"
 		}
-		return t.T("notify.recovered.title", data), t.T("notify.recovered.body", data)
+		// Held by a snooze, the news may come hours late: say since when.
+		if !n.Delayed.IsZero() && !n.Back.IsZero() {
+			data["Since"] = t.Clock(n.Back, n.Delayed)
+			body += "_late"
+		}
+		return t.T("notify.recovered.title", data), t.T(body+".body", data)
 	case probe.NotifyDegraded:
 		if n.FollowUp {
 			return t.T("notify.degraded_followup.title", data), t.T("notify.degraded.body", data)

@@ -16,6 +16,7 @@ func TestNotificationTexts(t *testing.T) {
 	slow := probe.Result{Target: probe.PrimaryTargetID, Level: probe.LevelDegraded, Reason: probe.ReasonSlow}
 	down := probe.Result{Target: probe.PrimaryTargetID, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}
 	outage := 23 * time.Minute
+	back := time.Date(2026, 11, 25, 17, 32, 0, 0, time.FixedZone("WIB", 7*3600))
 	for _, tc := range []struct {
 		lang      string
 		n         probe.Notification
@@ -30,6 +31,13 @@ func TestNotificationTexts(t *testing.T) {
 			"is back online", []string{"back online after 23 minutes", "Invoices can be uploaded again"}},
 		{"id", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonTimeout, Outage: outage, Result: slow},
 			"Server e-Faktur kembali online", []string{"setelah 23 menit", "lambat"}},
+		// Held by a snooze "until tomorrow 08:00": told the next morning, since when.
+		{"id", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonMaintenance, Outage: outage, Result: up,
+			Back: back, Delayed: back.Add(14*time.Hour + 28*time.Minute)},
+			"Server e-Faktur kembali online", []string{"sudah kembali online sejak kemarin 17:32", "gangguan selama 23 menit", "maintenance DJP"}},
+		{"en", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonTimeout, Outage: outage, Result: slow,
+			Back: back, Delayed: back.Add(20 * time.Minute)},
+			"is back online", []string{"answering again since 17:32", "outage of 23 minutes", "slowly"}},
 		{"en", probe.Notification{Kind: probe.NotifyDegraded, Target: "efaktur", Reason: probe.ReasonSlow, Result: slow, FollowUp: true},
 			"answers again, but not normally yet", nil},
 		{"en", probe.Notification{Kind: probe.NotifyDegraded, Target: "efaktur", Reason: probe.ReasonSlow, Result: slow},
