@@ -858,10 +858,11 @@ type notifier struct {
 	gap         time.Duration
 	pending     *Notification
 	snoozeUntil time.Time
-	// toldDown: the user was told "down" and not yet "back online". Their
-	// notification promised that news, so a recovery during a snooze is
-	// held for its end instead of dropped.
-	toldDown bool
+	// toldDown: the user was told "down" and not yet "back online" (and
+	// toldOffline: "PC offline", not yet "PC back online"). Those
+	// notifications promised the news, so it is held over a snooze for its
+	// end instead of dropped.
+	toldDown, toldOffline bool
 }
 
 // wanted applies the user's preferences.
@@ -906,7 +907,7 @@ func (nt *notifier) offer(n Notification, prefs NotifySettings, level Level, now
 		switch {
 		case n.Kind == NotifyDown:
 			nt.pending = &n // told when the snooze ends, if still down
-		case n.Kind == NotifyRecovered && nt.toldDown, n.FollowUp && nt.toldDown:
+		case n.Kind == NotifyRecovered && nt.toldDown, n.FollowUp && nt.toldDown, n.Kind == NotifyOnline && nt.toldOffline:
 			nt.pending = &n // owed to the user: told when the snooze ends, if still true
 		case n.Kind == NotifyRecovered:
 			nt.pending = nil // the outage the user did not hear of is over
@@ -932,7 +933,11 @@ func (nt *notifier) deliver(n Notification, now time.Time) []Event {
 	case NotifyDown:
 		nt.toldDown = true
 	case NotifyRecovered:
-		nt.toldDown = false
+		nt.toldDown, nt.toldOffline = false, false // answers again: so is the PC
+	case NotifyOffline:
+		nt.toldOffline = true
+	case NotifyOnline:
+		nt.toldOffline = false
 	}
 	return []Event{{Kind: EventNotify, At: now, Target: n.Target, Notification: &n}}
 }

@@ -645,6 +645,27 @@ func TestRecoveryDuringSnoozeIsToldAtItsEndWhenDownWasTold(t *testing.T) {
 	}
 }
 
+// "PC ini offline" promises news of the connection's return too.
+func TestPCBackOnlineDuringSnoozeIsToldAtItsEnd(t *testing.T) {
+	h := newHarness(t, testPolicy(), allNotify())
+	h.start()
+	if ns := notes(h.steps(3, probe.ReasonOffline)); len(ns) != 1 || ns[0].Kind != probe.NotifyOffline {
+		t.Fatalf("offline not told: %+v", ns)
+	}
+	snoozeEnd := h.clk.Now().Add(10 * time.Minute)
+	h.snooze(snoozeEnd)
+	if evs := h.steps(2, probe.ReasonOK); h.m.Primary().Level != probe.LevelUp || len(notes(evs)) != 0 {
+		t.Fatalf("level %s, told %v", h.m.Primary().Level, kinds(evs))
+	}
+	var evs []probe.Event
+	for h.clk.Now().Before(snoozeEnd.Add(2 * time.Minute)) {
+		evs = append(evs, h.step()...)
+	}
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyOnline {
+		t.Fatalf("after the snooze: %v", kinds(evs))
+	}
+}
+
 // Told "down", muted, and the server answers again but not normally (a
 // block page): the user hears it when the mute ends.
 func TestFollowUpDuringSnoozeIsToldAtItsEnd(t *testing.T) {
