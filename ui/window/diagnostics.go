@@ -49,6 +49,24 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 		s.Interval.D(), s.Recheck.D(), s.DownInterval.D(),
 		tr.FieldName("fail_threshold"), s.FailThreshold, tr.FieldName("recover_threshold"), s.RecoverThreshold,
 		tr.FieldName("timeout"), s.Timeout.D(), tr.FieldName("slow"), s.Slow.D())
+	// "Why did no notification come?" is a question for the helpdesk too.
+	var kinds []string
+	for _, k := range []struct {
+		on   bool
+		word string
+	}{{s.Notify.Down, "down"}, {s.Notify.Recovered, "recovered"}, {s.Notify.Degraded, "degraded"}, {s.Notify.Offline, "offline"}, {s.Notify.Sound, "sound"}} {
+		if k.on {
+			kinds = append(kinds, k.word)
+		}
+	}
+	notif := strings.Join(kinds, ", ")
+	if notif == "" {
+		notif = tr.T("diag.none")
+	}
+	if agentUp && now.Before(st.SnoozedUntil) {
+		notif += "; " + tr.T("diag.muted_until", map[string]any{"Time": tr.Clock(st.SnoozedUntil, now)})
+	}
+	line("%s: %s", tr.FieldName("notify"), notif)
 	b.WriteString("\n")
 
 	for _, t := range st.Targets {

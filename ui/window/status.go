@@ -125,6 +125,8 @@ type statusView struct {
 	message   *widget.Label
 	advice    *widget.Label
 	times     *widget.Label
+	muted     *widget.Label   // "Notifikasi dibisukan sampai besok 08:00"
+	mutedRow  *fyne.Container // muted and its "Nyalakan lagi" button
 	checkBtn  *widget.Button
 	spinner   *widget.Activity
 	checkInfo *widget.Label
@@ -166,6 +168,13 @@ func newStatusView(tr *i18n.Translator, link *Link, a fyne.App, background func(
 	v.advice.Hide()
 	v.times = widget.NewLabel("")
 	v.times.Wrapping = fyne.TextWrapWord
+	// A mute chosen in the tray menu is easy to forget; the status window is
+	// where one looks when no notification came.
+	v.muted = widget.NewLabel("")
+	v.muted.Importance = widget.WarningImportance
+	v.mutedRow = container.NewHBox(widget.NewIcon(theme.VolumeMuteIcon()), v.muted,
+		widget.NewButton(tr.T("tray.snooze_off"), v.unmute))
+	v.mutedRow.Hide()
 	v.spinner = widget.NewActivity()
 	v.checkInfo = widget.NewLabel("")
 	v.checkBtn = widget.NewButtonWithIcon(tr.T("tray.check_now"), theme.ViewRefreshIcon(), v.checkNow)
@@ -201,6 +210,7 @@ func newStatusView(tr *i18n.Translator, link *Link, a fyne.App, background func(
 		v.message,
 		v.advice,
 		v.times,
+		v.mutedRow,
 		container.NewHBox(v.checkBtn, v.spinner, v.checkInfo),
 		v.skewCard,
 		section(tr.T("win.phases_title"), container.New(&fixedHeight{h: 16}, v.phases.box), v.phases.legend),
@@ -304,6 +314,7 @@ func (v *statusView) render() {
 		v.message.SetText("")
 		v.advice.Hide()
 		v.times.SetText("")
+		v.mutedRow.Hide()
 		v.checkBtn.Disable()
 		return
 	}
@@ -330,6 +341,12 @@ func (v *statusView) render() {
 		v.advice.Hide()
 	}
 	v.times.SetText(timesLine(tr, p, now))
+	if connected && now.Before(st.SnoozedUntil) {
+		v.muted.SetText(tr.T("tray.snoozed_until", map[string]any{"Time": tr.Clock(st.SnoozedUntil, now)}))
+		v.mutedRow.Show()
+	} else {
+		v.mutedRow.Hide()
+	}
 	v.phases.set(p.Last)
 	if p.Last != nil && p.Last.ClockSkewSuspicious() {
 		v.skew.SetText(tr.T("check.clock_skew", map[string]any{"Diff": tr.Duration(p.Last.ClockSkew.Round(time.Minute))}))
@@ -469,6 +486,16 @@ func (v *statusView) checkNow() {
 				v.update(*resp.Status, true)
 			}
 		})
+	}()
+}
+
+// unmute ends the mute ("Nyalakan lagi" of the tray menu); the agent's
+// answer to it is a new state without the mute, which hides the row.
+func (v *statusView) unmute() {
+	go func() {
+		if _, err := v.link.Do(ipc.Request{Cmd: ipc.CmdSnooze}, 5*time.Second); err != nil {
+			slog.Warn("unmute", "err", err)
+		}
 	}()
 }
 

@@ -585,6 +585,7 @@ func TestSettingsSaveAsksTheAgentToReload(t *testing.T) {
 type StubAgent struct {
 	St       ipc.Status
 	OnReload func()
+	OnSnooze func(until time.Time)
 }
 
 func (s StubAgent) Status() ipc.Status { return s.St }
@@ -598,8 +599,12 @@ func (s StubAgent) Reload() error {
 	return nil
 }
 func (s StubAgent) Show(string) error { return nil }
-func (s StubAgent) Snooze(time.Time)  {}
-func (s StubAgent) Quit()             {}
+func (s StubAgent) Snooze(until time.Time) {
+	if s.OnSnooze != nil {
+		s.OnSnooze(until)
+	}
+}
+func (s StubAgent) Quit() {}
 
 func TestParseSeconds(t *testing.T) {
 	for in, want := range map[string]time.Duration{"60": time.Minute, "1,5": 1500 * time.Millisecond, "2.5": 2500 * time.Millisecond, "90s": 90 * time.Second, "2m": 2 * time.Minute} {
@@ -630,6 +635,7 @@ func TestDiagnosticsReport(t *testing.T) {
 			{Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError, Last: &coretax},
 		}}
 	st.Settings.Proxy = "http://proxy.kantor:8080"
+	st.SnoozedUntil = time.Date(now.Year(), now.Month(), now.Day()+1, 8, 0, 0, 0, now.Location())
 	recs := []probe.Record{
 		{At: now.Add(-2 * time.Minute), Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200, MS: [5]int64{3, 20, 45, 110, 180}},
 		{At: now.Add(-time.Minute), Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonTLSClock, MS: [5]int64{3, 20, 0, 0, 25}, Skew: &skew, Error: "x509: certificate has expired or is not yet valid"},
@@ -646,6 +652,7 @@ func TestDiagnosticsReport(t *testing.T) {
 	for _, want := range []string{
 		"laporan diagnosa", "Versi:", "PID 4242", "tray: ya",
 		"Alamat pemeriksaan: " + probe.DefaultURL, "Proxy: http://proxy.kantor:8080", "1m0s / 10s / 30s",
+		"Notifikasi: down, recovered, sound; dibisukan sampai besok 08:00",
 		"Server e-Faktur: TERGANGGU (tls_clock)", "Rincian teknis: certificate expired or not yet valid for this PC's clock", "Jam PC ini berbeda 7 menit", "lewat proxy http://proxy.kantor:8080",
 		"Coretax: DOWN (server_error)", "Server meminta jeda 2 menit (Retry-After)",
 		"24 jam 99,50 %", "7 hari 98,25 %", "30 hari –", "p50 180 ms, p95 400 ms",
@@ -887,6 +894,63 @@ func TestStatusViewShowsAgentAwayAndState(t *testing.T) {
 	}
 	if !strings.Contains(v.DiagnosticsText(), "DOWN (maintenance)") {
 		t.Errorf("diagnostics: %s", v.DiagnosticsText())
+	}
+}
+
+// A mute chosen in the tray shows in the status window, where one looks
+// when no notification came, with the tray's "Nyalakan lagi" beside it.
+func TestStatusShowsTheMuteAndEndsIt(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("PANTAU_EFAKTUR_HOME", home)
+	sock := filepath.Join(home, "agent.sock")
+	ended := make(chan time.Time, 1)
+	ln, err := ipc.Listen(sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := ipc.NewServer(ln, StubAgent{OnSnooze: func(until time.Time) { ended <- until }})
+	go srv.Serve()
+	defer srv.Close()
+
+	a := test.NewTempApp(t)
+	v := newStatusView(i18n.New("id"), NewLink(sock, Status), a, func(f func()) { f() })
+	test.NewTempWindow(t, v.content)
+	up := target(probe.LevelUp, probe.ReasonOK, false)
+	v.update(ipc.Status{Targets: []ipc.TargetState{up}}, true)
+	if v.mutedRow.Visible() {
+		t.Fatal("a mute shows without one")
+	}
+	n := time.Now()
+	tomorrow8 := time.Date(n.Year(), n.Month(), n.Day()+1, 8, 0, 0, 0, time.Local)
+	v.update(ipc.Status{Targets: []ipc.TargetState{up}, SnoozedUntil: tomorrow8}, true)
+	if !v.mutedRow.Visible() || v.muted.Text != "Notifikasi dibisukan sampai besok 08:00" {
+		t.Fatalf("muted until tomorrow: shown %v, %q", v.mutedRow.Visible(), v.muted.Text)
+	}
+	var off *widget.Button
+	for _, o := range v.mutedRow.Objects {
+		if b, ok := o.(*widget.Button); ok {
+			off = b
+		}
+	}
+	if off == nil || off.Text != "Nyalakan lagi" {
+		t.Fatalf("no Nyalakan lagi button: %v", off)
+	}
+	test.Tap(off)
+	select {
+	case until := <-ended:
+		if !until.IsZero() {
+			t.Fatalf("the agent was asked to mute until %v, want the mute ended", until)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the agent was not asked to end the mute")
+	}
+	v.update(ipc.Status{Targets: []ipc.TargetState{up}, SnoozedUntil: n.Add(-time.Minute)}, true)
+	if v.mutedRow.Visible() {
+		t.Error("a mute that is over still shows")
+	}
+	v.update(ipc.Status{}, false)
+	if v.mutedRow.Visible() {
+		t.Error("a mute shows while the agent is away")
 	}
 }
 
