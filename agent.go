@@ -6,6 +6,6 @@ import (
 )
 
 // runAgent starts the tray agent (the default command).
-func runAgent(args []string, io cli.IO, logPath string) int {
-	return tray.Main(args, io, logPath)
+func runAgent(args []string, io cli.IO, logs tray.Logs) int {
+	return tray.Main(args, io, logs)
 }

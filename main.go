@@ -12,6 +12,7 @@ import (
 	"pantau-efaktur/internal/applog"
 	"pantau-efaktur/internal/cli"
 	"pantau-efaktur/internal/version"
+	"pantau-efaktur/ui/tray"
 )
 
 // fyneApp is FyneApp.toml: the version of every build comes from it.
@@ -31,11 +32,18 @@ func run(args []string, io cli.IO) int {
 	}
 	logPath, closer := applog.Setup(logName(name), slog.LevelInfo)
 	defer closer.Close()
+	previousCrash := ""
+	switch logName(name) {
+	case "agent":
+		previousCrash = applog.CaptureCrashes("agent", true)
+	case "window", "watch":
+		applog.CaptureCrashes(name, false) // several may run at once
+	}
 	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
 		args = []string{"version"}
 	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return runAgent(args, io, logPath)
+		return runAgent(args, io, tray.Logs{Path: logPath, PreviousCrash: previousCrash})
 	}
 	switch args[0] {
 	case "check":

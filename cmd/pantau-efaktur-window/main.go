@@ -17,6 +17,7 @@ import (
 
 func main() {
 	_, closer := applog.Setup("window", slog.LevelInfo)
+	applog.CaptureCrashes("window", false) // several windows may run at once
 	code := window.Main(os.Args[1:], cli.IO{Stdout: os.Stdout, Stderr: os.Stderr})
 	closer.Close()
 	os.Exit(code)

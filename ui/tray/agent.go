@@ -32,14 +32,15 @@ import (
 
 // Agent is the running tray agent.
 type Agent struct {
-	started    time.Time
-	configPath string
-	socketPath string
-	historyDir string
-	logPath    string
-	iconDir    string
-	flags      agentFlags
-	demo       *demo
+	started       time.Time
+	configPath    string
+	socketPath    string
+	historyDir    string
+	logPath       string
+	previousCrash string // the crash report the previous run left, if any
+	iconDir       string
+	flags         agentFlags
+	demo          *demo
 
 	mu          sync.Mutex
 	settings    probe.Settings
@@ -87,8 +88,15 @@ func (f *agentFlags) flagSet() *flag.FlagSet {
 	return fs
 }
 
+// Logs is where the agent's log goes, and the crash report its previous
+// run left (empty if it ended cleanly), for the diagnostics.
+type Logs struct {
+	Path          string
+	PreviousCrash string
+}
+
 // Main runs the agent and returns the exit code.
-func Main(args []string, out cli.IO, logPath string) int {
+func Main(args []string, out cli.IO, logs Logs) int {
 	var f agentFlags
 	if _, code, ok := cli.ParseCommandLine(f.flagSet(), args, "pantau-efaktur", "agent", out); !ok {
 		return code
@@ -100,7 +108,7 @@ func Main(args []string, out cli.IO, logPath string) int {
 			os.Setenv(paths.HomeEnv, filepath.Join(cache, "demo"))
 		}
 	}
-	a := &Agent{started: time.Now(), flags: f, logPath: logPath, quitCh: make(chan struct{}), trayReady: make(chan struct{}),
+	a := &Agent{started: time.Now(), flags: f, logPath: logs.Path, previousCrash: logs.PreviousCrash, quitCh: make(chan struct{}), trayReady: make(chan struct{}),
 		notes: make(chan probe.Notification, 16)}
 	if code, done := a.singleInstance(out); done {
 		return code
@@ -605,7 +613,7 @@ func (a *Agent) statusOf(states []probe.State) ipc.Status {
 	tr := a.tr
 	st := ipc.Status{PID: os.Getpid(), Version: version.Version, Lang: tr.Lang(), StartedAt: a.started,
 		Tray: a.tray, TrayProblem: a.trayProblem, Demo: a.flags.demo, ConfigPath: a.configPath,
-		HistoryDir: a.historyDir, LogPath: a.logPath, Settings: a.settings,
+		HistoryDir: a.historyDir, LogPath: a.logPath, PreviousCrash: a.previousCrash, Settings: a.settings,
 		Notices: append([]string(nil), a.notices...)}
 	a.mu.Unlock()
 	// A proxy password never leaves the agent (status --json, diagnostics).

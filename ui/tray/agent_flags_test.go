@@ -42,7 +42,7 @@ func TestAgentCommandLine(t *testing.T) {
 		{[]string{"--demo", "later"}, cli.ExitUsage, "", "later"},
 	} {
 		var out, errOut bytes.Buffer
-		code := Main(tc.args, cli.IO{Stdout: &out, Stderr: &errOut}, "")
+		code := Main(tc.args, cli.IO{Stdout: &out, Stderr: &errOut}, Logs{})
 		if code != tc.code || out.String() != tc.stdout {
 			t.Errorf("%v: exit %d, stdout %q", tc.args, code, out.String())
 		}

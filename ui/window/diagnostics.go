@@ -38,6 +38,9 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 			tray = tr.T("diag.no") + " (" + st.TrayProblem + ")"
 		}
 		line("%s: PID %d, %s %s, tray: %s", tr.T("diag.agent"), st.PID, tr.T("diag.since"), st.StartedAt.Format("2006-01-02 15:04"), tray)
+		if st.PreviousCrash != "" {
+			line("  ! %s", tr.T("diag.previous_crash", map[string]any{"File": st.PreviousCrash}))
+		}
 	}
 	b.WriteString("\n")
 

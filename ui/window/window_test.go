@@ -628,7 +628,8 @@ func TestDiagnosticsReport(t *testing.T) {
 		Phases: probe.Phases{Total: 230 * time.Millisecond}, Detail: "certificate expired or not yet valid for this PC's clock"}
 	coretax := probe.Result{Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError, HTTPStatus: 503, RetryAfter: 2 * time.Minute}
 	st := ipc.Status{PID: 4242, StartedAt: now.Add(-time.Hour), Tray: true, ConfigPath: "/home/u/.config/pantau-efaktur/config.json",
-		HistoryDir: "/home/u/.config/pantau-efaktur/history", LogPath: "/home/u/.cache/pantau-efaktur/logs/agent.log",
+		PreviousCrash: "/home/u/.cache/pantau-efaktur/logs/agent-crash-20260330-171502.log",
+		HistoryDir:    "/home/u/.config/pantau-efaktur/history", LogPath: "/home/u/.cache/pantau-efaktur/logs/agent.log",
 		Settings: probe.DefaultSettings(),
 		Targets: []ipc.TargetState{
 			{Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonTLSClock, Since: now.Add(-10 * time.Minute), Last: &last, Message: "Sertifikat keamanan dianggap kedaluwarsa"},
@@ -651,6 +652,7 @@ func TestDiagnosticsReport(t *testing.T) {
 	id := Diagnostics(i18n.New("id"), st, true, recs, stats, now)
 	for _, want := range []string{
 		"laporan diagnosa", "Versi:", "PID 4242", "tray: ya",
+		"! Agen sebelumnya berhenti karena galat (crash); laporannya: /home/u/.cache/pantau-efaktur/logs/agent-crash-20260330-171502.log",
 		"Alamat pemeriksaan: " + probe.DefaultURL, "Proxy: http://proxy.kantor:8080", "1m0s / 10s / 30s",
 		"Notifikasi: down, recovered, sound; dibisukan sampai besok 08:00",
 		"Server e-Faktur: TERGANGGU (tls_clock)", "Rincian teknis: certificate expired or not yet valid for this PC's clock", "Jam PC ini berbeda 7 menit", "lewat proxy http://proxy.kantor:8080",
