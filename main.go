@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"pantau-efaktur/internal/applog"
 	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/supervise"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/ui/tray"
 )
@@ -26,9 +28,15 @@ func main() {
 }
 
 func run(args []string, io cli.IO) int {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = []string{"version"}
+	}
 	name := "agent"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name = args[0]
+	}
+	if name == "agent" && os.Getenv(supervise.Env) == "" {
+		return superviseAgent(args, io)
 	}
 	logPath, closer := applog.Setup(logName(name), slog.LevelInfo)
 	defer closer.Close()
@@ -38,9 +46,6 @@ func run(args []string, io cli.IO) int {
 		previousCrash = applog.CaptureCrashes("agent", true)
 	case "window", "watch":
 		applog.CaptureCrashes(name, false) // several may run at once
-	}
-	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
-		args = []string{"version"}
 	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return runAgent(args, io, tray.Logs{Path: logPath, PreviousCrash: previousCrash})
@@ -76,4 +81,20 @@ func logName(cmd string) string {
 		return cmd
 	}
 	return "cli"
+}
+
+// superviseAgent runs the agent as a child process and starts it again if
+// it crashes (see package supervise). Without a path to this program it
+// runs the agent itself, unsupervised.
+func superviseAgent(args []string, io cli.IO) int {
+	_, closer := applog.Setup("supervisor", slog.LevelInfo)
+	defer closer.Close()
+	exe, err := os.Executable()
+	if err != nil {
+		slog.Warn("agent runs unsupervised", "err", err)
+		os.Setenv(supervise.Env, "0")
+		return run(args, io)
+	}
+	child := &supervise.Process{Path: exe, Args: args, Env: os.Environ(), Stdout: io.Stdout, Stderr: io.Stderr}
+	return supervise.Loop(child, func() bool { return applog.Crashed("agent") }, supervise.DefaultPolicy(), time.Now, time.Sleep)
 }

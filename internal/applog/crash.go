@@ -27,16 +27,15 @@ const keptCrashes = 3
 // that its previous run crashed. Errors only cost the capture: logging must
 // never stop the app.
 func CaptureCrashes(name string, moveAside bool) (previous string) {
-	dir, err := paths.CacheDir()
-	if err != nil {
+	path := CrashFile(name)
+	if path == "" {
 		return ""
 	}
-	dir = filepath.Join(dir, "logs")
+	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		slog.Warn("crash reports not captured", "err", err)
 		return ""
 	}
-	path := filepath.Join(dir, name+"-crash.log")
 	if moveAside {
 		previous = moveCrashAside(dir, name, path)
 	}
@@ -50,6 +49,22 @@ func CaptureCrashes(name string, moveAside bool) (previous string) {
 		slog.Warn("crash reports not captured", "err", err)
 	}
 	return previous
+}
+
+// CrashFile is where a process of kind name reports its crash ("" if
+// there is no cache directory).
+func CrashFile(name string) string {
+	dir, err := paths.CacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "logs", name+"-crash.log")
+}
+
+// Crashed reports whether a process of kind name left a crash report.
+func Crashed(name string) bool {
+	fi, err := os.Stat(CrashFile(name))
+	return err == nil && fi.Size() > 0
 }
 
 // moveCrashAside renames a non-empty report to a dated name and prunes the

@@ -5,13 +5,16 @@ package tray_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -337,7 +340,12 @@ func TestTrayEndToEnd(t *testing.T) {
 		t.Errorf("autostart entry not removed: %v", err)
 	}
 
-	// A second launch exits 0 and leaves this agent running.
+	// A second launch exits 0 and leaves this agent running. (The agent is
+	// the child of the program started, its supervisor.)
+	agentPID := d.ipc(ipc.CmdStatus).Status.PID
+	if parent := parentOf(t, agentPID); parent != d.agent.Process.Pid {
+		t.Fatalf("the agent (pid %d) is the child of %d, want its supervisor %d", agentPID, parent, d.agent.Process.Pid)
+	}
 	second := exec.Command(d.bin)
 	second.Env = d.env
 	done := make(chan error, 1)
@@ -354,8 +362,8 @@ func TestTrayEndToEnd(t *testing.T) {
 		second.Process.Kill()
 		t.Fatal("second launch did not exit")
 	}
-	if st := d.ipc(ipc.CmdStatus).Status; st == nil || st.PID != d.agent.Process.Pid {
-		t.Fatalf("after a second launch the socket is served by %+v, want pid %d", st, d.agent.Process.Pid)
+	if st := d.ipc(ipc.CmdStatus).Status; st == nil || st.PID != agentPID {
+		t.Fatalf("after a second launch the socket is served by %+v, want pid %d", st, agentPID)
 	}
 
 	// config.json changed by hand (the README's way to change the address)
@@ -531,6 +539,72 @@ func TestRestartDuringOutageTakesItUp(t *testing.T) {
 		}
 	}
 	d.ipc(ipc.CmdQuit)
+}
+
+// A crash of the agent (SIGQUIT: the Go runtime dies as on an unrecovered
+// panic, writing the same report) does not end the monitoring: the
+// supervisor starts it again, the new agent shows its icon and tells the
+// diagnostics of the crash, whose report is kept. Killing the supervisor
+// outright ends the agent too: none is left running unseen.
+func TestCrashedAgentIsStartedAgain(t *testing.T) {
+	d := newDesktop(t)
+	d.writeConfig("500ms", "200ms", "300ms")
+	d.startAgent()
+	d.waitColour(green, 20*time.Second)
+	first := d.ipc(ipc.CmdStatus).Status
+	if first.PreviousCrash != "" {
+		t.Fatalf("a first start reports a crash: %s", first.PreviousCrash)
+	}
+	if err := syscall.Kill(first.PID, syscall.SIGQUIT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case d.item = <-d.watcher.Items: // the socket opens before the icon
+	case <-time.After(30 * time.Second):
+		t.Fatal("the crashed agent was not started again")
+	}
+	st := d.ipc(ipc.CmdStatus).Status
+	if st.PID == first.PID || parentOf(t, st.PID) != d.agent.Process.Pid {
+		t.Fatalf("after the crash the socket is served by pid %d (was %d)", st.PID, first.PID)
+	}
+	report, err := os.ReadFile(st.PreviousCrash)
+	if err != nil || !strings.Contains(string(report), "SIGQUIT") || !strings.Contains(string(report), "goroutine") {
+		t.Fatalf("crash report %q: %v\n%.300s", st.PreviousCrash, err, report)
+	}
+	d.icons = d.bus.IconSignals(t, d.item)
+	d.colours = nil
+	d.waitColour(green, 20*time.Second)
+
+	if err := d.agent.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	d.agent.Wait()
+	sock := filepath.Join(d.home, "agent.sock")
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if _, err := ipc.Do(sock, ipc.Request{Cmd: ipc.CmdStatus}, time.Second); err != nil {
+			break // the agent is gone
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the agent outlived its killed supervisor")
+		}
+		time.Sleep(50 * time.Millisecond) // another process's end: nothing to wait on but its socket
+	}
+}
+
+// parentOf reads a process's parent from /proc.
+func parentOf(t *testing.T, pid int) int {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// pid (comm) state ppid …; comm may hold spaces, so read after ")".
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	ppid, err := strconv.Atoi(f[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ppid
 }
 
 func toString(v any) string {

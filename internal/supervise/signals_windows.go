@@ -1,0 +1,5 @@
+package supervise
+
+import "os"
+
+var stopSignals = []os.Signal{os.Interrupt}
