@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -96,5 +97,11 @@ func superviseAgent(args []string, io cli.IO) int {
 		return run(args, io)
 	}
 	child := &supervise.Process{Path: exe, Args: args, Env: os.Environ(), Stdout: io.Stdout, Stderr: io.Stderr}
-	return supervise.Loop(child, func() bool { return applog.Crashed("agent") }, supervise.DefaultPolicy(), time.Now, time.Sleep)
+	code, gaveUp := supervise.Loop(child, func() bool { return applog.Crashed("agent") }, supervise.DefaultPolicy(), time.Now, time.Sleep)
+	if gaveUp {
+		if err := tray.TellStopped(tray.StoppedNotifier(), filepath.Dir(applog.CrashFile("agent"))); err != nil {
+			slog.Error("the user was not told that the agent stopped", "err", err)
+		}
+	}
+	return code
 }

@@ -365,6 +365,27 @@ func settingsObject(data []byte) map[string]json.RawMessage {
 	return raw
 }
 
+// SettingsLanguage is the language the settings file at path asks for, or
+// the default when it cannot be read. Unlike LoadSettings it never moves a
+// broken file aside: it is for a process that only needs to speak (a
+// window while the agent is away, the agent's supervisor), whereas the
+// agent and the settings window take care of the file and tell the user.
+func SettingsLanguage(path string) string {
+	def := DefaultSettings().Language
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return def
+	}
+	var lang string
+	if raw := settingsObject(data)["language"]; raw == nil || json.Unmarshal(raw, &lang) != nil {
+		return def
+	}
+	if lang = strings.ToLower(strings.TrimSpace(lang)); lang != "id" && lang != "en" {
+		return def
+	}
+	return lang
+}
+
 // HasNotice reports whether the user should be told something.
 func (r LoadReport) HasNotice() bool { return r.BrokenKeptAs != "" || len(r.Invalid) > 0 }
 

@@ -436,3 +436,41 @@ func TestReplaceSettingsOnlyOverWhatWasRead(t *testing.T) {
 		t.Error("invalid settings saved")
 	}
 }
+
+// A process that only needs to speak reads the language and touches
+// nothing: a broken file stays where it is, for the agent to report.
+func TestSettingsLanguage(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, content, want string
+	}{
+		{"missing", "", "id"},
+		{"english", `{"version": 1, "language": "en"}`, "en"},
+		{"hand-typed", `{"language": " EN "}`, "en"},
+		{"notepad BOM", "\ufeff{\"language\": \"en\"}", "en"},
+		{"unsupported", `{"language": "fr"}`, "id"},
+		{"not a string", `{"language": 5}`, "id"},
+		{"broken", `{"language": "en", `, "id"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, tc.name+".json")
+			if tc.content != "" {
+				if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := probe.SettingsLanguage(path); got != tc.want {
+				t.Errorf("language %q, want %q", got, tc.want)
+			}
+			if tc.content == "" {
+				return
+			}
+			if b, err := os.ReadFile(path); err != nil || string(b) != tc.content {
+				t.Errorf("the file was touched: %q %v", b, err)
+			}
+			if kept, _ := filepath.Glob(path + ".broken-*"); len(kept) > 0 {
+				t.Errorf("moved aside: %v", kept)
+			}
+		})
+	}
+}

@@ -42,19 +42,21 @@ type Child interface {
 	Run() (code int, stopped bool, err error)
 }
 
-// Loop runs child until it ends without a crash and returns its exit code.
-// crashed reports (and clears nothing) whether the run that just ended left
-// a crash report. now and sleep are the clock (tests pass fakes).
-func Loop(child Child, crashed func() bool, p Policy, now func() time.Time, sleep func(time.Duration)) int {
+// Loop runs child until it ends without a crash and returns its exit code;
+// gaveUp reports that it kept crashing and was not started again (the
+// caller tells the user: no icon, no monitoring). crashed reports whether
+// the run that just ended left a crash report. now and sleep are the clock
+// (tests pass fakes).
+func Loop(child Child, crashed func() bool, p Policy, now func() time.Time, sleep func(time.Duration)) (code int, gaveUp bool) {
 	var restarts []time.Time
 	for {
 		code, stopped, err := child.Run()
 		if err != nil {
 			slog.Error("agent not started", "err", err)
-			return 1
+			return 1, false
 		}
 		if stopped || !crashed() {
-			return code
+			return code, false
 		}
 		t := now()
 		recent := restarts[:0]
@@ -66,7 +68,7 @@ func Loop(child Child, crashed func() bool, p Policy, now func() time.Time, slee
 		restarts = recent
 		if len(restarts) >= p.MaxRestarts {
 			slog.Error("agent keeps crashing: not started again", "restarts", len(restarts), "within", p.Window, "code", code)
-			return code
+			return code, true
 		}
 		restarts = append(restarts, t)
 		slog.Warn("agent crashed: starting it again", "code", code, "restart", len(restarts), "after", p.Backoff)

@@ -591,6 +591,48 @@ func TestCrashedAgentIsStartedAgain(t *testing.T) {
 	}
 }
 
+// An agent that crashes at every start is started three times more, then
+// left down, and the user is told so: without its icon nothing else would
+// say that DJP is no longer watched.
+func TestAgentCrashingAgainAndAgainIsGivenUpAndTold(t *testing.T) {
+	d := newDesktop(t)
+	d.writeConfig("500ms", "200ms", "300ms")
+	d.startAgent()
+	for crash := 1; crash <= 4; crash++ {
+		st := d.ipc(ipc.CmdStatus).Status
+		if err := syscall.Kill(st.PID, syscall.SIGQUIT); err != nil {
+			t.Fatal(err)
+		}
+		if crash == 4 {
+			break
+		}
+		select {
+		case d.item = <-d.watcher.Items:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("not started again after crash %d", crash)
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- d.agent.Wait() }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("the supervisor that gave up exits 0")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the supervisor did not give up after the fourth crash")
+	}
+	n := d.waitSeen("Pantau e-Faktur berhenti", 10*time.Second)
+	if !strings.Contains(n.Body, filepath.Join(d.home, "cache", "logs")) {
+		t.Errorf("the notice does not say where the reports are: %+v", n)
+	}
+	select {
+	case <-d.watcher.Items:
+		t.Error("started again after giving up")
+	default:
+	}
+}
+
 // parentOf reads a process's parent from /proc.
 func parentOf(t *testing.T, pid int) int {
 	t.Helper()

@@ -151,8 +151,7 @@ func settingsLanguage() string {
 	if err != nil {
 		return i18n.DefaultLang
 	}
-	s, _, _ := probe.LoadSettings(p, time.Now())
-	return s.Language
+	return probe.SettingsLanguage(p)
 }
 
 // Link keeps a window connected to the agent: it subscribes, passes on

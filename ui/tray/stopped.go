@@ -1,0 +1,33 @@
+package tray
+
+import (
+	"path/filepath"
+
+	"pantau-efaktur/internal/paths"
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/ui/notify"
+)
+
+// TellStopped tells the user that the agent stopped for good after
+// crashing again and again (see package supervise). Its icon is gone, and
+// without this nothing would say that DJP is no longer watched. logsDir is
+// where the crash reports are, for the helpdesk.
+func TellStopped(n notify.Notifier, logsDir string) error {
+	lang := i18n.DefaultLang
+	if p, err := paths.SettingsFile(); err == nil {
+		lang = probe.SettingsLanguage(p)
+	}
+	tr := i18n.New(lang)
+	return n.Notify(tr.T("agent.stopped.title"), tr.T("agent.stopped.body", map[string]any{"Dir": logsDir}), true)
+}
+
+// StoppedNotifier is the desktop notifier with the app's icon, as the
+// agent left it in the cache for its own notifications.
+func StoppedNotifier() notify.Notifier {
+	d := notify.Desktop{}
+	if cache, err := paths.CacheDir(); err == nil {
+		d.IconPath = filepath.Join(cache, "icons", appIcon+".png")
+	}
+	return d
+}
