@@ -1,9 +1,14 @@
-//go:build !linux
+//go:build !linux && !windows
 
 package supervise
 
-import "syscall"
+import (
+	"os"
+	"syscall"
+)
 
-// childAttr: elsewhere an agent outliving a killed supervisor goes on
+// childAttr: here an agent outliving a killed supervisor goes on
 // monitoring, unsupervised.
 func childAttr() *syscall.SysProcAttr { return nil }
+
+func bindChild(*os.Process) error { return nil }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -38,6 +39,9 @@ func (p *Process) Run() (int, bool, error) {
 	defer runtime.UnlockOSThread()
 	if err := cmd.Start(); err != nil {
 		return 0, false, fmt.Errorf("start agent %s: %w", p.Path, err)
+	}
+	if err := bindChild(cmd.Process); err != nil {
+		slog.Warn("the agent may outlive its supervisor", "err", err)
 	}
 	var stopped atomic.Bool
 	done := make(chan struct{})
