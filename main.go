@@ -44,7 +44,7 @@ func run(args []string, io cli.IO) int {
 	previousCrash := ""
 	switch logName(name) {
 	case "agent":
-		previousCrash = applog.CaptureCrashes("agent", true)
+		previousCrash = applog.CaptureCrashes(crashName(args), true)
 	case "window", "watch":
 		applog.CaptureCrashes(name, false) // several may run at once
 	}
@@ -97,11 +97,24 @@ func superviseAgent(args []string, io cli.IO) int {
 		return run(args, io)
 	}
 	child := &supervise.Process{Path: exe, Args: args, Env: os.Environ(), Stdout: io.Stdout, Stderr: io.Stderr}
-	code, gaveUp := supervise.Loop(child, func() bool { return applog.Crashed("agent") }, supervise.DefaultPolicy(), time.Now, time.Sleep)
+	name := crashName(args)
+	code, gaveUp := supervise.Loop(child, func() bool { return applog.Crashed(name) }, supervise.DefaultPolicy(), time.Now, time.Sleep)
 	if gaveUp {
-		if err := tray.TellStopped(tray.StoppedNotifier(), filepath.Dir(applog.CrashFile("agent"))); err != nil {
+		if err := tray.TellStopped(tray.StoppedNotifier(), filepath.Dir(applog.CrashFile(name))); err != nil {
 			slog.Error("the user was not told that the agent stopped", "err", err)
 		}
 	}
 	return code
+}
+
+// crashName names the agent's crash report: the demo has its own, so that
+// a crash of a demo run beside the real agent is never taken for one of
+// the real agent (which its supervisor would then start again).
+func crashName(args []string) string {
+	for _, a := range args {
+		if a == "--demo" || a == "-demo" || strings.HasPrefix(a, "--demo=") || strings.HasPrefix(a, "-demo=") {
+			return "demo-agent"
+		}
+	}
+	return "agent"
 }
