@@ -339,6 +339,9 @@ type LoadReport struct {
 	Missing bool
 	// BrokenKeptAs is where an unreadable file was moved (defaults used).
 	BrokenKeptAs string
+	// Unreadable: the file is not settings and was left where it is
+	// (ReadSettings); defaults are given.
+	Unreadable bool
 	// Invalid lists fields that were ignored (their defaults are used);
 	// the file itself is left untouched until the user saves.
 	Invalid []FieldError
@@ -369,7 +372,7 @@ func settingsObject(data []byte) map[string]json.RawMessage {
 // the default when it cannot be read. Unlike LoadSettings it never moves a
 // broken file aside: it is for a process that only needs to speak (a
 // window while the agent is away, the agent's supervisor), whereas the
-// agent and the settings window take care of the file and tell the user.
+// agent takes care of the file and tells the user.
 func SettingsLanguage(path string) string {
 	def := DefaultSettings().Language
 	data, err := os.ReadFile(path)
@@ -394,6 +397,33 @@ func (r LoadReport) HasNotice() bool { return r.BrokenKeptAs != "" || len(r.Inva
 // defaults are used; an invalid field falls back to its default. err is only
 // for I/O trouble other than "no such file" (defaults are returned with it).
 func LoadSettings(path string, now time.Time) (Settings, LoadReport, error) {
+	s, rep, err := ReadSettings(path)
+	if !rep.Unreadable {
+		return s, rep, err
+	}
+	kept, err := KeepBrokenSettings(path, now)
+	if err != nil {
+		return s, rep, err
+	}
+	rep.Unreadable, rep.BrokenKeptAs = false, kept
+	return s, rep, nil
+}
+
+// KeepBrokenSettings moves an unreadable settings file aside, to
+// "<path>.broken-<time>" (never over an earlier one), and says where.
+func KeepBrokenSettings(path string, now time.Time) (string, error) {
+	kept := freeName(fmt.Sprintf("%s.broken-%s", path, now.Format("20060102-150405")))
+	if err := os.Rename(path, kept); err != nil {
+		return "", fmt.Errorf("settings %s unreadable; keep it aside: %w", path, err)
+	}
+	return kept, nil
+}
+
+// ReadSettings is LoadSettings without moving anything: an unreadable file
+// is left where it is (rep.Unreadable) and defaults are given. It is for the
+// settings window, which must not change files by being opened; the file
+// may well be open in Notepad for mending.
+func ReadSettings(path string) (Settings, LoadReport, error) {
 	rep := LoadReport{Path: path}
 	def := DefaultSettings()
 	data, err := os.ReadFile(path)
@@ -407,11 +437,7 @@ func LoadSettings(path string, now time.Time) (Settings, LoadReport, error) {
 	rep.Digest = SettingsDigest(data)
 	raw := settingsObject(data)
 	if raw == nil {
-		kept := freeName(fmt.Sprintf("%s.broken-%s", path, now.Format("20060102-150405")))
-		if rerr := os.Rename(path, kept); rerr != nil {
-			return def, rep, fmt.Errorf("settings %s unreadable; keep it aside: %w", path, rerr)
-		}
-		rep.BrokenKeptAs = kept
+		rep.Unreadable = true
 		return def, rep, nil
 	}
 	s, invalid := decodeFields(raw, def)

@@ -49,6 +49,9 @@ type settingsView struct {
 	// a save over anything else asks first (see askReplace).
 	seen    [sha256.Size]byte
 	replace dialog.Dialog // the question of askReplace while it is open
+	// unreadable: the file read last is not settings (a typo made in
+	// Notepad); it is left in place, and a save keeps a copy of it.
+	unreadable bool
 
 	// onUI runs a function on the UI goroutine (fyne.Do; tests pass their
 	// own). watched is the file the running watch is for, stopWatch ends it.
@@ -197,11 +200,13 @@ func (v *settingsView) load(path string) {
 		}
 		path = p
 	}
-	s, rep, err := probe.LoadSettings(path, time.Now())
+	// Opening the window changes no file: an unreadable one stays where it
+	// is (perhaps still open in Notepad), and the form says so.
+	s, rep, err := probe.ReadSettings(path)
 	if err != nil {
 		slog.Warn("settings", "err", err)
 	}
-	v.path, v.base, v.seen, v.loaded = path, s, rep.Digest, true
+	v.path, v.base, v.seen, v.loaded, v.unreadable = path, s, rep.Digest, true, rep.Unreadable
 	v.watch(path)
 	v.status.SetText("")
 	v.fields["url"].entry.SetText(s.URL)
@@ -240,7 +245,11 @@ func (v *settingsView) load(path string) {
 	v.autostart.SetChecked(s.Autostart)
 	v.syncProxy()
 	v.syncReference()
-	if notes := v.tr.LoadNotice(rep); len(notes) > 0 {
+	notes := v.tr.LoadNotice(rep)
+	if rep.Unreadable {
+		notes = append(notes, v.tr.T("win.file_unreadable", map[string]any{"Path": path}))
+	}
+	if len(notes) > 0 {
 		v.status.SetText(strings.Join(notes, "\n"))
 	}
 	v.validate()
@@ -432,6 +441,20 @@ func (v *settingsView) save() {
 	if !ok {
 		return
 	}
+	kept := ""
+	if v.unreadable {
+		// Replacing the unreadable file the user was shown: keep a copy,
+		// their hand edit may hold something they want back.
+		if data, err := os.ReadFile(v.path); err == nil && probe.SettingsDigest(data) == v.seen && !probe.SettingsReadable(data) {
+			k, err := probe.KeepBrokenSettings(v.path, time.Now())
+			if err != nil {
+				slog.Error("keep the unreadable settings file", "err", err)
+				v.status.SetText(v.tr.T("win.save_failed", map[string]any{"Why": v.tr.FileProblem(err)}))
+				return
+			}
+			kept = k
+		}
+	}
 	seen, err := probe.ReplaceSettings(v.path, s, v.seen)
 	if errors.Is(err, probe.ErrSettingsChanged) {
 		slog.Info("settings file changed elsewhere since the window read it; asking")
@@ -443,12 +466,15 @@ func (v *settingsView) save() {
 		v.status.SetText(v.tr.T("win.save_failed", map[string]any{"Why": v.tr.FileProblem(err)}))
 		return
 	}
-	v.base, v.seen = s, seen
+	v.base, v.seen, v.unreadable = s, seen, false
+	said := v.tr.T("win.saved")
 	if _, err := v.link.Do(ipc.Request{Cmd: ipc.CmdReload}, 10*time.Second); err != nil {
-		v.status.SetText(v.tr.T("win.saved_agent_away"))
-		return
+		said = v.tr.T("win.saved_agent_away")
 	}
-	v.status.SetText(v.tr.T("win.saved"))
+	if kept != "" {
+		said += "\n" + v.tr.T("win.broken_kept", map[string]any{"Kept": kept})
+	}
+	v.status.SetText(said)
 }
 
 // askReplace is for a save that meets a file changed elsewhere since the

@@ -445,26 +445,76 @@ func TestSettingsWindowTakesUpHandEdits(t *testing.T) {
 	}
 }
 
-// "Load the file" on a hand edit left damaged loads what a start would:
-// the defaults, with the damaged copy kept aside, and the user is told both.
-func TestSettingsLoadingADamagedHandEditTellsWhereItWent(t *testing.T) {
+// "Load the file" on a hand edit left damaged changes no file: the damaged
+// one stays in place (it may be open in Notepad), the form shows the
+// defaults and says why. Saving then replaces it, keeping a copy.
+func TestSettingsLoadingADamagedHandEditLeavesItAndSavingKeepsACopy(t *testing.T) {
+	const damaged = `{"version": 1, "interval": "5m",`
 	v, path := openSettings(t, "id", `{"version": 1, "interval": "2m"}`)
-	os.WriteFile(path, []byte(`{"version": 1, "interval": "5m",`), 0o600)
+	os.WriteFile(path, []byte(damaged), 0o600)
 	v.fields["interval"].entry.SetText("90")
 	test.Tap(v.saveBtn)
 	if v.replace == nil {
 		t.Fatal("saved without asking")
 	}
 	test.Tap(buttonIn(v.win.Canvas().Overlays().Top(), v.tr.T("win.btn_load_file")))
-	kept, _ := filepath.Glob(path + ".broken-*")
-	if len(kept) != 1 {
-		t.Fatalf("damaged edit kept as %v", kept)
+	if data, _ := os.ReadFile(path); string(data) != damaged {
+		t.Fatalf("loading changed the file: %q", data)
 	}
-	if got := v.status.Text; !strings.HasPrefix(got, v.tr.T("win.loaded_file")+"\n") || !strings.Contains(got, filepath.Base(kept[0])) {
+	if kept, _ := filepath.Glob(path + ".broken-*"); len(kept) != 0 {
+		t.Fatalf("loading moved the file aside: %v", kept)
+	}
+	if got := v.status.Text; !strings.HasPrefix(got, v.tr.T("win.loaded_file")+"\n") || !strings.Contains(got, "tidak dapat dibaca") || !strings.Contains(got, path) {
 		t.Errorf("status %q", got)
 	}
 	if got := v.fields["interval"].entry.Text; got != "60" {
 		t.Errorf("interval shown %q, want the default 60", got)
+	}
+
+	v.fields["interval"].entry.SetText("90")
+	test.Tap(v.saveBtn)
+	if v.replace != nil {
+		t.Fatal("asked again about the file the user was shown")
+	}
+	kept, _ := filepath.Glob(path + ".broken-*")
+	if len(kept) != 1 {
+		t.Fatalf("damaged edit kept as %v", kept)
+	}
+	if data, _ := os.ReadFile(kept[0]); string(data) != damaged {
+		t.Errorf("the copy holds %q", data)
+	}
+	if s, rep, _ := probe.ReadSettings(path); rep.Unreadable || s.Interval.D() != 90*time.Second {
+		t.Errorf("saved file: %+v %+v", s, rep)
+	}
+	if got := v.status.Text; !strings.Contains(got, filepath.Base(kept[0])) {
+		t.Errorf("status %q does not say where the old file went", got)
+	}
+}
+
+// Opened on a file left damaged in Notepad, the window touches nothing and
+// says why it shows the defaults; mended there, the file is loaded.
+func TestSettingsOpenedOnADamagedFileLoadsItWhenMended(t *testing.T) {
+	const damaged = `{"version": 1, "interval": "5m",`
+	v, path, ui := openSettingsUI(t, "en", damaged)
+	waitWatching(t, path, ui)
+	if data, _ := os.ReadFile(path); string(data) != damaged {
+		t.Fatalf("opening changed the file: %q", data)
+	}
+	if kept, _ := filepath.Glob(path + ".broken-*"); len(kept) != 0 {
+		t.Fatalf("opening moved the file aside: %v", kept)
+	}
+	if !strings.Contains(v.status.Text, "cannot be read") || v.fields["interval"].entry.Text != "60" {
+		t.Fatalf("status %q, interval %q", v.status.Text, v.fields["interval"].entry.Text)
+	}
+	os.WriteFile(path, []byte(`{"version": 1, "interval": "5m"}`), 0o600)
+	select {
+	case f := <-ui:
+		f()
+	case <-time.After(10 * time.Second):
+		t.Fatal("the mended file was not seen")
+	}
+	if v.fields["interval"].entry.Text != "300" || v.status.Text != v.tr.T("win.loaded_changes") {
+		t.Errorf("after mending: interval %q, status %q", v.fields["interval"].entry.Text, v.status.Text)
 	}
 }
 
