@@ -170,9 +170,10 @@ type Server struct {
 	// window is closing (before its process has exited).
 	OnLeave func(window string)
 
-	mu   sync.Mutex
-	subs map[*subscriber]struct{}
-	wg   sync.WaitGroup
+	mu     sync.Mutex
+	subs   map[*subscriber]struct{}
+	closed bool // guarded by mu: no connection is taken on after Close
+	wg     sync.WaitGroup
 }
 
 type subscriber struct {
@@ -195,7 +196,16 @@ func (s *Server) Serve() error {
 			}
 			return fmt.Errorf("accept: %w", err)
 		}
+		// A connection accepted as Close runs is dropped: counting it in
+		// after Close began waiting would race with the wait.
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			c.Close()
+			return nil
+		}
 		s.wg.Add(1)
+		s.mu.Unlock()
 		go func() {
 			defer s.wg.Done()
 			s.serveConn(c)
@@ -205,6 +215,9 @@ func (s *Server) Serve() error {
 
 // Close stops listening, tells subscribers to quit and waits for them.
 func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
 	err := s.ln.Close()
 	s.Broadcast(Response{OK: true, Event: EventQuit})
 	s.mu.Lock()

@@ -215,3 +215,44 @@ func TestDoWithoutAgent(t *testing.T) {
 		t.Fatal("no error without an agent")
 	}
 }
+
+// The agent closes its socket while windows and status commands still
+// knock (the session is ending): Close returns, and under -race no
+// connection is counted in while Close waits for the others.
+func TestCloseWhileClientsKeepConnecting(t *testing.T) {
+	for range 20 {
+		path, s, _ := start(t)
+		stop := make(chan struct{})
+		served := make(chan struct{}, 1)
+		var clients sync.WaitGroup
+		for range 8 {
+			clients.Add(1)
+			go func() {
+				defer clients.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if _, err := Do(path, Request{Cmd: CmdStatus}, time.Second); err == nil {
+						select {
+						case served <- struct{}{}:
+						default:
+						}
+					}
+				}
+			}()
+		}
+		<-served // the clients are knocking
+		done := make(chan struct{})
+		go func() { s.Close(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatal("Close did not return")
+		}
+		close(stop)
+		clients.Wait()
+	}
+}
