@@ -237,6 +237,11 @@ func (m *Monitor) Run(ctx context.Context) error {
 	}
 	m.mu.Unlock()
 	<-ctx.Done()
+	// No loop is started (by a Reconfigure racing the end) once the wait
+	// for them has begun.
+	m.mu.Lock()
+	m.running = false
+	m.mu.Unlock()
 	m.runWG.Wait()
 	return nil
 }

@@ -3,6 +3,7 @@ package probe_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -1010,5 +1011,25 @@ func TestRestartMidOutageResumesTheOpenOutage(t *testing.T) {
 				t.Fatalf("outage told as %v, want %v", ns[0].Outage, c.outage)
 			}
 		})
+	}
+}
+
+// Settings saved as the agent quits: a Reconfigure racing the end of Run
+// starts no loop that Run's wait would miss (run under -race).
+func TestReconfigureRacingTheEndOfRun(t *testing.T) {
+	for i := range 20 {
+		h := newHarness(t, testPolicy(), defaultNotify())
+		h.start()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for j := range 50 {
+				url := fmt.Sprintf("%s&n=%d-%d", probe.DefaultURL, i, j) // a new address: a new loop
+				_ = h.m.Reconfigure(probe.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: url, Expect: probe.ExpectWSDL}},
+					Checker: h.chk, Policy: testPolicy(), Notify: defaultNotify()})
+			}
+		}()
+		h.stop()
+		<-done
 	}
 }
