@@ -138,6 +138,17 @@ func (h *harness) step() []probe.Event {
 	return h.untilIdle()
 }
 
+// stepUntil runs the planned checks until the clock reaches end and
+// returns what they produced.
+func (h *harness) stepUntil(end time.Time) []probe.Event {
+	h.t.Helper()
+	var out []probe.Event
+	for h.clk.Now().Before(end) {
+		out = append(out, h.step()...)
+	}
+	return out
+}
+
 // steps runs n checks answering reason.
 func (h *harness) steps(n int, reason probe.Reason) []probe.Event {
 	h.t.Helper()
@@ -542,10 +553,7 @@ func TestSnoozeHoldsNotificationsButLevelsChange(t *testing.T) {
 		t.Fatalf("snoozed but notified: %v", kinds(evs))
 	}
 	// Still down when the snooze ends: the user hears of it then.
-	var got []probe.Event
-	for h.clk.Now().Before(t0.Add(62 * time.Minute)) {
-		got = append(got, h.step()...)
-	}
+	got := h.stepUntil(t0.Add(62 * time.Minute))
 	ns := notes(got)
 	if len(ns) != 1 || ns[0].Kind != probe.NotifyDown {
 		t.Fatalf("after snooze: %v", kinds(got))
@@ -578,10 +586,7 @@ func TestRecoveryEndingDuringSnoozeIsNotToldLater(t *testing.T) {
 	h.snooze(h.clk.Now().Add(10 * time.Minute))
 	h.steps(3, probe.ReasonConnect)
 	h.steps(2, probe.ReasonOK)
-	var evs []probe.Event
-	for h.clk.Now().Before(t0.Add(20 * time.Minute)) {
-		evs = append(evs, h.step()...)
-	}
+	evs := h.stepUntil(t0.Add(20 * time.Minute))
 	if len(notes(evs)) != 0 {
 		t.Fatalf("%v", kinds(evs))
 	}
@@ -618,10 +623,7 @@ func TestRecoveryDuringSnoozeIsToldAtItsEndWhenDownWasTold(t *testing.T) {
 				t.Fatalf("recovery during the snooze: level %s, told %v", h.m.Primary().Level, kinds(evs))
 			}
 			h.chk.Set(primary, c.after)
-			evs = nil
-			for h.clk.Now().Before(snoozeEnd.Add(2 * time.Minute)) {
-				evs = append(evs, h.step()...)
-			}
+			evs = h.stepUntil(snoozeEnd.Add(2 * time.Minute))
 			var got []probe.NotifyKind
 			for _, n := range notes(evs) {
 				got = append(got, n.Kind)
@@ -658,10 +660,7 @@ func TestPCBackOnlineDuringSnoozeIsToldAtItsEnd(t *testing.T) {
 	if evs := h.steps(2, probe.ReasonOK); h.m.Primary().Level != probe.LevelUp || len(notes(evs)) != 0 {
 		t.Fatalf("level %s, told %v", h.m.Primary().Level, kinds(evs))
 	}
-	var evs []probe.Event
-	for h.clk.Now().Before(snoozeEnd.Add(2 * time.Minute)) {
-		evs = append(evs, h.step()...)
-	}
+	evs := h.stepUntil(snoozeEnd.Add(2 * time.Minute))
 	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyOnline {
 		t.Fatalf("after the snooze: %v", kinds(evs))
 	}
@@ -678,10 +677,7 @@ func TestFollowUpDuringSnoozeIsToldAtItsEnd(t *testing.T) {
 	if evs := h.steps(2, probe.ReasonUnexpectedContent); h.m.Primary().Level != probe.LevelDegraded || len(notes(evs)) != 0 {
 		t.Fatalf("level %s, told %v", h.m.Primary().Level, kinds(evs))
 	}
-	var evs []probe.Event
-	for h.clk.Now().Before(snoozeEnd.Add(2 * time.Minute)) {
-		evs = append(evs, h.step()...)
-	}
+	evs := h.stepUntil(snoozeEnd.Add(2 * time.Minute))
 	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyDegraded || !ns[0].FollowUp {
 		t.Fatalf("after the snooze: %+v", ns)
 	}
@@ -700,10 +696,7 @@ func TestResumedOutageRecoveringDuringSnoozeIsToldAtItsEnd(t *testing.T) {
 	snoozeEnd := h.clk.Now().Add(10 * time.Minute)
 	h.snooze(snoozeEnd)
 	evs := h.steps(2, probe.ReasonOK)
-	var after []probe.Event
-	for h.clk.Now().Before(snoozeEnd.Add(2 * time.Minute)) {
-		after = append(after, h.step()...)
-	}
+	after := h.stepUntil(snoozeEnd.Add(2 * time.Minute))
 	if len(notes(evs)) != 0 {
 		t.Fatalf("told during the snooze: %v", kinds(evs))
 	}
@@ -718,11 +711,9 @@ func TestNotificationsAreRateLimitedExceptRecovery(t *testing.T) {
 	var evs []probe.Event
 	evs = append(evs, h.steps(2, probe.ReasonNotFound)...) // degraded notified
 	evs = append(evs, h.steps(3, probe.ReasonConnect)...)  // down within a minute: held
+	evs = append(evs, h.stepUntil(t0.Add(5*time.Minute))...)
 	var times []time.Time
 	var ks []probe.NotifyKind
-	for h.clk.Now().Before(t0.Add(5 * time.Minute)) {
-		evs = append(evs, h.step()...)
-	}
 	for _, e := range evs {
 		if e.Kind == probe.EventNotify {
 			times = append(times, e.At)
