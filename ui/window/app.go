@@ -63,7 +63,8 @@ func Main(args []string, out cli.IO) (code int) {
 	if icon, err := assets.AppPNG(256); err == nil {
 		a.SetIcon(fyne.NewStaticResource("pantau-efaktur.png", icon))
 	}
-	w := Open(a, name, NewLink(sock, name), lang)
+	w, closed := Open(a, name, NewLink(sock, name), lang)
+	go exitAfterClose(closed, closeGrace, os.Exit)
 	start := time.Now()
 	w.Show()
 	slog.Info("window shown", "window", name, "after", time.Since(start))
@@ -71,10 +72,30 @@ func Main(args []string, out cli.IO) (code int) {
 	return 0
 }
 
+// closeGrace is how long the window program may take to end once its
+// window is closed (it takes about 0.1 s) before it is ended outright.
+const closeGrace = 3 * time.Second
+
+// exitAfterClose ends the process if it is still there grace after the
+// window closed. Fyne 2.7.1 can hang on its way out: a stop hook queued
+// just as the main loop drains its queue is never run, and Run then waits
+// for it for ever (seen under load: a closed window's process, 140 MB,
+// still there half an hour later). Nothing is left to do once the window
+// is closed (settings are saved by the Save button, not at exit), so
+// ending the process loses nothing.
+func exitAfterClose(closed <-chan struct{}, grace time.Duration, exit func(int)) {
+	<-closed
+	time.Sleep(grace)
+	slog.Warn("the window program did not end after its window closed; ending it", "after", grace)
+	exit(0)
+}
+
 // Open builds window name on app a. lang forces a language ("" follows the
-// agent, or the settings file while the agent is away).
-func Open(a fyne.App, name string, link *Link, lang string) fyne.Window {
-	w := a.NewWindow(version.AppName)
+// agent, or the settings file while the agent is away). closed is closed
+// when the window is.
+func Open(a fyne.App, name string, link *Link, lang string) (w fyne.Window, closed <-chan struct{}) {
+	w = a.NewWindow(version.AppName)
+	done := make(chan struct{})
 	ctx, cancel := context.WithCancel(context.Background())
 	var view interface {
 		update(st ipc.Status, connected bool)
@@ -89,6 +110,7 @@ func Open(a fyne.App, name string, link *Link, lang string) fyne.Window {
 		cancel()
 		closeView()
 		a.Quit()
+		close(done)
 	})
 	// Ctrl+W and Escape close the window, as people expect of a dialog.
 	closeWin := func(fyne.Shortcut) { w.Close() }
@@ -141,7 +163,7 @@ func Open(a fyne.App, name string, link *Link, lang string) fyne.Window {
 	link.onRaise = func() { fyne.Do(w.RequestFocus) }
 	link.onQuit = func() { fyne.Do(w.Close) }
 	go link.Run(ctx)
-	return w
+	return w, done
 }
 
 // settingsLanguage is the language of the settings file, for when the agent

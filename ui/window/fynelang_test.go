@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -55,7 +56,7 @@ func TestOpenSetsFyneLanguage(t *testing.T) {
 	t.Setenv("PANTAU_EFAKTUR_HOME", t.TempDir())
 	for _, tc := range []struct{ lang, cancel string }{{"id", "Batal"}, {"en", "Cancel"}} {
 		a := test.NewTempApp(t)
-		w := Open(a, Help, NewLink(filepath.Join(t.TempDir(), "none.sock"), Help), tc.lang)
+		w, _ := Open(a, Help, NewLink(filepath.Join(t.TempDir(), "none.sock"), Help), tc.lang)
 		if got := lang.L("Cancel"); got != tc.cancel {
 			t.Errorf("%s window: Fyne says %q, want %q", tc.lang, got, tc.cancel)
 		}
@@ -101,5 +102,33 @@ func TestFyneStringsAreComplete(t *testing.T) {
 				t.Errorf("%s: %q is not one of Fyne's words", l, k)
 			}
 		}
+	}
+}
+
+// A window program hung on its way out (Fyne 2.7.1 can lose its stop hook
+// as its main loop drains) is ended once its window has been closed for
+// the grace, with exit code 0; an open window is never ended.
+func TestWindowProgramEndsAfterItsWindowCloses(t *testing.T) {
+	t.Setenv("PANTAU_EFAKTUR_HOME", t.TempDir())
+	a := test.NewTempApp(t)
+	w, closed := Open(a, Help, NewLink(filepath.Join(t.TempDir(), "none.sock"), Help), "id")
+	exited := make(chan int, 1)
+	go exitAfterClose(closed, time.Millisecond, func(code int) { exited <- code })
+	w.Show()
+	select {
+	case <-closed:
+		t.Fatal("closed reported for an open window")
+	case <-exited:
+		t.Fatal("ended while the window is open")
+	default:
+	}
+	w.Close()
+	select {
+	case code := <-exited:
+		if code != 0 {
+			t.Errorf("exit code %d", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("not ended after the window closed")
 	}
 }
