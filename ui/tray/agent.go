@@ -517,11 +517,13 @@ func (a *Agent) awaitTrayHost(bus bool, why trayAbsence) {
 	notice := a.tr.T("agent.no_tray", map[string]any{"Why": a.tr.T(why.Key)})
 	a.notices = append(a.notices, notice)
 	a.mu.Unlock()
-	a.showNotice(notice)
-	// The user would otherwise see nothing at all: show the status once.
+	// The user would otherwise see nothing at all: show the status once,
+	// then say why (in this order: whoever reads the notice finds the
+	// window already opening, and a quit right after it cannot stop it).
 	if err := a.launcher.Show("status"); err != nil {
 		slog.Error("open status window", "err", err)
 	}
+	a.showNotice(notice)
 	a.refresh()
 	if bus && waitTrayHost(-1, a.quitCh, nil) {
 		a.trayHostCame()
