@@ -194,12 +194,18 @@ func (d *desktop) menu() []dbustest.MenuItem {
 	return m
 }
 
+// click clicks the menu entry label. The agent relabels its menu from its
+// own goroutines, and fyne.io/systray may answer a layout request in the
+// middle of that (a submenu without its entries): the entry is looked for
+// until it is there.
 func (d *desktop) click(label string) {
 	d.t.Helper()
-	it, ok := dbustest.Find(d.menu(), label)
-	if !ok {
-		d.t.Fatalf("no menu item %q in %+v", label, d.menu())
-	}
+	var it dbustest.MenuItem
+	d.waitMenu(func(m []dbustest.MenuItem) bool {
+		var ok bool
+		it, ok = dbustest.Find(m, label)
+		return ok
+	}, "no menu item "+label)
 	if err := d.bus.Click(d.item, it.ID); err != nil {
 		d.t.Fatal(err)
 	}
