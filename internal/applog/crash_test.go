@@ -29,7 +29,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// crash runs the test binary as a crashing agent and returns its stderr.
+// crash runs the test binary as a crashing agent, which must say so on
+// stderr too (a console, where there is one, still shows the crash).
 func crash(t *testing.T, home, label string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")

@@ -79,8 +79,8 @@ const closeGrace = 3 * time.Second
 // exitAfterClose ends the process if it is still there grace after the
 // window closed. Fyne 2.7.1 can hang on its way out: a stop hook queued
 // just as the main loop drains its queue is never run, and Run then waits
-// for it for ever (seen under load: a closed window's process, 140 MB,
-// still there half an hour later). Nothing is left to do once the window
+// for it for ever (seen under load: a closed window's process, 138 MB,
+// still there 23 minutes later). Nothing is left to do once the window
 // is closed (settings are saved by the Save button, not at exit), so
 // ending the process loses nothing.
 func exitAfterClose(closed <-chan struct{}, grace time.Duration, exit func(int)) {
