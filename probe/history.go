@@ -528,6 +528,13 @@ type OpenOutage struct {
 	Start   time.Time      // first down check of the run
 	Reasons map[Reason]int // down checks by reason
 	Last    Record         // the newest check: down or offline
+	// Confirmed is the FailThreshold-th down check of the run: when the
+	// previous run decided "down" (and notified, or held it under a snooze).
+	Confirmed time.Time
+	// Held says that the previous run held its "down" under a snooze that
+	// still runs: the user has not heard of this outage yet. The caller,
+	// which keeps the snooze, sets it.
+	Held bool
 }
 
 // FindOpenOutage looks for an outage of o.Target still open at the end of
@@ -548,7 +555,8 @@ func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool
 	}
 
 	open := OpenOutage{Reasons: map[Reason]int{}}
-	checks, seen := 0, false
+	var downs []time.Time // newest first
+	seen := false
 	tag := AddressTag(o.URL)
 	prev := now // the gap rule also applies between the newest check and now
 	for _, day := range slices.Backward(days) {
@@ -570,7 +578,7 @@ func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool
 				continue
 			}
 			if prev.Sub(r.At) > o.MaxGap || !r.OfAddress(tag) {
-				return open.result(checks, o.FailThreshold)
+				return open.result(downs, o.FailThreshold)
 			}
 			prev = r.At
 			if !seen {
@@ -578,21 +586,23 @@ func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool
 			}
 			switch r.Level {
 			case LevelDown:
-				checks++
+				downs = append(downs, r.At)
 				open.Start = r.At
 				open.Reasons[r.Reason]++
 			case LevelOffline:
 			default:
-				return open.result(checks, o.FailThreshold)
+				return open.result(downs, o.FailThreshold)
 			}
 		}
 	}
-	return open.result(checks, o.FailThreshold)
+	return open.result(downs, o.FailThreshold)
 }
 
-func (o OpenOutage) result(checks, threshold int) (OpenOutage, bool, error) {
-	if checks < threshold {
+// result is o if its down checks (newest first) confirm an outage.
+func (o OpenOutage) result(downs []time.Time, threshold int) (OpenOutage, bool, error) {
+	if len(downs) < threshold {
 		return OpenOutage{}, false, nil
 	}
+	o.Confirmed = downs[len(downs)-threshold]
 	return o, true, nil
 }

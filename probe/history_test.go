@@ -392,22 +392,23 @@ func TestFindOpenOutage(t *testing.T) {
 		since     time.Duration // now = newest record + since
 		found     bool
 		start     time.Time
+		confirmed time.Time // the third down check
 		downs     int
 		lastLevel probe.Level
 	}{
 		{name: "empty history", since: time.Minute},
 		{name: "across midnight, other targets ignored",
 			recs:  join(up(night.Add(-5*time.Minute)), downs(night, 10, probe.ReasonTimeout), []probe.Record{other}, downs(night.Add(5*time.Minute), 20, probe.ReasonMaintenance)),
-			since: 40 * time.Second, found: true, start: night, downs: 30, lastLevel: probe.LevelDown},
+			since: 40 * time.Second, found: true, start: night, confirmed: night.Add(time.Minute), downs: 30, lastLevel: probe.LevelDown},
 		{name: "offline checks neither count nor end it",
 			recs:  join(up(night.Add(-time.Minute)), downs(night, 3, probe.ReasonConnect), offline(night.Add(2*time.Minute)), offline(night.Add(150*time.Second))),
-			since: time.Minute, found: true, start: night, downs: 3, lastLevel: probe.LevelOffline},
+			since: time.Minute, found: true, start: night, confirmed: night.Add(time.Minute), downs: 3, lastLevel: probe.LevelOffline},
 		{name: "torn last line is skipped", garbage: true,
 			recs:  join(up(night.Add(-time.Minute)), downs(night, 4, probe.ReasonServerError)),
-			since: time.Minute, found: true, start: night, downs: 4, lastLevel: probe.LevelDown},
+			since: time.Minute, found: true, start: night, confirmed: night.Add(time.Minute), downs: 4, lastLevel: probe.LevelDown},
 		{name: "a gap splits the run: only the newest part counts",
 			recs:  join(downs(night, 5, probe.ReasonTimeout), downs(night.Add(20*time.Minute), 3, probe.ReasonTimeout)),
-			since: time.Minute, found: true, start: night.Add(20 * time.Minute), downs: 3, lastLevel: probe.LevelDown},
+			since: time.Minute, found: true, start: night.Add(20 * time.Minute), confirmed: night.Add(21 * time.Minute), downs: 3, lastLevel: probe.LevelDown},
 		{name: "recovered before the restart",
 			recs:  join(downs(night, 10, probe.ReasonTimeout), up(night.Add(5*time.Minute))),
 			since: time.Minute},
@@ -419,16 +420,16 @@ func TestFindOpenOutage(t *testing.T) {
 			since: 6 * time.Minute},
 		{name: "same address",
 			recs:  at(addr, join(up(night.Add(-time.Minute)), downs(night, 4, probe.ReasonTimeout))),
-			since: time.Minute, found: true, start: night, downs: 4, lastLevel: probe.LevelDown},
+			since: time.Minute, found: true, start: night, confirmed: night.Add(time.Minute), downs: 4, lastLevel: probe.LevelDown},
 		{name: "the address was changed: its outage is not taken up",
 			recs:  at(oldAddr, downs(night, 10, probe.ReasonNotFound)),
 			since: time.Minute},
 		{name: "changed mid-outage: only the current address counts",
 			recs:  join(at(oldAddr, downs(night, 10, probe.ReasonNotFound)), at(addr, downs(night.Add(5*time.Minute), 3, probe.ReasonTimeout))),
-			since: time.Minute, found: true, start: night.Add(5 * time.Minute), downs: 3, lastLevel: probe.LevelDown},
+			since: time.Minute, found: true, start: night.Add(5 * time.Minute), confirmed: night.Add(6 * time.Minute), downs: 3, lastLevel: probe.LevelDown},
 		{name: "untagged records (older version) still count",
 			recs:  join(downs(night, 2, probe.ReasonTimeout), at(addr, downs(night.Add(time.Minute), 2, probe.ReasonTimeout))),
-			since: time.Minute, found: true, start: night, downs: 4, lastLevel: probe.LevelDown},
+			since: time.Minute, found: true, start: night, confirmed: night.Add(time.Minute), downs: 4, lastLevel: probe.LevelDown},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -467,6 +468,9 @@ func TestFindOpenOutage(t *testing.T) {
 			}
 			if !got.Start.Equal(c.start) || n != c.downs || got.Last.Level != c.lastLevel || got.Last.Target != "efaktur" {
 				t.Fatalf("open outage %+v (%d down checks), want start %v, %d down checks, last %s", got, n, c.start, c.downs, c.lastLevel)
+			}
+			if !got.Confirmed.Equal(c.confirmed) || got.Held {
+				t.Fatalf("confirmed at %v (held %v), want %v", got.Confirmed, got.Held, c.confirmed)
 			}
 		})
 	}

@@ -99,6 +99,8 @@ type Notification struct {
 	// Back is, for recovered, when the server answered again (the first of
 	// the answers that confirmed it).
 	Back time.Time
+	// Start is, for down and recovered, when the outage began.
+	Start time.Time
 	// Delayed is when a notification held by the snooze or the rate limit
 	// finally went out (zero: told when decided), so a late "back online"
 	// can say since when.
@@ -186,9 +188,16 @@ func WithRand(f func() float64) MonitorOption { return func(m *Monitor) { m.rand
 // (down or offline) instead of "unknown": recovery still needs
 // RecoverThreshold answers, the outage is not announced a second time, and
 // the recovery notification tells its whole length, not the time since the
-// restart.
+// restart. A primary outage marked Held was never announced: its "down" is
+// held again, for the end of the snooze the caller sets.
 func WithOpenOutages(open map[string]OpenOutage) MonitorOption {
 	return func(m *Monitor) { m.resume = open }
+}
+
+// WithSnooze starts the monitor muted until the given time (a snooze kept
+// across a restart), as SetSnooze would before Run.
+func WithSnooze(until time.Time) MonitorOption {
+	return func(m *Monitor) { m.notif.snoozeUntil = until }
 }
 
 // NewMonitor validates cfg. sink receives every event, synchronously, from
@@ -215,12 +224,21 @@ func NewMonitor(cfg MonitorConfig, sink func(Event), opts ...MonitorOption) (*Mo
 			l.tr.resume(o)
 		}
 	}
-	m.resume = nil
-	if p := m.loops[cfg.Targets[0].ID]; p.tr.outage != nil {
-		// The previous run told "down" (or held it under a snooze that
-		// still holds): either way the user is owed its "back online".
-		m.notif.toldDown = true
+	primaryID := cfg.Targets[0].ID
+	if p := m.loops[primaryID]; p.tr.outage != nil {
+		down := Notification{Kind: NotifyDown, Target: primaryID, Reason: p.tr.reason, Result: p.tr.last, Start: p.tr.outage.start}
+		if m.resume[primaryID].Held {
+			// Not told yet: the user hears of it when the snooze ends, if it
+			// is still down then, as without the restart.
+			if wanted(down, cfg.Notify) {
+				m.notif.pending = &down
+			}
+		} else {
+			// The previous run told "down": the user is owed its "back online".
+			m.notif.toldDown = true
+		}
 	}
+	m.resume = nil
 	return m, nil
 }
 
@@ -806,7 +824,9 @@ func (t *tracker) transition(prev Level, res Result) []Notification {
 		}
 		if !t.outage.notified {
 			t.outage.notified = true
-			return []Notification{note(NotifyDown, t.reason)}
+			n := note(NotifyDown, t.reason)
+			n.Start = t.outage.start
+			return []Notification{n}
 		}
 	case LevelOffline:
 		return []Notification{note(NotifyOffline, t.reason)}
@@ -817,7 +837,7 @@ func (t *tracker) transition(prev Level, res Result) []Notification {
 			o := t.outage
 			t.outage = nil
 			n := note(NotifyRecovered, o.mainReason())
-			n.Outage, n.Back = t.answerStart.Sub(o.start), t.answerStart
+			n.Outage, n.Back, n.Start = t.answerStart.Sub(o.start), t.answerStart, o.start
 			return []Notification{n}
 		}
 		if t.outage != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -702,6 +703,77 @@ func TestResumedOutageRecoveringDuringSnoozeIsToldAtItsEnd(t *testing.T) {
 	}
 	if ns := notes(after); len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered || ns[0].Outage < time.Hour {
 		t.Fatalf("after the snooze: %+v", ns)
+	}
+}
+
+// An agent restarted during a snooze that held the "down" of an outage
+// still open (crash, update, log-off) holds it again: the user hears of the
+// outage when the snooze ends, as without the restart, and not twice when it
+// was told before the snooze.
+func TestResumedOutageHeldBySnooze(t *testing.T) {
+	start := t0.Add(-20 * time.Minute)
+	snoozeEnd := t0.Add(10 * time.Minute)
+	cases := []struct {
+		name    string
+		held    bool
+		prefs   probe.NotifySettings
+		answers bool // the server answers again during the snooze
+		want    []probe.NotifyKind
+	}{
+		{name: "held, still down at the end", held: true, prefs: defaultNotify(),
+			want: []probe.NotifyKind{probe.NotifyDown, probe.NotifyRecovered}},
+		{name: "held, over during the snooze", held: true, prefs: defaultNotify(), answers: true},
+		{name: "told before the snooze", prefs: defaultNotify(),
+			want: []probe.NotifyKind{probe.NotifyRecovered}},
+		// As without a restart: "back online" is wanted on its own.
+		{name: "held, down not wanted", held: true, prefs: probe.NotifySettings{Recovered: true},
+			want: []probe.NotifyKind{probe.NotifyRecovered}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			open := probe.OpenOutage{Start: start, Confirmed: start.Add(time.Minute), Held: c.held,
+				Reasons: map[probe.Reason]int{probe.ReasonMaintenance: 30},
+				Last:    probe.Record{At: t0.Add(-30 * time.Second), Target: primary, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}}
+			h := newHarnessWith(t, testPolicy(), c.prefs, func(h *harness) []probe.MonitorOption {
+				h.chk.Set(primary, probe.ReasonMaintenance)
+				return []probe.MonitorOption{probe.WithOpenOutages(map[string]probe.OpenOutage{primary: open}), probe.WithSnooze(snoozeEnd)}
+			})
+			during := h.start()
+			if c.answers {
+				during = append(during, h.steps(2, probe.ReasonOK)...)
+			}
+			if h.m.Snoozed().IsZero() {
+				t.Fatal("snooze given at construction not kept")
+			}
+			for h.clk.Now().Add(30 * time.Second).Before(snoozeEnd) {
+				during = append(during, h.step()...)
+			}
+			if ns := notes(during); len(ns) != 0 {
+				t.Fatalf("told during the snooze: %+v", ns)
+			}
+			after := h.stepUntil(snoozeEnd.Add(time.Minute))
+			if !c.answers {
+				after = append(after, h.steps(2, probe.ReasonOK)...)
+			}
+			ns := notes(after)
+			var got []probe.NotifyKind
+			for _, n := range ns {
+				got = append(got, n.Kind)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("after the snooze: %v, want %v", got, c.want)
+			}
+			if len(ns) > 0 && ns[0].Kind == probe.NotifyDown {
+				if d := ns[0]; !d.Start.Equal(start) || d.Delayed.Before(snoozeEnd) || d.Reason != probe.ReasonMaintenance {
+					t.Fatalf("held down told as %+v", d)
+				}
+			}
+			if len(ns) > 0 {
+				if r := ns[len(ns)-1]; r.Kind == probe.NotifyRecovered && !r.Start.Equal(start) {
+					t.Fatalf("recovery told from %v, want %v", r.Start, start)
+				}
+			}
+		})
 	}
 }
 

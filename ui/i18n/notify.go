@@ -22,6 +22,13 @@ func (t *Translator) Notification(n probe.Notification) (title, body string) {
 			body += "_late"
 		}
 		return t.T("notify.recovered.title", data), t.T(body+".body", data)
+	case probe.NotifyDown:
+		// Held by a snooze, the outage may be hours old: say since when.
+		if !n.Delayed.IsZero() && !n.Start.IsZero() {
+			data["Since"] = t.Clock(n.Start, n.Delayed)
+			data["Duration"] = t.Duration(n.Delayed.Sub(n.Start))
+			return t.T("notify.down.title", data), t.T("notify.down_late.body", data)
+		}
 	case probe.NotifyDegraded:
 		if n.FollowUp {
 			return t.T("notify.degraded_followup.title", data), t.T("notify.degraded.body", data)

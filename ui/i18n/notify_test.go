@@ -38,6 +38,13 @@ func TestNotificationTexts(t *testing.T) {
 		{"en", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonTimeout, Outage: outage, Result: slow,
 			Back: back, Delayed: back.Add(20 * time.Minute)},
 			"is back online", []string{"answering again since 17:32", "outage of 23 minutes", "slowly"}},
+		// A "down" held by a snooze: told when it ends, with since when.
+		{"id", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonMaintenance, Result: down,
+			Start: back, Delayed: back.Add(time.Hour + 5*time.Minute)},
+			"Server e-Faktur DOWN", []string{"maintenance", "sejak 17:32 (1 jam 5 menit)", "diberi tahu"}},
+		{"en", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonTimeout, Result: down,
+			Start: back, Delayed: back.Add(15 * time.Hour)},
+			"is DOWN", []string{"Down since yesterday 17:32 (15 hours)", "back online"}},
 		{"en", probe.Notification{Kind: probe.NotifyDegraded, Target: "efaktur", Reason: probe.ReasonSlow, Result: slow, FollowUp: true},
 			"answers again, but not normally yet", nil},
 		{"en", probe.Notification{Kind: probe.NotifyDegraded, Target: "efaktur", Reason: probe.ReasonSlow, Result: slow},

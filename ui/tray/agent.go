@@ -57,6 +57,7 @@ type Agent struct {
 	// that of an unreadable hand edit already told about (settingsEdited).
 	loaded, told [sha256.Size]byte
 	reloading    sync.Mutex // one reload at a time: the window's and a hand edit's
+	muted        snooze     // the latest snooze chosen (see Snooze)
 
 	mon      *probe.Monitor
 	hist     *probe.History
@@ -157,12 +158,12 @@ func (a *Agent) run(out cli.IO) int {
 	a.mu.Lock()
 	cfg := a.monitorConfigLocked()
 	a.mu.Unlock()
-	a.mon, err = probe.NewMonitor(cfg, a.onEvent, probe.WithOpenOutages(a.openOutages(cfg)))
+	muted := a.rememberedSnooze()
+	a.mon, err = probe.NewMonitor(cfg, a.onEvent, probe.WithOpenOutages(a.openOutages(cfg, muted)), probe.WithSnooze(muted.Until))
 	if err != nil {
 		fmt.Fprintln(out.Stderr, "pantau-efaktur: "+err.Error())
 		return cli.ExitUsage
 	}
-	a.restoreSnooze()
 	exe, _ := os.Executable()
 	a.launcher = NewLauncher(exe, os.Environ(), func(w string) bool {
 		return a.srv != nil && a.srv.SendTo(w, ipc.Response{OK: true, Event: ipc.EventRaise})
@@ -298,8 +299,9 @@ func (a *Agent) monitorConfigLocked() probe.MonitorConfig {
 // openOutages finds, in history, outages the previous run of the agent left
 // open (it was restarted, updated or logged off during an outage), so the
 // monitor takes them up instead of announcing them again and telling only
-// the minutes since this start when they end.
-func (a *Agent) openOutages(cfg probe.MonitorConfig) map[string]probe.OpenOutage {
+// the minutes since this start when they end. An outage confirmed during
+// the snooze still running was not told yet: it is marked held.
+func (a *Agent) openOutages(cfg probe.MonitorConfig, muted snooze) map[string]probe.OpenOutage {
 	open := map[string]probe.OpenOutage{}
 	now := time.Now()
 	for _, t := range cfg.Targets {
@@ -312,7 +314,8 @@ func (a *Agent) openOutages(cfg probe.MonitorConfig) map[string]probe.OpenOutage
 			continue
 		}
 		if found {
-			slog.Info("outage taken up from history", "target", t.ID, "since", o.Start, "state", o.Last.Level, "reason", o.Last.Reason)
+			o.Held = muted.held(o)
+			slog.Info("outage taken up from history", "target", t.ID, "since", o.Start, "state", o.Last.Level, "reason", o.Last.Reason, "held", o.Held)
 			open[t.ID] = o
 		}
 	}
@@ -756,31 +759,45 @@ func (a *Agent) Show(window string) error { return a.launcher.Show(window) }
 
 // Snooze holds notifications until the given time (zero: none).
 func (a *Agent) Snooze(until time.Time) {
-	a.mon.SetSnooze(until)
-	slog.Info("snooze", "until", until)
+	a.mu.Lock()
+	a.muted = a.muted.next(until, time.Now())
+	muted := a.muted
+	a.mu.Unlock()
+	slog.Info("snooze", "from", muted.From, "until", until)
+	// Kept before it is in force: whoever sees the mute may rely on the file.
 	if path, err := paths.SnoozeFile(); err == nil {
-		if err := saveSnooze(path, until); err != nil {
+		if err := saveSnooze(path, muted); err != nil {
 			slog.Warn("snooze not remembered across a restart", "err", err)
 		}
 	}
+	a.mon.SetSnooze(until)
 	a.refresh()
 }
 
-// restoreSnooze takes up a snooze chosen before the agent last stopped.
-func (a *Agent) restoreSnooze() {
+// rememberedSnooze is a snooze chosen before the agent last stopped and
+// still running (zero if none).
+func (a *Agent) rememberedSnooze() snooze {
 	path, err := paths.SnoozeFile()
 	if err != nil {
-		return
+		return snooze{}
 	}
-	until, err := loadSnooze(path, time.Now())
+	muted, err := loadSnooze(path, time.Now())
 	if err != nil {
 		slog.Warn("remembered snooze ignored", "err", err)
-		return
+		return snooze{}
 	}
-	if !until.IsZero() {
-		a.mon.SetSnooze(until)
-		slog.Info("snooze restored", "until", until)
+	if !muted.Until.IsZero() {
+		a.mu.Lock()
+		a.muted = muted
+		if muted.From.IsZero() {
+			// A file from before the start was kept: what this run holds
+			// is known from now on.
+			a.muted.From = time.Now()
+		}
+		a.mu.Unlock()
+		slog.Info("snooze restored", "from", muted.From, "until", muted.Until)
 	}
+	return muted
 }
 
 // Quit stops the agent.

@@ -452,6 +452,12 @@ func TestTrayEndToEnd(t *testing.T) {
 	if until := time.Until(muted); until < 59*time.Minute || until > time.Hour {
 		t.Fatalf("muted until %v (%v from now), want an hour", muted, until)
 	}
+	// Its start is kept too: a restart must know what it held.
+	var kept struct{ From, Until time.Time }
+	if b, err := os.ReadFile(filepath.Join(d.home, "snooze.json")); err != nil || json.Unmarshal(b, &kept) != nil ||
+		!kept.Until.Equal(muted) || time.Since(kept.From) > time.Minute || kept.From.After(time.Now()) {
+		t.Errorf("snooze file %+v (%v), want from now until %v", kept, err, muted)
+	}
 
 	// Keluar: the agent ends cleanly.
 	d.click("Keluar")
@@ -543,6 +549,46 @@ func TestRestartDuringOutageTakesItUp(t *testing.T) {
 		if n.Summary == "Pantau e-Faktur" {
 			t.Errorf("welcomed again although the agent ran before: %+v", n)
 		}
+	}
+	d.ipc(ipc.CmdQuit)
+}
+
+// The agent restarted during a snooze that held the "DOWN" of an outage
+// still open (a crash, an update) holds it again: the user hears of it when
+// the snooze ends, with since when, instead of never.
+func TestRestartDuringSnoozeStillTellsTheHeldOutage(t *testing.T) {
+	d := newDesktop(t)
+	now := time.Now()
+	start := now.Add(-20 * time.Minute).Truncate(time.Second)
+	h, err := probe.OpenHistory(filepath.Join(d.home, "history"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for at := start; at.Before(now.Add(-5 * time.Second)); at = at.Add(30 * time.Second) {
+		if err := h.Append(probe.Record{At: at, Target: probe.PrimaryTargetID, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Close()
+	// Muted just before the outage was confirmed (its third down check).
+	until := now.Add(6 * time.Second)
+	muted, _ := json.Marshal(map[string]time.Time{"from": start.Add(30 * time.Second), "until": until})
+	if err := os.WriteFile(filepath.Join(d.home, "snooze.json"), muted, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d.svc.Set(fakesvc.Maintenance)
+	d.writeConfig("10s", "2s", "300ms")
+	d.startAgent()
+	if st := d.ipc(ipc.CmdStatus).Status; st == nil || st.SnoozedUntil.IsZero() || st.Primary().Level != probe.LevelDown {
+		t.Fatalf("after the restart: %+v, want down and muted", st)
+	}
+	n := d.waitNotification("Server e-Faktur DOWN", 20*time.Second)
+	if time.Now().Before(until) {
+		t.Errorf("told before the snooze ended (%v): %+v", until, n)
+	}
+	since := "sejak " + start.Format("15:04") + " (20 menit)"
+	if !strings.Contains(n.Body, since) || !strings.Contains(n.Body, "maintenance") {
+		t.Errorf("held DOWN told as %q, want %q", n.Body, since)
 	}
 	d.ipc(ipc.CmdQuit)
 }
