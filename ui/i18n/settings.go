@@ -3,8 +3,19 @@ package i18n
 import (
 	"time"
 
+	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/probe"
 )
+
+// ForUser is a translator in the language of the user's settings file, for
+// when the agent cannot be asked (it is away, or it is what stopped).
+func ForUser() *Translator {
+	lang := DefaultLang
+	if p, err := paths.SettingsFile(); err == nil {
+		lang = probe.SettingsLanguage(p)
+	}
+	return New(lang)
+}
 
 // FieldName is the label of a settings field ("interval" → "Interval pemeriksaan").
 func (t *Translator) FieldName(field string) string {

@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 
 	"pantau-efaktur/internal/paths"
-	"pantau-efaktur/probe"
 	"pantau-efaktur/ui/i18n"
 	"pantau-efaktur/ui/notify"
 )
@@ -14,11 +13,7 @@ import (
 // without this nothing would say that DJP is no longer watched. logsDir is
 // where the crash reports are, for the helpdesk.
 func TellStopped(n notify.Notifier, logsDir string) error {
-	lang := i18n.DefaultLang
-	if p, err := paths.SettingsFile(); err == nil {
-		lang = probe.SettingsLanguage(p)
-	}
-	tr := i18n.New(lang)
+	tr := i18n.ForUser()
 	return n.Notify(tr.T("agent.stopped.title"), tr.T("agent.stopped.body", map[string]any{"Dir": logsDir}), true)
 }
 

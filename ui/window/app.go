@@ -21,7 +21,6 @@ import (
 	"pantau-efaktur/internal/cli"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/version"
-	"pantau-efaktur/probe"
 	"pantau-efaktur/ui/i18n"
 	"pantau-efaktur/ui/ipc"
 )
@@ -123,7 +122,7 @@ func Open(a fyne.App, name string, link *Link, lang string) (w fyne.Window, clos
 		case connected && st.Lang != "":
 			return i18n.New(st.Lang)
 		}
-		return i18n.New(settingsLanguage())
+		return i18n.ForUser()
 	}
 	var current *i18n.Translator
 	build := func(tr *i18n.Translator) {
@@ -164,16 +163,6 @@ func Open(a fyne.App, name string, link *Link, lang string) (w fyne.Window, clos
 	link.onQuit = func() { fyne.Do(w.Close) }
 	go link.Run(ctx)
 	return w, done
-}
-
-// settingsLanguage is the language of the settings file, for when the agent
-// cannot be asked.
-func settingsLanguage() string {
-	p, err := paths.SettingsFile()
-	if err != nil {
-		return i18n.DefaultLang
-	}
-	return probe.SettingsLanguage(p)
 }
 
 // Link keeps a window connected to the agent: it subscribes, passes on
