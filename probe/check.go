@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -60,6 +61,9 @@ type Options struct {
 	RootCAs *x509.CertPool
 	// Now is the wall clock (tests); default time.Now.
 	Now func() time.Time
+	// ProxySignIn answers proxies that ask for the Windows sign-in
+	// (default PlatformProxySignIn; tests give a fake).
+	ProxySignIn ProxySignIn
 }
 
 func (o Options) withDefaults() Options {
@@ -95,6 +99,17 @@ type HTTPChecker struct {
 	opts      Options
 	transport *http.Transport
 	proxyFunc func(*http.Request) (*url.URL, error)
+	dialer    *net.Dialer
+
+	mu sync.Mutex
+	// signingIn holds, by proxy URL, the transport that signs in to a proxy
+	// found to ask for the Windows sign-in, and the scheme it uses.
+	signingIn map[string]signingTransport
+}
+
+type signingTransport struct {
+	*http.Transport
+	scheme string
 }
 
 // NewHTTPChecker builds an HTTPChecker. Every check opens a fresh connection
@@ -102,11 +117,14 @@ type HTTPChecker struct {
 // timed each time; at one check a minute that costs nothing.
 func NewHTTPChecker(opts Options) *HTTPChecker {
 	opts = opts.withDefaults()
-	c := &HTTPChecker{opts: opts, proxyFunc: opts.Proxy.Func()}
-	dialer := &net.Dialer{Timeout: opts.Timeout, KeepAlive: -1}
+	if opts.ProxySignIn == nil {
+		opts.ProxySignIn = PlatformProxySignIn
+	}
+	c := &HTTPChecker{opts: opts, proxyFunc: opts.Proxy.Func(), signingIn: map[string]signingTransport{}}
+	c.dialer = &net.Dialer{Timeout: opts.Timeout, KeepAlive: -1}
 	c.transport = &http.Transport{
 		Proxy:                  c.proxyFunc,
-		DialContext:            dialer.DialContext,
+		DialContext:            c.dialer.DialContext,
 		DisableKeepAlives:      true,
 		ForceAttemptHTTP2:      true,
 		TLSHandshakeTimeout:    opts.Timeout,
@@ -115,7 +133,7 @@ func NewHTTPChecker(opts Options) *HTTPChecker {
 		TLSClientConfig:        &tls.Config{RootCAs: opts.RootCAs, MinVersion: tls.VersionTLS12},
 		OnProxyConnectResponse: func(_ context.Context, _ *url.URL, _ *http.Request, resp *http.Response) error {
 			if resp.StatusCode != http.StatusOK {
-				return &ProxyConnectError{Status: resp.StatusCode}
+				return &ProxyConnectError{Status: resp.StatusCode, Challenges: proxyChallenges(resp.Header)}
 			}
 			return nil
 		},
@@ -124,7 +142,52 @@ func NewHTTPChecker(opts Options) *HTTPChecker {
 }
 
 // Close releases idle resources.
-func (c *HTTPChecker) Close() { c.transport.CloseIdleConnections() }
+func (c *HTTPChecker) Close() {
+	c.transport.CloseIdleConnections()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, t := range c.signingIn {
+		t.CloseIdleConnections()
+	}
+}
+
+// signing is the transport that signs in to proxy, if it was found to ask
+// for the Windows sign-in.
+func (c *HTTPChecker) signing(proxy *url.URL) (signingTransport, bool) {
+	if proxy == nil {
+		return signingTransport{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t, ok := c.signingIn[proxy.String()]
+	return t, ok
+}
+
+// learnSignIn looks at a failed request through proxy: when the proxy
+// refused the tunnel asking for a sign-in this PC can give (and the user
+// set no password of their own), it remembers to sign in to it from now
+// on and says so.
+func (c *HTTPChecker) learnSignIn(err error, proxy *url.URL) bool {
+	var pce *ProxyConnectError
+	if c.opts.ProxySignIn == nil || proxy == nil || proxy.User != nil || proxy.Scheme != "http" ||
+		!errors.As(err, &pce) || pce.Status != http.StatusProxyAuthRequired || pce.SignIn != "" {
+		return false
+	}
+	scheme := signInScheme(pce.Challenges)
+	if scheme == "" {
+		return false
+	}
+	t := c.transport.Clone()
+	t.Proxy, t.OnProxyConnectResponse = nil, nil
+	t.DialContext = func(ctx context.Context, _, addr string) (net.Conn, error) {
+		return signInTunnel(ctx, c.dialer.DialContext, proxy, addr, scheme, c.opts.ProxySignIn, c.opts.UserAgent)
+	}
+	c.mu.Lock()
+	c.signingIn[proxy.String()] = signingTransport{Transport: t, scheme: scheme}
+	c.mu.Unlock()
+	slog.Info("the proxy asks for the Windows sign-in: signing in to it", "proxy", redactProxy(proxy), "scheme", scheme)
+	return true
+}
 
 // Check runs one check of target with opts: a convenience for one-shot use.
 func Check(ctx context.Context, target Target, opts Options) Result {
@@ -223,11 +286,11 @@ func (c *HTTPChecker) Check(ctx context.Context, target Target) (res Result) {
 }
 
 // get performs the request and classifies it.
-func (c *HTTPChecker) get(ctx context.Context, rawURL string, expect Expect, timeout time.Duration) Result {
+func (c *HTTPChecker) get(parent context.Context, rawURL string, expect Expect, timeout time.Duration) Result {
 	start := c.opts.Now()
 	res := Result{URL: rawURL, CheckedAt: start, Level: LevelUnknown}
 
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
 	pc := &phaseClock{start: time.Now()}
 	ctx = httptrace.WithClientTrace(ctx, pc.trace())
@@ -248,10 +311,16 @@ func (c *HTTPChecker) get(ctx context.Context, rawURL string, expect Expect, tim
 		res.Proxy = redactProxy(p)
 	}
 
+	var transport http.RoundTripper = c.transport
+	signing, signingIn := c.signing(p)
+	if signingIn && req.URL.Scheme == "https" {
+		transport, res.ProxySignIn = signing.Transport, signing.scheme
+	}
+
 	tooManyRedirects := false
 	contentType := ""
 	client := &http.Client{
-		Transport: c.transport,
+		Transport: transport,
 		CheckRedirect: func(_ *http.Request, via []*http.Request) error {
 			if len(via) > MaxRedirects {
 				tooManyRedirects = true
@@ -267,6 +336,12 @@ func (c *HTTPChecker) get(ctx context.Context, rawURL string, expect Expect, tim
 		err = fmt.Errorf("%w: %w", ErrProxyChoice, perr)
 	} else {
 		resp, err = client.Do(req)
+	}
+	if err != nil && res.ProxySignIn == "" && req.URL.Scheme == "https" && c.learnSignIn(err, p) {
+		// Asked again at once, signing in, within what is left of the time.
+		if left := timeout - time.Since(pc.start); left > 0 && ctx.Err() == nil {
+			return c.get(parent, rawURL, expect, left)
+		}
 	}
 	if err == nil {
 		res.HTTPStatus = resp.StatusCode
@@ -349,6 +424,7 @@ func RetryAfter(header string, serverDate, now time.Time) time.Duration {
 
 // reference runs the "is it me or them?" check through the same proxy.
 func (c *HTTPChecker) reference(ctx context.Context, address string) Reference {
+	address = c.referenceAddress(address)
 	timeout := min(referenceTimeout, c.opts.Timeout)
 	r := c.get(ctx, address, ExpectPage, timeout)
 	ref := Reference{URL: address}
@@ -361,6 +437,26 @@ func (c *HTTPChecker) reference(ctx context.Context, address string) Reference {
 		ref.Error = fmt.Sprintf("unexpected HTTP %d", r.HTTPStatus)
 	}
 	return ref
+}
+
+// referenceAddress is address, or the https form of a built-in reference
+// when its proxy asks for the Windows sign-in: that is given to CONNECT
+// tunnels only, and asked over http the proxy's 407 would make a DJP
+// outage look like "this PC is offline". Both answer over https too.
+func (c *HTTPChecker) referenceAddress(address string) string {
+	if address != DefaultReference && address != SecondReference {
+		return address
+	}
+	req, err := http.NewRequest(http.MethodGet, address, nil)
+	if err != nil {
+		return address
+	}
+	if p, err := c.proxyFunc(req); err != nil {
+		return address
+	} else if _, ok := c.signing(p); !ok {
+		return address
+	}
+	return "https://" + strings.TrimPrefix(address, "http://")
 }
 
 // referenceAnswerOK: a generate_204 address must answer exactly 204 (a

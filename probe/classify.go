@@ -159,9 +159,20 @@ func brokenAnswer(ev Evidence) string {
 
 // ProxyConnectError is a proxy's refusal of a CONNECT tunnel (HTTPS through
 // a proxy), with the proxy's status code.
-type ProxyConnectError struct{ Status int }
+type ProxyConnectError struct {
+	Status int
+	// Challenges are the proxy's Proxy-Authenticate schemes (lower case)
+	// with their tokens: what it would accept as a sign-in.
+	Challenges map[string]string
+	// SignIn is the Windows sign-in scheme the proxy refused ("" if none
+	// was tried).
+	SignIn string
+}
 
 func (e *ProxyConnectError) Error() string {
+	if e.SignIn != "" {
+		return fmt.Sprintf("proxy refused the tunnel after a %s sign-in with the Windows account: HTTP %d", e.SignIn, e.Status)
+	}
 	return fmt.Sprintf("proxy refused the tunnel: HTTP %d", e.Status)
 }
 
@@ -181,6 +192,9 @@ func classifyError(err error, viaProxy bool) (Reason, string) {
 			return ReasonConnect, fmt.Sprintf("proxy could not reach the server (HTTP %d)", pce.Status)
 		}
 		return ReasonProxy, fmt.Sprintf("proxy answered HTTP %d to CONNECT", pce.Status)
+	}
+	if errors.Is(err, ErrProxySignIn) {
+		return ReasonProxy, "signing in to the proxy with the Windows account failed"
 	}
 	if errors.Is(err, ErrPACSlow) {
 		return ReasonProxy, "automatic proxy configuration did not answer"

@@ -157,12 +157,15 @@ type Result struct {
 	ClockSkew  time.Duration // this PC's clock minus the server's; 0 if unknown
 	RetryAfter time.Duration // the pause a 429/503 asked for (Retry-After); 0 if none
 	Proxy      string        // proxy used ("" = direct)
-	Error      string        // raw error text, for logs and the diagnostics report
-	Detail     string        // short machine detail (e.g. "root element html"), for diagnostics
-	PageTitle  string        // the <title> of an HTML page answered in the service's place (PageTitle)
-	Reference  *Reference    // set when the reference check ran
-	Message    string        // localised sentence, filled in by the presentation layer
-	CheckedAt  time.Time     // when the check started
+	// ProxySignIn is the scheme ("Negotiate", "NTLM") of the Windows sign-in
+	// given to the proxy ("" if none).
+	ProxySignIn string
+	Error       string     // raw error text, for logs and the diagnostics report
+	Detail      string     // short machine detail (e.g. "root element html"), for diagnostics
+	PageTitle   string     // the <title> of an HTML page answered in the service's place (PageTitle)
+	Reference   *Reference // set when the reference check ran
+	Message     string     // localised sentence, filled in by the presentation layer
+	CheckedAt   time.Time  // when the check started
 }
 
 // Latency is the total time of the check.
@@ -193,6 +196,7 @@ type resultJSON struct {
 	ServerDate string     `json:"server_date,omitempty"`
 	RetryAfter int64      `json:"retry_after_s,omitempty"`
 	Proxy      string     `json:"proxy,omitempty"`
+	SignIn     string     `json:"proxy_sign_in,omitempty"`
 	Message    string     `json:"message,omitempty"`
 	Error      string     `json:"error,omitempty"`
 	Detail     string     `json:"detail,omitempty"`
@@ -207,7 +211,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	j := resultJSON{
 		Target: r.Target, Level: r.Level, Reason: r.Reason, Cause: r.Cause, URL: r.URL,
 		HTTPStatus: r.HTTPStatus, LatencyMS: ms(r.Phases.Total), Phases: r.Phases,
-		Bytes: r.Bytes, Proxy: r.Proxy, Message: r.Message, Error: r.Error,
+		Bytes: r.Bytes, Proxy: r.Proxy, SignIn: r.ProxySignIn, Message: r.Message, Error: r.Error,
 		Detail: r.Detail, PageTitle: r.PageTitle, Reference: r.Reference, RetryAfter: int64(math.Ceil(r.RetryAfter.Seconds())),
 	}
 	if !r.ServerDate.IsZero() {
@@ -229,7 +233,7 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 	}
 	*r = Result{
 		Target: j.Target, URL: j.URL, Level: j.Level, Reason: j.Reason, Cause: j.Cause,
-		HTTPStatus: j.HTTPStatus, Phases: j.Phases, Bytes: j.Bytes, Proxy: j.Proxy,
+		HTTPStatus: j.HTTPStatus, Phases: j.Phases, Bytes: j.Bytes, Proxy: j.Proxy, ProxySignIn: j.SignIn,
 		Error: j.Error, Detail: j.Detail, PageTitle: j.PageTitle, Reference: j.Reference, Message: j.Message,
 		RetryAfter: time.Duration(j.RetryAfter) * time.Second,
 	}

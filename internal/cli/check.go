@@ -144,8 +144,8 @@ func HumanResult(tr *i18n.Translator, res probe.Result) string {
 	if res.HTTPStatus != 0 {
 		facts = append(facts, fmt.Sprintf("HTTP %d", res.HTTPStatus))
 	}
-	if res.Proxy != "" {
-		facts = append(facts, tr.T("check.via_proxy", map[string]any{"Proxy": res.Proxy}))
+	if via := tr.ViaProxy(res); via != "" {
+		facts = append(facts, via)
 	}
 	b.WriteString(" (" + strings.Join(facts, ", ") + ")\n")
 	if res.ClockSkewSuspicious() {

@@ -179,3 +179,15 @@ func (t *Translator) Seconds(d time.Duration) string {
 	}
 	return out
 }
+
+// ViaProxy says which proxy a check went through, and whether the Windows
+// sign-in was given to it ("" for a direct check).
+func (t *Translator) ViaProxy(r probe.Result) string {
+	switch {
+	case r.Proxy == "":
+		return ""
+	case r.ProxySignIn != "":
+		return t.T("check.via_proxy_signin", map[string]any{"Proxy": r.Proxy, "Scheme": r.ProxySignIn})
+	}
+	return t.T("check.via_proxy", map[string]any{"Proxy": r.Proxy})
+}

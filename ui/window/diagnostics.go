@@ -93,7 +93,7 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 			line("  ! %s", tr.T("check.clock_skew", map[string]any{"Diff": tr.Duration(t.Last.ClockSkew.Round(time.Minute))}))
 		}
 		if t.Last != nil && t.Last.Proxy != "" {
-			line("  %s", tr.T("check.via_proxy", map[string]any{"Proxy": t.Last.Proxy}))
+			line("  %s", tr.ViaProxy(*t.Last))
 		}
 		if t.Last != nil && t.Last.RetryAfter > 0 {
 			line("  %s", tr.T("diag.retry_after", map[string]any{"Duration": tr.Duration(t.Last.RetryAfter)}))

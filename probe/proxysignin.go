@@ -1,0 +1,188 @@
+package probe
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Office proxies on a Windows domain often let through only the signed-in
+// user: they answer 407 with "Proxy-Authenticate: Negotiate" (Kerberos, or
+// NTLM inside it) or "NTLM", and browsers and the e-Faktur app answer with
+// the Windows sign-in, unasked. Go's transport cannot: such a handshake
+// takes several round trips on one connection. The checker does it itself
+// for the CONNECT tunnel of an https address (every DJP address is one),
+// with the platform's ProxySignIn; a proxy URL with a user name and
+// password in it is left to the transport (Basic).
+
+// ProxySignIn answers a proxy's sign-in challenges with the signed-in
+// user's credentials. nil where there is none (everywhere but Windows).
+type ProxySignIn interface {
+	// Begin starts a sign-in by scheme ("Negotiate" or "NTLM") to the proxy
+	// at host (its name, for Kerberos).
+	Begin(scheme, host string) (ProxySignInSteps, error)
+}
+
+// ProxySignInSteps is one sign-in in progress.
+type ProxySignInSteps interface {
+	// Next is the token to send, given the proxy's last challenge (nil at
+	// first).
+	Next(challenge []byte) ([]byte, error)
+	Close()
+}
+
+// PlatformProxySignIn is the sign-in of the platform (proxysignin_windows.go).
+var PlatformProxySignIn ProxySignIn
+
+// signInSchemes are those a ProxySignIn answers, best first.
+var signInSchemes = []string{"Negotiate", "NTLM"}
+
+// maxSignInLegs bounds the exchange: NTLM takes two, Kerberos one.
+const maxSignInLegs = 4
+
+// ErrProxySignIn wraps a failed sign-in to the proxy.
+var ErrProxySignIn = errors.New("signing in to the proxy")
+
+// proxyChallenges reads Proxy-Authenticate headers: scheme (as the proxy
+// wrote it, matched without case) → its token, "" when none came.
+func proxyChallenges(h http.Header) map[string]string {
+	out := map[string]string{}
+	for _, v := range h.Values("Proxy-Authenticate") {
+		// "Negotiate, NTLM" may share a line; a base64 token has no comma
+		// (a Basic realm may, but only the sign-in schemes count here).
+		for _, part := range strings.Split(v, ",") {
+			f := strings.Fields(part)
+			if len(f) == 0 || !isToken(f[0]) {
+				continue // a parameter, or the tail of a quoted one
+			}
+			token := ""
+			// A token is base64 (padded with "=" at most); realm="x" is a parameter.
+			if len(f) > 1 && !strings.Contains(strings.TrimRight(f[1], "="), "=") {
+				token = f[1]
+			}
+			out[strings.ToLower(f[0])] = token
+		}
+	}
+	return out
+}
+
+// isToken reports whether s is an HTTP token (RFC 9110), as a scheme is.
+func isToken(s string) bool {
+	for _, r := range s {
+		if r > 0x7e || r <= ' ' || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// signInScheme is the best scheme offered that a ProxySignIn answers ("" if
+// none).
+func signInScheme(offered map[string]string) string {
+	for _, s := range signInSchemes {
+		if _, ok := offered[strings.ToLower(s)]; ok {
+			return s
+		}
+	}
+	return ""
+}
+
+// signInTunnel opens a CONNECT tunnel to addr (host:port) through the
+// proxy, signing in with scheme on the way. dial opens the connection to
+// the proxy; ctx's deadline bounds the whole exchange.
+func signInTunnel(ctx context.Context, dial func(ctx context.Context, network, addr string) (net.Conn, error),
+	proxy *url.URL, addr, scheme string, signIn ProxySignIn, userAgent string) (net.Conn, error) {
+	if proxy.Scheme != "http" {
+		return nil, fmt.Errorf("%w: %s proxies are not signed in to", ErrProxySignIn, proxy.Scheme)
+	}
+	conn, err := dial(ctx, "tcp", proxyHostPort(proxy))
+	if err != nil {
+		return nil, &net.OpError{Op: "proxyconnect", Net: "tcp", Err: err}
+	}
+	steps, err := signIn.Begin(scheme, proxy.Hostname())
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("%w (%s): %w", ErrProxySignIn, scheme, err)
+	}
+	defer steps.Close()
+	if d, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(d)
+	}
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+
+	br := bufio.NewReader(conn)
+	var challenge []byte
+	for range maxSignInLegs {
+		token, err := steps.Next(challenge)
+		if err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("%w (%s): %w", ErrProxySignIn, scheme, err)
+		}
+		req := &http.Request{Method: http.MethodConnect, URL: &url.URL{Opaque: addr}, Host: addr,
+			Header: http.Header{"Proxy-Authorization": {scheme + " " + base64.StdEncoding.EncodeToString(token)}}}
+		if userAgent != "" {
+			req.Header.Set("User-Agent", userAgent)
+		}
+		// A proxy that hangs up in the middle is a proxy problem, as with
+		// the transport's own CONNECT ("proxyconnect").
+		if err := req.Write(conn); err != nil {
+			conn.Close()
+			return nil, &net.OpError{Op: "proxyconnect", Net: "tcp", Err: fmt.Errorf("send CONNECT (%s sign-in): %w", scheme, err)}
+		}
+		resp, err := http.ReadResponse(br, req)
+		if err != nil {
+			conn.Close()
+			return nil, &net.OpError{Op: "proxyconnect", Net: "tcp", Err: fmt.Errorf("read the answer to CONNECT (%s sign-in): %w", scheme, err)}
+		}
+		if resp.StatusCode == http.StatusOK {
+			resp.Body.Close()
+			if err := ctx.Err(); err != nil {
+				conn.Close()
+				return nil, err
+			}
+			conn.SetDeadline(time.Time{})
+			return &bufferedConn{Conn: conn, r: br}, nil
+		}
+		// The refusal's page, if any, is read so the connection can carry the
+		// next leg; a proxy that closes it ends the sign-in.
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+		next, ok := proxyChallenges(resp.Header)[strings.ToLower(scheme)]
+		if resp.StatusCode != http.StatusProxyAuthRequired || !ok || next == "" || resp.Close {
+			conn.Close()
+			return nil, &ProxyConnectError{Status: resp.StatusCode, SignIn: scheme}
+		}
+		if challenge, err = base64.StdEncoding.DecodeString(next); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("%w (%s): the proxy's challenge is not base64: %w", ErrProxySignIn, scheme, err)
+		}
+	}
+	conn.Close()
+	return nil, &ProxyConnectError{Status: http.StatusProxyAuthRequired, SignIn: scheme}
+}
+
+// proxyHostPort is the proxy's address with its default port.
+func proxyHostPort(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
+	}
+	return net.JoinHostPort(u.Hostname(), "80")
+}
+
+// bufferedConn reads what the proxy sent after its 200 (normally nothing:
+// the server speaks only after the client's TLS hello) before the socket.
+type bufferedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
