@@ -69,12 +69,18 @@ func (t *Translator) Message(r probe.Result) string {
 	if reason == probe.ReasonHTTPStatus && isRedirect(r.HTTPStatus) {
 		id = "reason.redirects"
 	}
+	// The proxy was given the Windows sign-in and still refused: the
+	// account, not the proxy address, is what IT has to look at.
+	if reason == probe.ReasonProxy && r.ProxySignIn != "" {
+		id = "reason.proxy_signin"
+	}
 	msg := t.T(id, map[string]any{
 		"Service":    t.ServiceName(r.Target),
 		"ServiceMid": mid,
 		"Host":       host,
 		"Status":     r.HTTPStatus,
 		"Seconds":    t.Seconds(r.Phases.Total),
+		"Scheme":     r.ProxySignIn,
 	})
 	// The title of the page that answered in the service's place tells the
 	// user who stood in the way ("Wi-Fi Login", "Access Denied").

@@ -379,3 +379,19 @@ func TestPageTitleIsTold(t *testing.T) {
 		}
 	}
 }
+
+// A proxy that refused the Windows sign-in is told as such: the account
+// is the problem, not the proxy's address.
+func TestMessageProxySignInRefused(t *testing.T) {
+	for _, tc := range []struct{ lang, want string }{
+		{"id", "Proxy kantor menolak akun Windows Anda (masuk otomatis dengan Negotiate)."},
+		{"en", "The office proxy refused your Windows account (signed in automatically with Negotiate)."},
+	} {
+		tr := New(tc.lang)
+		plain := tr.Message(probe.Result{Target: "efaktur", Reason: probe.ReasonProxy, Proxy: "http://proxy.kantor:8080"})
+		refused := tr.Message(probe.Result{Target: "efaktur", Reason: probe.ReasonProxy, Proxy: "http://proxy.kantor:8080", ProxySignIn: "Negotiate"})
+		if refused != tc.want || plain == refused {
+			t.Errorf("%s: %q (plain %q), want %q", tc.lang, refused, plain, tc.want)
+		}
+	}
+}

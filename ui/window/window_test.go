@@ -114,6 +114,15 @@ func TestHelpAdvicePerReason(t *testing.T) {
 		if want := tr.T("message.page_title", map[string]any{"Title": "Login Hotspot"}) + " " + tr.Advice(probe.ReasonUnexpectedContent); v.nowBody.Text != want {
 			t.Errorf("%s: help shows %q, want %q", lang, v.nowBody.Text, want)
 		}
+		// A proxy that refused the Windows account: IT must let the account
+		// through; "set the proxy" would send the user the wrong way.
+		refused := probe.Result{Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonProxy, Proxy: "http://proxy.kantor:8080", ProxySignIn: "NTLM"}
+		signIn := target(probe.LevelDegraded, probe.ReasonProxy, false)
+		signIn.Last = &refused
+		v.update(ipc.Status{Targets: []ipc.TargetState{signIn}}, true)
+		if body := v.nowBody.Text; body == tr.Advice(probe.ReasonProxy) || !strings.Contains(body, "(NTLM)") || !strings.Contains(body, "svc.efaktur.pajak.go.id") {
+			t.Errorf("%s: help for a refused sign-in: %q", lang, body)
+		}
 		v.update(ipc.Status{}, false)
 		if v.nowBody.Text != tr.T("advice.agent_away") {
 			t.Errorf("%s: without agent: %q", lang, v.nowBody.Text)
