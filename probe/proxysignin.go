@@ -119,9 +119,14 @@ func signInTunnel(ctx context.Context, dial func(ctx context.Context, network, a
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 
-	br := bufio.NewReader(conn)
+	// Each answer of the proxy is bounded, as the transport bounds its own
+	// (a proxy that sends an endless header must not fill memory); the
+	// tunnel, once open, is not.
+	lr := &legLimit{r: conn}
+	br := bufio.NewReader(lr)
 	var challenge []byte
 	for range maxSignInLegs {
+		lr.left = maxProxyAnswer
 		token, err := steps.Next(challenge)
 		if err != nil {
 			conn.Close()
@@ -150,6 +155,7 @@ func signInTunnel(ctx context.Context, dial func(ctx context.Context, network, a
 				return nil, err
 			}
 			conn.SetDeadline(time.Time{})
+			lr.left = -1
 			return &bufferedConn{Conn: conn, r: br}, nil
 		}
 		// The refusal's page, if any, is read so the connection can carry the
@@ -176,6 +182,34 @@ func proxyHostPort(u *url.URL) string {
 		return u.Host
 	}
 	return net.JoinHostPort(u.Hostname(), "80")
+}
+
+// maxProxyAnswer bounds one answer of the proxy during the sign-in:
+// header and the page that comes with a 407.
+const maxProxyAnswer = 128 << 10
+
+// ErrProxyAnswerTooLarge ends a sign-in whose proxy answers without end.
+var ErrProxyAnswerTooLarge = errors.New("the proxy's answer is too large")
+
+// legLimit reads at most left bytes (no limit when negative).
+type legLimit struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *legLimit) Read(p []byte) (int, error) {
+	if l.left < 0 {
+		return l.r.Read(p)
+	}
+	if l.left == 0 {
+		return 0, ErrProxyAnswerTooLarge
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
 }
 
 // bufferedConn reads what the proxy sent after its 200 (normally nothing:

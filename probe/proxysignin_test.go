@@ -3,18 +3,21 @@ package probe_test
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"pantau-efaktur/probe"
+	"pantau-efaktur/probe/fakesvc"
 )
 
 // signInProxy is an office proxy that lets only the signed-in Windows user
@@ -27,6 +30,7 @@ type signInProxy struct {
 	addr        string
 	offers      []string // Proxy-Authenticate lines of the first 407
 	closeAfter  bool     // drops the connection after the challenge
+	endless     bool     // answers the first leg with a header without end
 	unreachable map[string]bool
 
 	mu       sync.Mutex
@@ -84,6 +88,15 @@ func (p *signInProxy) serve(c net.Conn, challenge string) {
 				fmt.Fprintf(c, "Proxy-Authenticate: %s\r\n", o)
 			}
 			fmt.Fprint(c, "Content-Type: text/html\r\nContent-Length: 20\r\n\r\n<p>Access denied</p>")
+		case string(raw) == "hello" && p.endless:
+			p.count(func() { p.legs++ })
+			fmt.Fprint(c, "HTTP/1.1 407 Proxy Authentication Required\r\nX-Junk: ")
+			junk := []byte(strings.Repeat("a", 32<<10))
+			for {
+				if _, err := c.Write(junk); err != nil {
+					return
+				}
+			}
 		case string(raw) == "hello":
 			p.count(func() { p.legs++ })
 			fmt.Fprintf(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: %s %s\r\nContent-Length: 4\r\n\r\nnope",
@@ -171,6 +184,7 @@ func TestCheckSignsInToTheProxy(t *testing.T) {
 		name       string
 		offers     []string
 		closeAfter bool
+		endless    bool
 		signIn     *fakeSignIn // nil: none on this platform
 		userInURL  bool
 		reason     probe.Reason
@@ -188,12 +202,15 @@ func TestCheckSignsInToTheProxy(t *testing.T) {
 			scheme: "Negotiate", errorHas: "no logon session"},
 		{name: "the proxy hangs up between the legs", offers: negotiateNTLM, closeAfter: true, signIn: &fakeSignIn{}, reason: probe.ReasonProxy,
 			scheme: "Negotiate"},
+		// Cut at the limit, at once: not a timeout, not memory without end.
+		{name: "the proxy answers without end", offers: negotiateNTLM, endless: true, signIn: &fakeSignIn{}, reason: probe.ReasonProxy,
+			scheme: "Negotiate", errorHas: "too large"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			proxy := newSignInProxy(t, tc.offers...)
-			proxy.closeAfter = tc.closeAfter
+			proxy.closeAfter, proxy.endless = tc.closeAfter, tc.endless
 			setting := "http://" + proxy.addr
 			if tc.userInURL {
 				setting = "http://budi:rahasia@" + proxy.addr
@@ -280,5 +297,23 @@ func TestReferenceBehindASignInProxyUsesHTTPS(t *testing.T) {
 	want := []string{host, host, "connectivitycheck.gstatic.com:443", "cp.cloudflare.com:443"}
 	if strings.Join(proxy.tunnels, " ") != strings.Join(want, " ") {
 		t.Errorf("tunnels %v, want %v", proxy.tunnels, want)
+	}
+}
+
+// Once open, a signed-in tunnel carries the whole answer: the bound on the
+// proxy's own answers does not cut the service's.
+func TestSignedInTunnelCarriesWholeAnswers(t *testing.T) {
+	t.Parallel()
+	pki := newPKI(t)
+	now := time.Now()
+	srv := httptest.NewUnstartedServer(fakesvc.New(fakesvc.Huge))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pki.leaf(t, now.Add(-time.Hour), now.Add(time.Hour), "localhost")}}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	proxy := newSignInProxy(t, "NTLM")
+	res := probe.Check(context.Background(), wsdlTarget(srv.URL+"/svc?wsdl"), probe.Options{Proxy: probe.ProxySetting("http://" + proxy.addr),
+		RootCAs: pki.caPool, Reference: "off", Timeout: 10 * time.Second, ProxySignIn: &fakeSignIn{}})
+	if res.ProxySignIn != "NTLM" || res.Reason != probe.ReasonUnexpectedContent || res.Bytes != probe.DefaultMaxBody {
+		t.Fatalf("%s (%s, %s), %d bytes, sign-in %q; want the read limit reached through the NTLM tunnel", res.Reason, res.Error, res.Detail, res.Bytes, res.ProxySignIn)
 	}
 }
