@@ -103,13 +103,13 @@ type HTTPChecker struct {
 
 	mu sync.Mutex
 	// signingIn holds, by proxy URL, the transport that signs in to a proxy
-	// found to ask for the Windows sign-in, and the scheme it uses.
+	// found to ask for the Windows sign-in, and its dialer.
 	signingIn map[string]signingTransport
 }
 
 type signingTransport struct {
 	*http.Transport
-	scheme string
+	dialer *signInDialer
 }
 
 // NewHTTPChecker builds an HTTPChecker. Every check opens a fresh connection
@@ -173,19 +173,17 @@ func (c *HTTPChecker) learnSignIn(err error, proxy *url.URL) bool {
 		!errors.As(err, &pce) || pce.Status != http.StatusProxyAuthRequired || pce.SignIn != "" {
 		return false
 	}
-	scheme := signInScheme(pce.Challenges)
-	if scheme == "" {
+	schemes := offeredSignIns(pce.Challenges)
+	if len(schemes) == 0 {
 		return false
 	}
+	d := &signInDialer{proxy: proxy, schemes: schemes, signIn: c.opts.ProxySignIn, dial: c.dialer.DialContext, userAgent: c.opts.UserAgent}
 	t := c.transport.Clone()
-	t.Proxy, t.OnProxyConnectResponse = nil, nil
-	t.DialContext = func(ctx context.Context, _, addr string) (net.Conn, error) {
-		return signInTunnel(ctx, c.dialer.DialContext, proxy, addr, scheme, c.opts.ProxySignIn, c.opts.UserAgent)
-	}
+	t.Proxy, t.OnProxyConnectResponse, t.DialContext = nil, nil, d.DialContext
 	c.mu.Lock()
-	c.signingIn[proxy.String()] = signingTransport{Transport: t, scheme: scheme}
+	c.signingIn[proxy.String()] = signingTransport{Transport: t, dialer: d}
 	c.mu.Unlock()
-	slog.Info("the proxy asks for the Windows sign-in: signing in to it", "proxy", redactProxy(proxy), "scheme", scheme)
+	slog.Info("the proxy asks for the Windows sign-in: signing in to it", "proxy", redactProxy(proxy), "schemes", schemes)
 	return true
 }
 
@@ -313,8 +311,9 @@ func (c *HTTPChecker) get(parent context.Context, rawURL string, expect Expect, 
 
 	var transport http.RoundTripper = c.transport
 	signing, signingIn := c.signing(p)
-	if signingIn && req.URL.Scheme == "https" {
-		transport, res.ProxySignIn = signing.Transport, signing.scheme
+	signingIn = signingIn && req.URL.Scheme == "https"
+	if signingIn {
+		transport = signing.Transport
 	}
 
 	tooManyRedirects := false
@@ -337,7 +336,10 @@ func (c *HTTPChecker) get(parent context.Context, rawURL string, expect Expect, 
 	} else {
 		resp, err = client.Do(req)
 	}
-	if err != nil && res.ProxySignIn == "" && req.URL.Scheme == "https" && c.learnSignIn(err, p) {
+	if signingIn {
+		res.ProxySignIn = signing.dialer.told(err)
+	}
+	if err != nil && !signingIn && req.URL.Scheme == "https" && c.learnSignIn(err, p) {
 		// Asked again at once, signing in, within what is left of the time.
 		if left := timeout - time.Since(pc.start); left > 0 && ctx.Err() == nil {
 			return c.get(parent, rawURL, expect, left)

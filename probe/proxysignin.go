@@ -7,10 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -84,15 +87,77 @@ func isToken(s string) bool {
 	return s != ""
 }
 
-// signInScheme is the best scheme offered that a ProxySignIn answers ("" if
-// none).
-func signInScheme(offered map[string]string) string {
+// offeredSignIns are the schemes offered that a ProxySignIn answers, best
+// first.
+func offeredSignIns(offered map[string]string) []string {
+	var out []string
 	for _, s := range signInSchemes {
 		if _, ok := offered[strings.ToLower(s)]; ok {
-			return s
+			out = append(out, s)
 		}
 	}
-	return ""
+	return out
+}
+
+// signInDialer opens signed-in tunnels through one proxy. A proxy may offer
+// Negotiate and refuse what Windows makes of it (a Kerberos-only proxy gets
+// NTLM wrapped in Negotiate when the PC has no ticket for it) while it
+// takes NTLM: each scheme offered is tried in turn, as browsers do, and the
+// one accepted is tried first from then on.
+type signInDialer struct {
+	proxy     *url.URL
+	schemes   []string // offered, best first
+	signIn    ProxySignIn
+	dial      func(ctx context.Context, network, addr string) (net.Conn, error)
+	userAgent string
+
+	mu       sync.Mutex
+	accepted string // the scheme the proxy took last
+}
+
+func (d *signInDialer) DialContext(ctx context.Context, _, addr string) (net.Conn, error) {
+	d.mu.Lock()
+	order := slices.Clone(d.schemes)
+	if i := slices.Index(order, d.accepted); i > 0 {
+		order = append([]string{d.accepted}, slices.Delete(order, i, i+1)...)
+	}
+	d.mu.Unlock()
+	var tried []string
+	for _, scheme := range order {
+		conn, err := signInTunnel(ctx, d.dial, d.proxy, addr, scheme, d.signIn, d.userAgent)
+		if err == nil {
+			d.mu.Lock()
+			d.accepted = scheme
+			d.mu.Unlock()
+			return conn, nil
+		}
+		tried = append(tried, scheme)
+		var pce *ProxyConnectError
+		refused := errors.As(err, &pce) && pce.Status == http.StatusProxyAuthRequired
+		if !(refused || errors.Is(err, ErrProxySignIn)) || ctx.Err() != nil || len(tried) == len(order) {
+			if refused {
+				pce.SignIn = strings.Join(tried, ", ")
+			}
+			return nil, err
+		}
+		slog.Info("sign-in to the proxy failed; trying the next scheme", "scheme", scheme, "err", err)
+	}
+	return nil, errors.New("no sign-in scheme") // not reached: schemes is never empty
+}
+
+// told is the sign-in to name for a request that ended with err: the
+// schemes refused, or the one accepted.
+func (d *signInDialer) told(err error) string {
+	var pce *ProxyConnectError
+	if errors.As(err, &pce) && pce.SignIn != "" {
+		return pce.SignIn
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.accepted != "" {
+		return d.accepted
+	}
+	return d.schemes[0]
 }
 
 // signInTunnel opens a CONNECT tunnel to addr (host:port) through the

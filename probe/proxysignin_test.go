@@ -31,11 +31,13 @@ type signInProxy struct {
 	offers      []string // Proxy-Authenticate lines of the first 407
 	closeAfter  bool     // drops the connection after the challenge
 	endless     bool     // answers the first leg with a header without end
+	refuse      string   // a scheme it offers but never takes
 	unreachable map[string]bool
 
 	mu       sync.Mutex
 	bare     int      // CONNECTs without credentials
 	legs     int      // CONNECTs with credentials
+	schemes  []string // the scheme of each first leg
 	tunnels  []string // targets tunnelled to (or refused as unreachable)
 	requests []string // every request line
 }
@@ -88,6 +90,10 @@ func (p *signInProxy) serve(c net.Conn, challenge string) {
 				fmt.Fprintf(c, "Proxy-Authenticate: %s\r\n", o)
 			}
 			fmt.Fprint(c, "Content-Type: text/html\r\nContent-Length: 20\r\n\r\n<p>Access denied</p>")
+		case string(raw) == "hello" && scheme == p.refuse:
+			p.count(func() { p.legs++; p.schemes = append(p.schemes, scheme) })
+			fmt.Fprint(c, "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+			return
 		case string(raw) == "hello" && p.endless:
 			p.count(func() { p.legs++ })
 			fmt.Fprint(c, "HTTP/1.1 407 Proxy Authentication Required\r\nX-Junk: ")
@@ -98,7 +104,7 @@ func (p *signInProxy) serve(c net.Conn, challenge string) {
 				}
 			}
 		case string(raw) == "hello":
-			p.count(func() { p.legs++ })
+			p.count(func() { p.legs++; p.schemes = append(p.schemes, scheme) })
 			fmt.Fprintf(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: %s %s\r\nContent-Length: 4\r\n\r\nnope",
 				scheme, base64.StdEncoding.EncodeToString([]byte(challenge)))
 			if p.closeAfter {
@@ -185,19 +191,27 @@ func TestCheckSignsInToTheProxy(t *testing.T) {
 		offers     []string
 		closeAfter bool
 		endless    bool
+		refuse     string
 		signIn     *fakeSignIn // nil: none on this platform
 		userInURL  bool
 		reason     probe.Reason
-		scheme     string // sign-in told in the result, and begun
+		scheme     string // sign-in told in the result, and begun first
 		errorHas   string
+		legs       string // the schemes of the first legs, over both checks
 	}{
-		{name: "Negotiate", offers: negotiateNTLM, signIn: &fakeSignIn{}, reason: probe.ReasonOK, scheme: "Negotiate"},
+		{name: "Negotiate", offers: negotiateNTLM, signIn: &fakeSignIn{}, reason: probe.ReasonOK, scheme: "Negotiate",
+			legs: "Negotiate Negotiate"},
+		// A Kerberos-only proxy refuses the NTLM that Windows wraps in
+		// Negotiate without a ticket; NTLM itself goes through, and is
+		// tried first from then on.
+		{name: "Negotiate refused, NTLM taken", offers: negotiateNTLM, refuse: "Negotiate", signIn: &fakeSignIn{}, reason: probe.ReasonOK,
+			scheme: "NTLM", legs: "Negotiate NTLM NTLM"},
 		{name: "NTLM only, on one line with Basic", offers: []string{`NTLM, Basic realm="kantor"`}, signIn: &fakeSignIn{}, reason: probe.ReasonOK, scheme: "NTLM"},
 		{name: "no sign-in on this platform", offers: negotiateNTLM, reason: probe.ReasonProxy},
 		{name: "Basic only: the user's password is needed", offers: []string{`Basic realm="kantor"`}, signIn: &fakeSignIn{}, reason: probe.ReasonProxy},
 		{name: "a password in the proxy address is the user's choice", offers: negotiateNTLM, signIn: &fakeSignIn{}, userInURL: true, reason: probe.ReasonProxy},
 		{name: "the proxy refuses the account", offers: negotiateNTLM, signIn: &fakeSignIn{wrong: true}, reason: probe.ReasonProxy,
-			scheme: "Negotiate", errorHas: "after a Negotiate sign-in"},
+			scheme: "Negotiate, NTLM", errorHas: "after a Negotiate, NTLM sign-in", legs: "Negotiate NTLM Negotiate NTLM"},
 		{name: "no credentials", offers: negotiateNTLM, signIn: &fakeSignIn{fail: true}, reason: probe.ReasonProxy,
 			scheme: "Negotiate", errorHas: "no logon session"},
 		{name: "the proxy hangs up between the legs", offers: negotiateNTLM, closeAfter: true, signIn: &fakeSignIn{}, reason: probe.ReasonProxy,
@@ -210,7 +224,7 @@ func TestCheckSignsInToTheProxy(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			proxy := newSignInProxy(t, tc.offers...)
-			proxy.closeAfter, proxy.endless = tc.closeAfter, tc.endless
+			proxy.closeAfter, proxy.endless, proxy.refuse = tc.closeAfter, tc.endless, tc.refuse
 			setting := "http://" + proxy.addr
 			if tc.userInURL {
 				setting = "http://budi:rahasia@" + proxy.addr
@@ -227,7 +241,7 @@ func TestCheckSignsInToTheProxy(t *testing.T) {
 				if res.Reason != tc.reason {
 					t.Fatalf("check %d: %s (%s), want %s", i+1, res.Reason, res.Error, tc.reason)
 				}
-				if tc.reason == probe.ReasonOK && res.ProxySignIn != tc.scheme {
+				if tc.scheme != "" && res.ProxySignIn != tc.scheme {
 					t.Fatalf("check %d: signed in with %q, want %q", i+1, res.ProxySignIn, tc.scheme)
 				}
 				if !strings.Contains(res.Error, tc.errorHas) {
@@ -244,8 +258,8 @@ func TestCheckSignsInToTheProxy(t *testing.T) {
 			if tc.scheme == "" && len(begun) != 0 {
 				t.Fatalf("signed in although it should not: %v", begun)
 			}
-			if tc.scheme != "" && (len(begun) == 0 || begun[0] != tc.scheme+"@127.0.0.1") {
-				t.Fatalf("sign-ins %v, want %s to the proxy's host", begun, tc.scheme)
+			if tc.scheme != "" && (len(begun) == 0 || begun[0] != strings.Split(tc.offers[0], ",")[0]+"@127.0.0.1") {
+				t.Fatalf("sign-ins %v, want the first offered to the proxy's host", begun)
 			}
 			if pending != 0 {
 				t.Fatalf("%d sign-ins left open", pending)
@@ -255,6 +269,9 @@ func TestCheckSignsInToTheProxy(t *testing.T) {
 			// Learnt once: the second check signs in at once.
 			if tc.scheme != "" && proxy.bare != 1 {
 				t.Fatalf("%d CONNECTs without credentials, want 1 (requests %v)", proxy.bare, proxy.requests)
+			}
+			if tc.legs != "" && strings.Join(proxy.schemes, " ") != tc.legs {
+				t.Fatalf("first legs %v, want %s", proxy.schemes, tc.legs)
 			}
 		})
 	}
