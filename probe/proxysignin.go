@@ -19,8 +19,8 @@ import (
 
 // Office proxies on a Windows domain often let through only the signed-in
 // user: they answer 407 with "Proxy-Authenticate: Negotiate" (Kerberos, or
-// NTLM inside it) or "NTLM", and browsers and the e-Faktur app answer with
-// the Windows sign-in, unasked. Go's transport cannot: such a handshake
+// NTLM inside it) or "NTLM", and browsers answer with the Windows
+// sign-in, unasked. Go's transport cannot: such a handshake
 // takes several round trips on one connection. The checker does it itself
 // for the CONNECT tunnel of an https address (every DJP address is one),
 // with the platform's ProxySignIn; a proxy URL with a user name and
