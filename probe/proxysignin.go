@@ -198,7 +198,10 @@ func signInTunnel(ctx context.Context, dial func(ctx context.Context, network, a
 			return nil, fmt.Errorf("%w (%s): %w", ErrProxySignIn, scheme, err)
 		}
 		req := &http.Request{Method: http.MethodConnect, URL: &url.URL{Opaque: addr}, Host: addr,
-			Header: http.Header{"Proxy-Authorization": {scheme + " " + base64.StdEncoding.EncodeToString(token)}}}
+			Header: http.Header{"Proxy-Authorization": {scheme + " " + base64.StdEncoding.EncodeToString(token)},
+				// The legs must share the connection: said as curl says it,
+				// for proxies of HTTP/1.0 habits.
+				"Proxy-Connection": {"Keep-Alive"}}}
 		if userAgent != "" {
 			req.Header.Set("User-Agent", userAgent)
 		}
