@@ -24,70 +24,62 @@ func (sspiSignIn) Begin(scheme, host string) (ProxySignInSteps, error) {
 		if err != nil {
 			return nil, fmt.Errorf("the Windows account's credentials (Negotiate): %w", err)
 		}
-		// Kerberos finds the proxy by its service name.
-		return &negotiateSteps{cred: cred, spn: "HTTP/" + host}, nil
+		s := &sspiSteps{cred: cred}
+		s.begin = func() ([]byte, error) {
+			// Kerberos finds the proxy by its service name.
+			ctx, token, err := negotiate.NewClientContext(cred, "HTTP/"+host)
+			if err != nil {
+				return nil, err
+			}
+			s.release = ctx.Release
+			s.update = func(challenge []byte) ([]byte, error) {
+				_, token, err := ctx.Update(challenge)
+				return token, err
+			}
+			return token, nil
+		}
+		return s, nil
 	case "NTLM":
 		cred, err := ntlm.AcquireCurrentUserCredentials()
 		if err != nil {
 			return nil, fmt.Errorf("the Windows account's credentials (NTLM): %w", err)
 		}
-		return &ntlmSteps{cred: cred}, nil
+		s := &sspiSteps{cred: cred}
+		s.begin = func() ([]byte, error) {
+			ctx, token, err := ntlm.NewClientContext(cred)
+			if err != nil {
+				return nil, err
+			}
+			s.release, s.update = ctx.Release, ctx.Update
+			return token, nil
+		}
+		return s, nil
 	}
 	return nil, fmt.Errorf("no sign-in for scheme %q", scheme)
 }
 
-type negotiateSteps struct {
-	cred *sspi.Credentials
-	spn  string
-	ctx  *negotiate.ClientContext
+// sspiSteps is one SSPI sign-in: begin makes the first token (and sets
+// update and release), update answers each challenge.
+type sspiSteps struct {
+	cred    *sspi.Credentials
+	begin   func() ([]byte, error)
+	update  func(challenge []byte) ([]byte, error)
+	release func() error
 }
 
-func (s *negotiateSteps) Next(challenge []byte) ([]byte, error) {
-	if s.ctx == nil {
-		ctx, token, err := negotiate.NewClientContext(s.cred, s.spn)
-		if err != nil {
-			return nil, err
-		}
-		s.ctx = ctx
-		return token, nil
+func (s *sspiSteps) Next(challenge []byte) ([]byte, error) {
+	if s.update == nil {
+		return s.begin()
 	}
 	if len(challenge) == 0 {
 		return nil, errors.New("the proxy sent no challenge")
 	}
-	_, token, err := s.ctx.Update(challenge)
-	return token, err
+	return s.update(challenge)
 }
 
-func (s *negotiateSteps) Close() {
-	if s.ctx != nil {
-		s.ctx.Release()
-	}
-	s.cred.Release()
-}
-
-type ntlmSteps struct {
-	cred *sspi.Credentials
-	ctx  *ntlm.ClientContext
-}
-
-func (s *ntlmSteps) Next(challenge []byte) ([]byte, error) {
-	if s.ctx == nil {
-		ctx, token, err := ntlm.NewClientContext(s.cred)
-		if err != nil {
-			return nil, err
-		}
-		s.ctx = ctx
-		return token, nil
-	}
-	if len(challenge) == 0 {
-		return nil, errors.New("the proxy sent no challenge")
-	}
-	return s.ctx.Update(challenge)
-}
-
-func (s *ntlmSteps) Close() {
-	if s.ctx != nil {
-		s.ctx.Release()
+func (s *sspiSteps) Close() {
+	if s.release != nil {
+		s.release()
 	}
 	s.cred.Release()
 }

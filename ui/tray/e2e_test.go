@@ -492,6 +492,22 @@ func TestTrayEndToEnd(t *testing.T) {
 	d.ipc(ipc.CmdQuit)
 }
 
+// writeOutage writes the history of a previous run that saw DJP in
+// maintenance every 30 s from start until just before now.
+func (d *desktop) writeOutage(start, now time.Time) {
+	d.t.Helper()
+	h, err := probe.OpenHistory(filepath.Join(d.home, "history"))
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	defer h.Close()
+	for at := start; at.Before(now.Add(-5 * time.Second)); at = at.Add(30 * time.Second) {
+		if err := h.Append(probe.Record{At: at, Target: probe.PrimaryTargetID, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}); err != nil {
+			d.t.Fatal(err)
+		}
+	}
+}
+
 // The agent restarted during a long outage (an update, a log-off) takes it
 // up from history: red at once, no second "DOWN", and the recovery tells
 // the whole outage, not the seconds since the restart.
@@ -499,16 +515,7 @@ func TestRestartDuringOutageTakesItUp(t *testing.T) {
 	d := newDesktop(t)
 	now := time.Now()
 	start := now.Add(-2 * time.Hour).Truncate(time.Second)
-	h, err := probe.OpenHistory(filepath.Join(d.home, "history"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for at := start; at.Before(now.Add(-5 * time.Second)); at = at.Add(30 * time.Second) {
-		if err := h.Append(probe.Record{At: at, Target: probe.PrimaryTargetID, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	h.Close()
+	d.writeOutage(start, now)
 	d.svc.Set(fakesvc.Maintenance)
 	// A slow re-check: a fresh start would sit yellow ("re-checking") for
 	// seconds before turning red.
@@ -560,16 +567,7 @@ func TestRestartDuringSnoozeStillTellsTheHeldOutage(t *testing.T) {
 	d := newDesktop(t)
 	now := time.Now()
 	start := now.Add(-20 * time.Minute).Truncate(time.Second)
-	h, err := probe.OpenHistory(filepath.Join(d.home, "history"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for at := start; at.Before(now.Add(-5 * time.Second)); at = at.Add(30 * time.Second) {
-		if err := h.Append(probe.Record{At: at, Target: probe.PrimaryTargetID, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	h.Close()
+	d.writeOutage(start, now)
 	// Muted just before the outage was confirmed (its third down check).
 	until := now.Add(8 * time.Second)
 	muted, _ := json.Marshal(map[string]time.Time{"from": start.Add(30 * time.Second), "until": until})
