@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // Office proxies on a Windows domain often let through only the signed-in
@@ -79,12 +81,7 @@ func proxyChallenges(h http.Header) map[string]string {
 
 // isToken reports whether s is an HTTP token (RFC 9110), as a scheme is.
 func isToken(s string) bool {
-	for _, r := range s {
-		if r > 0x7e || r <= ' ' || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
-			return false
-		}
-	}
-	return s != ""
+	return s != "" && strings.IndexFunc(s, func(r rune) bool { return !httpguts.IsTokenRune(r) }) < 0
 }
 
 // offeredSignIns are the schemes offered that a ProxySignIn answers, best
@@ -161,13 +158,11 @@ func (d *signInDialer) told(err error) string {
 }
 
 // signInTunnel opens a CONNECT tunnel to addr (host:port) through the
-// proxy, signing in with scheme on the way. dial opens the connection to
+// proxy (an http:// one: learnSignIn takes no other), signing in with
+// scheme on the way. dial opens the connection to
 // the proxy; ctx's deadline bounds the whole exchange.
 func signInTunnel(ctx context.Context, dial func(ctx context.Context, network, addr string) (net.Conn, error),
 	proxy *url.URL, addr, scheme string, signIn ProxySignIn, userAgent string) (net.Conn, error) {
-	if proxy.Scheme != "http" {
-		return nil, fmt.Errorf("%w: %s proxies are not signed in to", ErrProxySignIn, proxy.Scheme)
-	}
 	conn, err := dial(ctx, "tcp", proxyHostPort(proxy))
 	if err != nil {
 		return nil, &net.OpError{Op: "proxyconnect", Net: "tcp", Err: err}
