@@ -108,6 +108,16 @@ func (t *Translator) Advice(reason probe.Reason) string {
 	return ""
 }
 
+// AdviceOn is Advice for a target's reason with what its last check adds:
+// a proxy that refused the Windows sign-in needs IT to let the account
+// through, not another proxy address. last may be nil.
+func (t *Translator) AdviceOn(reason probe.Reason, last *probe.Result) string {
+	if reason == probe.ReasonProxy && last != nil && last.ProxySignIn != "" {
+		return t.T("advice.proxy_signin", map[string]any{"Scheme": last.ProxySignIn})
+	}
+	return t.Advice(reason)
+}
+
 // Duration renders a length of time the way people say it: "45 detik",
 // "23 menit", "2 jam 5 menit", "3 hari 4 jam".
 func (t *Translator) Duration(d time.Duration) string {

@@ -64,10 +64,7 @@ func AdviceFor(tr *i18n.Translator, t ipc.TargetState, connected bool) (title, b
 	if t.Level == probe.LevelUnknown {
 		title = tr.T("help.now_title_unknown")
 	}
-	body = tr.Advice(reason)
-	if reason == probe.ReasonProxy && t.Last != nil && t.Last.ProxySignIn != "" {
-		body = tr.T("advice.proxy_signin", map[string]any{"Scheme": t.Last.ProxySignIn})
-	}
+	body = tr.AdviceOn(reason, t.Last)
 	if body == "" {
 		body = tr.T("advice.unknown")
 	}

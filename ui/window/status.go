@@ -334,7 +334,7 @@ func (v *statusView) render() {
 		v.message.SetText(tr.T("win.agent_away_detail"))
 	}
 	// What to do about it, right under the sentence (the help window has more).
-	if advice := tr.Advice(p.Reason); connected && p.Level != probe.LevelUp && p.Level != probe.LevelUnknown && advice != "" {
+	if advice := tr.AdviceOn(p.Reason, p.Last); connected && p.Level != probe.LevelUp && p.Level != probe.LevelUnknown && advice != "" {
 		v.advice.SetText(advice)
 		v.advice.Show()
 	} else {

@@ -943,6 +943,15 @@ func TestStatusViewShowsAgentAwayAndState(t *testing.T) {
 	if !v.advice.Visible() || v.advice.Text != tr.Advice(probe.ReasonMaintenance) {
 		t.Errorf("advice %v %q", v.advice.Visible(), v.advice.Text)
 	}
+	// Under a refused Windows sign-in, the advice is the one that goes with
+	// it, not "set the proxy" under "the proxy refused your account".
+	refused := target(probe.LevelDegraded, probe.ReasonProxy, false)
+	refused.Last.Proxy, refused.Last.ProxySignIn = "http://proxy.kantor:8080", "NTLM"
+	v.update(ipc.Status{Targets: []ipc.TargetState{refused}}, true)
+	if !v.advice.Visible() || v.advice.Text == tr.Advice(probe.ReasonProxy) || !strings.Contains(v.advice.Text, "(NTLM)") {
+		t.Errorf("advice under a refused sign-in: %q", v.advice.Text)
+	}
+	v.update(ipc.Status{Version: "1.2.3", Targets: []ipc.TargetState{p}}, true)
 	if !v.skewCard.Visible() || !strings.Contains(v.skew.Text, "10 menit") {
 		t.Errorf("clock warning %v %q", v.skewCard.Visible(), v.skew.Text)
 	}
