@@ -105,6 +105,13 @@ type Notification struct {
 	// finally went out (zero: told when decided), so a late "back online"
 	// can say since when.
 	Delayed time.Time
+	// Earlier counts the outages before this one that began and ended
+	// while notifications were muted after the user had been told "down"
+	// (the server flapped). The user heard of none of those ends, so a late
+	// "back online" covers them all: Start is then the first one's start and
+	// Outage the downtime of them all; a late "down" says the server had
+	// come back in between.
+	Earlier int
 }
 
 // State is what the monitor currently believes about one target.
@@ -888,6 +895,9 @@ type notifier struct {
 	// notifications promised the news, so it is held over a snooze for its
 	// end instead of dropped.
 	toldDown, toldOffline bool
+	// bridged is an owed "back online" overtaken by a new outage during the
+	// snooze: the next one owed covers it too.
+	bridged *Notification
 }
 
 // wanted applies the user's preferences.
@@ -931,8 +941,20 @@ func (nt *notifier) offer(n Notification, prefs NotifySettings, level Level, now
 	if now.Before(nt.snoozeUntil) {
 		switch {
 		case n.Kind == NotifyDown:
+			if p := nt.pending; p != nil && p.Kind == NotifyRecovered && nt.toldDown {
+				nt.bridged = p
+			}
+			if nt.bridged != nil {
+				n.Earlier = nt.bridged.Earlier + 1
+			}
 			nt.pending = &n // told when the snooze ends, if still down
-		case n.Kind == NotifyRecovered && nt.toldDown, n.FollowUp && nt.toldDown, n.Kind == NotifyOnline && nt.toldOffline:
+		case n.Kind == NotifyRecovered && nt.toldDown:
+			if b := nt.bridged; b != nil {
+				n.Start, n.Outage, n.Earlier = b.Start, b.Outage+n.Outage, b.Earlier+1
+				nt.bridged = nil
+			}
+			nt.pending = &n // owed to the user: told when the snooze ends, if still true
+		case n.FollowUp && nt.toldDown, n.Kind == NotifyOnline && nt.toldOffline:
 			nt.pending = &n // owed to the user: told when the snooze ends, if still true
 		case n.Kind == NotifyRecovered:
 			nt.pending = nil // the outage the user did not hear of is over
@@ -954,6 +976,7 @@ func (nt *notifier) offer(n Notification, prefs NotifySettings, level Level, now
 
 // deliver emits n and remembers whether a "back online" is now owed.
 func (nt *notifier) deliver(n Notification, now time.Time) []Event {
+	nt.bridged = nil // what it covered is told, or no longer owed
 	switch n.Kind {
 	case NotifyDown:
 		nt.toldDown = true

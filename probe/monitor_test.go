@@ -649,6 +649,59 @@ func TestRecoveryDuringSnoozeIsToldAtItsEndWhenDownWasTold(t *testing.T) {
 	}
 }
 
+// Told "down", muted, and the server flaps: back, down again, back. The
+// user heard of none of it, so the late "back online" must not report only
+// the last blip: it covers every outage since the one the user was told of.
+// Down again when the mute ends, the late "down" says it had come back.
+func TestFlappingDuringSnoozeIsToldAsOne(t *testing.T) {
+	for _, endsDown := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ends down %v", endsDown), func(t *testing.T) {
+			h := newHarness(t, testPolicy(), defaultNotify())
+			h.start()
+			if ns := notes(h.steps(3, probe.ReasonMaintenance)); len(ns) != 1 || ns[0].Kind != probe.NotifyDown {
+				t.Fatalf("down not told: %+v", ns)
+			}
+			first := h.m.Primary().OutageStart
+			snoozeEnd := h.clk.Now().Add(time.Hour)
+			h.snooze(snoozeEnd)
+			back1 := h.clk.Now().Add(h.due - h.clk.Monotonic())
+			evs := h.steps(2, probe.ReasonOK)
+			evs = append(evs, h.steps(3, probe.ReasonConnect)...)
+			second := h.m.Primary().OutageStart
+			if h.m.Primary().Level != probe.LevelDown || second.Equal(first) {
+				t.Fatalf("no second outage: level %s, start %v", h.m.Primary().Level, second)
+			}
+			var back2 time.Time
+			if !endsDown {
+				back2 = h.clk.Now().Add(h.due - h.clk.Monotonic())
+				evs = append(evs, h.steps(2, probe.ReasonOK)...)
+			}
+			if len(notes(evs)) != 0 {
+				t.Fatalf("told during the snooze: %v", kinds(evs))
+			}
+			ns := notes(h.stepUntil(snoozeEnd.Add(2 * time.Minute)))
+			if len(ns) != 1 {
+				t.Fatalf("after the snooze: %+v", ns)
+			}
+			n := ns[0]
+			if endsDown {
+				if n.Kind != probe.NotifyDown || n.Earlier != 1 || !n.Start.Equal(second) {
+					t.Fatalf("late down %s, earlier %d, since %v; want down, 1, %v", n.Kind, n.Earlier, n.Start, second)
+				}
+				return
+			}
+			want := back1.Sub(first) + back2.Sub(second)
+			if n.Kind != probe.NotifyRecovered || n.Earlier != 1 || !n.Start.Equal(first) || !n.Back.Equal(back2) || n.Outage != want {
+				t.Fatalf("late %s: earlier %d, %v from %v back %v; want recovered, 1, %v from %v back %v",
+					n.Kind, n.Earlier, n.Outage, n.Start, n.Back, want, first, back2)
+			}
+			if n.Reason != probe.ReasonConnect {
+				t.Fatalf("cause %s, want the latest outage's (connect)", n.Reason)
+			}
+		})
+	}
+}
+
 // "PC ini offline" promises news of the connection's return too.
 func TestPCBackOnlineDuringSnoozeIsToldAtItsEnd(t *testing.T) {
 	h := newHarness(t, testPolicy(), allNotify())

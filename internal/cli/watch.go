@@ -199,6 +199,9 @@ func EventJSON(e probe.Event, tr *i18n.Translator) ([]byte, error) {
 		if n.Kind == probe.NotifyRecovered {
 			s := int64(n.Outage / time.Second)
 			line.OutageS = &s
+			if n.Earlier > 0 {
+				line.Outages = n.Earlier + 1 // outage_s is then their downtime in all
+			}
 		}
 		return json.Marshal(line)
 	}
@@ -228,4 +231,5 @@ type notifyLine struct {
 	Body    string           `json:"body"`
 	Reason  probe.Reason     `json:"reason"`
 	OutageS *int64           `json:"outage_s,omitempty"`
+	Outages int              `json:"outages,omitempty"`
 }

@@ -16,9 +16,15 @@ func (t *Translator) Notification(n probe.Notification) (title, body string) {
 		if n.Result.Reason == probe.ReasonSlow {
 			body = "notify.recovered_slow"
 		}
-		// Held by a snooze, the news may come hours late: say since when.
+		// Held by a snooze, the news may come hours late: say since when,
+		// and, when the server flapped meanwhile, since when it all began.
 		if !n.Delayed.IsZero() && !n.Back.IsZero() {
 			data["Since"] = t.Clock(n.Back, n.Delayed)
+			if n.Earlier > 0 && !n.Start.IsZero() {
+				data["Times"] = n.Earlier + 1
+				data["First"] = t.Clock(n.Start, n.Delayed)
+				body += "_repeat"
+			}
 			body += "_late"
 		}
 		return t.T("notify.recovered.title", data), t.T(body+".body", data)
@@ -27,7 +33,11 @@ func (t *Translator) Notification(n probe.Notification) (title, body string) {
 		if !n.Delayed.IsZero() && !n.Start.IsZero() {
 			data["Since"] = t.Clock(n.Start, n.Delayed)
 			data["Duration"] = t.Duration(n.Delayed.Sub(n.Start))
-			return t.T("notify.down.title", data), t.T("notify.down_late.body", data)
+			body := "notify.down_late.body"
+			if n.Earlier > 0 {
+				body = "notify.down_repeat_late.body"
+			}
+			return t.T("notify.down.title", data), t.T(body, data)
 		}
 	case probe.NotifyDegraded:
 		if n.FollowUp {

@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"pantau-efaktur/probe"
+	"pantau-efaktur/ui/i18n"
+)
+
+// A "recovered" line gives the outage's length in seconds; when it covers
+// several outages (the server flapped during a mute) it says how many, so a
+// script does not read their downtime in all as one outage.
+func TestNotifyLineOutage(t *testing.T) {
+	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	up := probe.Result{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK}
+	for _, tc := range []struct {
+		name    string
+		n       probe.Notification
+		outageS any // nil: no key
+		outages any
+	}{
+		{"down", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonConnect}, nil, nil},
+		{"one outage", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonConnect, Outage: 23 * time.Minute, Result: up}, 1380.0, nil},
+		{"flapped while muted", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonConnect, Outage: 52 * time.Minute, Result: up,
+			Start: at.Add(-time.Hour), Back: at.Add(-5 * time.Minute), Delayed: at, Earlier: 2}, 3120.0, 3.0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			line, err := EventJSON(probe.Event{Kind: probe.EventNotify, At: at, Target: "efaktur", Notification: &tc.n}, i18n.New("en"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got map[string]any
+			if err := json.Unmarshal(line, &got); err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			if got["outage_s"] != tc.outageS || got["outages"] != tc.outages {
+				t.Fatalf("outage_s %v, outages %v; want %v, %v in %s", got["outage_s"], got["outages"], tc.outageS, tc.outages, line)
+			}
+		})
+	}
+}
