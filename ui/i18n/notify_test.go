@@ -49,10 +49,10 @@ func TestNotificationTexts(t *testing.T) {
 		// since the one the user was told of.
 		{"id", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonTimeout, Outage: 40 * time.Minute, Result: up,
 			Start: back, Back: back.Add(50 * time.Minute), Delayed: back.Add(time.Hour), Earlier: 1},
-			"Server e-Faktur kembali online", []string{"sejak 18:22", "2 gangguan sejak 17:32, total 40 menit", "penyebab terakhir: server tidak menjawab"}},
+			"Server e-Faktur kembali online", []string{"sejak 18:22", "server down 2 kali sejak 17:32, total 40 menit", "penyebab terakhir: server tidak menjawab"}},
 		{"en", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonMaintenance, Outage: 40 * time.Minute, Result: slow,
 			Start: back, Back: back.Add(50 * time.Minute), Delayed: back.Add(time.Hour), Earlier: 2},
-			"is back online", []string{"since 18:22, but slowly", "3 outages since 17:32, 40 minutes in all"}},
+			"is back online", []string{"since 18:22, but slowly", "went down 3 times since 17:32, 40 minutes in all"}},
 		{"id", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonMaintenance, Result: down,
 			Start: back, Delayed: back.Add(10 * time.Minute), Earlier: 1},
 			"Server e-Faktur DOWN", []string{"sempat pulih sebentar", "down lagi sejak 17:32 (10 menit)"}},
