@@ -949,10 +949,7 @@ func (nt *notifier) offer(n Notification, prefs NotifySettings, level Level, now
 			}
 			nt.pending = &n // told when the snooze ends, if still down
 		case n.Kind == NotifyRecovered && nt.toldDown:
-			if b := nt.bridged; b != nil {
-				n.Start, n.Outage, n.Earlier = b.Start, b.Outage+n.Outage, b.Earlier+1
-				nt.bridged = nil
-			}
+			nt.cover(&n)
 			nt.pending = &n // owed to the user: told when the snooze ends, if still true
 		case n.FollowUp && nt.toldDown, n.Kind == NotifyOnline && nt.toldOffline:
 			nt.pending = &n // owed to the user: told when the snooze ends, if still true
@@ -964,6 +961,7 @@ func (nt *notifier) offer(n Notification, prefs NotifySettings, level Level, now
 	}
 	if n.Kind == NotifyRecovered {
 		nt.pending = nil
+		nt.cover(&n) // a "down" held over the snooze may have gone stale (PC offline)
 		return nt.deliver(n, now)
 	}
 	if !nt.last.IsZero() && now.Sub(nt.last) < gap {
@@ -972,6 +970,14 @@ func (nt *notifier) offer(n Notification, prefs NotifySettings, level Level, now
 	}
 	nt.last, nt.pending = now, nil
 	return nt.deliver(n, now)
+}
+
+// cover makes an owed "back online" tell the outages it bridged too.
+func (nt *notifier) cover(n *Notification) {
+	if b := nt.bridged; b != nil {
+		n.Start, n.Outage, n.Earlier = b.Start, b.Outage+n.Outage, b.Earlier+1
+		nt.bridged = nil
+	}
 }
 
 // deliver emits n and remembers whether a "back online" is now owed.

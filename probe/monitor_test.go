@@ -702,6 +702,29 @@ func TestFlappingDuringSnoozeIsToldAsOne(t *testing.T) {
 	}
 }
 
+// The mute ends while the PC is offline in the middle of the second
+// outage: its held "down" is stale and dropped, but the "back online" that
+// comes later still covers both outages.
+func TestFlappingDuringSnoozeThenOfflineIsToldAsOne(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	h.steps(3, probe.ReasonMaintenance)
+	first := h.m.Primary().OutageStart
+	snoozeEnd := h.clk.Now().Add(10 * time.Minute)
+	h.snooze(snoozeEnd)
+	h.steps(2, probe.ReasonOK)
+	h.steps(3, probe.ReasonConnect)
+	h.chk.Set(primary, probe.ReasonOffline)
+	evs := h.stepUntil(snoozeEnd.Add(2 * time.Minute))
+	if h.m.Primary().Level != probe.LevelOffline || len(notes(evs)) != 0 {
+		t.Fatalf("level %s, told %v", h.m.Primary().Level, kinds(evs))
+	}
+	ns := notes(h.steps(2, probe.ReasonOK))
+	if len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered || ns[0].Earlier != 1 || !ns[0].Start.Equal(first) {
+		t.Fatalf("after the PC is back: %+v", ns)
+	}
+}
+
 // "PC ini offline" promises news of the connection's return too.
 func TestPCBackOnlineDuringSnoozeIsToldAtItsEnd(t *testing.T) {
 	h := newHarness(t, testPolicy(), allNotify())

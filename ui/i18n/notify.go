@@ -18,13 +18,18 @@ func (t *Translator) Notification(n probe.Notification) (title, body string) {
 		}
 		// Held by a snooze, the news may come hours late: say since when,
 		// and, when the server flapped meanwhile, since when it all began.
-		if !n.Delayed.IsZero() && !n.Back.IsZero() {
-			data["Since"] = t.Clock(n.Back, n.Delayed)
-			if n.Earlier > 0 && !n.Start.IsZero() {
-				data["Times"] = n.Earlier + 1
-				data["First"] = t.Clock(n.Start, n.Delayed)
-				body += "_repeat"
+		switch {
+		case n.Earlier > 0 && !n.Back.IsZero() && !n.Start.IsZero():
+			told := n.Delayed
+			if told.IsZero() { // the mute ended while it was down: told now
+				told = n.Back
 			}
+			data["Since"] = t.Clock(n.Back, told)
+			data["Times"] = n.Earlier + 1
+			data["First"] = t.Clock(n.Start, told)
+			body += "_repeat_late"
+		case !n.Delayed.IsZero() && !n.Back.IsZero():
+			data["Since"] = t.Clock(n.Back, n.Delayed)
 			body += "_late"
 		}
 		return t.T("notify.recovered.title", data), t.T(body+".body", data)

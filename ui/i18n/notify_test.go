@@ -53,6 +53,10 @@ func TestNotificationTexts(t *testing.T) {
 		{"en", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonMaintenance, Outage: 40 * time.Minute, Result: slow,
 			Start: back, Back: back.Add(50 * time.Minute), Delayed: back.Add(time.Hour), Earlier: 2},
 			"is back online", []string{"since 18:22, but slowly", "went down 3 times since 17:32, 40 minutes in all"}},
+		// ... told when it came back, after the mute ended (the PC was offline then).
+		{"en", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonMaintenance, Outage: 40 * time.Minute, Result: up,
+			Start: back, Back: back.Add(50 * time.Minute), Earlier: 1},
+			"is back online", []string{"since 18:22", "went down 2 times since 17:32, 40 minutes in all"}},
 		{"id", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonMaintenance, Result: down,
 			Start: back, Delayed: back.Add(10 * time.Minute), Earlier: 1},
 			"Server e-Faktur DOWN", []string{"sempat pulih sebentar", "down lagi sejak 17:32 (10 menit)"}},
