@@ -107,10 +107,10 @@ type Notification struct {
 	Delayed time.Time
 	// Earlier counts the outages before this one that began and ended
 	// while notifications were muted after the user had been told "down"
-	// (the server flapped). The user heard of none of those ends, so a late
-	// "back online" covers them all: Start is then the first one's start and
-	// Outage the downtime of them all; a late "down" says the server had
-	// come back in between.
+	// (the server flapped). The user heard of none of those ends, so the
+	// "back online" that follows covers them all: Start is then the first
+	// one's start and Outage the downtime of them all; a late "down" says
+	// the server had come back in between.
 	Earlier int
 }
 
