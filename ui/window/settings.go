@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"reflect"
@@ -52,6 +53,9 @@ type settingsView struct {
 	// unreadable: the file read last is not settings (a typo made in
 	// Notepad); it is left in place, and a save keeps a copy of it.
 	unreadable bool
+	// write saves the form over the file (probe.ReplaceSettings; tests
+	// make it fail the way a full disk or a locking virus scanner would).
+	write func(path string, s probe.Settings, seen [sha256.Size]byte) ([sha256.Size]byte, error)
 
 	// onUI runs a function on the UI goroutine (fyne.Do; tests pass their
 	// own). watched is the file the running watch is for, stopWatch ends it.
@@ -96,7 +100,8 @@ func langCode(name string) string {
 
 func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(func())) *settingsView {
 	v := &settingsView{tr: tr, link: link, win: w, onUI: onUI, fields: map[string]*field{},
-		secondary: map[string]*widget.Check{}, notify: map[string]*widget.Check{}, testGap: minTestGap}
+		secondary: map[string]*widget.Check{}, notify: map[string]*widget.Check{}, testGap: minTestGap,
+		write: probe.ReplaceSettings}
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
 	v.banner = widget.NewLabel(tr.T("win.settings_agent_away"))
@@ -455,7 +460,16 @@ func (v *settingsView) save() {
 			kept = k
 		}
 	}
-	seen, err := probe.ReplaceSettings(v.path, s, v.seen)
+	seen, err := v.write(v.path, s, v.seen)
+	if err != nil && kept != "" {
+		// A failed save changes nothing: the user's file goes back where
+		// it was, or, when that cannot be, they are told where it is.
+		if perr := putBack(kept, v.path); perr != nil {
+			slog.Error("put the unreadable settings file back", "kept", kept, "err", perr)
+		} else {
+			kept = ""
+		}
+	}
 	if errors.Is(err, probe.ErrSettingsChanged) {
 		slog.Info("settings file changed elsewhere since the window read it; asking")
 		v.askReplace(seen)
@@ -463,7 +477,11 @@ func (v *settingsView) save() {
 	}
 	if err != nil {
 		slog.Error("save settings", "err", err)
-		v.status.SetText(v.tr.T("win.save_failed", map[string]any{"Why": v.tr.FileProblem(err)}))
+		said := v.tr.T("win.save_failed", map[string]any{"Why": v.tr.FileProblem(err)})
+		if kept != "" {
+			said += "\n" + v.tr.T("win.broken_kept", map[string]any{"Kept": kept})
+		}
+		v.status.SetText(said)
 		return
 	}
 	v.base, v.seen, v.unreadable = s, seen, false
@@ -475,6 +493,18 @@ func (v *settingsView) save() {
 		said += "\n" + v.tr.T("win.broken_kept", map[string]any{"Kept": kept})
 	}
 	v.status.SetText(said)
+}
+
+// putBack returns a settings file kept aside to path, unless something
+// has taken path meanwhile (os.Rename would replace it without a word).
+func putBack(kept, path string) error {
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("put %s back: %s is taken", kept, path)
+	}
+	if err := os.Rename(kept, path); err != nil {
+		return fmt.Errorf("put %s back: %w", kept, err)
+	}
+	return nil
 }
 
 // askReplace is for a save that meets a file changed elsewhere since the

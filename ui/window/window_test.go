@@ -3,8 +3,10 @@ package window
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image/color"
 	"math"
 	"net/http/httptest"
@@ -497,6 +499,52 @@ func TestSettingsLoadingADamagedHandEditLeavesItAndSavingKeepsACopy(t *testing.T
 	}
 	if got := v.status.Text; !strings.Contains(got, filepath.Base(kept[0])) {
 		t.Errorf("status %q does not say where the old file went", got)
+	}
+}
+
+// A save over a damaged file that then fails (a full disk, a virus scanner
+// holding the file) leaves the damaged file where the user left it; when
+// even that cannot be, the message says where the copy is.
+func TestSettingsFailedSaveOverADamagedFileChangesNothing(t *testing.T) {
+	const damaged = `{"version": 1, "interval": "5m",`
+	for _, tc := range []struct {
+		name     string
+		takePath bool // something takes the path before the file can go back
+	}{{"put back", false}, {"path taken", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, path := openSettings(t, "id", damaged)
+			v.write = func(p string, _ probe.Settings, seen [sha256.Size]byte) ([sha256.Size]byte, error) {
+				if tc.takePath {
+					os.WriteFile(p, []byte(`{"version": 1}`), 0o600)
+				}
+				return seen, fmt.Errorf("write %s: %w", p, syscall.ENOSPC)
+			}
+			v.fields["interval"].entry.SetText("90")
+			test.Tap(v.saveBtn)
+			got := v.status.Text
+			if !strings.HasPrefix(got, "Gagal menyimpan: ") {
+				t.Fatalf("status %q", got)
+			}
+			kept, _ := filepath.Glob(path + ".broken-*")
+			if !tc.takePath {
+				if data, _ := os.ReadFile(path); string(data) != damaged || len(kept) != 0 {
+					t.Errorf("file %q, copies %v: want the damaged file back in place", data, kept)
+				}
+				if strings.Contains(got, ".broken-") {
+					t.Errorf("status %q names a copy that is gone", got)
+				}
+				return
+			}
+			if len(kept) != 1 {
+				t.Fatalf("copies %v", kept)
+			}
+			if data, _ := os.ReadFile(kept[0]); string(data) != damaged {
+				t.Errorf("the copy holds %q", data)
+			}
+			if !strings.Contains(got, filepath.Base(kept[0])) {
+				t.Errorf("status %q does not say where the damaged file is", got)
+			}
+		})
 	}
 }
 
