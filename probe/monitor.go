@@ -810,6 +810,11 @@ func (t *tracker) observe(res Result, p Policy) []Notification {
 		}
 	}
 	if t.level == prev {
+		if t.outage != nil && t.level == LevelDegraded && t.reason == ReasonSlow {
+			// Yellow all along, but the proxy's page gave way to the
+			// service itself, slowly: working, so the outage is over.
+			return t.transition(prev, res)
+		}
 		return nil
 	}
 	return t.transition(prev, res)

@@ -351,6 +351,32 @@ func TestRecoveryNeedsTwoSuccessesAndTellsTheOutageLength(t *testing.T) {
 	}
 }
 
+// After an outage the answers may first be a proxy's page (not yet the
+// service), then the service, slowly: working again, so "back online",
+// though the level stays yellow all along.
+func TestRecoveryThroughAProxyPageToSlow(t *testing.T) {
+	h := newHarness(t, testPolicy(), defaultNotify())
+	h.start()
+	h.steps(3, probe.ReasonTimeout) // down confirmed
+	evs := h.steps(2, probe.ReasonProxy)
+	if st := h.m.Primary(); st.Level != probe.LevelDegraded || st.OutageStart.IsZero() {
+		t.Fatalf("after the proxy's pages: %+v %v", st, kinds(evs))
+	}
+	for _, n := range notes(evs) {
+		if n.Kind == probe.NotifyRecovered {
+			t.Fatalf("a proxy's page told as back online: %+v", n)
+		}
+	}
+	evs = h.steps(1, probe.ReasonSlow)
+	ns := notes(evs)
+	if len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered {
+		t.Fatalf("working slowly after the proxy's pages: %v, want back online", kinds(evs))
+	}
+	if st := h.m.Primary(); st.Level != probe.LevelDegraded || st.Reason != probe.ReasonSlow || !st.OutageStart.IsZero() {
+		t.Fatalf("after the slow answer: %+v", st)
+	}
+}
+
 func TestFlappingNeverConfirmsDown(t *testing.T) {
 	h := newHarness(t, testPolicy(), allNotify())
 	h.start()
