@@ -326,9 +326,10 @@ type Stats struct {
 
 // StatsOptions tune Summarize.
 type StatsOptions struct {
-	Target        string
-	FailThreshold int           // failures in a row that make an outage (default 3)
-	MaxGap        time.Duration // a record speaks for at most this long (default 5 min)
+	Target           string
+	FailThreshold    int           // failures in a row that make an outage (default 3)
+	RecoverThreshold int           // answers in a row that end one (default 2)
+	MaxGap           time.Duration // a record speaks for at most this long (default 5 min)
 	// URL, when set, is the address checked now. Records of another
 	// address (the user changed it, e.g. to mend a typo that had it failing
 	// for an hour) tell nothing about the server checked now: Summarize
@@ -343,6 +344,9 @@ func (o StatsOptions) withDefaults() StatsOptions {
 	}
 	if o.FailThreshold <= 0 {
 		o.FailThreshold = 3
+	}
+	if o.RecoverThreshold <= 0 {
+		o.RecoverThreshold = 2
 	}
 	if o.MaxGap <= 0 {
 		o.MaxGap = 5 * time.Minute
@@ -380,7 +384,7 @@ func Summarize(recs []Record, now time.Time, o StatsOptions) Stats {
 		}
 	}
 	st.P50, st.P95 = percentile(lat, 50), percentile(lat, 95)
-	st.Outages = outages(mine, o.FailThreshold, o.MaxGap)
+	st.Outages = outages(mine, o.FailThreshold, o.RecoverThreshold, o.MaxGap)
 	return st
 }
 
@@ -426,14 +430,19 @@ func percentile(ds []time.Duration, p int) time.Duration {
 	return s[max(0, min(idx, len(s)-1))]
 }
 
-// outages finds runs of at least threshold consecutive failures ("down";
-// "offline" checks neither count nor break a run), ended by the first
-// answering check. A gap longer than maxGap ends a run where it stood.
-func outages(recs []Record, threshold int, maxGap time.Duration) []Outage {
+// outages finds the outages as the monitor saw them: threshold down checks
+// in a row open one ("offline" checks neither count nor break a run), and
+// it lasts until recover answers in a row end in a working one (see
+// working); it ended where those answers began. A lone answer in a flaky
+// outage does not split it, so the list agrees with the "back online
+// after …" notification. A gap longer than maxGap ends an outage where it
+// stood.
+func outages(recs []Record, threshold, recover int, maxGap time.Duration) []Outage {
 	var out []Outage
 	var cur *Outage
 	reasons := map[Reason]int{}
-	var lastAt time.Time
+	var lastAt, answersFrom time.Time
+	answers := 0 // in a row, during an outage
 	closeRun := func(end time.Time, ongoing bool) {
 		if cur != nil && cur.Checks >= threshold {
 			cur.End, cur.Ongoing = end, ongoing
@@ -445,7 +454,7 @@ func outages(recs []Record, threshold int, maxGap time.Duration) []Outage {
 			}
 			out = append(out, *cur)
 		}
-		cur = nil
+		cur, answers = nil, 0
 		clear(reasons)
 	}
 	for _, r := range recs {
@@ -460,15 +469,35 @@ func outages(recs []Record, threshold int, maxGap time.Duration) []Outage {
 			}
 			cur.Checks++
 			reasons[r.Reason]++
+			answers = 0
 		case LevelOffline:
-			// unknown: neither extends nor ends the run
+			answers = 0 // unknown: neither extends nor ends the run
 		default:
-			closeRun(r.At, false)
+			if cur == nil {
+				break
+			}
+			if cur.Checks < threshold {
+				closeRun(r.At, false) // never confirmed: not an outage
+				break
+			}
+			if answers++; answers == 1 {
+				answersFrom = r.At
+			}
+			if answers >= recover && working(r) {
+				closeRun(answersFrom, false)
+			}
 		}
 	}
 	closeRun(time.Time{}, true)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.After(out[j].Start) })
 	return out
+}
+
+// working says whether a check found the service working, if slowly: an
+// answer that can end an outage. A proxy's refusal or an unexpected page
+// is an answer, but not from the service.
+func working(r Record) bool {
+	return r.Level == LevelUp || (r.Level == LevelDegraded && r.Reason == ReasonSlow)
 }
 
 // CSVHeader is the header row of the CSV export.
@@ -538,12 +567,16 @@ type OpenOutage struct {
 }
 
 // FindOpenOutage looks for an outage of o.Target still open at the end of
-// the history in dir: at least o.FailThreshold down checks in a row
-// ("offline" checks neither count nor break the run, as in Summarize), no
-// answering check after them, and the newest check at most o.MaxGap before
-// now. A check of another address than o.URL ends the run like an
-// answering one. Day files are read newest first and the scan stops at the
-// first answering check or gap, so a normal start reads one file.
+// the history in dir, as the monitor that wrote it saw it: o.FailThreshold
+// down checks in a row opened it ("offline" checks neither count nor break
+// the run, as in Summarize), and it was not closed since, which takes
+// o.RecoverThreshold answers in a row ending in a working one. A lone
+// answer in the middle of a flaky outage does not end it, so the restarted
+// monitor neither announces it again nor tells a short length when it
+// ends. The newest check must be at most o.MaxGap before now, and so must
+// each one from the next. A check of another address than o.URL ends the
+// search like a recovery. Day files are read newest first and the scan
+// stops at the first recovery or gap, so a normal start reads one file.
 func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool, error) {
 	o = o.withDefaults()
 	days, err := historyDays(dir)
@@ -554,11 +587,11 @@ func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool
 		return OpenOutage{}, false, err
 	}
 
-	open := OpenOutage{Reasons: map[Reason]int{}}
-	var downs []time.Time // newest first
-	seen := false
+	var since []Record // newest first: what came after the last recovery
+	run := answerRun{need: o.RecoverThreshold}
 	tag := AddressTag(o.URL)
 	prev := now // the gap rule also applies between the newest check and now
+scan:
 	for _, day := range slices.Backward(days) {
 		// Day files are named by local date; a day wholly older than the
 		// gap allows cannot continue the run (nor can any older one).
@@ -578,31 +611,73 @@ func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool
 				continue
 			}
 			if prev.Sub(r.At) > o.MaxGap || !r.OfAddress(tag) {
-				return open.result(downs, o.FailThreshold)
+				break scan
 			}
 			prev = r.At
-			if !seen {
-				seen, open.Last = true, r
+			if run.add(r) {
+				since = since[:len(since)-run.n+1] // the recovering answers are not part of it
+				break scan
 			}
-			switch r.Level {
-			case LevelDown:
-				downs = append(downs, r.At)
-				open.Start = r.At
-				open.Reasons[r.Reason]++
-			case LevelOffline:
-			default:
-				return open.result(downs, o.FailThreshold)
-			}
+			since = append(since, r)
 		}
 	}
-	return open.result(downs, o.FailThreshold)
+	return openIn(since, o.FailThreshold)
 }
 
-// result is o if its down checks (newest first) confirm an outage.
-func (o OpenOutage) result(downs []time.Time, threshold int) (OpenOutage, bool, error) {
-	if len(downs) < threshold {
-		return OpenOutage{}, false, nil
+// answerRun follows, newest first, a run of answering checks, to tell
+// when it closed an outage: a working answer (up, or only slow) with at
+// least need-1 more answers before it.
+type answerRun struct {
+	need    int
+	n       int // answers in the run so far
+	working int // n when the newest working answer was met; 0: none yet
+}
+
+// add takes the next older record and reports whether the run closed an
+// outage.
+func (a *answerRun) add(r Record) bool {
+	switch r.Level {
+	case LevelUp, LevelDegraded:
+		a.n++
+		if a.working == 0 && working(r) {
+			a.working = a.n
+		}
+		return a.working > 0 && a.n-a.working+1 >= a.need
+	default:
+		a.n, a.working = 0, 0
+		return false
 	}
-	o.Confirmed = downs[len(downs)-threshold]
-	return o, true, nil
+}
+
+// openIn finds, in the checks since the last recovery (newest first), the
+// outage they opened: the first FailThreshold down checks in a row, and
+// all that came after them.
+func openIn(since []Record, threshold int) (OpenOutage, bool, error) {
+	downs, first := 0, 0 // down checks in a row, oldest first, and where they began
+	for i, r := range slices.Backward(since) {
+		switch r.Level {
+		case LevelDown:
+			if downs == 0 {
+				first = i
+			}
+			downs++
+		case LevelOffline:
+		default:
+			downs = 0
+		}
+		if downs < threshold {
+			continue
+		}
+		open := OpenOutage{Start: since[first].At, Confirmed: r.At, Reasons: map[Reason]int{}}
+		for _, r := range since[:first+1] {
+			if r.Level == LevelDown {
+				open.Reasons[r.Reason]++
+			}
+			if (r.Level == LevelDown || r.Level == LevelOffline) && open.Last.At.IsZero() {
+				open.Last = r // the newest failing check: the level the monitor had
+			}
+		}
+		return open, true, nil
+	}
+	return OpenOutage{}, false, nil
 }

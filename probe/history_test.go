@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -219,6 +220,63 @@ func TestSummarizeOngoingOutageAndGaps(t *testing.T) {
 	}
 }
 
+// The outage list cuts outages where the monitor does (3 down checks open
+// one, 2 answers in a row ending in a working one close it), so it agrees
+// with the "back online after …" the user was told.
+func TestSummarizeOutagesAsTheMonitorSawThem(t *testing.T) {
+	// one check a minute from t0; D down, U up, S slow, P a proxy's page,
+	// O offline
+	checks := func(s string) []probe.Record {
+		var out []probe.Record
+		for i, c := range s {
+			at := t0.Add(time.Duration(i) * time.Minute)
+			switch c {
+			case 'D':
+				out = append(out, rec(at, probe.LevelDown, probe.ReasonTimeout, 0))
+			case 'U':
+				out = append(out, rec(at, probe.LevelUp, probe.ReasonOK, 150))
+			case 'S':
+				out = append(out, rec(at, probe.LevelDegraded, probe.ReasonSlow, 9000))
+			case 'P':
+				out = append(out, rec(at, probe.LevelDegraded, probe.ReasonProxy, 0))
+			case 'O':
+				out = append(out, rec(at, probe.LevelOffline, probe.ReasonOffline, 0))
+			}
+		}
+		return out
+	}
+	type span struct{ start, end int } // minutes; end -1: ongoing
+	for _, c := range []struct {
+		checks string
+		want   []span // newest first
+	}{
+		{"UUDDDDUUU", []span{{2, 6}}},
+		{"UUDDDDUDDUUU", []span{{2, 9}}},          // a lone answer does not end it
+		{"UUDDDUUDDDUU", []span{{7, 10}, {2, 5}}}, // two answers do
+		{"UUDDUDDUU", nil},                        // never 3 in a row
+		{"UUDDDPPPPUU", []span{{2, 5}}},           // a proxy's page is no recovery; it ended where the answers began
+		{"UUDDDPPDDUU", []span{{2, 9}}},
+		{"UUDDDSSU", []span{{2, 5}}},   // working slowly is working
+		{"UUDDDUOUUU", []span{{2, 7}}}, // offline breaks the answers in a row
+		{"UUDDDDU", []span{{2, -1}}},   // still re-checking
+	} {
+		t.Run(c.checks, func(t *testing.T) {
+			st := probe.Summarize(checks(c.checks), t0.Add(time.Duration(len(c.checks))*time.Minute), probe.StatsOptions{})
+			var got []span
+			for _, o := range st.Outages {
+				s := span{int(o.Start.Sub(t0) / time.Minute), int(o.End.Sub(t0) / time.Minute)}
+				if o.Ongoing {
+					s.end = -1
+				}
+				got = append(got, s)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("outages %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
 // An hour of failures at a mistyped address, then the mended one: the
 // figures are of the address checked now; the hour is counted apart, not
 // shown as a DJP outage. Records from before address tags still count.
@@ -410,8 +468,33 @@ func TestFindOpenOutage(t *testing.T) {
 			recs:  join(downs(night, 5, probe.ReasonTimeout), downs(night.Add(20*time.Minute), 3, probe.ReasonTimeout)),
 			since: time.Minute, found: true, start: night.Add(20 * time.Minute), confirmed: night.Add(21 * time.Minute), downs: 3, lastLevel: probe.LevelDown},
 		{name: "recovered before the restart",
-			recs:  join(downs(night, 10, probe.ReasonTimeout), up(night.Add(5*time.Minute))),
+			recs:  join(downs(night, 10, probe.ReasonTimeout), up(night.Add(5*time.Minute)), up(night.Add(330*time.Second))),
 			since: time.Minute},
+		// The monitor ends an outage with 2 answers in a row (RecoverThreshold).
+		{name: "a lone answer in a flaky outage does not end it",
+			recs:  join(downs(night, 5, probe.ReasonTimeout), up(night.Add(3*time.Minute)), downs(night.Add(210*time.Second), 2, probe.ReasonTimeout)),
+			since: 30 * time.Second, found: true, start: night, confirmed: night.Add(time.Minute), downs: 7, lastLevel: probe.LevelDown},
+		{name: "stopped while re-checking after a lone answer",
+			recs:  join(downs(night, 4, probe.ReasonServerError), up(night.Add(2*time.Minute))),
+			since: 30 * time.Second, found: true, start: night, confirmed: night.Add(time.Minute), downs: 4, lastLevel: probe.LevelDown},
+		{name: "two answers ended it; two failures since open nothing",
+			recs:  join(downs(night, 5, probe.ReasonTimeout), up(night.Add(3*time.Minute)), up(night.Add(210*time.Second)), downs(night.Add(4*time.Minute), 2, probe.ReasonTimeout)),
+			since: 30 * time.Second},
+		{name: "two answers ended it; three failures since open the next",
+			recs:  join(downs(night, 5, probe.ReasonTimeout), up(night.Add(3*time.Minute)), up(night.Add(210*time.Second)), downs(night.Add(4*time.Minute), 3, probe.ReasonMaintenance)),
+			since: 30 * time.Second, found: true, start: night.Add(4 * time.Minute), confirmed: night.Add(5 * time.Minute), downs: 3, lastLevel: probe.LevelDown},
+		{name: "answers that are not the service do not end it",
+			recs: join(downs(night, 4, probe.ReasonTimeout), []probe.Record{rec(night.Add(2*time.Minute), probe.LevelDegraded, probe.ReasonProxy, 0),
+				rec(night.Add(150*time.Second), probe.LevelDegraded, probe.ReasonProxy, 0), rec(night.Add(3*time.Minute), probe.LevelDegraded, probe.ReasonProxy, 0)}),
+			since: 30 * time.Second, found: true, start: night, confirmed: night.Add(time.Minute), downs: 4, lastLevel: probe.LevelDown},
+		{name: "slow answers end it",
+			recs: join(downs(night, 4, probe.ReasonTimeout), []probe.Record{rec(night.Add(2*time.Minute), probe.LevelDegraded, probe.ReasonSlow, 9000),
+				rec(night.Add(150*time.Second), probe.LevelDegraded, probe.ReasonSlow, 9000)}),
+			since: 30 * time.Second},
+		{name: "a working answer after one that is not the service ends it",
+			recs: join(downs(night, 4, probe.ReasonTimeout), []probe.Record{rec(night.Add(2*time.Minute), probe.LevelDegraded, probe.ReasonProxy, 0)},
+				up(night.Add(150*time.Second))),
+			since: 30 * time.Second},
 		{name: "never confirmed (2 failures)",
 			recs:  join(up(night), downs(night.Add(time.Minute), 2, probe.ReasonTimeout)),
 			since: time.Minute},

@@ -308,7 +308,8 @@ func (a *Agent) openOutages(cfg probe.MonitorConfig, muted snooze) map[string]pr
 		// A restart may cost a check or two; longer, and nothing is known
 		// of what happened meanwhile.
 		o, found, err := probe.FindOpenOutage(a.historyDir, now, probe.StatsOptions{Target: t.ID, URL: t.URL,
-			FailThreshold: cfg.Policy.FailThreshold, MaxGap: max(5*time.Minute, 2*cfg.Policy.DownInterval)})
+			FailThreshold: cfg.Policy.FailThreshold, RecoverThreshold: cfg.Policy.RecoverThreshold,
+			MaxGap: max(5*time.Minute, 2*cfg.Policy.DownInterval)})
 		if err != nil {
 			slog.Warn("history unreadable: open outages not taken up", "target", t.ID, "err", err)
 			continue

@@ -299,7 +299,8 @@ func (v *statusView) render() {
 				v.primary = append(v.primary, r)
 			}
 		}
-		v.stats = probe.Summarize(v.recs, now, probe.StatsOptions{FailThreshold: st.Settings.FailThreshold, URL: url})
+		v.stats = probe.Summarize(v.recs, now, probe.StatsOptions{FailThreshold: st.Settings.FailThreshold,
+			RecoverThreshold: st.Settings.RecoverThreshold, URL: url})
 		v.statsURL, v.dirty = url, false
 	}
 	stats, loaded, primaryRecs := v.stats, v.loaded, v.primary
