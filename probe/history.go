@@ -298,11 +298,15 @@ func loadFile(path string, from, to time.Time) ([]Record, int, error) {
 
 // Outage is a confirmed outage found in history.
 type Outage struct {
-	Start   time.Time
-	End     time.Time // zero while ongoing
-	Reason  Reason    // most frequent reason
-	Checks  int
-	Ongoing bool
+	Start     time.Time
+	End       time.Time // zero while ongoing
+	Reason    Reason    // most frequent reason
+	Checks    int
+	Ongoing   bool
+	Confirmed time.Time // its FailThreshold-th down check: when "down" was decided
+	// Unseen: the app stopped during the outage (a gap in the history); End
+	// is its last down check, not a recovery anyone saw.
+	Unseen bool
 }
 
 // Duration of the outage (until now if ongoing).
@@ -443,9 +447,9 @@ func outages(recs []Record, threshold, recover int, maxGap time.Duration) []Outa
 	reasons := map[Reason]int{}
 	var lastAt, answersFrom time.Time
 	answers := 0 // in a row, during an outage
-	closeRun := func(end time.Time, ongoing bool) {
+	closeRun := func(end time.Time, ongoing, unseen bool) {
 		if cur != nil && cur.Checks >= threshold {
-			cur.End, cur.Ongoing = end, ongoing
+			cur.End, cur.Ongoing, cur.Unseen = end, ongoing, unseen
 			best := 0
 			for _, r := range AllReasons {
 				if reasons[r] > best {
@@ -459,7 +463,7 @@ func outages(recs []Record, threshold, recover int, maxGap time.Duration) []Outa
 	}
 	for _, r := range recs {
 		if cur != nil && r.At.Sub(lastAt) > maxGap {
-			closeRun(lastAt, false) // the app was not running: end where we last knew
+			closeRun(lastAt, false, true) // the app was not running: end where we last knew
 		}
 		lastAt = r.At
 		switch r.Level {
@@ -467,7 +471,9 @@ func outages(recs []Record, threshold, recover int, maxGap time.Duration) []Outa
 			if cur == nil {
 				cur = &Outage{Start: r.At}
 			}
-			cur.Checks++
+			if cur.Checks++; cur.Checks == threshold {
+				cur.Confirmed = r.At
+			}
 			reasons[r.Reason]++
 			answers = 0
 		case LevelOffline:
@@ -477,18 +483,18 @@ func outages(recs []Record, threshold, recover int, maxGap time.Duration) []Outa
 				break
 			}
 			if cur.Checks < threshold {
-				closeRun(r.At, false) // never confirmed: not an outage
+				closeRun(r.At, false, false) // never confirmed: not an outage
 				break
 			}
 			if answers++; answers == 1 {
 				answersFrom = r.At
 			}
 			if answers >= recover && working(r) {
-				closeRun(answersFrom, false)
+				closeRun(answersFrom, false, false)
 			}
 		}
 	}
-	closeRun(time.Time{}, true)
+	closeRun(time.Time{}, true, false)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.After(out[j].Start) })
 	return out
 }

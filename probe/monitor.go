@@ -179,6 +179,7 @@ type Monitor struct {
 	emitMu sync.Mutex
 
 	resume map[string]OpenOutage // WithOpenOutages, until NewMonitor applies it
+	owed   *Notification         // WithOwedRecovery, until NewMonitor applies it
 }
 
 // MonitorOption customises a monitor (tests).
@@ -199,6 +200,14 @@ func WithRand(f func() float64) MonitorOption { return func(m *Monitor) { m.rand
 // held again, for the end of the snooze the caller sets.
 func WithOpenOutages(open map[string]OpenOutage) MonitorOption {
 	return func(m *Monitor) { m.resume = open }
+}
+
+// WithOwedRecovery hands over the primary's "back online" a previous run
+// held for the end of the mute still running (see OwedRecovery): told when
+// the mute ends, or, when the outage taken up (held too) is still going on,
+// covered by its own "back online", as without the restart.
+func WithOwedRecovery(n Notification) MonitorOption {
+	return func(m *Monitor) { m.owed = &n }
 }
 
 // WithSnooze starts the monitor muted until the given time (a snooze kept
@@ -245,7 +254,23 @@ func NewMonitor(cfg MonitorConfig, sink func(Event), opts ...MonitorOption) (*Mo
 			m.notif.toldDown = true
 		}
 	}
-	m.resume = nil
+	if owed := m.owed; owed != nil && wanted(*owed, cfg.Notify) {
+		switch p := m.loops[primaryID]; {
+		case p.tr.outage == nil:
+			m.notif.pending, m.notif.toldDown = owed, true
+		case m.resume[primaryID].Held:
+			// A new outage overtook the news during the mute: its "back
+			// online" covers both, and a late "down" says the server had
+			// come back in between.
+			m.notif.bridged, m.notif.toldDown = owed, true
+			if d := m.notif.pending; d != nil {
+				d.Earlier = owed.Earlier + 1
+			}
+		}
+		// An outage taken up that was told is the one still owed: none
+		// ended since, so there is nothing else to tell.
+	}
+	m.resume, m.owed = nil, nil
 	return m, nil
 }
 

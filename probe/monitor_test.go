@@ -879,6 +879,86 @@ func TestResumedOutageHeldBySnooze(t *testing.T) {
 	}
 }
 
+// An agent restarted during a mute after the outage it had told of ended
+// (a reboot, an update) still owes the user that "back online": told when
+// the mute ends, or covered by the "back online" of an outage that began
+// during the mute and is still going on, as without the restart.
+func TestOwedRecoveryToldWhenTheSnoozeEnds(t *testing.T) {
+	owedStart, owedBack := t0.Add(-40*time.Minute), t0.Add(-25*time.Minute)
+	owed := probe.Notification{Kind: probe.NotifyRecovered, Target: primary, Reason: probe.ReasonMaintenance,
+		Start: owedStart, Back: owedBack, Outage: 15 * time.Minute}
+	openStart := t0.Add(-10 * time.Minute)
+	snoozeEnd := t0.Add(10 * time.Minute)
+	cases := []struct {
+		name    string
+		open    string // "": none; "held": confirmed during the mute; "told": before it
+		prefs   probe.NotifySettings
+		answers bool // the open outage ends during the snooze
+		want    []probe.NotifyKind
+		earlier int // of the first notification after the snooze
+		from    time.Time
+	}{
+		{name: "up since", prefs: defaultNotify(), want: []probe.NotifyKind{probe.NotifyRecovered}, from: owedStart},
+		{name: "back online not wanted", prefs: probe.NotifySettings{Down: true}},
+		{name: "down again, still at the end", open: "held", prefs: defaultNotify(),
+			want: []probe.NotifyKind{probe.NotifyDown, probe.NotifyRecovered}, earlier: 1, from: openStart},
+		{name: "down again, over during the snooze", open: "held", prefs: defaultNotify(), answers: true,
+			want: []probe.NotifyKind{probe.NotifyRecovered}, earlier: 1, from: owedStart},
+		{name: "the open outage is the one told", open: "told", prefs: defaultNotify(), answers: true,
+			want: []probe.NotifyKind{probe.NotifyRecovered}, from: openStart},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarnessWith(t, testPolicy(), c.prefs, func(h *harness) []probe.MonitorOption {
+				opts := []probe.MonitorOption{probe.WithOwedRecovery(owed), probe.WithSnooze(snoozeEnd)}
+				if c.open == "" {
+					h.chk.Set(primary, probe.ReasonOK)
+					return opts
+				}
+				h.chk.Set(primary, probe.ReasonMaintenance)
+				open := probe.OpenOutage{Start: openStart, Confirmed: openStart.Add(time.Minute), Held: c.open == "held",
+					Reasons: map[probe.Reason]int{probe.ReasonMaintenance: 20},
+					Last:    probe.Record{At: t0.Add(-30 * time.Second), Target: primary, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}}
+				return append(opts, probe.WithOpenOutages(map[string]probe.OpenOutage{primary: open}))
+			})
+			during := h.start()
+			if c.answers {
+				during = append(during, h.steps(2, probe.ReasonOK)...)
+			}
+			for h.idle.State.NextCheck.Before(snoozeEnd) {
+				during = append(during, h.step()...)
+			}
+			if ns := notes(during); len(ns) != 0 {
+				t.Fatalf("told during the snooze: %+v", ns)
+			}
+			after := h.stepUntil(snoozeEnd.Add(time.Minute))
+			if c.open == "held" && !c.answers {
+				after = append(after, h.steps(2, probe.ReasonOK)...)
+			}
+			ns := notes(after)
+			var got []probe.NotifyKind
+			for _, n := range ns {
+				got = append(got, n.Kind)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("after the snooze: %v, want %v", got, c.want)
+			}
+			if len(ns) == 0 {
+				return
+			}
+			if n := ns[0]; n.Earlier != c.earlier || !n.Start.Equal(c.from) || n.Delayed.Before(snoozeEnd) {
+				t.Fatalf("first told: %+v, want %d earlier, from %v, after %v", n, c.earlier, c.from, snoozeEnd)
+			}
+			if n := ns[0]; c.open == "" && (!n.Back.Equal(owedBack) || n.Outage != owed.Outage) {
+				t.Fatalf("owed news told as %+v", n)
+			}
+			if n := ns[0]; c.answers && c.open == "held" && n.Outage <= owed.Outage {
+				t.Fatalf("covering news %v long, want the two outages summed", n.Outage)
+			}
+		})
+	}
+}
+
 func TestNotificationsAreRateLimitedExceptRecovery(t *testing.T) {
 	h := newHarness(t, testPolicy(), allNotify())
 	h.start()

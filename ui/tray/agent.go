@@ -159,7 +159,12 @@ func (a *Agent) run(out cli.IO) int {
 	cfg := a.monitorConfigLocked()
 	a.mu.Unlock()
 	muted := a.rememberedSnooze()
-	a.mon, err = probe.NewMonitor(cfg, a.onEvent, probe.WithOpenOutages(a.openOutages(cfg, muted)), probe.WithSnooze(muted.Until))
+	open := a.openOutages(cfg, muted)
+	opts := []probe.MonitorOption{probe.WithOpenOutages(open), probe.WithSnooze(muted.Until)}
+	if owed, ok := a.owedRecovery(cfg, muted, open); ok {
+		opts = append(opts, probe.WithOwedRecovery(owed))
+	}
+	a.mon, err = probe.NewMonitor(cfg, a.onEvent, opts...)
 	if err != nil {
 		fmt.Fprintln(out.Stderr, "pantau-efaktur: "+err.Error())
 		return cli.ExitUsage
@@ -305,11 +310,7 @@ func (a *Agent) openOutages(cfg probe.MonitorConfig, muted snooze) map[string]pr
 	open := map[string]probe.OpenOutage{}
 	now := time.Now()
 	for _, t := range cfg.Targets {
-		// A restart may cost a check or two; longer, and nothing is known
-		// of what happened meanwhile.
-		o, found, err := probe.FindOpenOutage(a.historyDir, now, probe.StatsOptions{Target: t.ID, URL: t.URL,
-			FailThreshold: cfg.Policy.FailThreshold, RecoverThreshold: cfg.Policy.RecoverThreshold,
-			MaxGap: max(5*time.Minute, 2*cfg.Policy.DownInterval)})
+		o, found, err := probe.FindOpenOutage(a.historyDir, now, historyOptions(cfg, t))
 		if err != nil {
 			slog.Warn("history unreadable: open outages not taken up", "target", t.ID, "err", err)
 			continue
@@ -321,6 +322,38 @@ func (a *Agent) openOutages(cfg probe.MonitorConfig, muted snooze) map[string]pr
 		}
 	}
 	return open
+}
+
+// historyOptions reads t's history as the monitor of cfg saw it. A restart
+// may cost a check or two; a longer gap, and nothing is known of what
+// happened meanwhile.
+func historyOptions(cfg probe.MonitorConfig, t probe.Target) probe.StatsOptions {
+	return probe.StatsOptions{Target: t.ID, URL: t.URL, FailThreshold: cfg.Policy.FailThreshold,
+		RecoverThreshold: cfg.Policy.RecoverThreshold, MaxGap: max(5*time.Minute, 2*cfg.Policy.DownInterval)}
+}
+
+// owedRecovery finds the "back online" the previous run held for the end of
+// the mute still running, and lost by stopping (a reboot, an update): the
+// user heard "down" and must still hear that it is over (see
+// probe.OwedRecovery). Only the week before the mute is read.
+func (a *Agent) owedRecovery(cfg probe.MonitorConfig, muted snooze, open map[string]probe.OpenOutage) (probe.Notification, bool) {
+	if muted.Until.IsZero() || muted.From.IsZero() {
+		return probe.Notification{}, false
+	}
+	now := time.Now()
+	primary := cfg.Targets[0]
+	recs, _, err := probe.LoadHistory(a.historyDir, muted.From.Add(-7*24*time.Hour), now)
+	if err != nil {
+		slog.Warn("history unreadable: a 'back online' held by the mute may be lost", "err", err)
+		return probe.Notification{}, false
+	}
+	st := probe.Summarize(recs, now, historyOptions(cfg, primary))
+	_, takenUp := open[primary.ID]
+	n, ok := probe.OwedRecovery(st.Outages, primary.ID, muted.From, takenUp)
+	if ok {
+		slog.Info("'back online' held by the mute taken up from history", "since", n.Back, "outage", n.Outage, "earlier", n.Earlier)
+	}
+	return n, ok
 }
 
 // prepareFiles opens the history and writes the notification icons to the

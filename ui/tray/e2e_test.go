@@ -593,6 +593,52 @@ func TestRestartDuringSnoozeStillTellsTheHeldOutage(t *testing.T) {
 	d.ipc(ipc.CmdQuit)
 }
 
+// The agent restarted during a snooze after the outage it had told of
+// ended (a reboot, an update) still tells "back online" when the snooze
+// ends, with since when: the user heard "DOWN" and must hear it is over.
+func TestRestartDuringSnoozeStillTellsTheHeldRecovery(t *testing.T) {
+	d := newDesktop(t)
+	now := time.Now()
+	start := now.Add(-20 * time.Minute).Truncate(time.Second)
+	back := start.Add(10 * time.Minute)
+	h, err := probe.OpenHistory(filepath.Join(d.home, "history"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for at := start.Add(-5 * time.Minute); at.Before(now.Add(-5 * time.Second)); at = at.Add(30 * time.Second) {
+		r := probe.Record{At: at, Target: probe.PrimaryTargetID, Level: probe.LevelUp, Reason: probe.ReasonOK, MS: [5]int64{0, 0, 0, 0, 150}}
+		if !at.Before(start) && at.Before(back) {
+			r.Level, r.Reason, r.MS = probe.LevelDown, probe.ReasonMaintenance, [5]int64{}
+		}
+		if err := h.Append(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Close()
+	// Muted after "DOWN" was told (the third down check), before the end.
+	until := now.Add(8 * time.Second)
+	muted, _ := json.Marshal(map[string]time.Time{"from": start.Add(5 * time.Minute), "until": until})
+	if err := os.WriteFile(filepath.Join(d.home, "snooze.json"), muted, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d.writeConfig("10s", "2s", "300ms")
+	d.startAgent()
+	n := d.waitNotification("Server e-Faktur kembali online", 20*time.Second)
+	if time.Now().Before(until) {
+		t.Errorf("told before the snooze ended (%v): %+v", until, n)
+	}
+	since := "sudah kembali online sejak " + i18n.New("id").Clock(back, time.Now()) + ", setelah gangguan selama 10 menit"
+	if !strings.Contains(n.Body, since) || !strings.Contains(n.Body, "maintenance") {
+		t.Errorf("held recovery told as %q, want %q", n.Body, since)
+	}
+	for _, n := range d.notes.All() {
+		if n.Summary == "Server e-Faktur DOWN" {
+			t.Errorf("the outage was announced again: %+v", n)
+		}
+	}
+	d.ipc(ipc.CmdQuit)
+}
+
 // A crash of the agent (SIGQUIT: the Go runtime dies as on an unrecovered
 // panic, writing the same report) does not end the monitoring: the
 // supervisor starts it again, the new agent shows its icon and tells the

@@ -1,0 +1,68 @@
+package probe_test
+
+import (
+	"testing"
+	"time"
+
+	"pantau-efaktur/probe"
+)
+
+// The "back online" a run owed when it stopped during a mute is found in
+// its history: only for an outage told before the mute that it saw end
+// during the mute, covering the flaps after it.
+func TestOwedRecovery(t *testing.T) {
+	// one check a minute from t0: D down, U up, "." no check (the app was
+	// not running)
+	checks := func(s string) []probe.Record {
+		var out []probe.Record
+		for i, c := range s {
+			at := t0.Add(time.Duration(i) * time.Minute)
+			switch c {
+			case 'D':
+				out = append(out, rec(at, probe.LevelDown, probe.ReasonMaintenance, 0))
+			case 'U':
+				out = append(out, rec(at, probe.LevelUp, probe.ReasonOK, 150))
+			}
+		}
+		return out
+	}
+	minute := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+	for _, c := range []struct {
+		name      string
+		checks    string
+		mutedFrom int  // minute
+		takenUp   bool // the outage the history ends in is taken up
+		owed      bool
+		start     int
+		back      int
+		outage    time.Duration
+		earlier   int
+	}{
+		{name: "told, then over during the mute", checks: "UUDDDDDUUUU", mutedFrom: 5,
+			owed: true, start: 2, back: 7, outage: 5 * time.Minute},
+		{name: "over before the mute: told then", checks: "UUDDDDDUUUU", mutedFrom: 8},
+		{name: "confirmed during the mute: never told", checks: "UUDDDDDUUUU", mutedFrom: 3},
+		{name: "flapped during the mute", checks: "UUDDDDUUDDDUUU", mutedFrom: 5,
+			owed: true, start: 2, back: 11, outage: 7 * time.Minute, earlier: 1},
+		{name: "down again, taken up", checks: "UUDDDDUUDDDD", mutedFrom: 5, takenUp: true,
+			owed: true, start: 2, back: 6, outage: 4 * time.Minute},
+		{name: "down again, too old to take up", checks: "UUDDDDUUDDDD", mutedFrom: 5},
+		{name: "down again when the app stopped", checks: "UUDDDDUUDDD.......UU", mutedFrom: 5},
+		{name: "the app stopped during the told outage", checks: "UUDDDD.......UUU", mutedFrom: 5},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st := probe.Summarize(checks(c.checks), minute(len(c.checks)), probe.StatsOptions{})
+			n, owed := probe.OwedRecovery(st.Outages, primary, minute(c.mutedFrom), c.takenUp)
+			if owed != c.owed {
+				t.Fatalf("owed %v (%+v), want %v; outages %+v", owed, n, c.owed, st.Outages)
+			}
+			if !owed {
+				return
+			}
+			if n.Kind != probe.NotifyRecovered || n.Target != primary || !n.Start.Equal(minute(c.start)) || !n.Back.Equal(minute(c.back)) ||
+				n.Outage != c.outage || n.Earlier != c.earlier || n.Reason != probe.ReasonMaintenance {
+				t.Fatalf("owed %+v, want start %d back %d outage %v earlier %d", n, c.start, c.back, c.outage, c.earlier)
+			}
+		})
+	}
+}
