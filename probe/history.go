@@ -634,9 +634,9 @@ scan:
 // when it closed an outage: a working answer (up, or only slow) with at
 // least need-1 more answers before it.
 type answerRun struct {
-	need    int
-	n       int // answers in the run so far
-	working int // n when the newest working answer was met; 0: none yet
+	need      int
+	n         int // answers in the run so far
+	workingAt int // n when the newest working answer was met; 0: none yet
 }
 
 // add takes the next older record and reports whether the run closed an
@@ -645,12 +645,12 @@ func (a *answerRun) add(r Record) bool {
 	switch r.Level {
 	case LevelUp, LevelDegraded:
 		a.n++
-		if a.working == 0 && working(r) {
-			a.working = a.n
+		if a.workingAt == 0 && working(r) {
+			a.workingAt = a.n
 		}
-		return a.working > 0 && a.n-a.working+1 >= a.need
+		return a.workingAt > 0 && a.n-a.workingAt+1 >= a.need
 	default:
-		a.n, a.working = 0, 0
+		a.n, a.workingAt = 0, 0
 		return false
 	}
 }
