@@ -225,7 +225,7 @@ func TestSummarizeOngoingOutageAndGaps(t *testing.T) {
 // with the "back online after …" the user was told.
 func TestSummarizeOutagesAsTheMonitorSawThem(t *testing.T) {
 	// one check a minute from t0; D down, U up, S slow, P a proxy's page,
-	// O offline
+	// O offline, "." none
 	checks := func(s string) []probe.Record {
 		var out []probe.Record
 		for i, c := range s {
@@ -245,26 +245,31 @@ func TestSummarizeOutagesAsTheMonitorSawThem(t *testing.T) {
 		}
 		return out
 	}
-	type span struct{ start, end int } // minutes; end -1: ongoing
+	type span struct { // minutes; end -1: ongoing
+		start, end int
+		unseen     bool
+	}
 	for _, c := range []struct {
 		checks string
 		want   []span // newest first
 	}{
-		{"UUDDDDUUU", []span{{2, 6}}},
-		{"UUDDDDUDDUUU", []span{{2, 9}}},          // a lone answer does not end it
-		{"UUDDDUUDDDUU", []span{{7, 10}, {2, 5}}}, // two answers do
-		{"UUDDUDDUU", nil},                        // never 3 in a row
-		{"UUDDDPPPPUU", []span{{2, 5}}},           // a proxy's page is no recovery; it ended where the answers began
-		{"UUDDDPPDDUU", []span{{2, 9}}},
-		{"UUDDDSSU", []span{{2, 5}}},   // working slowly is working
-		{"UUDDDUOUUU", []span{{2, 7}}}, // offline breaks the answers in a row
-		{"UUDDDDU", []span{{2, -1}}},   // still re-checking
+		{"UUDDDDUUU", []span{{2, 6, false}}},
+		{"UUDDDDUDDUUU", []span{{2, 9, false}}},                 // a lone answer does not end it
+		{"UUDDDUUDDDUU", []span{{7, 10, false}, {2, 5, false}}}, // two answers do
+		{"UUDDUDDUU", nil},                                      // never 3 in a row
+		{"UUDDDPPPPUU", []span{{2, 5, false}}},                  // a proxy's page is no recovery; it ended where the answers began
+		{"UUDDDPPDDUU", []span{{2, 9, false}}},
+		{"UUDDDSSU", []span{{2, 5, false}}},   // working slowly is working
+		{"UUDDDUOUUU", []span{{2, 7, false}}}, // offline breaks the answers in a row
+		{"UUDDDDU", []span{{2, -1, false}}},   // still re-checking
+		// "." no check: the app was not running; its end was not seen
+		{"UUDDDD.......UU", []span{{2, 5, true}}},
 	} {
 		t.Run(c.checks, func(t *testing.T) {
 			st := probe.Summarize(checks(c.checks), t0.Add(time.Duration(len(c.checks))*time.Minute), probe.StatsOptions{})
 			var got []span
 			for _, o := range st.Outages {
-				s := span{int(o.Start.Sub(t0) / time.Minute), int(o.End.Sub(t0) / time.Minute)}
+				s := span{int(o.Start.Sub(t0) / time.Minute), int(o.End.Sub(t0) / time.Minute), o.Unseen}
 				if o.Ongoing {
 					s.end = -1
 				}

@@ -428,8 +428,13 @@ func outageLines(tr *i18n.Translator, outs []probe.Outage, now time.Time) string
 			break
 		}
 		key := "win.outage_line"
-		if o.Ongoing {
+		switch {
+		case o.Ongoing:
 			key = "win.outage_ongoing"
+		case o.Unseen:
+			// The app stopped while it lasted (the PC was shut down):
+			// its end was not seen, and it may have lasted longer.
+			key = "win.outage_unseen"
 		}
 		lines = append(lines, tr.T(key, map[string]any{
 			"Start": tr.Clock(o.Start, now), "Duration": tr.Duration(o.Duration(now)), "Cause": tr.Cause(o.Reason)}))

@@ -848,18 +848,21 @@ func TestPhaseLegend(t *testing.T) {
 }
 
 // The outage list names the day as the since line does: this morning's
-// outage is not "26/11 08:10" beside "sejak kemarin 16:05".
+// outage is not "26/11 08:10" beside "sejak kemarin 16:05". One whose end
+// the app did not see (it stopped) says so.
 func TestOutageLinesNameTheDay(t *testing.T) {
 	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.Local)
 	outs := []probe.Outage{
 		{Start: at.Add(-20 * time.Minute), Reason: probe.ReasonMaintenance, Ongoing: true},
 		{Start: at.Add(-17 * time.Hour), End: at.Add(-17*time.Hour + 35*time.Minute), Reason: probe.ReasonServerError},
 		{Start: at.Add(-5 * 24 * time.Hour), End: at.Add(-5*24*time.Hour + 4*time.Minute), Reason: probe.ReasonTimeout},
+		{Start: at.Add(-6 * 24 * time.Hour), End: at.Add(-6*24*time.Hour + 30*time.Minute), Reason: probe.ReasonTimeout, Unseen: true},
 	}
 	want := strings.Join([]string{
 		"09:40 · masih berlangsung (20 menit) · maintenance DJP",
 		"kemarin 17:00 · 35 menit · " + i18n.New("id").Cause(probe.ReasonServerError),
 		"21/11 10:00 · 4 menit · " + i18n.New("id").Cause(probe.ReasonTimeout),
+		"20/11 10:00 · setidaknya 30 menit (pemantauan berhenti) · " + i18n.New("id").Cause(probe.ReasonTimeout),
 	}, "\n")
 	if got := outageLines(i18n.New("id"), outs, at); got != want {
 		t.Errorf("outage lines:\n%s\nwant\n%s", got, want)
