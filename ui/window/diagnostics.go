@@ -115,7 +115,14 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 			if i == 5 {
 				break
 			}
-			line("  %s  %s  %s", o.Start.Format("2006-01-02 15:04"), tr.Duration(o.Duration(now)), tr.Cause(o.Reason))
+			d := tr.Duration(o.Duration(now))
+			switch {
+			case o.Ongoing:
+				d = tr.T("diag.outage_ongoing", map[string]any{"Duration": d})
+			case o.Unseen:
+				d = tr.T("diag.outage_unseen", map[string]any{"Duration": d})
+			}
+			line("  %s  %s  %s", o.Start.Format("2006-01-02 15:04"), d, tr.Cause(o.Reason))
 		}
 	}
 	b.WriteString("\n")

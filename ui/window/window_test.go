@@ -755,7 +755,9 @@ func TestDiagnosticsReport(t *testing.T) {
 		{At: now.Add(-3 * time.Minute), Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200, Addr: probe.AddressTag(probe.DefaultURL)},
 	}, recs...)
 	stats := probe.Stats{Uptime24h: 99.5, Uptime7d: 98.25, Uptime30d: math.NaN(), P50: 180 * time.Millisecond, P95: 400 * time.Millisecond,
-		Outages: []probe.Outage{{Start: now.Add(-48 * time.Hour), End: now.Add(-47 * time.Hour), Reason: probe.ReasonMaintenance}}}
+		Outages: []probe.Outage{{Start: now.Add(-20 * time.Minute), Reason: probe.ReasonTimeout, Ongoing: true},
+			{Start: now.Add(-48 * time.Hour), End: now.Add(-47 * time.Hour), Reason: probe.ReasonMaintenance},
+			{Start: now.Add(-72 * time.Hour), End: now.Add(-72*time.Hour + 9*time.Minute), Reason: probe.ReasonServerError, Unseen: true}}}
 	id := Diagnostics(i18n.New("id"), st, true, recs, stats, now)
 	for _, want := range []string{
 		"laporan diagnosa", "Versi:", "PID 4242", "tray: ya",
@@ -765,7 +767,7 @@ func TestDiagnosticsReport(t *testing.T) {
 		"Server e-Faktur: TERGANGGU (tls_clock)", "Rincian teknis: certificate expired or not yet valid for this PC's clock", "Jam PC ini berbeda 7 menit", "lewat proxy http://proxy.kantor:8080, masuk dengan akun Windows (Negotiate)",
 		"Coretax: DOWN (server_error)", "Server meminta jeda 2 menit (Retry-After)",
 		"24 jam 99,50 %", "7 hari 98,25 %", "30 hari –", "p50 180 ms, p95 400 ms",
-		"1 jam  maintenance DJP",
+		"1 jam  maintenance DJP", "masih berlangsung, 20 menit  ", "setidaknya 9 menit (pemantauan berhenti)  ",
 		"degraded  tls_clock", "x509: certificate has expired", "skew -420s", "up        ok",
 		"config.json", "agent.log",
 	} {
