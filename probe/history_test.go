@@ -220,31 +220,33 @@ func TestSummarizeOngoingOutageAndGaps(t *testing.T) {
 	}
 }
 
+// minuteChecks is a history of one check a minute from t0, one letter
+// each: D down (maintenance), U up, S slow, P a proxy's page, O offline,
+// "." none (the app was not running).
+func minuteChecks(s string) []probe.Record {
+	var out []probe.Record
+	for i, c := range s {
+		at := t0.Add(time.Duration(i) * time.Minute)
+		switch c {
+		case 'D':
+			out = append(out, rec(at, probe.LevelDown, probe.ReasonMaintenance, 0))
+		case 'U':
+			out = append(out, rec(at, probe.LevelUp, probe.ReasonOK, 150))
+		case 'S':
+			out = append(out, rec(at, probe.LevelDegraded, probe.ReasonSlow, 9000))
+		case 'P':
+			out = append(out, rec(at, probe.LevelDegraded, probe.ReasonProxy, 0))
+		case 'O':
+			out = append(out, rec(at, probe.LevelOffline, probe.ReasonOffline, 0))
+		}
+	}
+	return out
+}
+
 // The outage list cuts outages where the monitor does (3 down checks open
 // one, 2 answers in a row ending in a working one close it), so it agrees
 // with the "back online after …" the user was told.
 func TestSummarizeOutagesAsTheMonitorSawThem(t *testing.T) {
-	// one check a minute from t0; D down, U up, S slow, P a proxy's page,
-	// O offline, "." none
-	checks := func(s string) []probe.Record {
-		var out []probe.Record
-		for i, c := range s {
-			at := t0.Add(time.Duration(i) * time.Minute)
-			switch c {
-			case 'D':
-				out = append(out, rec(at, probe.LevelDown, probe.ReasonTimeout, 0))
-			case 'U':
-				out = append(out, rec(at, probe.LevelUp, probe.ReasonOK, 150))
-			case 'S':
-				out = append(out, rec(at, probe.LevelDegraded, probe.ReasonSlow, 9000))
-			case 'P':
-				out = append(out, rec(at, probe.LevelDegraded, probe.ReasonProxy, 0))
-			case 'O':
-				out = append(out, rec(at, probe.LevelOffline, probe.ReasonOffline, 0))
-			}
-		}
-		return out
-	}
 	type span struct { // minutes; end -1: ongoing
 		start, end int
 		unseen     bool
@@ -266,7 +268,7 @@ func TestSummarizeOutagesAsTheMonitorSawThem(t *testing.T) {
 		{"UUDDDD.......UU", []span{{2, 5, true}}},
 	} {
 		t.Run(c.checks, func(t *testing.T) {
-			st := probe.Summarize(checks(c.checks), t0.Add(time.Duration(len(c.checks))*time.Minute), probe.StatsOptions{})
+			st := probe.Summarize(minuteChecks(c.checks), t0.Add(time.Duration(len(c.checks))*time.Minute), probe.StatsOptions{})
 			var got []span
 			for _, o := range st.Outages {
 				s := span{int(o.Start.Sub(t0) / time.Minute), int(o.End.Sub(t0) / time.Minute), o.Unseen}

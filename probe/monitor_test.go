@@ -186,6 +186,26 @@ func notes(evs []probe.Event) []probe.Notification {
 	return out
 }
 
+func noteKinds(ns []probe.Notification) []probe.NotifyKind {
+	var out []probe.NotifyKind
+	for _, n := range ns {
+		out = append(out, n.Kind)
+	}
+	return out
+}
+
+// quietUntil runs the checks planned before end (a snooze's), which, with
+// the events given, must tell the user nothing.
+func (h *harness) quietUntil(end time.Time, during []probe.Event) {
+	h.t.Helper()
+	for h.idle.State.NextCheck.Before(end) {
+		during = append(during, h.step()...)
+	}
+	if ns := notes(during); len(ns) != 0 {
+		h.t.Fatalf("told during the snooze: %+v", ns)
+	}
+}
+
 func levels(evs []probe.Event) []probe.Level {
 	var out []probe.Level
 	for _, e := range evs {
@@ -847,22 +867,13 @@ func TestResumedOutageHeldBySnooze(t *testing.T) {
 			if h.m.Snoozed().IsZero() {
 				t.Fatal("snooze given at construction not kept")
 			}
-			for h.clk.Now().Add(30 * time.Second).Before(snoozeEnd) {
-				during = append(during, h.step()...)
-			}
-			if ns := notes(during); len(ns) != 0 {
-				t.Fatalf("told during the snooze: %+v", ns)
-			}
+			h.quietUntil(snoozeEnd, during)
 			after := h.stepUntil(snoozeEnd.Add(time.Minute))
 			if !c.answers {
 				after = append(after, h.steps(2, probe.ReasonOK)...)
 			}
 			ns := notes(after)
-			var got []probe.NotifyKind
-			for _, n := range ns {
-				got = append(got, n.Kind)
-			}
-			if !slices.Equal(got, c.want) {
+			if got := noteKinds(ns); !slices.Equal(got, c.want) {
 				t.Fatalf("after the snooze: %v, want %v", got, c.want)
 			}
 			if len(ns) > 0 && ns[0].Kind == probe.NotifyDown {
@@ -925,22 +936,13 @@ func TestOwedRecoveryToldWhenTheSnoozeEnds(t *testing.T) {
 			if c.answers {
 				during = append(during, h.steps(2, probe.ReasonOK)...)
 			}
-			for h.idle.State.NextCheck.Before(snoozeEnd) {
-				during = append(during, h.step()...)
-			}
-			if ns := notes(during); len(ns) != 0 {
-				t.Fatalf("told during the snooze: %+v", ns)
-			}
+			h.quietUntil(snoozeEnd, during)
 			after := h.stepUntil(snoozeEnd.Add(time.Minute))
 			if c.open == "held" && !c.answers {
 				after = append(after, h.steps(2, probe.ReasonOK)...)
 			}
 			ns := notes(after)
-			var got []probe.NotifyKind
-			for _, n := range ns {
-				got = append(got, n.Kind)
-			}
-			if !slices.Equal(got, c.want) {
+			if got := noteKinds(ns); !slices.Equal(got, c.want) {
 				t.Fatalf("after the snooze: %v, want %v", got, c.want)
 			}
 			if len(ns) == 0 {

@@ -11,21 +11,6 @@ import (
 // its history: only for an outage told before the mute that it saw end
 // during the mute, covering the flaps after it.
 func TestOwedRecovery(t *testing.T) {
-	// one check a minute from t0: D down, U up, "." no check (the app was
-	// not running)
-	checks := func(s string) []probe.Record {
-		var out []probe.Record
-		for i, c := range s {
-			at := t0.Add(time.Duration(i) * time.Minute)
-			switch c {
-			case 'D':
-				out = append(out, rec(at, probe.LevelDown, probe.ReasonMaintenance, 0))
-			case 'U':
-				out = append(out, rec(at, probe.LevelUp, probe.ReasonOK, 150))
-			}
-		}
-		return out
-	}
 	minute := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
 	for _, c := range []struct {
 		name      string
@@ -51,7 +36,7 @@ func TestOwedRecovery(t *testing.T) {
 		{name: "the app stopped during the told outage", checks: "UUDDDD.......UUU", mutedFrom: 5},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			st := probe.Summarize(checks(c.checks), minute(len(c.checks)), probe.StatsOptions{})
+			st := probe.Summarize(minuteChecks(c.checks), minute(len(c.checks)), probe.StatsOptions{})
 			n, owed := probe.OwedRecovery(st.Outages, primary, minute(c.mutedFrom), c.takenUp)
 			if owed != c.owed {
 				t.Fatalf("owed %v (%+v), want %v; outages %+v", owed, n, c.owed, st.Outages)
