@@ -554,7 +554,7 @@ func (l *loop) wait(ctx context.Context, next *time.Duration) wake {
 		p := l.m.policyLocked(l)
 		sleep := min(remaining, p.WakeEvery)
 		if l.primary {
-			if due, ok := l.m.notif.pendingDue(now); ok {
+			if due, ok := l.m.notif.pendingDue(now, l.tr.level); ok {
 				if due <= 0 {
 					evs := l.m.flushPendingLocked(now)
 					l.m.mu.Unlock()
@@ -994,6 +994,12 @@ func (nt *notifier) offer(n Notification, prefs NotifySettings, level Level, now
 		nt.cover(&n) // a "down" held over the snooze may have gone stale (PC offline)
 		return nt.deliver(n, now)
 	}
+	if p := nt.pending; n.Kind == NotifyDown && p != nil && p.Kind == NotifyRecovered && nt.toldDown {
+		// The held "back online" (the snooze's end and this check came
+		// together, or it waited for the first settled level) is
+		// overtaken: the "down" says the server had come back in between.
+		n.Earlier = p.Earlier + 1
+	}
 	if !nt.last.IsZero() && now.Sub(nt.last) < gap {
 		nt.pending = &n
 		return nil
@@ -1026,9 +1032,12 @@ func (nt *notifier) deliver(n Notification, now time.Time) []Event {
 	return []Event{{Kind: EventNotify, At: now, Target: n.Target, Notification: &n}}
 }
 
-// pendingDue says how long until a held notification may go out.
-func (nt *notifier) pendingDue(now time.Time) (time.Duration, bool) {
-	if nt.pending == nil {
+// pendingDue says how long until a held notification may go out. Before
+// the first settled level (just started, the first check a blip) there is
+// none: a "back online" owed by the previous run waits to be checked true
+// rather than be dropped as untrue.
+func (nt *notifier) pendingDue(now time.Time, level Level) (time.Duration, bool) {
+	if nt.pending == nil || level == LevelUnknown {
 		return 0, false
 	}
 	at := nt.snoozeUntil

@@ -961,6 +961,49 @@ func TestOwedRecoveryToldWhenTheSnoozeEnds(t *testing.T) {
 	}
 }
 
+// The mute ends (here: the user unmutes) just after a restart, while the
+// first check, a blip, is re-checked: the level is still unknown. The owed
+// "back online" waits for the level to settle instead of being dropped as
+// untrue.
+func TestOwedRecoveryWaitsForTheFirstSettledLevel(t *testing.T) {
+	owed := probe.Notification{Kind: probe.NotifyRecovered, Target: primary, Reason: probe.ReasonMaintenance,
+		Start: t0.Add(-40 * time.Minute), Back: t0.Add(-25 * time.Minute), Outage: 15 * time.Minute}
+	cases := []struct {
+		name string
+		then probe.Reason // what the checks after the blip answer
+		want []probe.NotifyKind
+	}{
+		{name: "server answers", then: probe.ReasonOK, want: []probe.NotifyKind{probe.NotifyRecovered}},
+		{name: "server slow", then: probe.ReasonSlow, want: []probe.NotifyKind{probe.NotifyRecovered}},
+		{name: "down again", then: probe.ReasonMaintenance, want: []probe.NotifyKind{probe.NotifyDown}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []probe.MonitorOption {
+				h.chk.Set(primary, probe.ReasonConnect)
+				return []probe.MonitorOption{probe.WithOwedRecovery(owed), probe.WithSnooze(t0.Add(time.Hour))}
+			})
+			during := h.start()
+			// The user unmutes while the blip is being re-checked.
+			if ns := notes(append(during, h.snooze(time.Time{})...)); len(ns) != 0 {
+				t.Fatalf("told before the level settled: %+v", ns)
+			}
+			ns := notes(append(h.steps(3, c.then), h.stepUntil(t0.Add(5*time.Minute))...))
+			if got := noteKinds(ns); !slices.Equal(got, c.want) {
+				t.Fatalf("after the blip: %v, want %v", got, c.want)
+			}
+			if n := ns[0]; n.Kind == probe.NotifyRecovered && (!n.Back.Equal(owed.Back) || n.Outage != owed.Outage || n.Delayed.IsZero()) {
+				t.Fatalf("owed news told as %+v", n)
+			}
+			// Overtaken, the owed news is not lost: the "down" says the
+			// server had come back in between.
+			if n := ns[0]; n.Kind == probe.NotifyDown && (n.Earlier != 1 || !n.Start.Equal(t0)) {
+				t.Fatalf("down told as %+v, want 1 earlier, since %v", n, t0)
+			}
+		})
+	}
+}
+
 func TestNotificationsAreRateLimitedExceptRecovery(t *testing.T) {
 	h := newHarness(t, testPolicy(), allNotify())
 	h.start()

@@ -35,9 +35,15 @@ func (t *Translator) Notification(n probe.Notification) (title, body string) {
 		return t.T("notify.recovered.title", data), t.T(body+".body", data)
 	case probe.NotifyDown:
 		// Held by a snooze, the outage may be hours old: say since when.
-		if !n.Delayed.IsZero() && !n.Start.IsZero() {
-			data["Since"] = t.Clock(n.Start, n.Delayed)
-			data["Duration"] = t.Duration(n.Delayed.Sub(n.Start))
+		// When the "back online" before it was never told (it came while
+		// muted), say the server had come back in between.
+		told := n.Delayed
+		if told.IsZero() && n.Earlier > 0 {
+			told = n.Result.CheckedAt
+		}
+		if !told.IsZero() && !n.Start.IsZero() {
+			data["Since"] = t.Clock(n.Start, told)
+			data["Duration"] = t.Duration(told.Sub(n.Start))
 			body := "notify.down_late.body"
 			if n.Earlier > 0 {
 				body = "notify.down_repeat_late.body"

@@ -63,6 +63,11 @@ func TestNotificationTexts(t *testing.T) {
 		{"en", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonTimeout, Result: down,
 			Start: back, Delayed: back.Add(10 * time.Minute), Earlier: 1},
 			"is DOWN", []string{"came back briefly", "down again at 17:32 (10 minutes)"}},
+		// ... told when it was confirmed, after the mute ended: the "back online" before it was never told.
+		{"id", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonMaintenance,
+			Result: probe.Result{Level: probe.LevelDown, Reason: probe.ReasonMaintenance, CheckedAt: back.Add(20 * time.Second)},
+			Start:  back.Add(-40 * time.Second), Earlier: 1},
+			"Server e-Faktur DOWN", []string{"sempat pulih sebentar", "down lagi sejak 17:31 (1 menit)"}},
 		{"en", probe.Notification{Kind: probe.NotifyDegraded, Target: "efaktur", Reason: probe.ReasonSlow, Result: slow, FollowUp: true},
 			"answers again, but not normally yet", nil},
 		{"en", probe.Notification{Kind: probe.NotifyDegraded, Target: "efaktur", Reason: probe.ReasonSlow, Result: slow},
