@@ -71,6 +71,8 @@ test-unit:
 fuzz:
 	go test -run XXX -fuzz '^FuzzClassify$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
 	go test -run XXX -fuzz '^FuzzPageTitle$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
+	go test -run XXX -fuzz '^FuzzReadSettings$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
+	go test -run XXX -fuzz '^FuzzLoadHistory$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
 
 test: deps-test lint test-unit fuzz
 

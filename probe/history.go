@@ -533,7 +533,7 @@ func WriteCSV(w io.Writer, recs []Record, sep rune) error {
 			skew = strconv.FormatInt(*r.Skew, 10)
 		}
 		at := r.At.Local()
-		row := []string{at.Format(time.RFC3339), r.Target, string(r.Level), string(r.Reason),
+		row := []string{at.Format(time.RFC3339), csvSafe(r.Target), string(r.Level), csvSafe(string(r.Reason)),
 			strconv.Itoa(r.Status), strconv.FormatInt(r.MS[4], 10), strconv.FormatInt(r.MS[0], 10),
 			strconv.FormatInt(r.MS[1], 10), strconv.FormatInt(r.MS[2], 10), strconv.FormatInt(r.MS[3], 10),
 			strconv.FormatInt(r.Bytes, 10), skew, csvSafe(r.Error), at.Format(time.DateTime)}
@@ -549,7 +549,8 @@ func WriteCSV(w io.Writer, recs []Record, sep rune) error {
 }
 
 // csvSafe defuses text that a spreadsheet would run as a formula (an error
-// text comes from the network, so it is untrusted).
+// text comes from the network, so it is untrusted; so is any text of a
+// history file copied from elsewhere or mended by hand).
 func csvSafe(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s

@@ -619,3 +619,76 @@ func TestHistoryEmpty(t *testing.T) {
 		t.Error("a vanished history directory is not an error")
 	}
 }
+
+// Whatever a day file holds (a torn write, junk, a line from another
+// program or a newer version), loading it skips what it cannot use and
+// counts it, the summaries never fail, and the CSV export has one row per
+// check that a spreadsheet reads as text, never as a formula.
+func FuzzLoadHistory(f *testing.F) {
+	for _, s := range []string{
+		`{"t":"2026-03-31T09:00:00+07:00","id":"efaktur","l":"up","r":"ok","s":200,"ms":[1,2,3,4,150]}`,
+		`{"t":"2026-03-31T09:01:00+07:00","id":"efaktur","l":"down","r":"maintenance","ms":[0,0,0,0,0]}` + "\n" +
+			`{"t":"2026-03-31T09:02:00+07:00","id":"efaktur","l":"down","r":"http_5xx","ms":[0,0,0,0,-5]}` + "\n" +
+			`{"t":"2026-03-31T09:03:00+07:00","id":"efaktur","l":"down","r":"timeout"}`,
+		`{"t":"2026-03-31T09:00:00Z","id":"=1+1","l":"degraded","r":"@SUM(A1)","e":"-cmd","sk":-3}`,
+		"{\"t\":\"2026-03-31T09:00:00Z\",\"l\":\"up\"\x00\x00\x00", `{"t":"0001-01-01T00:00:00Z","l":"up"}`, `[]`, `{"l":"sideways"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	now := t0.Add(12 * time.Hour)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, t0.Format(time.DateOnly)+".jsonl"), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		from := now.Add(-30 * 24 * time.Hour)
+		recs, skipped, err := probe.LoadHistory(dir, from, now)
+		if err != nil {
+			t.Fatalf("load: %v", err)
+		}
+		lines := 0
+		for line := range bytes.Lines(data) {
+			if len(bytes.TrimSpace(line)) > 0 {
+				lines++
+			}
+		}
+		if len(recs)+skipped > lines {
+			t.Fatalf("%d records and %d skipped from %d lines", len(recs), skipped, lines)
+		}
+		for _, r := range recs {
+			if !r.Level.Valid() || r.At.Before(from) || !r.At.Before(now) {
+				t.Fatalf("loaded %+v", r)
+			}
+		}
+		for _, target := range []string{"efaktur", "=1+1"} {
+			opts := probe.StatsOptions{Target: target}
+			st := probe.Summarize(recs, now, opts)
+			for _, o := range st.Outages {
+				if o.Start.After(o.End) && !o.Ongoing {
+					t.Fatalf("outage %+v ends before it starts", o)
+				}
+			}
+			if _, _, err := probe.FindOpenOutage(dir, now, opts); err != nil {
+				t.Fatalf("find open outage: %v", err)
+			}
+		}
+		var out bytes.Buffer
+		if err := probe.WriteCSV(&out, recs, ';'); err != nil {
+			t.Fatalf("CSV: %v", err)
+		}
+		r := csv.NewReader(&out)
+		r.Comma = ';'
+		rows, err := r.ReadAll()
+		if err != nil || len(rows) != len(recs)+1 {
+			t.Fatalf("CSV reads back as %d rows (%v), want %d", len(rows), err, len(recs)+1)
+		}
+		for _, row := range rows[1:] {
+			for _, cell := range row[1:] {
+				if cell != "" && strings.ContainsRune("=+@\t\r", rune(cell[0])) ||
+					strings.HasPrefix(cell, "-") && strings.Trim(cell, "-0123456789") != "" {
+					t.Fatalf("cell %q of %q would run as a formula", cell, row)
+				}
+			}
+		}
+	})
+}
