@@ -316,13 +316,20 @@ func (c *HTTPChecker) get(parent context.Context, rawURL string, expect Expect, 
 		transport = signing.Transport
 	}
 
-	tooManyRedirects := false
+	tooManyRedirects, offWeb := false, ""
 	contentType := ""
 	client := &http.Client{
 		Transport: transport,
-		CheckRedirect: func(_ *http.Request, via []*http.Request) error {
+		CheckRedirect: func(next *http.Request, via []*http.Request) error {
 			if len(via) > MaxRedirects {
 				tooManyRedirects = true
+				return http.ErrUseLastResponse
+			}
+			// A redirect off the web (file:, ftp:, a custom scheme) came
+			// from a host that answered: the redirect is the answer, not a
+			// connection failure that would paint the icon red.
+			if s := next.URL.Scheme; s != "http" && s != "https" {
+				offWeb = s[:min(len(s), 16)] // a note, not a place for a hostile 60 KB scheme
 				return http.ErrUseLastResponse
 			}
 			return nil
@@ -365,7 +372,7 @@ func (c *HTTPChecker) get(parent context.Context, rawURL string, expect Expect, 
 	}
 	total := time.Since(pc.start)
 	res.Phases = pc.phases(total)
-	ev.Total, ev.Err, ev.Redirects = total, err, tooManyRedirects
+	ev.Total, ev.Err, ev.Redirects, ev.OffWebRedirect = total, err, tooManyRedirects, offWeb
 	if err != nil {
 		res.Error = err.Error()
 		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {

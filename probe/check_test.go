@@ -78,6 +78,8 @@ func TestCheckAgainstFakeService(t *testing.T) {
 		{fakesvc.Foreign, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200, ""},
 		{fakesvc.Huge, probe.Options{}, probe.LevelDegraded, probe.ReasonUnexpectedContent, 200, ""},
 		{fakesvc.RedirectLoop, probe.Options{}, probe.LevelDegraded, probe.ReasonHTTPStatus, 302, ""},
+		// A host that answers with a redirect off the web has answered: not "cannot connect".
+		{fakesvc.RedirectOffWeb, probe.Options{Reference: "off"}, probe.LevelDegraded, probe.ReasonHTTPStatus, 302, ""},
 		{fakesvc.Down, probe.Options{Reference: "off"}, probe.LevelDown, probe.ReasonConnect, 0, ""},
 		{fakesvc.Hang, probe.Options{Timeout: 300 * time.Millisecond, Reference: "off"}, probe.LevelDown, probe.ReasonTimeout, 0, ""},
 	}
@@ -100,6 +102,18 @@ func TestCheckAgainstFakeService(t *testing.T) {
 				t.Errorf("result lacks identity or timing: %+v", res)
 			}
 		})
+	}
+}
+
+// A redirect off the web is not followed and not an error: the diagnostics
+// name where it pointed, and no reference check is spent on it.
+func TestCheckRedirectOffWebIsTheAnswer(t *testing.T) {
+	t.Parallel()
+	_, u := serve(t, fakesvc.RedirectOffWeb)
+	res := probe.Check(context.Background(), wsdlTarget(u), probe.Options{})
+	if res.Error != "" || !strings.Contains(res.Detail, "file:") || res.Reference != nil {
+		t.Fatalf("error %q, detail %q, reference %+v: want no error, a detail naming file:, no reference check",
+			res.Error, res.Detail, res.Reference)
 	}
 }
 

@@ -48,6 +48,9 @@ type Evidence struct {
 	ProxyUsed bool          // the request went through a proxy
 	// Redirects is true when the redirect limit stopped the request.
 	Redirects bool
+	// OffWebRedirect is the scheme of a redirect that was not followed
+	// because it leaves the web (file, ftp, …); "" when none.
+	OffWebRedirect string
 }
 
 // HasMaintenanceNotice reports whether body carries DJP's "Service e-Faktur
@@ -136,6 +139,9 @@ func Classify(ev Evidence) (level Level, reason Reason, detail string) {
 		detail = fmt.Sprintf("HTTP %d", s)
 		if ev.Redirects {
 			detail += ", stopped after too many redirects"
+		}
+		if ev.OffWebRedirect != "" {
+			detail += ", its redirect to " + ev.OffWebRedirect + ": not followed"
 		}
 		return LevelDegraded, ReasonHTTPStatus, detail
 	}

@@ -28,28 +28,29 @@ import (
 type Behaviour string
 
 const (
-	OK             Behaviour = "ok"              // the WSDL, 200
-	Gzip           Behaviour = "gzip"            // the WSDL, gzip-encoded
-	WrongType      Behaviour = "wrong_type"      // the WSDL served as text/html
-	Slow           Behaviour = "slow"            // the WSDL after SlowDelay
-	Maintenance    Behaviour = "maintenance"     // DJP's maintenance page, 200
-	Maintenance503 Behaviour = "maintenance_503" // DJP's maintenance page, 503
-	ServerError    Behaviour = "server_error"    // 500 with a Java stack trace page
-	BadGateway     Behaviour = "bad_gateway"     // 502 from a load balancer
-	NotFound       Behaviour = "not_found"       // 404
-	Captive        Behaviour = "captive"         // a hotel Wi-Fi login page, 200
-	ProxyBlock     Behaviour = "proxy_block"     // a corporate proxy's block page, 200
-	Forbidden      Behaviour = "forbidden"       // 403 from a WAF
-	TooMany        Behaviour = "too_many"        // 429 with Retry-After
-	Empty          Behaviour = "empty"           // 200, no body
-	Truncated      Behaviour = "truncated"       // the WSDL cut in the middle
-	InvalidXML     Behaviour = "invalid_xml"     // 200, XML-looking garbage
-	Foreign        Behaviour = "foreign"         // another service's WSDL
-	Huge           Behaviour = "huge"            // an endless body
-	Drip           Behaviour = "drip"            // the WSDL, one byte per DripEvery
-	RedirectLoop   Behaviour = "redirect_loop"   // 302 to itself forever
-	Down           Behaviour = "down"            // the connection is closed without an answer
-	Hang           Behaviour = "hang"            // accepts and never answers
+	OK             Behaviour = "ok"               // the WSDL, 200
+	Gzip           Behaviour = "gzip"             // the WSDL, gzip-encoded
+	WrongType      Behaviour = "wrong_type"       // the WSDL served as text/html
+	Slow           Behaviour = "slow"             // the WSDL after SlowDelay
+	Maintenance    Behaviour = "maintenance"      // DJP's maintenance page, 200
+	Maintenance503 Behaviour = "maintenance_503"  // DJP's maintenance page, 503
+	ServerError    Behaviour = "server_error"     // 500 with a Java stack trace page
+	BadGateway     Behaviour = "bad_gateway"      // 502 from a load balancer
+	NotFound       Behaviour = "not_found"        // 404
+	Captive        Behaviour = "captive"          // a hotel Wi-Fi login page, 200
+	ProxyBlock     Behaviour = "proxy_block"      // a corporate proxy's block page, 200
+	Forbidden      Behaviour = "forbidden"        // 403 from a WAF
+	TooMany        Behaviour = "too_many"         // 429 with Retry-After
+	Empty          Behaviour = "empty"            // 200, no body
+	Truncated      Behaviour = "truncated"        // the WSDL cut in the middle
+	InvalidXML     Behaviour = "invalid_xml"      // 200, XML-looking garbage
+	Foreign        Behaviour = "foreign"          // another service's WSDL
+	Huge           Behaviour = "huge"             // an endless body
+	Drip           Behaviour = "drip"             // the WSDL, one byte per DripEvery
+	RedirectLoop   Behaviour = "redirect_loop"    // 302 to itself forever
+	RedirectOffWeb Behaviour = "redirect_off_web" // 302 to a file: address
+	Down           Behaviour = "down"             // the connection is closed without an answer
+	Hang           Behaviour = "hang"             // accepts and never answers
 	// Offline: the service and /_fake/generate_204 both hang up, as if this
 	// PC had lost its connection (the demo uses it to show grey).
 	Offline Behaviour = "offline"
@@ -58,7 +59,7 @@ const (
 // All lists every behaviour.
 var All = []Behaviour{OK, Gzip, WrongType, Slow, Maintenance, Maintenance503, ServerError,
 	BadGateway, NotFound, Captive, ProxyBlock, Forbidden, TooMany, Empty, Truncated,
-	InvalidXML, Foreign, Huge, Drip, RedirectLoop, Down, Hang, Offline}
+	InvalidXML, Foreign, Huge, Drip, RedirectLoop, RedirectOffWeb, Down, Hang, Offline}
 
 // Service is the fake SVC. The zero value is not usable; call New.
 type Service struct {
@@ -277,6 +278,8 @@ func (s *Service) play(b Behaviour, w http.ResponseWriter, r *http.Request) {
 		}
 	case RedirectLoop:
 		http.Redirect(w, r, r.URL.RequestURI(), http.StatusFound)
+	case RedirectOffWeb:
+		http.Redirect(w, r, "file:///C:/efaktur/offline.html", http.StatusFound)
 	case Down, Offline:
 		hangUp(w)
 	case Hang:
