@@ -321,6 +321,11 @@ func (c *HTTPChecker) get(parent context.Context, rawURL string, expect Expect, 
 	client := &http.Client{
 		Transport: transport,
 		CheckRedirect: func(next *http.Request, via []*http.Request) error {
+			if u := next.URL.Redacted(); len(u) <= maxRedirectNote {
+				res.RedirectedTo = u
+			} else {
+				res.RedirectedTo = strings.ToValidUTF8(u[:maxRedirectNote], "") + "…"
+			}
 			if len(via) > MaxRedirects {
 				tooManyRedirects = true
 				return http.ErrUseLastResponse
@@ -390,6 +395,10 @@ func (c *HTTPChecker) get(parent context.Context, rawURL string, expect Expect, 
 	}
 	return res
 }
+
+// maxRedirectNote bounds the redirect address kept for the diagnostics: a
+// hostile Location header may be 60 KB.
+const maxRedirectNote = 300
 
 // answeredInItsPlace: the reasons where something other than the service
 // answered with a page of its own (a portal, a proxy, a firewall, a web

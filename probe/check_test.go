@@ -111,9 +111,35 @@ func TestCheckRedirectOffWebIsTheAnswer(t *testing.T) {
 	t.Parallel()
 	_, u := serve(t, fakesvc.RedirectOffWeb)
 	res := probe.Check(context.Background(), wsdlTarget(u), probe.Options{})
-	if res.Error != "" || !strings.Contains(res.Detail, "file:") || res.Reference != nil {
-		t.Fatalf("error %q, detail %q, reference %+v: want no error, a detail naming file:, no reference check",
-			res.Error, res.Detail, res.Reference)
+	if res.Error != "" || !strings.Contains(res.Detail, "file:") || res.Reference != nil || !strings.HasPrefix(res.RedirectedTo, "file:") {
+		t.Fatalf("error %q, detail %q, reference %+v, redirected to %q: want no error, a detail naming file:, no reference check",
+			res.Error, res.Detail, res.Reference, res.RedirectedTo)
+	}
+}
+
+// A redirect to another host is kept (without the password a hostile
+// Location may carry, and cut to a note's length): when that host fails, it
+// is the one to name.
+func TestCheckKeepsWhereTheRedirectPointed(t *testing.T) {
+	t.Parallel()
+	long := "http://user:rahasia@svc.efaktur.invalid/" + strings.Repeat("a", 10_000)
+	for _, tc := range []struct{ location, want string }{
+		{"http://user:rahasia@svc.efaktur.invalid/svc", "http://user:xxxxx@svc.efaktur.invalid/svc"},
+		{long, "http://user:xxxxx@svc.efaktur.invalid/" + strings.Repeat("a", 300-len("http://user:xxxxx@svc.efaktur.invalid/")) + "…"},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", tc.location)
+			w.WriteHeader(http.StatusFound)
+		}))
+		res := probe.Check(context.Background(), wsdlTarget(srv.URL+"/svc"), probe.Options{Reference: "off"})
+		srv.Close()
+		if res.Reason != probe.ReasonDNS || res.RedirectedTo != tc.want {
+			t.Errorf("%s, redirected to %q; want dns, %q", res.Reason, res.RedirectedTo, tc.want)
+		}
+	}
+	_, u := serve(t, fakesvc.OK)
+	if res := probe.Check(context.Background(), wsdlTarget(u), probe.Options{}); res.RedirectedTo != "" {
+		t.Errorf("no redirect, yet redirected to %q", res.RedirectedTo)
 	}
 }
 

@@ -166,6 +166,9 @@ type Result struct {
 	Reference   *Reference // set when the reference check ran
 	Message     string     // localised sentence, filled in by the presentation layer
 	CheckedAt   time.Time  // when the check started
+	// RedirectedTo is where the last redirect pointed (credentials removed;
+	// "" when there was none): the host that failed may not be URL's.
+	RedirectedTo string
 }
 
 // Latency is the total time of the check.
@@ -201,6 +204,7 @@ type resultJSON struct {
 	Error      string     `json:"error,omitempty"`
 	Detail     string     `json:"detail,omitempty"`
 	PageTitle  string     `json:"page_title,omitempty"`
+	Redirected string     `json:"redirected_to,omitempty"`
 	Reference  *Reference `json:"reference,omitempty"`
 	CheckedAt  string     `json:"checked_at"`
 }
@@ -212,7 +216,8 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		Target: r.Target, Level: r.Level, Reason: r.Reason, Cause: r.Cause, URL: r.URL,
 		HTTPStatus: r.HTTPStatus, LatencyMS: ms(r.Phases.Total), Phases: r.Phases,
 		Bytes: r.Bytes, Proxy: r.Proxy, SignIn: r.ProxySignIn, Message: r.Message, Error: r.Error,
-		Detail: r.Detail, PageTitle: r.PageTitle, Reference: r.Reference, RetryAfter: int64(math.Ceil(r.RetryAfter.Seconds())),
+		Detail: r.Detail, PageTitle: r.PageTitle, Redirected: r.RedirectedTo, Reference: r.Reference,
+		RetryAfter: int64(math.Ceil(r.RetryAfter.Seconds())),
 	}
 	if !r.ServerDate.IsZero() {
 		s := int64(math.Round(r.ClockSkew.Seconds()))
@@ -234,7 +239,7 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 	*r = Result{
 		Target: j.Target, URL: j.URL, Level: j.Level, Reason: j.Reason, Cause: j.Cause,
 		HTTPStatus: j.HTTPStatus, Phases: j.Phases, Bytes: j.Bytes, Proxy: j.Proxy, ProxySignIn: j.SignIn,
-		Error: j.Error, Detail: j.Detail, PageTitle: j.PageTitle, Reference: j.Reference, Message: j.Message,
+		Error: j.Error, Detail: j.Detail, PageTitle: j.PageTitle, RedirectedTo: j.Redirected, Reference: j.Reference, Message: j.Message,
 		RetryAfter: time.Duration(j.RetryAfter) * time.Second,
 	}
 	if r.Phases.Total == 0 && j.LatencyMS != 0 {

@@ -15,7 +15,8 @@ func TestResultJSONRoundTrip(t *testing.T) {
 	in := probe.Result{Target: "efaktur", URL: probe.DefaultURL, Level: probe.LevelUp, Reason: probe.ReasonOK, HTTPStatus: 200,
 		Phases: probe.Phases{DNS: 3 * time.Millisecond, Total: 180 * time.Millisecond}, Bytes: 31000,
 		Proxy: "http://proxy.kantor:8080", ProxySignIn: "NTLM", RetryAfter: 2 * time.Minute, PageTitle: "x",
-		CheckedAt: time.Date(2026, 11, 26, 10, 42, 0, 0, time.UTC)}
+		RedirectedTo: "https://efaktur.pajak.go.id/maintenance",
+		CheckedAt:    time.Date(2026, 11, 26, 10, 42, 0, 0, time.UTC)}
 	b, err := json.Marshal(in)
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +28,7 @@ func TestResultJSONRoundTrip(t *testing.T) {
 	if err := json.Unmarshal(b, &out); err != nil {
 		t.Fatal(err)
 	}
-	if out.Proxy != in.Proxy || out.ProxySignIn != in.ProxySignIn || out.Phases != in.Phases || out.RetryAfter != in.RetryAfter || !out.CheckedAt.Equal(in.CheckedAt) {
+	if out.Proxy != in.Proxy || out.ProxySignIn != in.ProxySignIn || out.RedirectedTo != in.RedirectedTo || out.Phases != in.Phases || out.RetryAfter != in.RetryAfter || !out.CheckedAt.Equal(in.CheckedAt) {
 		t.Fatalf("round trip: %+v, want %+v", out, in)
 	}
 	direct, _ := json.Marshal(probe.Result{Level: probe.LevelUp})

@@ -56,11 +56,14 @@ func (t *Translator) Message(r probe.Result) string {
 	}
 	// The host is named where it helps the user (a name that does not
 	// resolve: a typo in Settings, or the office DNS); without one, the
-	// service.
+	// service. After a redirect, the host that failed is the one it
+	// pointed to, not the one in Settings.
 	mid := t.ServiceNameMid(r.Target)
 	host := mid
-	if u, err := url.Parse(r.URL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
+	for _, a := range []string{r.URL, r.RedirectedTo} {
+		if u, err := url.Parse(a); err == nil && u.Hostname() != "" {
+			host = u.Hostname()
+		}
 	}
 	id := "reason." + string(reason)
 	// A redirect as the final answer means the check stopped following it

@@ -289,6 +289,19 @@ func TestServiceNamesReadWellInsideSentences(t *testing.T) {
 		if !strings.Contains(dns, "svc.efaktur.pajak.go.id") {
 			t.Errorf("%s: DNS message does not name the host: %q", lang, dns)
 		}
+		// Redirected elsewhere, the name that did not resolve is the one
+		// the redirect pointed to, not the one in Settings.
+		moved := tr.Message(probe.Result{Target: "efaktur", Reason: probe.ReasonDNS, URL: "https://svc.efaktur.pajak.go.id/svc",
+			RedirectedTo: "https://pemeliharaan.pajak.invalid/info"})
+		if !strings.Contains(moved, "pemeliharaan.pajak.invalid") || strings.Contains(moved, "svc.efaktur") {
+			t.Errorf("%s: DNS message after a redirect names the wrong host: %q", lang, moved)
+		}
+		// A redirect off the web has no host: the address in Settings stays.
+		offWeb := tr.Message(probe.Result{Target: "efaktur", Reason: probe.ReasonDNS, URL: "https://svc.efaktur.pajak.go.id/svc",
+			RedirectedTo: "file:///C:/x.html"})
+		if !strings.Contains(offWeb, "svc.efaktur.pajak.go.id") {
+			t.Errorf("%s: DNS message after an off-web redirect lost the host: %q", lang, offWeb)
+		}
 		if got := tr.ServiceNameMid("coretax"); got != tr.ServiceName("coretax") {
 			t.Errorf("%s: coretax inside a sentence: %q", lang, got)
 		}

@@ -89,6 +89,9 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 			// WSDL definitions"): what a helpdesk can search for.
 			line("  %s: %s", tr.T("diag.detail"), t.Last.Detail)
 		}
+		if t.Last != nil && t.Last.RedirectedTo != "" {
+			line("  %s: %s", tr.T("diag.redirected_to"), t.Last.RedirectedTo)
+		}
 		if t.Last != nil && t.Last.ClockSkewSuspicious() {
 			line("  ! %s", tr.T("check.clock_skew", map[string]any{"Diff": tr.Duration(t.Last.ClockSkew.Round(time.Minute))}))
 		}

@@ -733,7 +733,8 @@ func TestDiagnosticsReport(t *testing.T) {
 	last := probe.Result{Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonTLSClock, CheckedAt: now,
 		ServerDate: now.Add(7 * time.Minute), ClockSkew: -7 * time.Minute, Proxy: "http://proxy.kantor:8080", ProxySignIn: "Negotiate",
 		Phases: probe.Phases{Total: 230 * time.Millisecond}, Detail: "certificate expired or not yet valid for this PC's clock"}
-	coretax := probe.Result{Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError, HTTPStatus: 503, RetryAfter: 2 * time.Minute}
+	coretax := probe.Result{Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError, HTTPStatus: 503, RetryAfter: 2 * time.Minute,
+		RedirectedTo: "https://coretaxdjp.pajak.go.id/maintenance"}
 	st := ipc.Status{PID: 4242, StartedAt: now.Add(-time.Hour), Tray: true, ConfigPath: "/home/u/.config/pantau-efaktur/config.json",
 		PreviousCrash: "/home/u/.cache/pantau-efaktur/logs/agent-crash-20260330-171502.log",
 		HistoryDir:    "/home/u/.config/pantau-efaktur/history", LogPath: "/home/u/.cache/pantau-efaktur/logs/agent.log",
@@ -765,7 +766,7 @@ func TestDiagnosticsReport(t *testing.T) {
 		"Alamat pemeriksaan: " + probe.DefaultURL, "Proxy: http://proxy.kantor:8080", "1m0s / 10s / 30s",
 		"Notifikasi: down, recovered, sound; dibisukan sampai besok 08:00",
 		"Server e-Faktur: TERGANGGU (tls_clock)", "Rincian teknis: certificate expired or not yet valid for this PC's clock", "Jam PC ini berbeda 7 menit", "lewat proxy http://proxy.kantor:8080, masuk dengan akun Windows (Negotiate)",
-		"Coretax: DOWN (server_error)", "Server meminta jeda 2 menit (Retry-After)",
+		"Coretax: DOWN (server_error)", "Dialihkan ke: https://coretaxdjp.pajak.go.id/maintenance", "Server meminta jeda 2 menit (Retry-After)",
 		"24 jam 99,50 %", "7 hari 98,25 %", "30 hari –", "p50 180 ms, p95 400 ms",
 		"1 jam  maintenance DJP", "masih berlangsung, 20 menit  ", "setidaknya 9 menit (pemantauan berhenti)  ",
 		"degraded  tls_clock", "x509: certificate has expired", "skew -420s", "up        ok",
