@@ -690,6 +690,10 @@ func TestCheckAnswerNotHTTPOrBrokenOff(t *testing.T) {
 		{"huge headers", hugeHeaders, probe.ReasonConnect, 0, "not HTTP"},
 		{"wsdl broken off", "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 100000\r\n\r\n<?xml version=\"1.0\"?><wsdl:definitions",
 			probe.ReasonConnect, 200, "broke off after HTTP 200"},
+		{"gzip that is not gzip", "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 23\r\n\r\nthis is not gzip at all",
+			probe.ReasonConnect, 200, "not valid gzip"},
+		{"gzip garbled inside", "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 20\r\n\r\n\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff",
+			probe.ReasonConnect, 200, "not valid gzip"},
 		{"maintenance broken off", "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 100000\r\n\r\n<html><body><h1>Service e-Faktur sedang dalam perbaikan",
 			probe.ReasonMaintenance, 503, ""},
 	}

@@ -2,6 +2,8 @@ package probe
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -153,6 +155,11 @@ func Classify(ev Evidence) (level Level, reason Reason, detail string) {
 // no error types for the latter; its texts are matched, and a test against
 // real answers catches a change.
 func brokenAnswer(ev Evidence) string {
+	var corrupt flate.CorruptInputError
+	if ev.Status != 0 && (errors.Is(ev.Err, gzip.ErrHeader) || errors.Is(ev.Err, gzip.ErrChecksum) || errors.As(ev.Err, &corrupt)) {
+		// Not a break: the bytes came, but a proxy or the server garbled them.
+		return fmt.Sprintf("the answer after HTTP %d says gzip but is not valid gzip, %d bytes decoded", ev.Status, len(ev.Body))
+	}
 	if ev.Status != 0 {
 		return fmt.Sprintf("the answer broke off after HTTP %d, %d bytes in", ev.Status, len(ev.Body))
 	}
