@@ -750,6 +750,12 @@ func (t *tracker) rechecking() bool {
 		return t.answerStreak > 0 || t.offlineStreak > 0
 	case LevelOffline:
 		return t.answerStreak > 0 || t.downStreak > 0
+	case LevelUnknown:
+		// A first answer that is degraded waits for its repeat, as a
+		// failure does: "not checked yet" under "redirected (HTTP 302)"
+		// would contradict itself. (Up keeps its colour over one
+		// degraded answer: degraded recolours only when it repeats.)
+		return t.failStreak > 0 || t.degStreak > 0
 	}
 	return t.failStreak > 0
 }

@@ -510,6 +510,32 @@ func TestDegradedNeedsTwoInARow(t *testing.T) {
 	}
 }
 
+// A first answer that is degraded is re-checked like a failure, and says so
+// (the level is not known yet, but a check was made); the repeat decides.
+func TestFirstAnswerDegradedIsRechecking(t *testing.T) {
+	h := newHarnessWith(t, testPolicy(), allNotify(), func(h *harness) []probe.MonitorOption {
+		h.chk.Set(primary, probe.ReasonHTTPStatus)
+		return nil
+	})
+	h.start()
+	if st := h.m.Primary(); st.Level != probe.LevelUnknown || !st.Rechecking || st.Last.Reason != probe.ReasonHTTPStatus {
+		t.Fatalf("after one degraded first answer: %s rechecking=%v last %s, want unknown, re-checking", st.Level, st.Rechecking, st.Last.Reason)
+	}
+	if got := h.idle.State.NextCheck.Sub(h.clk.Now()); got != 10*time.Second {
+		t.Fatalf("re-check in %v, want 10s", got)
+	}
+	h.steps(1, probe.ReasonHTTPStatus)
+	if st := h.m.Primary(); st.Level != probe.LevelDegraded || st.Rechecking {
+		t.Fatalf("after the repeat: %s rechecking=%v, want degraded, settled", st.Level, st.Rechecking)
+	}
+	// From up, one degraded answer keeps the colour and is no "re-check".
+	h.steps(2, probe.ReasonOK)
+	h.steps(1, probe.ReasonNotFound)
+	if st := h.m.Primary(); st.Level != probe.LevelUp || st.Rechecking {
+		t.Fatalf("up, then one degraded answer: %s rechecking=%v", st.Level, st.Rechecking)
+	}
+}
+
 func TestSlowAfterOutageCountsAsRecovered(t *testing.T) {
 	h := newHarness(t, testPolicy(), defaultNotify())
 	h.start()
