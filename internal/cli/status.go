@@ -76,7 +76,7 @@ func HumanStatus(tr *i18n.Translator, st ipc.Status, now time.Time) string {
 		}
 		// A secondary service in trouble says why, as in the tray menu.
 		if t.Level == probe.LevelDegraded || t.Level == probe.LevelDown {
-			level += " (" + tr.Cause(t.Reason) + ")"
+			level += " (" + tr.CauseOn(t.Reason, t.Last) + ")"
 		}
 		fmt.Fprintf(&b, "  %s: %s\n", name, level)
 	}

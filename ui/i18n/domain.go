@@ -113,10 +113,15 @@ func (t *Translator) Advice(reason probe.Reason) string {
 
 // AdviceOn is Advice for a target's reason with what its last check adds:
 // a proxy that refused the Windows sign-in needs IT to let the account
-// through, not another proxy address. last may be nil.
+// through, not another proxy address; a redirect needs the address opened
+// in a browser (a login page) or corrected, not "ask IT to allow it".
+// last may be nil.
 func (t *Translator) AdviceOn(reason probe.Reason, last *probe.Result) string {
 	if reason == probe.ReasonProxy && last != nil && last.ProxySignIn != "" {
 		return t.T("advice.proxy_signin", map[string]any{"Scheme": last.ProxySignIn})
+	}
+	if reason == probe.ReasonHTTPStatus && last != nil && isRedirect(last.HTTPStatus) {
+		return t.T("advice.redirects")
 	}
 	return t.Advice(reason)
 }

@@ -408,3 +408,39 @@ func TestMessageProxySignInRefused(t *testing.T) {
 		}
 	}
 }
+
+// A redirect as the final answer is told as a redirect (sentence, cause and
+// advice: open the address in a browser); any other odd status keeps the
+// general words and "ask IT".
+func TestMessageAndAdviceForARedirect(t *testing.T) {
+	for _, lang := range Languages {
+		tr := New(lang)
+		redirect := probe.Result{Target: "efaktur", Reason: probe.ReasonHTTPStatus, HTTPStatus: 302}
+		blocked := probe.Result{Target: "efaktur", Reason: probe.ReasonHTTPStatus, HTTPStatus: 403}
+		if msg := tr.Message(redirect); msg == tr.Message(probe.Result{Target: "efaktur", Reason: probe.ReasonHTTPStatus, HTTPStatus: 302 + 100}) ||
+			!strings.Contains(msg, "HTTP 302") {
+			t.Errorf("%s: redirect told as %q", lang, msg)
+		}
+		a := tr.AdviceOn(probe.ReasonHTTPStatus, &redirect)
+		if a == "" || strings.HasPrefix(a, "advice.") || a == tr.Advice(probe.ReasonHTTPStatus) || !strings.Contains(a, "browser") {
+			t.Errorf("%s: advice on a redirect: %q", lang, a)
+		}
+		if got := tr.AdviceOn(probe.ReasonHTTPStatus, &blocked); got != tr.Advice(probe.ReasonHTTPStatus) {
+			t.Errorf("%s: advice on a 403: %q", lang, got)
+		}
+		if got := tr.AdviceOn(probe.ReasonHTTPStatus, nil); got != tr.Advice(probe.ReasonHTTPStatus) {
+			t.Errorf("%s: advice without a last check: %q", lang, got)
+		}
+		if c := tr.CauseOn(probe.ReasonHTTPStatus, &redirect); c == tr.Cause(probe.ReasonHTTPStatus) || !strings.Contains(c, "HTTP 302") {
+			t.Errorf("%s: cause of a redirect: %q", lang, c)
+		}
+		if c := tr.CauseOn(probe.ReasonHTTPStatus, &blocked); c != tr.Cause(probe.ReasonHTTPStatus) {
+			t.Errorf("%s: cause of a 403: %q", lang, c)
+		}
+		// The last check's status speaks only for its own reason.
+		stale := probe.Result{Reason: probe.ReasonOK, HTTPStatus: 302}
+		if c := tr.CauseOn(probe.ReasonHTTPStatus, &stale); c != tr.Cause(probe.ReasonHTTPStatus) {
+			t.Errorf("%s: cause from another reason's check: %q", lang, c)
+		}
+	}
+}

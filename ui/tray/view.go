@@ -135,7 +135,7 @@ func StatusLine(tr *i18n.Translator, st probe.State, now time.Time) string {
 		"Level":   tr.Level(st.Level),
 		"Time":    tr.Clock(st.Last.CheckedAt, now),
 		"MS":      st.Last.Phases.Total.Milliseconds(),
-		"Cause":   tr.Cause(st.Reason),
+		"Cause":   tr.CauseOn(st.Reason, &st.Last),
 		"Since":   tr.Clock(st.Since, now),
 	}
 	switch {
@@ -155,7 +155,7 @@ func StatusLine(tr *i18n.Translator, st probe.State, now time.Time) string {
 
 // SecondaryLine is "Coretax: ONLINE" or "Coretax: DOWN (error server DJP)".
 func SecondaryLine(tr *i18n.Translator, st probe.State) string {
-	data := map[string]any{"Service": tr.ServiceName(st.Target), "Level": tr.Level(st.Level), "Cause": tr.Cause(st.Reason)}
+	data := map[string]any{"Service": tr.ServiceName(st.Target), "Level": tr.Level(st.Level), "Cause": tr.CauseOn(st.Reason, &st.Last)}
 	if st.Level == probe.LevelUp || st.Level == probe.LevelUnknown || st.Level == probe.LevelOffline {
 		return tr.T("tray.secondary_plain", data)
 	}

@@ -43,6 +43,8 @@ func TestStatusLine(t *testing.T) {
 	id, en := i18n.New("id"), i18n.New("en")
 	overnight := state(probe.LevelDown, probe.ReasonMaintenance, false)
 	overnight.Since = time.Date(2026, 3, 30, 16, 5, 0, 0, time.Local)
+	redirected, blocked := state(probe.LevelDegraded, probe.ReasonHTTPStatus, false), state(probe.LevelDegraded, probe.ReasonHTTPStatus, false)
+	redirected.Last.HTTPStatus, blocked.Last.HTTPStatus = 302, 403
 	tests := []struct {
 		st     probe.State
 		id, en string
@@ -51,6 +53,9 @@ func TestStatusLine(t *testing.T) {
 		{state(probe.LevelUp, probe.ReasonOK, true), "Server e-Faktur: memeriksa ulang… · 10:42", "The e-Faktur server: re-checking… · 10:42"},
 		{state(probe.LevelDown, probe.ReasonMaintenance, false), "Server e-Faktur: DOWN (maintenance DJP) · sejak 10:19", "The e-Faktur server: DOWN (DJP maintenance) · since 10:19"},
 		{state(probe.LevelDegraded, probe.ReasonTLSClock, false), "Server e-Faktur: TERGANGGU (jam PC salah) · 10:42", "The e-Faktur server: DEGRADED (wrong PC clock) · 10:42"},
+		// A redirect says so: the user can act on it (a login page, a wrong address).
+		{redirected, "Server e-Faktur: TERGANGGU (dialihkan, HTTP 302) · 10:42", "The e-Faktur server: DEGRADED (redirected, HTTP 302) · 10:42"},
+		{blocked, "Server e-Faktur: TERGANGGU (kode HTTP tak terduga) · 10:42", "The e-Faktur server: DEGRADED (unexpected HTTP code) · 10:42"},
 		{state(probe.LevelOffline, probe.ReasonOffline, false), "Server e-Faktur: PC OFFLINE · 10:42", "The e-Faktur server: PC OFFLINE · 10:42"},
 		{probe.State{Target: "efaktur", Level: probe.LevelUnknown}, "Server e-Faktur: memeriksa…", "The e-Faktur server: checking…"},
 		// Down since yesterday afternoon: a bare "sejak 16:05" would read

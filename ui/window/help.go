@@ -60,7 +60,7 @@ func AdviceFor(tr *i18n.Translator, t ipc.TargetState, connected bool) (title, b
 	if t.Level == probe.LevelUnknown || reason == "" {
 		reason = "unknown"
 	}
-	title = tr.T("help.now_title", map[string]any{"Level": tr.Level(t.Level), "Cause": tr.Cause(t.Reason)})
+	title = tr.T("help.now_title", map[string]any{"Level": tr.Level(t.Level), "Cause": tr.CauseOn(t.Reason, t.Last)})
 	if t.Level == probe.LevelUnknown {
 		title = tr.T("help.now_title_unknown")
 	}

@@ -453,7 +453,7 @@ func (v *statusView) setOthers(st ipc.Status, connected bool) {
 		dot := canvas.NewCircle(LevelColour(t.Level))
 		text := fmt.Sprintf("%s: %s", v.tr.ServiceName(t.Target), v.tr.Level(t.Level))
 		if t.Level != probe.LevelUp && t.Level != probe.LevelUnknown {
-			text += " (" + v.tr.Cause(t.Reason) + ")"
+			text += " (" + v.tr.CauseOn(t.Reason, t.Last) + ")"
 		}
 		v.others.Add(container.NewHBox(container.New(&fixedSize{fyne.NewSize(14, 14)}, dot), widget.NewLabel(text)))
 	}

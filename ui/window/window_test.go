@@ -141,6 +141,13 @@ func TestHelpAdvicePerReason(t *testing.T) {
 			t.Errorf("%s: %q lacks %q", r, body, want)
 		}
 	}
+	// A redirect: its own heading and advice (open the address in a
+	// browser), not "blocked, ask IT".
+	moved := target(probe.LevelDegraded, probe.ReasonHTTPStatus, false)
+	moved.Last.HTTPStatus = 302
+	if title, body := AdviceFor(id, moved, true); title != "TERGANGGU: dialihkan, HTTP 302" || body != id.T("advice.redirects") {
+		t.Errorf("redirect: %q / %q", title, body)
+	}
 }
 
 func TestETAXSearch(t *testing.T) {
