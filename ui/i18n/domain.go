@@ -120,7 +120,7 @@ func (t *Translator) AdviceOn(reason probe.Reason, last *probe.Result) string {
 	if reason == probe.ReasonProxy && last != nil && last.ProxySignIn != "" {
 		return t.T("advice.proxy_signin", map[string]any{"Scheme": last.ProxySignIn})
 	}
-	if reason == probe.ReasonHTTPStatus && last != nil && isRedirect(last.HTTPStatus) {
+	if reason == probe.ReasonHTTPStatus && last != nil && last.Reason == reason && isRedirect(last.HTTPStatus) {
 		return t.T("advice.redirects")
 	}
 	return t.Advice(reason)

@@ -442,5 +442,8 @@ func TestMessageAndAdviceForARedirect(t *testing.T) {
 		if c := tr.CauseOn(probe.ReasonHTTPStatus, &stale); c != tr.Cause(probe.ReasonHTTPStatus) {
 			t.Errorf("%s: cause from another reason's check: %q", lang, c)
 		}
+		if a := tr.AdviceOn(probe.ReasonHTTPStatus, &stale); a != tr.Advice(probe.ReasonHTTPStatus) {
+			t.Errorf("%s: advice from another reason's check: %q", lang, a)
+		}
 	}
 }

@@ -69,7 +69,7 @@ func (t *Translator) Cause(r probe.Reason) string {
 }
 
 // CauseOn is Cause for a state's reason with what its last check adds: an
-// unexpected status that is a redirect is "redirected (HTTP 302)", which
+// unexpected status that is a redirect is "redirected, HTTP 302", which
 // the user can act on (a login page, a wrong address). last may be nil.
 func (t *Translator) CauseOn(r probe.Reason, last *probe.Result) string {
 	if r == probe.ReasonHTTPStatus && last != nil && last.Reason == r && isRedirect(last.HTTPStatus) {
