@@ -93,6 +93,12 @@ func (t *Translator) Message(r probe.Result) string {
 	return msg
 }
 
+// redirectedOn: the state's reason is an unexpected status, and its last
+// check (that reason's own) ended on a redirect.
+func redirectedOn(reason probe.Reason, last *probe.Result) bool {
+	return reason == probe.ReasonHTTPStatus && last != nil && last.Reason == reason && isRedirect(last.HTTPStatus)
+}
+
 // isRedirect: the statuses an HTTP client follows.
 func isRedirect(status int) bool {
 	switch status {
@@ -120,7 +126,7 @@ func (t *Translator) AdviceOn(reason probe.Reason, last *probe.Result) string {
 	if reason == probe.ReasonProxy && last != nil && last.ProxySignIn != "" {
 		return t.T("advice.proxy_signin", map[string]any{"Scheme": last.ProxySignIn})
 	}
-	if reason == probe.ReasonHTTPStatus && last != nil && last.Reason == reason && isRedirect(last.HTTPStatus) {
+	if redirectedOn(reason, last) {
 		return t.T("advice.redirects")
 	}
 	return t.Advice(reason)

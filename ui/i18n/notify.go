@@ -72,7 +72,7 @@ func (t *Translator) Cause(r probe.Reason) string {
 // unexpected status that is a redirect is "redirected, HTTP 302", which
 // the user can act on (a login page, a wrong address). last may be nil.
 func (t *Translator) CauseOn(r probe.Reason, last *probe.Result) string {
-	if r == probe.ReasonHTTPStatus && last != nil && last.Reason == r && isRedirect(last.HTTPStatus) {
+	if redirectedOn(r, last) {
 		return t.T("cause.redirects", map[string]any{"Status": last.HTTPStatus})
 	}
 	return t.Cause(r)
