@@ -28,73 +28,117 @@ type watchLine struct {
 	Body     string `json:"body"`
 	OutageS  *int64 `json:"outage_s"`
 	Recheck  bool   `json:"rechecking"`
+	Unsteady bool   `json:"unsteady"`
+	Recent   struct {
+		Checks, Failures int
+	} `json:"recent"`
+}
+
+// watchRun is `pantau-efaktur watch` running against a fake SVC, its JSON
+// lines read as they come.
+type watchRun struct {
+	t        *testing.T
+	cmd      *exec.Cmd
+	lines    chan watchLine
+	stderr   strings.Builder
+	deadline <-chan time.Time
+	seen     []watchLine
+}
+
+// startWatch runs the real binary against srv with sub-second loopback
+// intervals (300 ms up, 100 ms re-check, 150 ms down).
+func startWatch(t *testing.T, srv *httptest.Server) *watchRun {
+	t.Helper()
+	bin := testbin.Build(t)
+	home := t.TempDir()
+	w := &watchRun{t: t, lines: make(chan watchLine, 1000), deadline: time.After(60 * time.Second)}
+	w.cmd = exec.Command(bin, "watch", "--url", srv.URL+"/svc/MasterFakturService?wsdl",
+		"--reference", srv.URL+"/_fake/generate_204", "--interval", "300ms", "--recheck", "100ms",
+		"--down-interval", "150ms", "--timeout", "2s", "--slow", "1s", "--lang", "en",
+		"--config", filepath.Join(home, "config.json"))
+	w.cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+home, "XDG_CACHE_HOME="+home, "LANG=en_US.UTF-8")
+	stdout, err := w.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.cmd.Stderr = &w.stderr
+	if err := w.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.cmd.Process.Kill() })
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			var l watchLine
+			if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+				l = watchLine{Type: "NOT JSON: " + sc.Text()}
+			}
+			w.lines <- l
+		}
+		close(w.lines)
+	}()
+	return w
+}
+
+func (w *watchRun) next() watchLine {
+	w.t.Helper()
+	select {
+	case l, ok := <-w.lines:
+		if !ok {
+			w.t.Fatalf("watch ended early; stderr: %s", w.stderr.String())
+		}
+		w.seen = append(w.seen, l)
+		return l
+	case <-w.deadline:
+		w.t.Fatalf("timed out; events so far: %+v", w.seen)
+	}
+	return watchLine{}
+}
+
+func (w *watchRun) waitFor(match func(watchLine) bool) watchLine {
+	w.t.Helper()
+	for {
+		if l := w.next(); match(l) {
+			return l
+		}
+	}
+}
+
+// stop interrupts watch: it must exit cleanly, having said nothing on
+// stderr. The lines it wrote till then are in seen.
+func (w *watchRun) stop() {
+	w.t.Helper()
+	_ = w.cmd.Process.Signal(syscall.SIGINT)
+	for l := range w.lines {
+		w.seen = append(w.seen, l)
+	}
+	if err := w.cmd.Wait(); err != nil {
+		w.t.Fatalf("watch exit: %v; stderr %s", err, w.stderr.String())
+	}
+	if w.stderr.Len() != 0 {
+		w.t.Errorf("stderr: %s", w.stderr.String())
+	}
+	for _, l := range w.seen {
+		if _, err := time.Parse("2006-01-02T15:04:05.000Z07:00", l.At); err != nil || len(l.At) < 23 {
+			w.t.Errorf("bad at %q in %+v", l.At, l)
+		}
+		switch l.Type {
+		case "check", "state", "notify":
+		default:
+			w.t.Errorf("unexpected line type %q", l.Type)
+		}
+	}
 }
 
 // The real binary against the fake SVC, with sub-second loopback
 // intervals, through a scripted outage: the JSON event sequence is the
 // contract scripts rely on.
 func TestWatchScriptedOutage(t *testing.T) {
-	bin := testbin.Build(t)
 	svc := fakesvc.New(fakesvc.OK)
 	srv := httptest.NewServer(svc)
 	defer srv.Close()
-
-	home := t.TempDir()
-	cmd := exec.Command(bin, "watch", "--url", srv.URL+"/svc/MasterFakturService?wsdl",
-		"--reference", srv.URL+"/_fake/generate_204", "--interval", "300ms", "--recheck", "100ms",
-		"--down-interval", "150ms", "--timeout", "2s", "--slow", "1s", "--lang", "en",
-		"--config", filepath.Join(home, "config.json"))
-	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+home, "XDG_CACHE_HOME="+home, "LANG=en_US.UTF-8")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-
-	lines := make(chan watchLine, 1000)
-	raw := make(chan string, 1000)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			var l watchLine
-			if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-				raw <- "NOT JSON: " + sc.Text()
-				continue
-			}
-			raw <- sc.Text()
-			lines <- l
-		}
-		close(lines)
-	}()
-	deadline := time.After(60 * time.Second)
-	var seen []watchLine
-	next := func() watchLine {
-		t.Helper()
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatalf("watch ended early; stderr: %s", stderr.String())
-			}
-			seen = append(seen, l)
-			return l
-		case <-deadline:
-			t.Fatalf("timed out; events so far: %+v", seen)
-		}
-		return watchLine{}
-	}
-	waitFor := func(match func(watchLine) bool) watchLine {
-		t.Helper()
-		for {
-			if l := next(); match(l) {
-				return l
-			}
-		}
-	}
+	w := startWatch(t, srv)
+	next, waitFor := w.next, w.waitFor
 
 	// 1. Up.
 	waitFor(func(l watchLine) bool { return l.Type == "state" && l.Level == "up" })
@@ -120,21 +164,12 @@ func TestWatchScriptedOutage(t *testing.T) {
 	}
 	waitFor(func(l watchLine) bool { return l.Type == "check" })
 
-	// Interrupt: clean exit.
-	cmd.Process.Signal(syscall.SIGINT)
-	for range lines {
-	}
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("watch exit: %v; stderr %s", err, stderr.String())
-	}
+	w.stop()
 
 	// The whole sequence: exactly one down and one recovered notification,
-	// levels up → down → up, re-checking before down, and every line stamped.
+	// levels up → down → up, re-checking before down.
 	var notifies, states []string
-	for _, l := range seen {
-		if _, err := time.Parse("2006-01-02T15:04:05.000Z07:00", l.At); err != nil || len(l.At) < 23 {
-			t.Errorf("bad at %q in %+v", l.At, l)
-		}
+	for _, l := range w.seen {
 		switch l.Type {
 		case "notify":
 			notifies = append(notifies, l.Kind)
@@ -144,9 +179,6 @@ func TestWatchScriptedOutage(t *testing.T) {
 				s += "?"
 			}
 			states = append(states, s)
-		case "check":
-		default:
-			t.Errorf("unexpected line type %q", l.Type)
 		}
 	}
 	if strings.Join(notifies, ",") != "down,recovered" {
@@ -156,8 +188,29 @@ func TestWatchScriptedOutage(t *testing.T) {
 	if got := strings.Join(dedupe(states), ","); !strings.HasPrefix(got, want) {
 		t.Errorf("states %s, want %s", got, want)
 	}
-	if stderr.Len() != 0 {
-		t.Errorf("stderr: %s", stderr.String())
+}
+
+// A server failing every other check: green by policy, never "down", no
+// notification; a state line says "unsteady" with the numbers, and another
+// takes it back once the checks are clean again.
+func TestWatchUnsteadyServer(t *testing.T) {
+	svc := fakesvc.New(fakesvc.OK)
+	srv := httptest.NewServer(svc)
+	defer srv.Close()
+	w := startWatch(t, srv)
+	w.waitFor(func(l watchLine) bool { return l.Type == "state" && l.Level == "up" })
+	svc.Set(fakesvc.Flaky)
+	shaky := w.waitFor(func(l watchLine) bool { return l.Type == "state" && l.Unsteady })
+	if shaky.Level != "up" || shaky.Recent.Failures < 3 || shaky.Recent.Checks > 10 || shaky.Recent.Checks < shaky.Recent.Failures {
+		t.Fatalf("unsteady line %+v", shaky)
+	}
+	svc.Set(fakesvc.OK)
+	w.waitFor(func(l watchLine) bool { return l.Type == "state" && !l.Unsteady && !l.Recheck })
+	w.stop()
+	for _, l := range w.seen {
+		if l.Type == "notify" || (l.Type == "state" && l.Level == "down") {
+			t.Errorf("an unsteady server was told as down: %+v", l)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 )
@@ -125,7 +126,43 @@ type State struct {
 	Last        Result    // latest check (zero before the first)
 	NextCheck   time.Time // planned time of the next check
 	OutageStart time.Time // start of the open outage, zero if none
+	// Recent is the tally of the last checks (at most UnsteadyWindow)
+	// since the server last began answering, or stopped: one that keeps
+	// failing briefly stays green by policy, and this is how the user
+	// still hears of it.
+	Recent Tally
 }
+
+// Unsteadiness. One failure re-checked away must not cry wolf, and a
+// failure is confirmed only when it repeats (3 in a row by default), so a
+// server failing every other check never turns red. Yet uploads then fail
+// half the time. Counting the failures among the last checks tells it
+// without a new colour or a notification: "unsteady" is a remark on the
+// level, never a level.
+const (
+	UnsteadyWindow   = 10 // the checks looked at
+	UnsteadyFailures = 3  // failed ones among them that make it unsteady
+	UnsteadyEpisodes = 2  // in at least this many separate runs (a long blip is one)
+)
+
+// Tally counts recent checks, the failed ones (the server down, not this
+// PC offline) and the separate runs of failures among them.
+type Tally struct {
+	Checks   int `json:"checks"`
+	Failures int `json:"failures"`
+	Episodes int `json:"episodes"`
+}
+
+// Unsteady reports whether an answering server failed often enough lately
+// to say so: it is up (or degraded) and failed at least UnsteadyFailures
+// times in UnsteadyEpisodes separate runs among the recent checks.
+func Unsteady(level Level, t Tally) bool {
+	return (level == LevelUp || level == LevelDegraded) &&
+		t.Failures >= UnsteadyFailures && t.Episodes >= UnsteadyEpisodes
+}
+
+// Unsteady is Unsteady(s.Level, s.Recent).
+func (s State) Unsteady() bool { return Unsteady(s.Level, s.Recent) }
 
 // EventKind classifies monitor events.
 type EventKind string
@@ -648,7 +685,8 @@ func (m *Monitor) apply(l *loop, res Result) time.Duration {
 	after := l.tr.snapshot(p)
 	now := m.clock.Now()
 	evs := []Event{{Kind: EventCheck, At: now, Target: l.tr.target.ID, Result: &res}}
-	if before.Level != after.Level || before.Reason != after.Reason || before.Rechecking != after.Rechecking {
+	if before.Level != after.Level || before.Reason != after.Reason || before.Rechecking != after.Rechecking ||
+		before.Unsteady() != after.Unsteady() {
 		st := after
 		evs = append(evs, Event{Kind: EventState, At: now, Target: l.tr.target.ID, State: &st, Previous: before.Level})
 	}
@@ -701,6 +739,12 @@ type tracker struct {
 	failStreak, downStreak, offlineStreak, degStreak, answerStreak int
 	failStart, downStart, degStart, answerStart                    time.Time
 
+	// recent holds the last checks since the server began answering (or
+	// stopped), true for a server failure (Tally). settling: resumed from
+	// sleep, the failures before the first answer are the network waking.
+	recent   []bool
+	settling bool
+
 	outage    *outage
 	nextCheck time.Time
 }
@@ -742,6 +786,43 @@ func (t *tracker) resume(o OpenOutage) {
 
 func (t *tracker) resetStreaks() {
 	t.failStreak, t.downStreak, t.offlineStreak, t.degStreak, t.answerStreak = 0, 0, 0, 0, 0
+	t.settling = true
+}
+
+// remember adds a check to recent: a failure of the server, or an
+// answer. This PC being offline says nothing about the server, nor do the
+// failures after a resume before the first answer.
+func (t *tracker) remember(res Result) {
+	switch res.Level {
+	case LevelOffline:
+		return
+	case LevelDown:
+		if t.settling {
+			return
+		}
+	default:
+		t.settling = false
+	}
+	t.recent = append(t.recent, res.Level == LevelDown)
+	if n := len(t.recent); n > UnsteadyWindow {
+		t.recent = slices.Delete(t.recent, 0, n-UnsteadyWindow)
+	}
+}
+
+// answering: the level of a server that answers (or not known yet).
+func answering(l Level) bool { return l != LevelDown && l != LevelOffline }
+
+func (t *tracker) tally() Tally {
+	tl := Tally{Checks: len(t.recent)}
+	for i, failed := range t.recent {
+		if failed {
+			tl.Failures++
+			if i == 0 || !t.recent[i-1] {
+				tl.Episodes++
+			}
+		}
+	}
+	return tl
 }
 
 func (t *tracker) rechecking() bool {
@@ -762,7 +843,7 @@ func (t *tracker) rechecking() bool {
 
 func (t *tracker) snapshot(Policy) State {
 	st := State{Target: t.target.ID, URL: t.target.URL, Level: t.level, Reason: t.reason, Since: t.since,
-		Rechecking: t.rechecking(), Last: t.last, NextCheck: t.nextCheck}
+		Rechecking: t.rechecking(), Last: t.last, NextCheck: t.nextCheck, Recent: t.tally()}
 	if t.outage != nil {
 		st.OutageStart = t.outage.start
 	}
@@ -840,6 +921,12 @@ func (t *tracker) observe(res Result, p Policy) []Notification {
 			t.set(LevelDown, res.Reason, t.downStart)
 		}
 	}
+	if answering(t.level) != answering(prev) {
+		// An outage starts a new tally, and so does its end: the failures
+		// of an outage just ended are not "unsteady", it was down.
+		t.recent = t.recent[:0]
+	}
+	t.remember(res)
 	if t.level == prev {
 		if t.outage != nil && t.level == LevelDegraded && t.reason == ReasonSlow {
 			// Yellow all along, but the proxy's page gave way to the

@@ -410,6 +410,127 @@ func TestFlappingNeverConfirmsDown(t *testing.T) {
 	}
 }
 
+// A server failing every other check stays green by policy, yet uploads
+// fail half the time: the state says "unsteady" (a remark, never a colour
+// nor a notification), announced by a state event, and drops it once the
+// last checks are clean again.
+func TestFlappingIsToldAsUnsteadyWithoutNotifying(t *testing.T) {
+	h := newHarness(t, testPolicy(), allNotify())
+	h.start()
+	var evs []probe.Event
+	for range 3 {
+		evs = append(evs, h.steps(1, probe.ReasonTimeout)...)
+		evs = append(evs, h.steps(1, probe.ReasonOK)...)
+	}
+	st := h.m.Primary()
+	if !st.Unsteady() || st.Level != probe.LevelUp || st.Recent != (probe.Tally{Checks: 7, Failures: 3, Episodes: 3}) {
+		t.Fatalf("after 3 failures in 7 checks: %s unsteady=%v %+v", st.Level, st.Unsteady(), st.Recent)
+	}
+	if len(notes(evs)) != 0 {
+		t.Fatalf("unsteady notified: %v", notes(evs))
+	}
+	became, was := 0, false
+	for _, e := range evs {
+		if e.Kind == probe.EventState {
+			if e.State.Unsteady() && !was {
+				became++
+			}
+			was = e.State.Unsteady()
+		}
+	}
+	if became != 1 || !was {
+		t.Fatalf("became unsteady %d times in the state events, want once: %v", became, kinds(evs))
+	}
+	// Clean checks push the failures out of the window (checks 2, 4 and 6
+	// of the 7 so far) one by one.
+	h.steps(probe.UnsteadyWindow-7+1, probe.ReasonOK)
+	if st := h.m.Primary(); !st.Unsteady() {
+		t.Fatalf("3 failures still among the last %d checks, yet steady: %+v", probe.UnsteadyWindow, st.Recent)
+	}
+	evs = h.steps(1, probe.ReasonOK)
+	st = h.m.Primary()
+	if st.Unsteady() || st.Recent.Failures != 2 || st.Recent.Checks != probe.UnsteadyWindow {
+		t.Fatalf("after clean checks: %+v", st.Recent)
+	}
+	if !slices.ContainsFunc(evs, func(e probe.Event) bool { return e.Kind == probe.EventState && !e.State.Unsteady() }) {
+		t.Fatalf("steady again without a state event: %v", kinds(evs))
+	}
+}
+
+func TestUnsteadyNeedsRepeatedFailuresOfTheServer(t *testing.T) {
+	fiveToConfirm := testPolicy()
+	fiveToConfirm.FailThreshold = 5
+	for _, tc := range []struct {
+		name     string
+		p        probe.Policy
+		script   []probe.Reason
+		want     probe.Tally
+		unsteady bool
+	}{
+		{"one blip", testPolicy(), []probe.Reason{probe.ReasonTimeout, probe.ReasonOK, probe.ReasonOK},
+			probe.Tally{Checks: 4, Failures: 1, Episodes: 1}, false},
+		{"two failures in one run", testPolicy(), []probe.Reason{probe.ReasonConnect, probe.ReasonConnect, probe.ReasonOK},
+			probe.Tally{Checks: 4, Failures: 2, Episodes: 1}, false},
+		{"two blips", testPolicy(), []probe.Reason{probe.ReasonTimeout, probe.ReasonOK, probe.ReasonTimeout, probe.ReasonOK},
+			probe.Tally{Checks: 5, Failures: 2, Episodes: 2}, false},
+		// A user who raised the threshold accepts longer blips: one is not
+		// unsteadiness, however many checks it took.
+		{"one long run under a higher threshold", fiveToConfirm, []probe.Reason{
+			probe.ReasonConnect, probe.ReasonConnect, probe.ReasonConnect, probe.ReasonConnect, probe.ReasonOK},
+			probe.Tally{Checks: 6, Failures: 4, Episodes: 1}, false},
+		{"this PC offline now and then", testPolicy(), []probe.Reason{
+			probe.ReasonOffline, probe.ReasonOK, probe.ReasonOffline, probe.ReasonOK, probe.ReasonOffline, probe.ReasonOK},
+			probe.Tally{Checks: 4, Failures: 0, Episodes: 0}, false},
+		{"an outage, then its recovery", testPolicy(), []probe.Reason{
+			probe.ReasonConnect, probe.ReasonConnect, probe.ReasonConnect, probe.ReasonTimeout, probe.ReasonOK, probe.ReasonOK},
+			probe.Tally{Checks: 1, Failures: 0, Episodes: 0}, false},
+		{"a two-check blip and a one-check blip", testPolicy(), []probe.Reason{
+			probe.ReasonConnect, probe.ReasonConnect, probe.ReasonOK, probe.ReasonTimeout, probe.ReasonOK},
+			probe.Tally{Checks: 6, Failures: 3, Episodes: 2}, true},
+		{"maintenance pages between answers", testPolicy(), []probe.Reason{
+			probe.ReasonMaintenance, probe.ReasonOK, probe.ReasonServerError, probe.ReasonOK, probe.ReasonMaintenance, probe.ReasonOK},
+			probe.Tally{Checks: 7, Failures: 3, Episodes: 3}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, tc.p, allNotify())
+			h.start()
+			for _, r := range tc.script {
+				h.steps(1, r)
+			}
+			st := h.m.Primary()
+			if st.Recent != tc.want {
+				t.Fatalf("tally %+v, want %+v", st.Recent, tc.want)
+			}
+			if st.Unsteady() != tc.unsteady || st.Level != probe.LevelUp {
+				t.Fatalf("%s unsteady=%v, want up and unsteady=%v", st.Level, st.Unsteady(), tc.unsteady)
+			}
+		})
+	}
+}
+
+// After sleep the network needs a moment: those failures are the PC
+// waking up, not the server wavering.
+func TestFailuresAfterResumeAreNotUnsteadiness(t *testing.T) {
+	h := newHarness(t, testPolicy(), allNotify())
+	h.start()
+	h.steps(1, probe.ReasonTimeout)
+	h.steps(1, probe.ReasonOK)
+	h.clk.Jump(2 * time.Hour)
+	h.chk.Set(primary, probe.ReasonDNS)
+	h.step() // resume noticed
+	h.steps(2, probe.ReasonDNS)
+	h.steps(1, probe.ReasonOK)
+	st := h.m.Primary()
+	if st.Unsteady() || st.Recent != (probe.Tally{Checks: 4, Failures: 1, Episodes: 1}) {
+		t.Fatalf("after resume: unsteady=%v %+v", st.Unsteady(), st.Recent)
+	}
+	// Once answered, failures count again.
+	h.steps(1, probe.ReasonDNS)
+	if st := h.m.Primary(); st.Recent.Failures != 2 {
+		t.Fatalf("a failure after the first answer: %+v", st.Recent)
+	}
+}
+
 func TestFlappingInPairsGivesAtMostOneDownUpPairPerOutage(t *testing.T) {
 	h := newHarness(t, testPolicy(), defaultNotify())
 	h.start()

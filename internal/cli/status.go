@@ -72,11 +72,17 @@ func HumanStatus(tr *i18n.Translator, st ipc.Status, now time.Time) string {
 			if t.Last != nil {
 				fmt.Fprintf(&b, "  %s\n", tr.T("status.last", map[string]any{"Time": t.Last.CheckedAt.Format("15:04:05"), "MS": t.Last.Phases.Total.Milliseconds()}))
 			}
+			if note := tr.UnsteadyNote(t.Level, t.Recent); note != "" {
+				fmt.Fprintf(&b, "  ! %s\n", note)
+			}
 			continue
 		}
 		// A secondary service in trouble says why, as in the tray menu.
-		if t.Level == probe.LevelDegraded || t.Level == probe.LevelDown {
+		switch {
+		case t.Level == probe.LevelDegraded || t.Level == probe.LevelDown:
 			level += " (" + tr.CauseOn(t.Reason, t.Last) + ")"
+		case t.Unsteady():
+			level += " (" + tr.T("unsteady.word") + ")"
 		}
 		fmt.Fprintf(&b, "  %s: %s\n", name, level)
 	}

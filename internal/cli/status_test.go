@@ -22,6 +22,11 @@ func TestHumanStatus(t *testing.T) {
 	coretax := ipc.TargetState{Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError, Last: &coretaxLast}
 	enofa := ipc.TargetState{Target: "enofa", Level: probe.LevelUp, Reason: probe.ReasonOK}
 	st := ipc.Status{Lang: "id", Targets: []ipc.TargetState{down, coretax, enofa}}
+	shaky := probe.Tally{Checks: 10, Failures: 4, Episodes: 3}
+	upLast := probe.Result{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, CheckedAt: now}
+	up := ipc.TargetState{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Last: &upLast, Recent: shaky}
+	shakyEnofa := enofa
+	shakyEnofa.Recent = shaky
 
 	tests := []struct {
 		name    string
@@ -41,6 +46,11 @@ func TestHumanStatus(t *testing.T) {
 			[]string{"perbaikan", "sejak", "kemarin"}},
 		{"muted", "id", ipc.Status{Targets: []ipc.TargetState{down}, SnoozedUntil: time.Date(2026, 11, 27, 8, 0, 0, 0, wib)},
 			[]string{"Notifikasi dibisukan sampai besok 08:00"}, nil},
+		// Online, but failing now and then: said under the state, and in a
+		// secondary service's line.
+		{"unsteady", "id", ipc.Status{Targets: []ipc.TargetState{up, shakyEnofa}},
+			[]string{"ONLINE — ", "  ! Tidak stabil: 4 dari 10 pemeriksaan terakhir gagal.", "e-Nofa: ONLINE (tidak stabil)\n"}, nil},
+		{"steady", "id", st, nil, []string{"stabil"}},
 		// A mute that has run out is not told.
 		{"mute over", "id", ipc.Status{Targets: []ipc.TargetState{down}, SnoozedUntil: now.Add(-time.Minute)},
 			nil, []string{"dibisukan"}},

@@ -187,7 +187,7 @@ func EventJSON(e probe.Event, tr *i18n.Translator) ([]byte, error) {
 	case probe.EventState:
 		st := e.State
 		line := stateLine{Type: "state", At: at, Target: e.Target, Level: st.Level, Previous: e.Previous,
-			Reason: st.Reason, Rechecking: st.Rechecking, Message: tr.Message(st.Last)}
+			Reason: st.Reason, Rechecking: st.Rechecking, Unsteady: st.Unsteady(), Recent: st.Recent, Message: tr.Message(st.Last)}
 		if !st.Since.IsZero() {
 			line.Since = st.Since.Format(TimeFormat)
 		}
@@ -218,8 +218,12 @@ type stateLine struct {
 	Previous   probe.Level  `json:"previous"`
 	Reason     probe.Reason `json:"reason"`
 	Rechecking bool         `json:"rechecking"`
-	Since      string       `json:"since,omitempty"`
-	Message    string       `json:"message"`
+	// Unsteady: up (or degraded) but failing now and then lately
+	// (probe.Unsteady); Recent gives the numbers.
+	Unsteady bool        `json:"unsteady"`
+	Recent   probe.Tally `json:"recent"`
+	Since    string      `json:"since,omitempty"`
+	Message  string      `json:"message"`
 }
 
 type notifyLine struct {

@@ -41,3 +41,36 @@ func TestNotifyLineOutage(t *testing.T) {
 		})
 	}
 }
+
+// A state line says whether the server is unsteady, with the numbers, so a
+// script can tell "green and fine" from "green but failing now and then".
+func TestStateLineUnsteady(t *testing.T) {
+	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name     string
+		recent   probe.Tally
+		unsteady bool
+	}{
+		{"steady", probe.Tally{Checks: 10, Failures: 1, Episodes: 1}, false},
+		{"unsteady", probe.Tally{Checks: 10, Failures: 4, Episodes: 3}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := probe.State{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Recent: tc.recent,
+				Last: probe.Result{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, CheckedAt: at}}
+			line, err := EventJSON(probe.Event{Kind: probe.EventState, At: at, Target: "efaktur", State: &st, Previous: probe.LevelUp}, i18n.New("en"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got struct {
+				Unsteady *bool       `json:"unsteady"`
+				Recent   probe.Tally `json:"recent"`
+			}
+			if err := json.Unmarshal(line, &got); err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			if got.Unsteady == nil || *got.Unsteady != tc.unsteady || got.Recent != tc.recent {
+				t.Fatalf("%s", line)
+			}
+		})
+	}
+}

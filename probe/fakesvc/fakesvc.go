@@ -36,6 +36,7 @@ const (
 	Maintenance503 Behaviour = "maintenance_503"  // DJP's maintenance page, 503
 	ServerError    Behaviour = "server_error"     // 500 with a Java stack trace page
 	BadGateway     Behaviour = "bad_gateway"      // 502 from a load balancer
+	Flaky          Behaviour = "flaky"            // a bad node behind the balancer: 502 and the WSDL in turn
 	NotFound       Behaviour = "not_found"        // 404
 	Captive        Behaviour = "captive"          // a hotel Wi-Fi login page, 200
 	ProxyBlock     Behaviour = "proxy_block"      // a corporate proxy's block page, 200
@@ -58,7 +59,7 @@ const (
 
 // All lists every behaviour.
 var All = []Behaviour{OK, Gzip, WrongType, Slow, Maintenance, Maintenance503, ServerError,
-	BadGateway, NotFound, Captive, ProxyBlock, Forbidden, TooMany, Empty, Truncated,
+	BadGateway, Flaky, NotFound, Captive, ProxyBlock, Forbidden, TooMany, Empty, Truncated,
 	InvalidXML, Foreign, Huge, Drip, RedirectLoop, RedirectOffWeb, Down, Hang, Offline}
 
 // Service is the fake SVC. The zero value is not usable; call New.
@@ -227,6 +228,12 @@ func (s *Service) play(b Behaviour, w http.ResponseWriter, r *http.Request) {
 		writeHTML(w, http.StatusInternalServerError, serverErrorPage)
 	case BadGateway:
 		writeHTML(w, http.StatusBadGateway, "<html><body><h1>502 Bad Gateway</h1></body></html>")
+	case Flaky:
+		if s.requests.Load()%2 == 1 {
+			writeHTML(w, http.StatusBadGateway, "<html><body><h1>502 Bad Gateway</h1></body></html>")
+			return
+		}
+		writeXML(w, http.StatusOK, WSDL())
 	case NotFound:
 		// nginx's own page, as a web server without the service answers.
 		writeHTML(w, http.StatusNotFound, "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")

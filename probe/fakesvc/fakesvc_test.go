@@ -107,3 +107,20 @@ func TestHoldKeepsTheAnswerUntilReleased(t *testing.T) {
 		t.Fatalf("a later request: %d", code)
 	}
 }
+
+// Flaky answers 502 and the WSDL in turn, whatever came before.
+func TestFlakyAlternates(t *testing.T) {
+	svc := New(OK)
+	srv := httptest.NewServer(svc)
+	defer srv.Close()
+	get(t, srv.URL+"/svc") // one request before: the turn follows the count
+	svc.Set(Flaky)
+	var codes []int
+	for range 4 {
+		code, _ := get(t, srv.URL+"/svc")
+		codes = append(codes, code)
+	}
+	if codes[0] == codes[1] || codes[0] != codes[2] || codes[1] != codes[3] || (codes[0] != 502 && codes[0] != 200) || codes[0]+codes[1] != 702 {
+		t.Fatalf("codes %v, want 502 and 200 in turn", codes)
+	}
+}

@@ -221,3 +221,22 @@ func (t *Translator) ViaProxy(r probe.Result) string {
 	}
 	return t.T("check.via_proxy", map[string]any{"Proxy": r.Proxy})
 }
+
+// UnsteadyNote is "Tidak stabil: 3 dari 10 pemeriksaan terakhir gagal."
+// for a server that answers but failed now and then lately (probe.Unsteady),
+// "" otherwise.
+func (t *Translator) UnsteadyNote(level probe.Level, recent probe.Tally) string {
+	if !probe.Unsteady(level, recent) {
+		return ""
+	}
+	return t.T("unsteady.note", map[string]any{"Failures": recent.Failures, "Checks": recent.Checks})
+}
+
+// UnsteadyAdvice is what to do about an unsteady server: retry a failed
+// upload after a moment ("" when the server is steady).
+func (t *Translator) UnsteadyAdvice(level probe.Level, recent probe.Tally) string {
+	if !probe.Unsteady(level, recent) {
+		return ""
+	}
+	return t.T("advice.unsteady", map[string]any{"Failures": recent.Failures, "Checks": recent.Checks})
+}

@@ -447,3 +447,33 @@ func TestMessageAndAdviceForARedirect(t *testing.T) {
 		}
 	}
 }
+
+// An unsteady server is told with its numbers, and only while it answers:
+// down is red already, and a steady server gets no remark.
+func TestUnsteadyIsToldWithItsNumbers(t *testing.T) {
+	shaky := probe.Tally{Checks: 10, Failures: 4, Episodes: 3}
+	for _, lang := range Languages {
+		tr := New(lang)
+		for _, level := range []probe.Level{probe.LevelUp, probe.LevelDegraded} {
+			note, advice := tr.UnsteadyNote(level, shaky), tr.UnsteadyAdvice(level, shaky)
+			for _, s := range []string{note, advice} {
+				if !strings.Contains(s, "4") || !strings.Contains(s, "10") || strings.Contains(s, "<no value>") || strings.HasPrefix(s, "unsteady.") || strings.HasPrefix(s, "advice.") {
+					t.Errorf("%s %s: %q", lang, level, s)
+				}
+			}
+		}
+		for _, c := range []struct {
+			level probe.Level
+			tally probe.Tally
+		}{
+			{probe.LevelDown, shaky},
+			{probe.LevelOffline, shaky},
+			{probe.LevelUnknown, shaky},
+			{probe.LevelUp, probe.Tally{Checks: 10, Failures: 2, Episodes: 2}},
+		} {
+			if s := tr.UnsteadyNote(c.level, c.tally) + tr.UnsteadyAdvice(c.level, c.tally); s != "" {
+				t.Errorf("%s %s %+v: %q", lang, c.level, c.tally, s)
+			}
+		}
+	}
+}

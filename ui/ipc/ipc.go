@@ -67,7 +67,11 @@ type TargetState struct {
 	OutageStart time.Time     `json:"outage_start"`
 	Message     string        `json:"message"`
 	Last        *probe.Result `json:"last,omitempty"`
+	Recent      probe.Tally   `json:"recent"`
 }
+
+// Unsteady: the server answers but failed now and then lately.
+func (t TargetState) Unsteady() bool { return probe.Unsteady(t.Level, t.Recent) }
 
 // MessageIn is the target's sentence in the reader's language. Message is
 // in the agent's language; a window or `status --lang en` tells the last
@@ -82,7 +86,8 @@ func (t TargetState) MessageIn(tr interface{ Message(probe.Result) string }) str
 // StateOf converts a monitor state.
 func StateOf(st probe.State, message string) TargetState {
 	ts := TargetState{Target: st.Target, URL: st.URL, Level: st.Level, Reason: st.Reason, Since: st.Since,
-		Rechecking: st.Rechecking, NextCheck: st.NextCheck, OutageStart: st.OutageStart, Message: message}
+		Rechecking: st.Rechecking, NextCheck: st.NextCheck, OutageStart: st.OutageStart, Message: message,
+		Recent: st.Recent}
 	if !st.Last.CheckedAt.IsZero() {
 		last := st.Last
 		ts.Last = &last

@@ -427,7 +427,7 @@ func (a *Agent) onEvent(e probe.Event) {
 			"ms", r.Phases.Total.Milliseconds(), "err", r.Error)
 	case probe.EventState:
 		slog.Info("state", "target", e.Target, "state", e.State.Level, "reason", e.State.Reason,
-			"rechecking", e.State.Rechecking, "previous", e.Previous)
+			"rechecking", e.State.Rechecking, "unsteady", e.State.Unsteady(), "previous", e.Previous)
 	case probe.EventNotify:
 		select {
 		case a.notes <- *e.Notification:

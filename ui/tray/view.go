@@ -117,12 +117,17 @@ func BuildView(tr *i18n.Translator, states []probe.State, snoozedUntil, now time
 	} else {
 		v.SnoozeLine = tr.T("tray.snooze")
 	}
-	lines := v.essential
+	lines := slices.Clone(v.essential)
+	// The state's message and the unsteadiness go under the status line
+	// (TooltipWithin leaves them out first).
+	var more []string
 	if !p.Last.CheckedAt.IsZero() && p.Level != probe.LevelUp {
-		// The state's message goes under the status line (TooltipWithin
-		// leaves it out first).
-		lines = slices.Insert(slices.Clone(lines), 2, tr.Message(p.Last))
+		more = append(more, tr.Message(p.Last))
 	}
+	if note := tr.UnsteadyNote(p.Level, p.Recent); note != "" {
+		more = append(more, note)
+	}
+	lines = slices.Insert(lines, 2, more...)
 	v.Tooltip = strings.Join(lines, "\n")
 	return v
 }
@@ -143,6 +148,8 @@ func StatusLine(tr *i18n.Translator, st probe.State, now time.Time) string {
 		return tr.T("tray.status_unknown", data)
 	case st.Rechecking && (st.Level == probe.LevelUp || st.Level == probe.LevelUnknown || st.Level == probe.LevelDegraded):
 		return tr.T("tray.status_rechecking", data)
+	case st.Level == probe.LevelUp && st.Unsteady():
+		return tr.T("tray.status_up_unsteady", data)
 	case st.Level == probe.LevelUp:
 		return tr.T("tray.status_up", data)
 	case st.Level == probe.LevelDown:
@@ -153,9 +160,14 @@ func StatusLine(tr *i18n.Translator, st probe.State, now time.Time) string {
 	return tr.T("tray.status_cause", data)
 }
 
-// SecondaryLine is "Coretax: ONLINE" or "Coretax: DOWN (error server DJP)".
+// SecondaryLine is "Coretax: ONLINE", "Coretax: ONLINE (tidak stabil)" or
+// "Coretax: DOWN (error server DJP)".
 func SecondaryLine(tr *i18n.Translator, st probe.State) string {
 	data := map[string]any{"Service": tr.ServiceName(st.Target), "Level": tr.Level(st.Level), "Cause": tr.CauseOn(st.Reason, &st.Last)}
+	if st.Level == probe.LevelUp && st.Unsteady() {
+		data["Cause"] = tr.T("unsteady.word")
+		return tr.T("tray.secondary_cause", data)
+	}
 	if st.Level == probe.LevelUp || st.Level == probe.LevelUnknown || st.Level == probe.LevelOffline {
 		return tr.T("tray.secondary_plain", data)
 	}

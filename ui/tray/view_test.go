@@ -45,12 +45,18 @@ func TestStatusLine(t *testing.T) {
 	overnight.Since = time.Date(2026, 3, 30, 16, 5, 0, 0, time.Local)
 	redirected, blocked := state(probe.LevelDegraded, probe.ReasonHTTPStatus, false), state(probe.LevelDegraded, probe.ReasonHTTPStatus, false)
 	redirected.Last.HTTPStatus, blocked.Last.HTTPStatus = 302, 403
+	shaky, shakyRechecking := state(probe.LevelUp, probe.ReasonOK, false), state(probe.LevelUp, probe.ReasonOK, true)
+	shaky.Recent = probe.Tally{Checks: 10, Failures: 4, Episodes: 3}
+	shakyRechecking.Recent = shaky.Recent
 	tests := []struct {
 		st     probe.State
 		id, en string
 	}{
 		{state(probe.LevelUp, probe.ReasonOK, false), "Server e-Faktur: ONLINE · 180 ms · 10:42", "The e-Faktur server: ONLINE · 180 ms · 10:42"},
 		{state(probe.LevelUp, probe.ReasonOK, true), "Server e-Faktur: memeriksa ulang… · 10:42", "The e-Faktur server: re-checking… · 10:42"},
+		// Green by policy, yet failing now and then: said, not coloured.
+		{shaky, "Server e-Faktur: ONLINE, tidak stabil · 180 ms · 10:42", "The e-Faktur server: ONLINE, unsteady · 180 ms · 10:42"},
+		{shakyRechecking, "Server e-Faktur: memeriksa ulang… · 10:42", "The e-Faktur server: re-checking… · 10:42"},
 		{state(probe.LevelDown, probe.ReasonMaintenance, false), "Server e-Faktur: DOWN (maintenance DJP) · sejak 10:19", "The e-Faktur server: DOWN (DJP maintenance) · since 10:19"},
 		{state(probe.LevelDegraded, probe.ReasonTLSClock, false), "Server e-Faktur: TERGANGGU (jam PC salah) · 10:42", "The e-Faktur server: DEGRADED (wrong PC clock) · 10:42"},
 		// A redirect says so: the user can act on it (a login page, a wrong address).
@@ -94,6 +100,37 @@ func TestBuildView(t *testing.T) {
 	}
 	if v := BuildView(tr, nil, time.Time{}, at); v.Icon != "unknown" {
 		t.Errorf("no states: %+v", v)
+	}
+}
+
+// An unsteady server keeps its green icon; the tooltip tells the numbers
+// and a secondary service says it in its line.
+func TestBuildViewUnsteady(t *testing.T) {
+	tr := i18n.New("id")
+	shaky := probe.Tally{Checks: 10, Failures: 4, Episodes: 3}
+	p, cor := state(probe.LevelUp, probe.ReasonOK, false), state(probe.LevelUp, probe.ReasonOK, false)
+	p.Recent, cor.Target, cor.Recent = shaky, "coretax", shaky
+	v := BuildView(tr, []probe.State{p, cor}, time.Time{}, at)
+	if v.Icon != "up" || !strings.Contains(v.Tooltip, "4 dari 10 pemeriksaan terakhir gagal") {
+		t.Errorf("unsteady: icon %s tooltip %q", v.Icon, v.Tooltip)
+	}
+	if len(v.Secondary) != 1 || v.Secondary[0] != "Coretax: ONLINE (tidak stabil)" {
+		t.Errorf("secondary %q", v.Secondary)
+	}
+	if tip := v.TooltipWithin(WindowsTooltipMax); !strings.Contains(tip, v.StatusLine) {
+		t.Errorf("short tooltip %q", tip)
+	}
+	// Degraded and unsteady: the state's message, then the remark.
+	d := state(probe.LevelDegraded, probe.ReasonSlow, false)
+	d.Recent = shaky
+	v = BuildView(tr, []probe.State{d}, time.Time{}, at)
+	lines := strings.Split(v.Tooltip, "\n")
+	if len(lines) != 4 || lines[2] != tr.Message(d.Last) || !strings.HasPrefix(lines[3], "Tidak stabil") {
+		t.Errorf("degraded and unsteady: %q", lines)
+	}
+	steady := BuildView(tr, []probe.State{state(probe.LevelUp, probe.ReasonOK, false)}, time.Time{}, at)
+	if strings.Contains(steady.Tooltip, "stabil") || strings.Contains(steady.StatusLine, "stabil") {
+		t.Errorf("a steady server called unsteady: %q", steady.Tooltip)
 	}
 }
 

@@ -84,6 +84,9 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 		if msg := t.MessageIn(tr); msg != "" {
 			line("  %s", msg)
 		}
+		if note := tr.UnsteadyNote(t.Level, t.Recent); note != "" {
+			line("  ! %s", note)
+		}
 		if t.Last != nil && t.Last.Detail != "" {
 			// The classifier's own words ("root element {}html is not a
 			// WSDL definitions"): what a helpdesk can search for.

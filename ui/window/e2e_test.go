@@ -155,8 +155,9 @@ func newDesktop(t *testing.T) *desktop {
 // writeHistory gives the charts two days to show, up to now: answers of
 // 120–400 ms, a 35-minute maintenance yesterday, a 4-minute blip five hours
 // ago, and, for its last tailFor, checks like tail (the state the agent is
-// in). Checks are a minute apart, as with the default schedule.
-func writeHistory(t *testing.T, dir string, now time.Time, tail probe.Result, tailFor time.Duration) {
+// in; with failing, each of those checks fails first and its re-check is
+// tail). Checks are a minute apart, as with the default schedule.
+func writeHistory(t *testing.T, dir string, now time.Time, tail probe.Result, tailFor time.Duration, failing ...probe.Result) {
 	h, err := probe.OpenHistory(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -170,6 +171,15 @@ func writeHistory(t *testing.T, dir string, now time.Time, tail probe.Result, ta
 			MS: [5]int64{4, 18, 42, ms - 90, ms}}
 		age := now.Sub(at)
 		switch {
+		case age < tailFor && len(failing) > 0:
+			// A flaky server: each minute's check fails, its re-check
+			// 10 s later answers.
+			failing[0].CheckedAt = at
+			if err := h.Append(probe.RecordOf(failing[0])); err != nil {
+				t.Fatal(err)
+			}
+			tail.CheckedAt = at.Add(10 * time.Second)
+			r = probe.RecordOf(tail)
 		case age < tailFor:
 			tail.CheckedAt = at
 			r = probe.RecordOf(tail)

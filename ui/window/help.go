@@ -68,6 +68,16 @@ func AdviceFor(tr *i18n.Translator, t ipc.TargetState, connected bool) (title, b
 	if body == "" {
 		body = tr.T("advice.unknown")
 	}
+	// Online but failing now and then: "if uploads still fail, look at
+	// this PC" would send the user the wrong way.
+	if shaky := tr.UnsteadyAdvice(t.Level, t.Recent); shaky != "" {
+		if t.Level == probe.LevelUp {
+			title = tr.T("help.now_title", map[string]any{"Level": tr.Level(t.Level), "Cause": tr.T("unsteady.word")})
+			body = shaky
+		} else {
+			body += "\n\n" + shaky
+		}
+	}
 	// What stood in the way, when it named itself: the advice's "maybe a
 	// Wi-Fi login, maybe the office proxy" then has an answer.
 	if t.Last != nil && t.Last.PageTitle != "" {

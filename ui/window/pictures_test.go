@@ -49,6 +49,10 @@ func TestStatusWindowInEachState(t *testing.T) {
 	offline := result(probe.LevelOffline, probe.ReasonOffline, 0, 0, 12*time.Millisecond)
 	offline.Cause = probe.ReasonDNS
 	offline.Reference = &probe.Reference{URL: "http://connectivitycheck.gstatic.com/generate_204"}
+	// A bad node behind DJP's balancer: every minute's check gets a 502,
+	// its re-check the service.
+	badGateway := result(probe.LevelDown, probe.ReasonServerError, 502, 12*time.Millisecond, 78*time.Millisecond)
+	shaky := probe.Tally{Checks: 10, Failures: 5, Episodes: 5}
 
 	for _, c := range []struct {
 		file, lang string
@@ -57,22 +61,26 @@ func TestStatusWindowInEachState(t *testing.T) {
 		tail       time.Duration // how much of the history's end is like last
 		next       time.Duration // from the last check to the next
 		colour     [3]uint8
+		failing    []probe.Result // a flaky tail: each check fails, its re-check is last
+		recent     probe.Tally
 	}{
 		// Up since the history's blip five hours ago (its answers vary).
-		{"status-up.png", "id", up, 5 * time.Hour, 0, time.Minute, green},
-		{"status-up-en.png", "en", up, 5 * time.Hour, 0, time.Minute, green},
-		{"status-degraded.png", "id", slow, 3 * time.Minute, 3 * time.Minute, time.Minute, yellow},
-		{"status-down.png", "id", maintenance, 12 * time.Minute, 12 * time.Minute, 30 * time.Second, red},
-		{"status-offline.png", "id", offline, 2 * time.Minute, 2 * time.Minute, 30 * time.Second, grey},
+		{"status-up.png", "id", up, 5 * time.Hour, 0, time.Minute, green, nil, probe.Tally{}},
+		{"status-up-en.png", "en", up, 5 * time.Hour, 0, time.Minute, green, nil, probe.Tally{}},
+		{"status-degraded.png", "id", slow, 3 * time.Minute, 3 * time.Minute, time.Minute, yellow, nil, probe.Tally{}},
+		{"status-down.png", "id", maintenance, 12 * time.Minute, 12 * time.Minute, 30 * time.Second, red, nil, probe.Tally{}},
+		{"status-offline.png", "id", offline, 2 * time.Minute, 2 * time.Minute, 30 * time.Second, grey, nil, probe.Tally{}},
+		// Green by policy, yet failing every other check: the advice says so.
+		{"status-unsteady.png", "id", up, 5 * time.Hour, 12 * time.Minute, 50 * time.Second, green, []probe.Result{badGateway}, shaky},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			home := t.TempDir()
-			writeHistory(t, filepath.Join(home, "history"), now, c.last, c.tail)
+			writeHistory(t, filepath.Join(home, "history"), now, c.last, c.tail, c.failing...)
 			// The state began at the first check in it, on a minute mark
 			// as the history's checks.
 			since := now.Add(-c.since).Truncate(time.Minute).Add(time.Minute)
 			p := ipc.StateOf(probe.State{Target: probe.PrimaryTargetID, URL: svc, Level: c.last.Level, Reason: c.last.Reason,
-				Since: since, NextCheck: c.last.CheckedAt.Add(c.next), Last: c.last}, "")
+				Since: since, NextCheck: c.last.CheckedAt.Add(c.next), Last: c.last, Recent: c.recent}, "")
 			if c.last.Level == probe.LevelDown {
 				p.OutageStart = p.Since
 			}

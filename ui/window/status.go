@@ -335,7 +335,7 @@ func (v *statusView) render() {
 		v.message.SetText(tr.T("win.agent_away_detail"))
 	}
 	// What to do about it, right under the sentence (the help window has more).
-	if advice := tr.AdviceOn(p.Reason, p.Last); connected && p.Level != probe.LevelUp && p.Level != probe.LevelUnknown && advice != "" {
+	if advice := StateAdvice(tr, p); connected && advice != "" {
 		v.advice.SetText(advice)
 		v.advice.Show()
 	} else {
@@ -388,6 +388,23 @@ func (v *statusView) lastAt(target string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// StateAdvice is the advice under the status sentence: what to do about
+// a state in trouble, and about a server that answers but fails now and
+// then (green by policy: this is where the user learns why an upload
+// failed). "" for a server that simply works.
+func StateAdvice(tr *i18n.Translator, p ipc.TargetState) string {
+	var parts []string
+	if p.Level != probe.LevelUp && p.Level != probe.LevelUnknown {
+		if a := tr.AdviceOn(p.Reason, p.Last); a != "" {
+			parts = append(parts, a)
+		}
+	}
+	if a := tr.UnsteadyAdvice(p.Level, p.Recent); a != "" {
+		parts = append(parts, a)
+	}
+	return strings.Join(parts, "\n")
 }
 
 // aboutLine names the program and version (the agent's, when it answers).

@@ -148,6 +148,20 @@ func TestHelpAdvicePerReason(t *testing.T) {
 	if title, body := AdviceFor(id, moved, true); title != "TERGANGGU: dialihkan, HTTP 302" || body != id.T("advice.redirects") {
 		t.Errorf("redirect: %q / %q", title, body)
 	}
+	// Online but failing now and then: retry the upload, not "look at
+	// this PC" (the advice for a server that simply works).
+	shaky := target(probe.LevelUp, probe.ReasonOK, false)
+	shaky.Recent = probe.Tally{Checks: 10, Failures: 4, Episodes: 3}
+	if title, body := AdviceFor(id, shaky, true); title != "ONLINE: tidak stabil" || !strings.Contains(body, "4 dari 10") ||
+		strings.Contains(body, id.Advice(probe.ReasonOK)) {
+		t.Errorf("unsteady: %q / %q", title, body)
+	}
+	slowShaky := target(probe.LevelDegraded, probe.ReasonSlow, false)
+	slowShaky.Recent = shaky.Recent
+	if title, body := AdviceFor(id, slowShaky, true); title != "TERGANGGU: lambat" || !strings.HasPrefix(body, id.Advice(probe.ReasonSlow)) ||
+		!strings.Contains(body, "4 dari 10") {
+		t.Errorf("slow and unsteady: %q / %q", title, body)
+	}
 }
 
 func TestETAXSearch(t *testing.T) {
@@ -747,7 +761,8 @@ func TestDiagnosticsReport(t *testing.T) {
 		HistoryDir:    "/home/u/.config/pantau-efaktur/history", LogPath: "/home/u/.cache/pantau-efaktur/logs/agent.log",
 		Settings: probe.DefaultSettings(),
 		Targets: []ipc.TargetState{
-			{Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonTLSClock, Since: now.Add(-10 * time.Minute), Last: &last, Message: "Sertifikat keamanan dianggap kedaluwarsa"},
+			{Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonTLSClock, Since: now.Add(-10 * time.Minute), Last: &last, Message: "Sertifikat keamanan dianggap kedaluwarsa",
+				Recent: probe.Tally{Checks: 9, Failures: 3, Episodes: 2}},
 			{Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError, Last: &coretax},
 		}}
 	st.Settings.Proxy = "http://proxy.kantor:8080"
@@ -772,7 +787,7 @@ func TestDiagnosticsReport(t *testing.T) {
 		"! Agen sebelumnya berhenti karena galat (crash); laporannya: /home/u/.cache/pantau-efaktur/logs/agent-crash-20260330-171502.log",
 		"Alamat pemeriksaan: " + probe.DefaultURL, "Proxy: http://proxy.kantor:8080", "1m0s / 10s / 30s",
 		"Notifikasi: down, recovered, sound; dibisukan sampai besok 08:00",
-		"Server e-Faktur: TERGANGGU (tls_clock)", "Rincian teknis: certificate expired or not yet valid for this PC's clock", "Jam PC ini berbeda 7 menit", "lewat proxy http://proxy.kantor:8080, masuk dengan akun Windows (Negotiate)",
+		"Server e-Faktur: TERGANGGU (tls_clock)", "! Tidak stabil: 3 dari 9 pemeriksaan terakhir gagal.", "Rincian teknis: certificate expired or not yet valid for this PC's clock", "Jam PC ini berbeda 7 menit", "lewat proxy http://proxy.kantor:8080, masuk dengan akun Windows (Negotiate)",
 		"Coretax: DOWN (server_error)", "Dialihkan ke: https://coretaxdjp.pajak.go.id/maintenance", "Server meminta jeda 2 menit (Retry-After)",
 		"24 jam 99,50 %", "7 hari 98,25 %", "30 hari –", "p50 180 ms, p95 400 ms",
 		"1 jam  maintenance DJP", "masih berlangsung, 20 menit  ", "setidaknya 9 menit (pemantauan berhenti)  ",
@@ -1011,6 +1026,18 @@ func TestStatusViewShowsAgentAwayAndState(t *testing.T) {
 	v.update(ipc.Status{Targets: []ipc.TargetState{refused}}, true)
 	if !v.advice.Visible() || v.advice.Text == tr.Advice(probe.ReasonProxy) || !strings.Contains(v.advice.Text, "(NTLM)") {
 		t.Errorf("advice under a refused sign-in: %q", v.advice.Text)
+	}
+	// Green by policy but failing now and then: the badge stays ONLINE,
+	// the advice under it says so; a steady server has none.
+	shaky := target(probe.LevelUp, probe.ReasonOK, false)
+	shaky.Recent = probe.Tally{Checks: 10, Failures: 4, Episodes: 3}
+	v.update(ipc.Status{Targets: []ipc.TargetState{shaky}}, true)
+	if v.badge.word.Text != "ONLINE" || !v.advice.Visible() || !strings.Contains(v.advice.Text, "4 dari 10") {
+		t.Errorf("unsteady: word %q advice %v %q", v.badge.word.Text, v.advice.Visible(), v.advice.Text)
+	}
+	v.update(ipc.Status{Targets: []ipc.TargetState{target(probe.LevelUp, probe.ReasonOK, false)}}, true)
+	if v.advice.Visible() {
+		t.Errorf("steady server with advice %q", v.advice.Text)
 	}
 	v.update(ipc.Status{Version: "1.2.3", Targets: []ipc.TargetState{p}}, true)
 	if !v.skewCard.Visible() || !strings.Contains(v.skew.Text, "10 menit") {
