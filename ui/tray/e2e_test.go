@@ -292,6 +292,17 @@ func TestTrayEndToEnd(t *testing.T) {
 		t.Errorf("colour sequence %s", seq)
 	}
 
+	// A server failing every other check is never confirmed down, nor
+	// told: the status line and the tooltip say it is unsteady.
+	d.svc.Set(fakesvc.Flaky)
+	d.waitMenu(func(m []dbustest.MenuItem) bool {
+		return len(m) > 0 && strings.HasPrefix(m[0].Label, "Server e-Faktur: ONLINE, tidak stabil · ")
+	}, "the unsteady status line")
+	if tip, err := d.bus.Property(d.item, "ToolTip"); err != nil || !strings.Contains(toString(tip), "pemeriksaan terakhir gagal") {
+		t.Errorf("unsteady tooltip %v %v", tip, err)
+	}
+	d.svc.Set(fakesvc.OK)
+
 	// "Periksa sekarang" causes a request within a second. Make the
 	// schedule slow first, so only the click can cause one (and the timeout
 	// long, so the check held below cannot time out while the menu is read).
