@@ -161,6 +161,17 @@ func (h *harness) steps(n int, reason probe.Reason) []probe.Event {
 	return out
 }
 
+// flap runs n pairs of checks: a timeout, then an answer.
+func (h *harness) flap(n int) []probe.Event {
+	h.t.Helper()
+	var out []probe.Event
+	for range n {
+		out = append(out, h.steps(1, probe.ReasonTimeout)...)
+		out = append(out, h.steps(1, probe.ReasonOK)...)
+	}
+	return out
+}
+
 func kinds(evs []probe.Event) []string {
 	var out []string
 	for _, e := range evs {
@@ -400,11 +411,7 @@ func TestRecoveryThroughAProxyPageToSlow(t *testing.T) {
 func TestFlappingNeverConfirmsDown(t *testing.T) {
 	h := newHarness(t, testPolicy(), allNotify())
 	h.start()
-	var evs []probe.Event
-	for range 50 {
-		evs = append(evs, h.steps(1, probe.ReasonTimeout)...)
-		evs = append(evs, h.steps(1, probe.ReasonOK)...)
-	}
+	evs := h.flap(50)
 	if contains(levels(evs), probe.LevelDown) || len(notes(evs)) != 0 {
 		t.Fatalf("flapping every other check: %d notifications, levels %v", len(notes(evs)), levels(evs))
 	}
@@ -417,11 +424,7 @@ func TestFlappingNeverConfirmsDown(t *testing.T) {
 func TestFlappingIsToldAsUnsteadyWithoutNotifying(t *testing.T) {
 	h := newHarness(t, testPolicy(), allNotify())
 	h.start()
-	var evs []probe.Event
-	for range 3 {
-		evs = append(evs, h.steps(1, probe.ReasonTimeout)...)
-		evs = append(evs, h.steps(1, probe.ReasonOK)...)
-	}
+	evs := h.flap(3)
 	st := h.m.Primary()
 	if !st.Unsteady() || st.Level != probe.LevelUp || st.Recent != (probe.Tally{Checks: 7, Failures: 3, Episodes: 3}) {
 		t.Fatalf("after 3 failures in 7 checks: %s unsteady=%v %+v", st.Level, st.Unsteady(), st.Recent)
