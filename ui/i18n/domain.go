@@ -226,17 +226,18 @@ func (t *Translator) ViaProxy(r probe.Result) string {
 // for a server that answers but failed now and then lately (probe.Unsteady),
 // "" otherwise.
 func (t *Translator) UnsteadyNote(level probe.Level, recent probe.Tally) string {
-	if !probe.Unsteady(level, recent) {
-		return ""
-	}
-	return t.T("unsteady.note", map[string]any{"Failures": recent.Failures, "Checks": recent.Checks})
+	return t.unsteady("unsteady.note", level, recent)
 }
 
 // UnsteadyAdvice is what to do about an unsteady server: retry a failed
 // upload after a moment ("" when the server is steady).
 func (t *Translator) UnsteadyAdvice(level probe.Level, recent probe.Tally) string {
+	return t.unsteady("advice.unsteady", level, recent)
+}
+
+func (t *Translator) unsteady(id string, level probe.Level, recent probe.Tally) string {
 	if !probe.Unsteady(level, recent) {
 		return ""
 	}
-	return t.T("advice.unsteady", map[string]any{"Failures": recent.Failures, "Checks": recent.Checks})
+	return t.T(id, map[string]any{"Failures": recent.Failures, "Checks": recent.Checks})
 }
