@@ -335,7 +335,7 @@ func (v *statusView) render() {
 		v.message.SetText(tr.T("win.agent_away_detail"))
 	}
 	// What to do about it, right under the sentence (the help window has more).
-	if advice := StateAdvice(tr, p); connected && advice != "" {
+	if advice := stateAdvice(tr, p); connected && advice != "" {
 		v.advice.SetText(advice)
 		v.advice.Show()
 	} else {
@@ -390,11 +390,11 @@ func (v *statusView) lastAt(target string) time.Time {
 	return time.Time{}
 }
 
-// StateAdvice is the advice under the status sentence: what to do about
+// stateAdvice is the advice under the status sentence: what to do about
 // a state in trouble, and about a server that answers but fails now and
 // then (green by policy: this is where the user learns why an upload
 // failed). "" for a server that simply works.
-func StateAdvice(tr *i18n.Translator, p ipc.TargetState) string {
+func stateAdvice(tr *i18n.Translator, p ipc.TargetState) string {
 	var parts []string
 	if p.Level != probe.LevelUp && p.Level != probe.LevelUnknown {
 		if a := tr.AdviceOn(p.Reason, p.Last); a != "" {
