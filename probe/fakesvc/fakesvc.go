@@ -327,6 +327,32 @@ type Step struct {
 	For       time.Duration
 }
 
+// Round is how long one pass through steps takes.
+func Round(steps []Step) time.Duration {
+	var d time.Duration
+	for _, st := range steps {
+		d += st.For
+	}
+	return d
+}
+
+// At is the behaviour Play has set once elapsed has passed since it began:
+// how a test plays a timeline on a fake clock.
+func At(steps []Step, elapsed time.Duration) Behaviour {
+	round := Round(steps)
+	if round <= 0 {
+		return ""
+	}
+	elapsed %= round
+	for _, st := range steps {
+		if elapsed < st.For {
+			return st.Behaviour
+		}
+		elapsed -= st.For
+	}
+	return steps[len(steps)-1].Behaviour // not reached: elapsed < round
+}
+
 // Play runs steps in a loop until ctx ends (the --demo timeline).
 func (s *Service) Play(ctx context.Context, steps []Step) {
 	for {

@@ -74,6 +74,32 @@ func TestPlayFollowsTheScript(t *testing.T) {
 	}
 }
 
+func TestAtFollowsTheScriptRoundAfterRound(t *testing.T) {
+	steps := []Step{{OK, 10 * time.Second}, {Down, 5 * time.Second}, {Maintenance, time.Second}}
+	if got := Round(steps); got != 16*time.Second {
+		t.Fatalf("Round = %v, want 16s", got)
+	}
+	for _, tc := range []struct {
+		elapsed time.Duration
+		want    Behaviour
+	}{
+		{0, OK},
+		{10*time.Second - 1, OK},
+		{10 * time.Second, Down},
+		{15*time.Second - 1, Down},
+		{15 * time.Second, Maintenance},
+		{16 * time.Second, OK}, // the next round
+		{16*time.Second + 12*time.Second, Down},
+	} {
+		if got := At(steps, tc.elapsed); got != tc.want {
+			t.Errorf("At(%v) = %s, want %s", tc.elapsed, got, tc.want)
+		}
+	}
+	if got := At(nil, time.Second); got != "" {
+		t.Errorf("At on no steps = %q, want none", got)
+	}
+}
+
 // A held answer waits for its release: a client that gives up meanwhile
 // gets nothing; after release the waiting request is answered, and later
 // requests are not held.

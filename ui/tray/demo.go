@@ -12,14 +12,17 @@ import (
 	"pantau-efaktur/probe/fakesvc"
 )
 
-// DemoSteps is the --demo timeline: about two minutes in which every colour
-// and both notifications appear (online → re-checking → down → maintenance
-// → back online → this PC offline → online again).
+// DemoSteps is the --demo timeline: about two and a half minutes in which
+// every colour and both notifications appear (online → re-checking → down
+// → maintenance → back online → unsteady → this PC offline → online
+// again). The unsteady server comes just before going offline, which
+// forgets the tally, so the next round starts steady.
 var DemoSteps = []fakesvc.Step{
-	{Behaviour: fakesvc.OK, For: 25 * time.Second},
+	{Behaviour: fakesvc.OK, For: 20 * time.Second},
 	{Behaviour: fakesvc.Down, For: 30 * time.Second},
 	{Behaviour: fakesvc.Maintenance, For: 25 * time.Second},
-	{Behaviour: fakesvc.OK, For: 25 * time.Second},
+	{Behaviour: fakesvc.OK, For: 20 * time.Second},
+	{Behaviour: fakesvc.Flaky, For: 35 * time.Second},
 	{Behaviour: fakesvc.Offline, For: 20 * time.Second},
 }
 

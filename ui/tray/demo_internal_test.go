@@ -1,0 +1,155 @@
+package tray
+
+import (
+	"context"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"pantau-efaktur/probe"
+	"pantau-efaktur/probe/fakesvc"
+	"pantau-efaktur/probe/probetest"
+)
+
+// demoChecker is the real HTTP checker against the fake server, with the
+// server playing the demo timeline on the fake clock and the results
+// stamped with it.
+type demoChecker struct {
+	real *probe.HTTPChecker
+	clk  *probetest.Clock
+	svc  *fakesvc.Service
+}
+
+func (c *demoChecker) Check(ctx context.Context, t probe.Target) probe.Result {
+	c.svc.Set(fakesvc.At(DemoSteps, c.clk.Monotonic()))
+	r := c.real.Check(ctx, t)
+	r.CheckedAt = c.clk.Now()
+	return r
+}
+
+// demoView is what the tray shows of the primary: its icon and reason, and
+// whether the status line calls the server unsteady.
+type demoView struct {
+	icon     string
+	reason   probe.Reason
+	unsteady bool
+}
+
+// demoSeen is a view and when it began, in fake time since the demo began.
+type demoSeen struct {
+	demoView
+	at time.Duration
+}
+
+// playDemo runs the --demo timeline for d of fake time through the real
+// checker and monitor with the demo's settings, and returns what the tray
+// showed (each change once) and the notifications.
+func playDemo(t *testing.T, d time.Duration, jitter float64) ([]demoSeen, []probe.Notification) {
+	t.Helper()
+	svc := fakesvc.New(fakesvc.OK)
+	srv := httptest.NewServer(svc)
+	t.Cleanup(srv.Close)
+	s := probe.DefaultSettings()
+	(&demo{svc: svc, url: srv.URL}).apply(&s)
+	clk := probetest.NewClock(time.Date(2026, 11, 26, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600)))
+	real := probe.NewHTTPChecker(s.CheckOptions("pantau-efaktur-test"))
+	t.Cleanup(real.Close)
+
+	events := make(chan probe.Event, 10000)
+	m, err := probe.NewMonitor(probe.MonitorConfig{Targets: s.Targets(), Checker: &demoChecker{real: real, clk: clk, svc: svc},
+		Policy: s.Policy(), Notify: s.Notify}, func(e probe.Event) { events <- e },
+		probe.WithClock(clk), probe.WithRand(func() float64 { return jitter }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { m.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	var seen []demoSeen
+	var notes []probe.Notification
+	safety := time.After(30 * time.Second) // a safety net, never a synchroniser
+	for {
+		select {
+		case e := <-events:
+			switch {
+			case e.Kind == probe.EventState && e.Target == "efaktur":
+				now := demoView{IconFor(*e.State), e.State.Reason, probe.Unsteady(e.State.Level, e.State.Recent)}
+				if len(seen) == 0 || seen[len(seen)-1].demoView != now {
+					seen = append(seen, demoSeen{now, clk.Monotonic()})
+				}
+			case e.Kind == probe.EventNotify:
+				notes = append(notes, *e.Notification)
+			case e.Kind == probe.EventWait && e.Target == "efaktur":
+				// Only this loop moves the clock, so the monitor is idle
+				// until the clock reaches its next check.
+				if clk.Monotonic() >= d {
+					return seen, notes
+				}
+				clk.Advance(e.State.NextCheck.Sub(e.At))
+			}
+		case <-safety:
+			t.Fatalf("the demo stalled at %v of fake time; seen so far %v", clk.Monotonic(), seen)
+		}
+	}
+}
+
+// The demo exists so anyone can see every colour and both notifications
+// without waiting for DJP: one round of its timeline, played through the
+// real checker and monitor with the demo's own settings, must show each
+// of them, whatever the jitter draws.
+func TestDemoShowsEveryColourAndBothNotifications(t *testing.T) {
+	round := fakesvc.Round(DemoSteps)
+	if round > 3*time.Minute {
+		t.Errorf("one demo round takes %v; nobody watches that long", round)
+	}
+	for _, jitter := range []float64{0, 0.5, 0.999} {
+		seen, notes := playDemo(t, round+20*time.Second, jitter)
+		var icons []string
+		for _, s := range seen {
+			if len(icons) == 0 || icons[len(icons)-1] != s.icon {
+				icons = append(icons, s.icon)
+			}
+		}
+		// Green, yellow while a failure is re-checked, red, green again,
+		// grey when this PC is offline, and green once more.
+		want := []string{"up", "degraded", "down", "up", "offline", "up"}
+		if !isSubsequence(want, icons) {
+			t.Errorf("jitter %v: icons %v, want %v among them in order", jitter, icons, want)
+		}
+		if !slices.ContainsFunc(seen, func(s demoSeen) bool { return s.icon == "down" && s.reason == probe.ReasonMaintenance }) {
+			t.Errorf("jitter %v: maintenance never shown: %v", jitter, seen)
+		}
+		// The unsteady remark comes and goes with the server's answers;
+		// it must stay long enough for someone to read it.
+		first := slices.IndexFunc(seen, func(s demoSeen) bool { return s.icon == "up" && s.unsteady })
+		if first < 0 {
+			t.Errorf("jitter %v: the unsteady server never shown: %v", jitter, seen)
+		} else if last := first + slices.IndexFunc(seen[first:], func(s demoSeen) bool { return !s.unsteady }); last < first {
+			t.Errorf("jitter %v: the unsteady remark never went away: %v", jitter, seen)
+		} else if span := seen[last].at - seen[first].at; span < 15*time.Second {
+			t.Errorf("jitter %v: the unsteady remark shown for %v, want at least 15s: %v", jitter, span, seen)
+		}
+		var kinds []probe.NotifyKind
+		for _, n := range notes {
+			kinds = append(kinds, n.Kind)
+		}
+		if !slices.Equal(kinds, []probe.NotifyKind{probe.NotifyDown, probe.NotifyRecovered}) {
+			t.Errorf("jitter %v: notifications %v, want exactly one down and one recovered", jitter, kinds)
+		}
+	}
+}
+
+// isSubsequence reports whether want appears in got in order, maybe with
+// other items between.
+func isSubsequence(want, got []string) bool {
+	i := 0
+	for _, g := range got {
+		if i < len(want) && g == want[i] {
+			i++
+		}
+	}
+	return i == len(want)
+}
