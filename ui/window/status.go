@@ -57,6 +57,9 @@ type BadgeLook struct {
 	Fill  fyne.ThemeColorName
 	Color [4]uint8
 	Ink   [4]uint8 // text colour: dark on yellow, white elsewhere
+	// Rechecking: Word says "re-checking" instead of the confirmed level,
+	// so the since line has to name the level its time belongs to.
+	Rechecking bool
 }
 
 // LookFor decides the badge for a target state.
@@ -83,7 +86,7 @@ func LookFor(tr *i18n.Translator, t ipc.TargetState, connected bool) BadgeLook {
 	case "degraded":
 		look.Color, look.Ink = rgba(colDegraded), rgba(colInk)
 		if t.Rechecking && level != probe.LevelDegraded {
-			look.Word = tr.T("win.rechecking_word")
+			look.Word, look.Rechecking = tr.T("win.rechecking_word"), true
 		}
 	case "down":
 		look.Color = rgba(colDown)
@@ -111,6 +114,21 @@ func (b *Badge) set(look BadgeLook, since string) {
 		b.icon.Resource = fyne.NewStaticResource(look.Icon+".png", data)
 		b.icon.Refresh()
 	}
+}
+
+// sinceLine is the line under the badge word: since when the confirmed
+// level holds. Under "RE-CHECKING" it names that level, or "since 10:19
+// (23 min)" would read as re-checking for 23 minutes.
+func sinceLine(tr *i18n.Translator, p ipc.TargetState, look BadgeLook, connected bool, now time.Time) string {
+	if !connected || p.Since.IsZero() {
+		return ""
+	}
+	args := map[string]any{"Time": tr.Clock(p.Since, now), "Duration": tr.Duration(now.Sub(p.Since))}
+	if look.Rechecking {
+		args["Level"] = tr.Level(p.Level)
+		return tr.T("status.level_since", args)
+	}
+	return tr.T("status.since", args)
 }
 
 // statusView is the status window.
@@ -325,11 +343,8 @@ func (v *statusView) render() {
 		v.banner.SetText(tr.T("win.agent_away"))
 		v.banner.Show()
 	}
-	since := ""
-	if connected && !p.Since.IsZero() {
-		since = tr.T("status.since", map[string]any{"Time": tr.Clock(p.Since, now), "Duration": tr.Duration(now.Sub(p.Since))})
-	}
-	v.badge.set(LookFor(tr, p, connected), since)
+	look := LookFor(tr, p, connected)
+	v.badge.set(look, sinceLine(tr, p, look, connected, now))
 	v.message.SetText(p.MessageIn(tr))
 	if !connected {
 		v.message.SetText(tr.T("win.agent_away_detail"))

@@ -993,6 +993,32 @@ func TestStatusFiguresAreOfTheAddressCheckedNow(t *testing.T) {
 	}
 }
 
+// The line under the badge word says since when the level holds; under
+// "re-checking" it names the level, or 23 minutes of being online would
+// read as 23 minutes of re-checking.
+func TestSinceLineNamesTheLevelUnderRechecking(t *testing.T) {
+	for _, tc := range []struct {
+		lang      string
+		t         ipc.TargetState
+		connected bool
+		want      string
+	}{
+		{"id", target(probe.LevelUp, probe.ReasonOK, false), true, "sejak 10:19 (23 menit)"},
+		{"id", target(probe.LevelUp, probe.ReasonOK, true), true, "ONLINE sejak 10:19 (23 menit)"},
+		{"en", target(probe.LevelUp, probe.ReasonOK, true), true, "ONLINE since 10:19 (23 minutes)"},
+		// Red stays red while a recovery is confirmed: the word is the level.
+		{"id", target(probe.LevelDown, probe.ReasonConnect, true), true, "sejak 10:19 (23 menit)"},
+		{"id", target(probe.LevelDegraded, probe.ReasonSlow, true), true, "sejak 10:19 (23 menit)"},
+		{"id", ipc.TargetState{Level: probe.LevelUnknown, Rechecking: true}, true, ""},
+		{"id", target(probe.LevelUp, probe.ReasonOK, true), false, ""},
+	} {
+		tr := i18n.New(tc.lang)
+		if got := sinceLine(tr, tc.t, LookFor(tr, tc.t, tc.connected), tc.connected, now); got != tc.want {
+			t.Errorf("%s %s rechecking=%v connected=%v: %q, want %q", tc.lang, tc.t.Level, tc.t.Rechecking, tc.connected, got, tc.want)
+		}
+	}
+}
+
 func TestStatusViewShowsAgentAwayAndState(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("PANTAU_EFAKTUR_HOME", home)
