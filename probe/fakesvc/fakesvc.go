@@ -355,13 +355,22 @@ func At(steps []Step, elapsed time.Duration) Behaviour {
 
 // Play runs steps in a loop until ctx ends (the --demo timeline).
 func (s *Service) Play(ctx context.Context, steps []Step) {
+	s.runScript(ctx, steps, time.After)
+}
+
+// runScript is Play with the waiting passed in, so a test can step the
+// script by hand instead of sleeping through it.
+func (s *Service) runScript(ctx context.Context, steps []Step, after func(time.Duration) <-chan time.Time) {
+	if Round(steps) <= 0 {
+		return // an empty or zero-length script would spin
+	}
 	for {
 		for _, st := range steps {
 			s.Set(st.Behaviour)
 			select {
 			case <-ctx.Done():
 				return
-			case <-time.After(st.For):
+			case <-after(st.For):
 			}
 		}
 	}

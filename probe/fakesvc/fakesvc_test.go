@@ -59,18 +59,60 @@ func TestEveryBehaviourParses(t *testing.T) {
 	}
 }
 
+// The script sets each behaviour, waits its step's time, and starts over
+// after the last; cancelling ends it. Waits are stepped by hand.
 func TestPlayFollowsTheScript(t *testing.T) {
 	svc := New(OK)
+	type wait struct {
+		d    time.Duration
+		seen Behaviour
+		fire chan time.Time
+	}
+	waits := make(chan wait)
+	after := func(d time.Duration) <-chan time.Time {
+		w := wait{d, svc.Behaviour(), make(chan time.Time, 1)}
+		waits <- w
+		return w.fire
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go svc.Play(ctx, []Step{{Down, time.Millisecond}, {Maintenance, time.Hour}})
-	deadline := time.After(5 * time.Second)
-	for svc.Behaviour() != Maintenance {
+	done := make(chan struct{})
+	go func() {
+		svc.runScript(ctx, []Step{{Down, time.Minute}, {Maintenance, time.Hour}}, after)
+		close(done)
+	}()
+	for i, want := range []wait{{d: time.Minute, seen: Down}, {d: time.Hour, seen: Maintenance}, {d: time.Minute, seen: Down}} {
+		var got wait
 		select {
-		case <-deadline:
-			t.Fatalf("script stuck at %s", svc.Behaviour())
-		case <-time.After(time.Millisecond):
+		case got = <-waits:
+		case <-done:
+			t.Fatalf("script ended before wait %d", i)
 		}
+		if got.d != want.d || got.seen != want.seen {
+			t.Fatalf("wait %d: %s for %v, want %s for %v", i, got.seen, got.d, want.seen, want.d)
+		}
+		if i < 2 {
+			got.fire <- time.Time{}
+		}
+	}
+	cancel()
+	<-done
+	if got := svc.Behaviour(); got != Down {
+		t.Errorf("after cancel: %s, want it left at Down", got)
+	}
+}
+
+func TestPlayOfNoStepsReturns(t *testing.T) {
+	svc := New(OK)
+	svc.runScript(context.Background(), nil, func(time.Duration) <-chan time.Time {
+		t.Fatal("an empty script must not wait")
+		return nil
+	})
+	svc.runScript(context.Background(), []Step{{Down, 0}}, func(time.Duration) <-chan time.Time {
+		t.Fatal("a zero-length script must not spin")
+		return nil
+	})
+	if got := svc.Behaviour(); got != OK {
+		t.Errorf("behaviour %s, want OK untouched", got)
 	}
 }
 
