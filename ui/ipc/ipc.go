@@ -27,6 +27,7 @@ const (
 	CmdCheck     = "check"
 	CmdReload    = "reload"
 	CmdShow      = "show"
+	CmdRaise     = "raise" // bring an open window forward; fails when none is open
 	CmdSnooze    = "snooze"
 	CmdSubscribe = "subscribe"
 	CmdQuit      = "quit"
@@ -305,6 +306,14 @@ func (s *Server) serveConn(c net.Conn) {
 	case CmdShow:
 		if err := s.h.Show(req.Window); err != nil {
 			writeResponse(c, Response{Error: err.Error()})
+			return
+		}
+		writeResponse(c, Response{OK: true})
+	case CmdRaise:
+		// Asked by a window program about to open: if that window is
+		// already open (subscribed), it comes forward instead.
+		if req.Window == "" || !s.SendTo(req.Window, Response{OK: true, Event: EventRaise}) {
+			writeResponse(c, Response{Error: fmt.Sprintf("no %q window is open", req.Window)})
 			return
 		}
 		writeResponse(c, Response{OK: true})

@@ -161,6 +161,18 @@ func TestSubscribeBroadcastAndRaise(t *testing.T) {
 	if r := <-ch; r.Event != EventRaise {
 		t.Fatalf("raise %+v", r)
 	}
+	// The same over the socket, as a window program about to open asks.
+	if _, err := Do(path, Request{Cmd: CmdRaise, Window: "status"}, time.Second); err != nil {
+		t.Fatalf("raise an open window: %v", err)
+	}
+	if r := <-ch; r.Event != EventRaise {
+		t.Fatalf("raise over the socket %+v", r)
+	}
+	for _, w := range []string{"help", ""} {
+		if _, err := Do(path, Request{Cmd: CmdRaise, Window: w}, time.Second); err == nil || !strings.Contains(err.Error(), "window is open") {
+			t.Errorf("raise %q, which is not open: %v", w, err)
+		}
+	}
 	// A second window comes and goes: its leaving is reported.
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	ch2, _ := Subscribe(ctx2, path, "help")

@@ -38,7 +38,12 @@ func Main(args []string, out cli.IO) (code int) {
 	if !ok {
 		return code
 	}
-	tr := i18n.New(lang) // "" (follow the settings) speaks the default until they are read
+	// What this program itself says (no display, already open) is in the
+	// forced language, else the one in the settings file.
+	tr := i18n.ForUser()
+	if lang != "" {
+		tr = i18n.New(lang)
+	}
 	sock, err := paths.SocketPath()
 	if err != nil {
 		slog.Error("no place for the control socket", "err", err)
@@ -48,6 +53,15 @@ func Main(args []string, out cli.IO) (code int) {
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		fmt.Fprintln(out.Stderr, tr.T("win.no_display"))
 		return 1
+	}
+	// Opened by hand (a shortcut, a script) while the same window is open:
+	// that one comes forward, as with the tray's clicks, and no second
+	// copy starts. Without an agent, or with an older one, this fails
+	// quickly and the window opens.
+	if _, err := ipc.Do(sock, ipc.Request{Cmd: ipc.CmdRaise, Window: name}, time.Second); err == nil {
+		slog.Info("window already open: raised it", "window", name)
+		fmt.Fprintln(out.Stdout, tr.T("win.already_open", map[string]any{"Window": tr.T("win." + name + "_title")}))
+		return 0
 	}
 	// The graphics driver panics when the screen cannot be opened: say so
 	// in words (the agent tries once more), not with a stack trace.

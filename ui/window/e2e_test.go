@@ -5,6 +5,7 @@ package window_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -476,7 +477,20 @@ func TestWindowsUnderXvfb(t *testing.T) {
 		win, _ := d.findWindow(w.title, 20*time.Second)
 		var img image.Image
 		if w.name == "status" {
-			img = d.waitBadge(win, green)
+			img = d.waitBadge(win, green) // drawn from the agent's state: subscribed
+			// Opened by hand a second time: the open one comes forward,
+			// the second program ends at once and opens nothing.
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			again := exec.CommandContext(ctx, d.bin, "window", w.name, "--lang", "en")
+			again.Env = d.env
+			out, err := again.Output()
+			if err != nil || !strings.Contains(string(out), "already open") {
+				t.Fatalf("second `window status`: %v, %q", err, out)
+			}
+			if out, _ := d.xdotool("search", "--name", "^Pantau e-Faktur.*Status$"); len(strings.Fields(out)) != 1 {
+				t.Fatalf("status windows after a second launch: %q", out)
+			}
 		} else {
 			time.Sleep(500 * time.Millisecond)
 			img = d.shot(win)

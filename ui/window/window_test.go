@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,6 +23,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"pantau-efaktur/internal/cli"
 	"pantau-efaktur/internal/filewatch"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/probe"
@@ -1265,5 +1267,47 @@ func TestStatusCopyDiagnostics(t *testing.T) {
 	}
 	if v.checkInfo.Text != tr.T("win.copied") {
 		t.Errorf("said %q", v.checkInfo.Text)
+	}
+}
+
+// What the window program says before any window (here: no display) is
+// in the settings' language unless --lang forces one.
+func TestMainSpeaksTheSettingsLanguage(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the display check is Linux's")
+	}
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	for _, tc := range []struct {
+		name, file string
+		args       []string
+		want       string
+	}{
+		{"settings in English", `{"version":1,"language":"en"}`, []string{"help"}, "there is no graphical display"},
+		{"forced over the settings", `{"version":1,"language":"en"}`, []string{"help", "--lang", "id"}, "tidak ada layar grafis"},
+		{"no settings file", "", []string{"status"}, "tidak ada layar grafis"},
+		{"broken settings file", `{"language":`, []string{"settings"}, "tidak ada layar grafis"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			home := t.TempDir()
+			t.Setenv(paths.HomeEnv, home)
+			if tc.file != "" {
+				if err := os.WriteFile(filepath.Join(home, "config.json"), []byte(tc.file), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var stdout, stderr bytes.Buffer
+			if code := Main(tc.args, cli.IO{Stdout: &stdout, Stderr: &stderr}); code != 1 {
+				t.Errorf("exit %d, want 1", code)
+			}
+			if !strings.Contains(stderr.String(), tc.want) {
+				t.Errorf("said %q, want %q", stderr.String(), tc.want)
+			}
+			if tc.file != "" {
+				if b, _ := os.ReadFile(filepath.Join(home, "config.json")); string(b) != tc.file {
+					t.Errorf("settings file changed to %q", b)
+				}
+			}
+		})
 	}
 }
