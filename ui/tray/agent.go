@@ -22,6 +22,7 @@ import (
 	"pantau-efaktur/internal/browser"
 	"pantau-efaktur/internal/cli"
 	"pantau-efaktur/internal/filewatch"
+	"pantau-efaktur/internal/foreground"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
@@ -127,6 +128,7 @@ func (a *Agent) singleInstance(out cli.IO) (int, bool) {
 		return 1, true
 	}
 	a.socketPath = sock
+	foreground.Allow() // the user started this launch: let the window come forward
 	if _, err := ipc.Do(sock, ipc.Request{Cmd: ipc.CmdShow, Window: "status"}, 3*time.Second); err == nil {
 		slog.Info("agent already running: asked it to show the status window")
 		return 0, true
@@ -137,6 +139,7 @@ func (a *Agent) singleInstance(out cli.IO) (int, bool) {
 func (a *Agent) run(out cli.IO) int {
 	ln, err := ipc.Listen(a.socketPath)
 	if errors.Is(err, ipc.ErrAgentRunning) {
+		foreground.Allow()
 		_, _ = ipc.Do(a.socketPath, ipc.Request{Cmd: ipc.CmdShow, Window: "status"}, 3*time.Second)
 		return 0
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/foreground"
 )
 
 // Launcher starts `pantau-efaktur window <name>` processes, never two of
@@ -36,6 +37,9 @@ func (l *Launcher) Show(name string) error {
 	if !slices.Contains(cli.WindowNames, name) {
 		return fmt.Errorf("unknown window %q", name)
 	}
+	// Asked from a tray click (this process has the user's input): the
+	// window, new or raised, may take the foreground.
+	foreground.Allow()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {

@@ -15,10 +15,12 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/driver"
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"pantau-efaktur/assets"
 	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/foreground"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/ui/i18n"
@@ -58,6 +60,7 @@ func Main(args []string, out cli.IO) (code int) {
 	// that one comes forward, as with the tray's clicks, and no second
 	// copy starts. Without an agent, or with an older one, this fails
 	// quickly and the window opens.
+	foreground.Allow()
 	if _, err := ipc.Do(sock, ipc.Request{Cmd: ipc.CmdRaise, Window: name}, time.Second); err == nil {
 		slog.Info("window already open: raised it", "window", name)
 		fmt.Fprintln(out.Stdout, tr.T("win.already_open", map[string]any{"Window": tr.T("win." + name + "_title")}))
@@ -173,10 +176,28 @@ func Open(a fyne.App, name string, link *Link, lang string) (w fyne.Window, clos
 			view.update(st, connected)
 		})
 	}
-	link.onRaise = func() { fyne.Do(w.RequestFocus) }
+	link.onRaise = func() { fyne.Do(func() { bringForward(w) }) }
 	link.onQuit = func() { fyne.Do(w.Close) }
 	go link.Run(ctx)
 	return w, done
+}
+
+// bringForward shows w in front: restored first where Fyne's focus request
+// leaves a minimised window on the taskbar (Windows).
+func bringForward(w fyne.Window) {
+	if nw, ok := w.(driver.NativeWindow); ok {
+		nw.RunNative(func(ctx any) { foreground.Restore(nativeHandle(ctx)) })
+	}
+	w.RequestFocus()
+}
+
+// nativeHandle is the window handle foreground.Restore needs from what
+// RunNative passes: the HWND on Windows, 0 elsewhere.
+func nativeHandle(ctx any) uintptr {
+	if c, ok := ctx.(driver.WindowsWindowContext); ok {
+		return c.HWND
+	}
+	return 0
 }
 
 // Link keeps a window connected to the agent: it subscribes, passes on

@@ -479,7 +479,14 @@ func TestWindowsUnderXvfb(t *testing.T) {
 		if w.name == "status" {
 			img = d.waitBadge(win, green) // drawn from the agent's state: subscribed
 			// Opened by hand a second time: the open one comes forward,
-			// the second program ends at once and opens nothing.
+			// also from the taskbar, and the second program ends at once
+			// and opens nothing.
+			if _, err := d.xdotool("windowminimize", "--sync", win); err != nil {
+				t.Fatal(err)
+			}
+			if out, _ := d.xdotool("search", "--onlyvisible", "--name", "^Pantau e-Faktur.*Status$"); out != "" {
+				t.Fatalf("still shown after minimising: %q", out)
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 			defer cancel()
 			again := exec.CommandContext(ctx, d.bin, "window", w.name, "--lang", "en")
@@ -490,6 +497,9 @@ func TestWindowsUnderXvfb(t *testing.T) {
 			}
 			if out, _ := d.xdotool("search", "--name", "^Pantau e-Faktur.*Status$"); len(strings.Fields(out)) != 1 {
 				t.Fatalf("status windows after a second launch: %q", out)
+			}
+			if again, _ := d.findWindow(w.title, 10*time.Second); again != win {
+				t.Fatalf("a different window %s came forward, not %s", again, win)
 			}
 		} else {
 			time.Sleep(500 * time.Millisecond)

@@ -19,6 +19,7 @@ import (
 
 	"pantau-efaktur/assets"
 	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/foreground"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
@@ -538,6 +539,7 @@ func (v *statusView) unmute() {
 }
 
 func (v *statusView) show(window string) {
+	foreground.Allow() // the user clicked here: the other window may come forward
 	if _, err := v.link.Do(ipc.Request{Cmd: ipc.CmdShow, Window: window}, 5*time.Second); err != nil {
 		slog.Warn("show window", "window", window, "err", err)
 	}

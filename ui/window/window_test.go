@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -1309,5 +1310,23 @@ func TestMainSpeaksTheSettingsLanguage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A raised window is restored by its Windows handle; other platforms'
+// contexts carry none that Restore could use.
+func TestNativeHandleIsTheWindowsHWND(t *testing.T) {
+	for _, tc := range []struct {
+		ctx  any
+		want uintptr
+	}{
+		{driver.WindowsWindowContext{HWND: 0x4a2}, 0x4a2},
+		{driver.X11WindowContext{WindowHandle: 77}, 0},
+		{driver.UnknownContext{}, 0},
+		{nil, 0},
+	} {
+		if got := nativeHandle(tc.ctx); got != tc.want {
+			t.Errorf("nativeHandle(%#v) = %#x, want %#x", tc.ctx, got, tc.want)
+		}
 	}
 }
