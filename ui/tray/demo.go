@@ -34,10 +34,19 @@ type demo struct {
 	cancel context.CancelFunc
 }
 
+// demoAddr is where the demo's fake SVC listens when it can: the same
+// address every run, so the demo's history (kept between runs) stays the
+// history of one address, charts and uptime included. Taken (another demo,
+// another program), any free port does.
+var demoAddr = "127.0.0.1:47815"
+
 func startDemo() (*demo, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", demoAddr)
 	if err != nil {
-		return nil, fmt.Errorf("demo server: %w", err)
+		slog.Info("demo address taken: using another port", "addr", demoAddr, "err", err)
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			return nil, fmt.Errorf("demo server: %w", err)
+		}
 	}
 	d := &demo{svc: fakesvc.New(fakesvc.OK)}
 	d.srv = &http.Server{Handler: d.svc, ReadHeaderTimeout: 5 * time.Second}

@@ -2,6 +2,8 @@ package tray
 
 import (
 	"context"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"testing"
@@ -152,4 +154,49 @@ func isSubsequence(want, got []string) bool {
 		}
 	}
 	return i == len(want)
+}
+
+// The demo listens at the same address run after run, so its kept history
+// is of one address; with that address taken, it still starts, elsewhere.
+func TestDemoKeepsItsAddressAcrossRuns(t *testing.T) {
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	demoAddr = free.Addr().String()
+	free.Close()
+	t.Cleanup(func() { demoAddr = "127.0.0.1:47815" })
+
+	first, err := startDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Taken by the first: the second runs on another port, and answers.
+	second, err := startDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.url == first.url {
+		t.Fatalf("two demos on one address %s", first.url)
+	}
+	resp, err := http.Get(second.url + "/_fake/generate_204")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("second demo answers %d", resp.StatusCode)
+	}
+	second.stop()
+	firstURL := first.url
+	first.stop()
+
+	again, err := startDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.stop()
+	if again.url != firstURL || again.url != "http://"+demoAddr {
+		t.Fatalf("next run at %s, want %s", again.url, "http://"+demoAddr)
+	}
 }
