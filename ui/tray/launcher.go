@@ -46,10 +46,16 @@ func (l *Launcher) Show(name string) error {
 		return fmt.Errorf("open the %s window: the agent is quitting", name)
 	}
 	if _, ok := l.running[name]; ok {
-		if l.raise != nil && l.raise(name) {
-			return nil
+		if l.raise != nil {
+			l.raise(name) // false: still starting up, it will show itself
 		}
-		return nil // starting up: it will show itself
+		return nil
+	}
+	// Open but not started here: by hand, or before the agent restarted
+	// (windows outlive an agent crash and reconnect to the new one).
+	if l.raise != nil && l.raise(name) {
+		slog.Info("window open from elsewhere: raised it", "window", name)
+		return nil
 	}
 	return l.startLocked(name, true)
 }

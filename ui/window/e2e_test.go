@@ -501,6 +501,14 @@ func TestWindowsUnderXvfb(t *testing.T) {
 			if again, _ := d.findWindow(w.title, 10*time.Second); again != win {
 				t.Fatalf("a different window %s came forward, not %s", again, win)
 			}
+			// The tray's "Lihat status…" finds it too, though the agent
+			// did not start it.
+			if _, err := d.ipc(ipc.Request{Cmd: ipc.CmdShow, Window: w.name}); err != nil {
+				t.Fatal(err)
+			}
+			if log, _ := os.ReadFile(filepath.Join(d.home, "cache", "logs", "agent.log")); !strings.Contains(string(log), "window open from elsewhere: raised it") {
+				t.Fatal("the agent did not raise the window opened by hand")
+			}
 		} else {
 			time.Sleep(500 * time.Millisecond)
 			img = d.shot(win)
