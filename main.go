@@ -13,6 +13,7 @@ import (
 
 	"pantau-efaktur/internal/applog"
 	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/foreground"
 	"pantau-efaktur/internal/supervise"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/ui/tray"
@@ -96,6 +97,10 @@ func superviseAgent(args []string, io cli.IO) int {
 		os.Setenv(supervise.Env, "0")
 		return run(args, io)
 	}
+	// A second launch (a double-click while the agent runs) ends in the
+	// child asking for the status window: hand it the foreground right
+	// this process got from the click, so that window comes to the front.
+	foreground.Allow()
 	child := &supervise.Process{Path: exe, Args: args, Env: os.Environ(), Stdout: io.Stdout, Stderr: io.Stderr}
 	name := crashName(args)
 	code, gaveUp := supervise.Loop(child, func() bool { return applog.Crashed(name) }, supervise.DefaultPolicy(), time.Now, time.Sleep)
