@@ -622,6 +622,10 @@ func TestParseProxySetting(t *testing.T) {
 		{"http://proxy.kantor:8080", "http://proxy.kantor:8080", true},
 		{"proxy.kantor:3128", "proxy.kantor:3128", true},
 		{"socks5://127.0.0.1:1080", "socks5://127.0.0.1:1080", true},
+		{"http://proxy.kantor", "http://proxy.kantor", true}, // a URL: port 80 is its own
+		{"sytem", "", false},                                 // a typo, not a proxy host
+		{"non", "", false},                                   // same
+		{"proxy.kantor", "", false},                          // copied without its port
 		{"ftp://proxy:21", "", false},
 		{"http://", "", false},
 		{"http://proxy:99999", "", false},
