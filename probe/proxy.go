@@ -30,8 +30,19 @@ func ParseProxySetting(s string) (ProxySetting, error) {
 	case "none", "direct", "off":
 		return ProxyNone, nil
 	}
-	if _, err := parseProxyURL(s); err != nil {
+	u, err := parseProxyURL(s)
+	if err != nil {
 		return "", err
+	}
+	if !strings.Contains(s, "://") && u.Port() == "" {
+		// Typed without a scheme, a proxy comes with its port, the way the
+		// e-Faktur app and Internet Options show it. A lone word is far
+		// more likely a mistyped "system" or "none", or a host copied
+		// without its port, than a proxy on port 80: tell the user rather
+		// than check through a proxy that is not there. (Only what the
+		// user types: the PC's own proxy settings and PAC answers keep
+		// the usual port 80.)
+		return "", fmt.Errorf("%w: %q has no port", ErrProxyURL, s)
 	}
 	return ProxySetting(s), nil
 }
@@ -46,21 +57,12 @@ func (p ProxySetting) IsManual() bool {
 }
 
 func parseProxyURL(s string) (*url.URL, error) {
-	bare := !strings.Contains(s, "://")
-	if bare {
+	if !strings.Contains(s, "://") {
 		s = "http://" + s // "proxy.kantor:8080" is how people write it
 	}
 	u, err := url.Parse(s)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrProxyURL, err)
-	}
-	if bare && u.Port() == "" {
-		// Written without a scheme, a proxy comes with its port, the way
-		// the e-Faktur app and Internet Options show it. A lone word is
-		// far more likely a mistyped "system" or "none", or a host copied
-		// without its port, than a proxy on port 80: tell the user rather
-		// than check through a proxy that is not there.
-		return nil, fmt.Errorf("%w: %q has no port", ErrProxyURL, strings.TrimPrefix(s, "http://"))
 	}
 	switch u.Scheme {
 	case "http", "https", "socks5", "socks5h":

@@ -46,6 +46,10 @@ func TestIEProxyFunc(t *testing.T) {
 		{"pac answer DIRECT", pacConf, func(string) string { return "DIRECT" }, svc, ""},
 		{"pac answer SOCKS", pacConf, func(string) string { return "SOCKS s:1080" }, svc, "socks5://s:1080"},
 		{"pac answer with scheme=", pacConf, func(string) string { return "https=pac3:443" }, svc, "http://pac3:443"},
+		// Only what the user types must carry a port; the PC's own
+		// settings and PAC answers keep the usual port 80.
+		{"static without port", static(map[string]string{"": "proxy.kantor"}, ""), nil, svc, "http://proxy.kantor"},
+		{"pac answer PROXY without port", pacConf, func(string) string { return "PROXY pac4" }, svc, "http://pac4"},
 		{"pac gives nothing: static", pacConf, func(string) string { return "" }, svc, "http://fallback:3128"},
 	}
 	for _, tc := range tests {
