@@ -345,6 +345,11 @@ type LoadReport struct {
 	// Invalid lists fields that were ignored (their defaults are used);
 	// the file itself is left untouched until the user saves.
 	Invalid []FieldError
+	// Written is the file's settings as written, before the Invalid ones
+	// were replaced by their defaults: the settings window shows those
+	// values, marked, for the user to mend rather than lose them. A value
+	// of the wrong JSON type could not be read and stays at its default.
+	Written Settings
 	// Digest is SettingsDigest of the content read (zero when missing): a
 	// later change of the file is told from a save this load already saw.
 	Digest [sha256.Size]byte
@@ -440,8 +445,8 @@ func ReadSettings(path string) (Settings, LoadReport, error) {
 		rep.Unreadable = true
 		return def, rep, nil
 	}
-	s, invalid := decodeFields(raw, def)
-	rep.Invalid = invalid
+	s, written, invalid := decodeFields(raw, def)
+	rep.Invalid, rep.Written = invalid, written
 	return s, rep, nil
 }
 
@@ -474,9 +479,8 @@ func freeName(name string) string {
 
 // decodeFields reads each known field on its own so one bad value costs only
 // that field; then invalid values are replaced by defaults one by one.
-func decodeFields(raw map[string]json.RawMessage, def Settings) (Settings, []FieldError) {
-	s := def
-	var invalid []FieldError
+func decodeFields(raw map[string]json.RawMessage, def Settings) (s, written Settings, invalid []FieldError) {
+	s = def
 	fields := map[string]any{
 		"version": &s.Version, "url": &s.URL, "interval": &s.Interval, "recheck": &s.Recheck,
 		"down_interval": &s.DownInterval, "fail_threshold": &s.FailThreshold,
@@ -525,6 +529,7 @@ func decodeFields(raw map[string]json.RawMessage, def Settings) (Settings, []Fie
 	if lang := strings.ToLower(strings.TrimSpace(s.Language)); lang != s.Language {
 		s.Language = lang
 	}
+	written = s
 	// Replace each invalid value by its default, re-validating until clean
 	// (the slow-vs-timeout rule links two fields).
 	for range 3 {
@@ -538,39 +543,49 @@ func decodeFields(raw map[string]json.RawMessage, def Settings) (Settings, []Fie
 			invalid = append(invalid, fe)
 		}
 	}
-	return s, invalid
+	return s, written, invalid
 }
 
 func resetField(s *Settings, def Settings, field string) {
-	switch field {
-	case "url":
-		s.URL = def.URL
-	case "interval":
-		s.Interval = def.Interval
-	case "recheck":
-		s.Recheck = def.Recheck
-	case "down_interval":
-		s.DownInterval = def.DownInterval
-	case "timeout":
-		s.Timeout = def.Timeout
-	case "slow":
-		s.Slow = def.Slow
-		if s.Slow >= s.Timeout {
-			s.Slow = s.Timeout / 2
-		}
-	case "fail_threshold":
-		s.FailThreshold = def.FailThreshold
-	case "recover_threshold":
-		s.RecoverThreshold = def.RecoverThreshold
-	case "proxy":
-		s.Proxy = def.Proxy
-	case "reference":
-		s.Reference = def.Reference
-	case "language":
-		s.Language = def.Language
+	s.CopyField(def, field)
+	if field == "slow" && s.Slow >= s.Timeout {
+		s.Slow = s.Timeout / 2
 	}
 	// A URL change can make loopback-only intervals invalid: the next
 	// validation round resets those too.
+}
+
+// CopyField sets the field named as in the settings file ("interval",
+// "proxy", the names of FieldError.Field) to its value in from, and reports
+// whether it knows that field.
+func (s *Settings) CopyField(from Settings, field string) bool {
+	switch field {
+	case "url":
+		s.URL = from.URL
+	case "interval":
+		s.Interval = from.Interval
+	case "recheck":
+		s.Recheck = from.Recheck
+	case "down_interval":
+		s.DownInterval = from.DownInterval
+	case "timeout":
+		s.Timeout = from.Timeout
+	case "slow":
+		s.Slow = from.Slow
+	case "fail_threshold":
+		s.FailThreshold = from.FailThreshold
+	case "recover_threshold":
+		s.RecoverThreshold = from.RecoverThreshold
+	case "proxy":
+		s.Proxy = from.Proxy
+	case "reference":
+		s.Reference = from.Reference
+	case "language":
+		s.Language = from.Language
+	default:
+		return false
+	}
+	return true
 }
 
 func clip(s string) string {

@@ -324,6 +324,11 @@ func TestInvalidFieldFallsBackAloneAndFileIsUntouched(t *testing.T) {
 	if data, _ := os.ReadFile(path); string(data) != content {
 		t.Fatal("loading changed the file")
 	}
+	// What the file says is kept for the settings window to show: the
+	// invalid values as written, the unreadable ones at their defaults.
+	if w := rep.Written; w.Interval != probe.Duration(5*time.Second) || w.FailThreshold != 3 || w.Recheck != s.Recheck || w.URL != s.URL {
+		t.Errorf("as written: %+v", w)
+	}
 	// A save keeps what this version does not know.
 	if err := probe.SaveSettings(path, s); err != nil {
 		t.Fatal(err)

@@ -211,6 +211,21 @@ func (v *settingsView) load(path string) {
 	if err != nil {
 		slog.Warn("settings", "err", err)
 	}
+	// A value in the file that cannot be used is shown as written and
+	// marked (validate below), for the user to mend rather than retype:
+	// saving the default over it unseen would lose what they wrote. Only
+	// what the form can show: a wrong JSON type, or a language it does
+	// not offer, stays at its default and is told as ignored.
+	var marked []string
+	notice := rep
+	notice.Invalid = nil
+	for _, fe := range rep.Invalid {
+		if fe.Code != "type" && fe.Field != "language" && s.CopyField(rep.Written, fe.Field) {
+			marked = append(marked, v.tr.FieldName(fe.Field))
+			continue
+		}
+		notice.Invalid = append(notice.Invalid, fe)
+	}
 	v.path, v.base, v.seen, v.loaded, v.unreadable = path, s, rep.Digest, true, rep.Unreadable
 	v.watch(path)
 	v.status.SetText("")
@@ -250,7 +265,10 @@ func (v *settingsView) load(path string) {
 	v.autostart.SetChecked(s.Autostart)
 	v.syncProxy()
 	v.syncReference()
-	notes := v.tr.LoadNotice(rep)
+	notes := v.tr.LoadNotice(notice)
+	if len(marked) > 0 {
+		notes = append(notes, v.tr.T("win.file_value_marked", map[string]any{"Fields": strings.Join(marked, ", ")}))
+	}
 	if rep.Unreadable {
 		notes = append(notes, v.tr.T("win.file_unreadable", map[string]any{"Path": path}))
 	}

@@ -299,6 +299,72 @@ func TestSettingsValidationMessages(t *testing.T) {
 	}
 }
 
+// A value in the file that cannot be used is shown as written, with its
+// reason, for the user to mend: the form must not put the default in its
+// place unseen, where one Save would lose what the user wrote. What the form
+// cannot show (a wrong JSON type, a language it does not offer) stays at the
+// default and is told as ignored.
+func TestSettingsShowsTheFilesUnusableValueToMend(t *testing.T) {
+	for _, tc := range []struct {
+		name, file   string
+		field, shown string // the entry holding the file's value
+		want         probe.FieldError
+		mend         string // typed to correct it
+		saved        string // the file's JSON value after saving
+	}{
+		{"proxy without a port", `{"version":1,"proxy":"proxy.kantor"}`, "proxy", "proxy.kantor",
+			probe.FieldError{Field: "proxy", Code: "proxy", Value: "proxy.kantor"}, "proxy.kantor:8080", `"proxy.kantor:8080"`},
+		{"proxy mistyped", `{"version":1,"proxy":"sytem"}`, "proxy", "sytem",
+			probe.FieldError{Field: "proxy", Code: "proxy", Value: "sytem"}, "proxy.kantor:3128", `"proxy.kantor:3128"`},
+		{"interval too short", `{"version":1,"interval":"5s"}`, "interval", "5",
+			probe.FieldError{Field: "interval", Code: "range", Value: "5s", Min: "10s", Max: "1h0m0s"}, "30", `"30s"`},
+		{"address without scheme", `{"version":1,"url":"svc.efaktur.pajak.go.id/svc"}`, "url", "svc.efaktur.pajak.go.id/svc",
+			probe.FieldError{Field: "url", Code: "url", Value: "svc.efaktur.pajak.go.id/svc"}, "https://svc.efaktur.pajak.go.id/svc", `"https://svc.efaktur.pajak.go.id/svc"`},
+	} {
+		for _, lang := range []string{"id", "en"} {
+			t.Run(tc.name+"/"+lang, func(t *testing.T) {
+				v, path := openSettings(t, lang, tc.file)
+				f := v.fields[tc.field]
+				if f.entry.Text != tc.shown || f.entry.Disabled() {
+					t.Fatalf("%s shows %q (disabled %v), want the file's %q", tc.field, f.entry.Text, f.entry.Disabled(), tc.shown)
+				}
+				if got, want := v.FieldErrorText(tc.field), v.tr.FieldError(tc.want); got != want {
+					t.Errorf("reason %q, want %q", got, want)
+				}
+				wantNote := v.tr.T("win.file_value_marked", map[string]any{"Fields": v.tr.FieldName(tc.field)})
+				if v.status.Text != wantNote {
+					t.Errorf("status %q, want %q", v.status.Text, wantNote)
+				}
+				if !v.saveBtn.Disabled() {
+					t.Error("the unusable value can be saved")
+				}
+				if v.edited() {
+					t.Error("the form counts as edited before any typing: a hand edit of the file would not be taken up")
+				}
+				f.entry.SetText(tc.mend)
+				test.Tap(v.saveBtn)
+				var m map[string]json.RawMessage
+				data, _ := os.ReadFile(path)
+				if err := json.Unmarshal(data, &m); err != nil || string(m[tc.field]) != tc.saved {
+					t.Fatalf("saved %s = %s, want %s (%v)\n%s", tc.field, m[tc.field], tc.saved, err, data)
+				}
+			})
+		}
+	}
+
+	// Not showable: the default is in the form, the value told as ignored.
+	for _, file := range []string{`{"version":1,"interval":"soon"}`, `{"version":1,"language":"fr"}`} {
+		v, _ := openSettings(t, "en", file)
+		_, rep, _ := probe.ReadSettings(v.path)
+		if want := strings.Join(v.tr.LoadNotice(rep), "\n"); len(rep.Invalid) != 1 || v.status.Text != want {
+			t.Errorf("%s: status %q, want %q", file, v.status.Text, want)
+		}
+		if v.saveBtn.Disabled() || v.fields["interval"].entry.Text != "60" || v.language.Selected != langName(probe.DefaultSettings().Language) {
+			t.Errorf("%s: form not at the defaults, or not savable", file)
+		}
+	}
+}
+
 func TestSettingsSaveKeepsUnknownKeysAndTellsWhenAgentIsAway(t *testing.T) {
 	v, path := openSettings(t, "id", `{"version":1,"interval":"2m","future":{"x":1},"language":"id"}`)
 	if v.fields["interval"].entry.Text != "120" {
