@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"io"
 	"math/big"
 	"net"
@@ -635,6 +636,15 @@ func TestParseProxySetting(t *testing.T) {
 		got, err := probe.ParseProxySetting(tc.in)
 		if (err == nil) != tc.ok || got != tc.want {
 			t.Errorf("ParseProxySetting(%q) = %q, %v; want %q ok=%v", tc.in, got, err, tc.want, tc.ok)
+		}
+		if err != nil && !errors.Is(err, probe.ErrProxyURL) {
+			t.Errorf("ParseProxySetting(%q): %v does not wrap ErrProxyURL", tc.in, err)
+		}
+		// Only a scheme-less host without a port is told to add the port;
+		// a wrong scheme or port is a different mistake.
+		noPort := tc.in == "sytem" || tc.in == "non" || tc.in == "proxy.kantor"
+		if errors.Is(err, probe.ErrProxyNoPort) != noPort {
+			t.Errorf("ParseProxySetting(%q): %v; want ErrProxyNoPort %v", tc.in, err, noPort)
 		}
 	}
 }

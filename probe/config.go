@@ -130,7 +130,7 @@ func DefaultSettings() Settings {
 // for logs; people see i18n's rendering of the same fields.
 type FieldError struct {
 	Field string // JSON name, e.g. "interval"
-	Code  string // "url", "range", "duration", "int", "bool", "proxy", "reference", "language", "slow_vs_timeout", "type"
+	Code  string // "url", "range", "duration", "int", "bool", "proxy", "proxy_port", "reference", "language", "slow_vs_timeout", "type"
 	Value string // what was given
 	Min   string // allowed minimum, when Code is "range"
 	Max   string // allowed maximum, when Code is "range"
@@ -285,7 +285,11 @@ func (s Settings) Validate() error {
 		add(FieldError{Field: "recover_threshold", Code: "range", Value: strconv.Itoa(s.RecoverThreshold), Min: "1", Max: "10"})
 	}
 	if _, err := ParseProxySetting(s.Proxy); err != nil {
-		add(FieldError{Field: "proxy", Code: "proxy", Value: s.Proxy})
+		code := "proxy"
+		if errors.Is(err, ErrProxyNoPort) {
+			code = "proxy_port"
+		}
+		add(FieldError{Field: "proxy", Code: code, Value: s.Proxy})
 	}
 	if !strings.EqualFold(s.Reference, "off") {
 		if err := ValidateURL(s.Reference); err != nil {

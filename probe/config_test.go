@@ -51,6 +51,8 @@ func TestValidateEveryField(t *testing.T) {
 		{"slow", func(s *probe.Settings) { s.Slow = 0 }, "range"},
 		{"proxy", func(s *probe.Settings) { s.Proxy = "ftp://proxy:21" }, "proxy"},
 		{"proxy", func(s *probe.Settings) { s.Proxy = "http://proxy:99999" }, "proxy"},
+		// Typed without its port: the message asks for the port.
+		{"proxy", func(s *probe.Settings) { s.Proxy = "proxy.kantor" }, "proxy_port"},
 		{"reference", func(s *probe.Settings) { s.Reference = "maybe" }, "reference"},
 		{"language", func(s *probe.Settings) { s.Language = "fr" }, "language"},
 	}

@@ -21,6 +21,11 @@ const (
 // ErrProxyURL is wrapped by every error about a manual proxy address.
 var ErrProxyURL = errors.New("invalid proxy address")
 
+// ErrProxyNoPort (which wraps ErrProxyURL) is a proxy typed without scheme
+// and port, such as "proxy.kantor": the fix is to add the port, and the
+// message says so rather than the general "use system, none or an address".
+var ErrProxyNoPort = fmt.Errorf("%w: no port", ErrProxyURL)
+
 // ParseProxySetting validates a setting from a flag or the settings file.
 func ParseProxySetting(s string) (ProxySetting, error) {
 	s = strings.TrimSpace(s)
@@ -42,7 +47,7 @@ func ParseProxySetting(s string) (ProxySetting, error) {
 		// than check through a proxy that is not there. (Only what the
 		// user types: the PC's own proxy settings and PAC answers keep
 		// the usual port 80.)
-		return "", fmt.Errorf("%w: %q has no port", ErrProxyURL, s)
+		return "", fmt.Errorf("proxy %q: %w", s, ErrProxyNoPort)
 	}
 	return ProxySetting(s), nil
 }

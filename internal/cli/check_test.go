@@ -152,6 +152,7 @@ func TestCheckUsageErrors(t *testing.T) {
 		{[]string{"--slow", "20s"}, "15 detik"},
 		{[]string{"--timeout", "3s", "--slow", "4s"}, "3 detik"},
 		{[]string{"--proxy", "ftp://proxy:21"}, "--proxy"},
+		{[]string{"--proxy", "proxy.kantor"}, "nomor port"},
 		{[]string{"--reference", "maybe"}, "--reference"},
 		{[]string{"--lang", "fr"}, "--lang"},
 		{[]string{"extra"}, "extra"},
@@ -177,5 +178,10 @@ func TestCheckUsageErrorsSpeakEnglishWhenAsked(t *testing.T) {
 	_, _, en := runCheck(t, "--lang", "en", "--url", "ftp://x")
 	if !strings.Contains(id, "alamat tidak valid") || !strings.Contains(en, "invalid address") {
 		t.Fatalf("id %q en %q", id, en)
+	}
+	_, _, id = runCheck(t, "--proxy", "proxy.kantor")
+	_, _, en = runCheck(t, "--lang", "en", "--proxy", "proxy.kantor")
+	if !strings.Contains(id, "tidak memiliki nomor port") || !strings.Contains(en, "has no port number") {
+		t.Fatalf("proxy without port: id %q en %q", id, en)
 	}
 }

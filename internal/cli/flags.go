@@ -162,6 +162,9 @@ func parseReference(tr *i18n.Translator, cmd, v string) (string, error) {
 // parseProxy validates --proxy.
 func parseProxy(tr *i18n.Translator, cmd, v string) (probe.ProxySetting, error) {
 	p, err := probe.ParseProxySetting(v)
+	if errors.Is(err, probe.ErrProxyNoPort) {
+		return "", &usageError{tr.T("usage.proxy_no_port", map[string]any{"Cmd": cmd, "Value": strings.TrimSpace(v)})}
+	}
 	if err != nil {
 		return "", &usageError{tr.T("usage.bad_proxy", map[string]any{"Cmd": cmd, "Value": v})}
 	}

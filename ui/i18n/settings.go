@@ -37,7 +37,7 @@ func (t *Translator) FieldError(fe probe.FieldError) string {
 		"Why":   t.URLProblem(fe.Problem),
 	}
 	switch fe.Code {
-	case "range", "url", "proxy", "reference", "language", "slow_vs_timeout":
+	case "range", "url", "proxy", "proxy_port", "reference", "language", "slow_vs_timeout":
 		return t.T("fielderr."+fe.Code, data)
 	}
 	return t.T("fielderr.unreadable", data)

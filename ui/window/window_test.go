@@ -313,9 +313,9 @@ func TestSettingsShowsTheFilesUnusableValueToMend(t *testing.T) {
 		saved        string // the file's JSON value after saving
 	}{
 		{"proxy without a port", `{"version":1,"proxy":"proxy.kantor"}`, "proxy", "proxy.kantor",
-			probe.FieldError{Field: "proxy", Code: "proxy", Value: "proxy.kantor"}, "proxy.kantor:8080", `"proxy.kantor:8080"`},
+			probe.FieldError{Field: "proxy", Code: "proxy_port", Value: "proxy.kantor"}, "proxy.kantor:8080", `"proxy.kantor:8080"`},
 		{"proxy mistyped", `{"version":1,"proxy":"sytem"}`, "proxy", "sytem",
-			probe.FieldError{Field: "proxy", Code: "proxy", Value: "sytem"}, "proxy.kantor:3128", `"proxy.kantor:3128"`},
+			probe.FieldError{Field: "proxy", Code: "proxy_port", Value: "sytem"}, "proxy.kantor:3128", `"proxy.kantor:3128"`},
 		{"interval too short", `{"version":1,"interval":"5s"}`, "interval", "5",
 			probe.FieldError{Field: "interval", Code: "range", Value: "5s", Min: "10s", Max: "1h0m0s"}, "30", `"30s"`},
 		{"address without scheme", `{"version":1,"url":"svc.efaktur.pajak.go.id/svc"}`, "url", "svc.efaktur.pajak.go.id/svc",
