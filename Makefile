@@ -18,11 +18,14 @@ FUZZTIME    ?= 10s
 APT_BUILD   := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 # The end-to-end tests run the agent on a private D-Bus and the windows on Xvfb.
 # (openbox: a window manager on Xvfb, so focus and the close button behave.)
-APT_TEST    := $(APT_BUILD) dbus xvfb openbox wmctrl xdotool imagemagick curl
+APT_TEST    := $(APT_BUILD) dbus xvfb openbox wmctrl xdotool imagemagick curl $(APT_WINE)
 
 FYNE_TOOLS  := fyne.io/tools/cmd/fyne@v1.7.4
 FYNE        := $(shell go env GOPATH 2>/dev/null)/bin/fyne
 APT_WINDOWS := gcc-mingw-w64-x86-64
+# The Windows side runs under Wine in `make test` (internal/winetest).
+APT_WINE    := wine wine64 $(APT_WINDOWS)
+WINEXE      := dist/pantau-efaktur-$(VERSION)-windows-amd64.exe
 
 .PHONY: all deps build run demo test test-unit fuzz lint bench clean windows package-linux tools
 
@@ -64,8 +67,11 @@ lint:
 # tools were just installed, so a skip would hide a broken test. -p 1: the
 # end-to-end tests (a software-rendered GL window, the agent's one-second
 # "check now" promise) must not compete with each other for the CPU.
+# PANTAU_WINDOWS_EXE: under `make test` the Windows end-to-end test runs the
+# program `make windows` just packaged, the one users get (alone, `make
+# test-unit` lets the test build one).
 test-unit:
-	PANTAU_REQUIRE_E2E=1 go test -race -count=1 -p 1 ./...
+	PANTAU_REQUIRE_E2E=1 PANTAU_WINDOWS_EXE=$(WINDOWS_EXE) go test -race -count=1 -p 1 -timeout 20m ./...
 
 # Everything a hostile server sends goes through these two.
 fuzz:
@@ -74,7 +80,8 @@ fuzz:
 	go test -run XXX -fuzz '^FuzzReadSettings$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
 	go test -run XXX -fuzz '^FuzzLoadHistory$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
 
-test: deps-test lint test-unit fuzz
+test: WINDOWS_EXE = $(CURDIR)/$(WINEXE)
+test: deps-test lint windows test-unit fuzz
 
 bench: build
 	scripts/bench.sh

@@ -173,7 +173,7 @@ func (c *HTTPChecker) learnSignIn(err error, proxy *url.URL) bool {
 		!errors.As(err, &pce) || pce.Status != http.StatusProxyAuthRequired || pce.SignIn != "" {
 		return false
 	}
-	schemes := offeredSignIns(pce.Challenges)
+	schemes := offeredSignIns(pce.Challenges, c.opts.ProxySignIn)
 	if len(schemes) == 0 {
 		return false
 	}

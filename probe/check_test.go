@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -166,11 +167,13 @@ func TestCheckRecordsPhasesBytesAndUserAgent(t *testing.T) {
 		t.Errorf("bytes %d, want %d", res.Bytes, len(fakesvc.WSDL()))
 	}
 	p := res.Phases
-	if p.Connect <= 0 || p.TTFB <= 0 || p.Total < p.TTFB || p.Total < p.Connect {
+	if p.Total <= 0 || p.Total < p.TTFB || p.Total < p.Connect || p.DNS < 0 || p.Connect < 0 || p.TTFB < 0 {
 		t.Errorf("phases not plausible: %+v", p)
 	}
-	if p.DNS <= 0 {
-		t.Errorf("DNS phase not timed for a name: %+v", p)
+	// Windows' clock advances by timer ticks (about a millisecond or more):
+	// a phase on this PC's own loopback may take less than one.
+	if runtime.GOOS != "windows" && (p.DNS <= 0 || p.Connect <= 0 || p.TTFB <= 0) {
+		t.Errorf("a phase not timed: %+v", p)
 	}
 	mu.Lock()
 	defer mu.Unlock()

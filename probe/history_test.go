@@ -612,6 +612,7 @@ func TestHistoryEmpty(t *testing.T) {
 	if empty, err := h.Empty(); empty || err != nil {
 		t.Fatalf("after a check: empty %v, %v", empty, err)
 	}
+	h.Close() // Windows removes no open file
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,9 @@ type ProxySignIn interface {
 	// Begin starts a sign-in by scheme ("Negotiate" or "NTLM") to the proxy
 	// at host (its name, for Kerberos).
 	Begin(scheme, host string) (ProxySignInSteps, error)
+	// Unavailable says why this PC cannot sign in with scheme (nil: it
+	// can), wrapping ErrSignInUnavailable.
+	Unavailable(scheme string) error
 }
 
 // ProxySignInSteps is one sign-in in progress.
@@ -55,6 +58,26 @@ const maxSignInLegs = 4
 
 // ErrProxySignIn wraps a failed sign-in to the proxy.
 var ErrProxySignIn = errors.New("signing in to the proxy")
+
+// ErrSignInUnavailable: this PC cannot give that sign-in (the Windows
+// security package is disabled or missing). Such a scheme is not offered
+// to the proxy, as if the app had no sign-in for it.
+var ErrSignInUnavailable = errors.New("sign-in unavailable on this PC")
+
+// UnavailableSignIns says, for the diagnostics, which sign-ins this PC
+// lacks and why ("NTLM: …"); none where there is no sign-in at all.
+func UnavailableSignIns(s ProxySignIn) []string {
+	if s == nil {
+		return nil
+	}
+	var out []string
+	for _, scheme := range signInSchemes {
+		if err := s.Unavailable(scheme); err != nil {
+			out = append(out, scheme+": "+err.Error())
+		}
+	}
+	return out
+}
 
 // proxyChallenges reads Proxy-Authenticate headers: scheme (as the proxy
 // wrote it, matched without case) → its token, "" when none came.
@@ -84,12 +107,12 @@ func isToken(s string) bool {
 	return s != "" && strings.IndexFunc(s, func(r rune) bool { return !httpguts.IsTokenRune(r) }) < 0
 }
 
-// offeredSignIns are the schemes offered that a ProxySignIn answers, best
-// first.
-func offeredSignIns(offered map[string]string) []string {
+// offeredSignIns are the schemes offered that signIn answers on this PC,
+// best first.
+func offeredSignIns(offered map[string]string, signIn ProxySignIn) []string {
 	var out []string
 	for _, s := range signInSchemes {
-		if _, ok := offered[strings.ToLower(s)]; ok {
+		if _, ok := offered[strings.ToLower(s)]; ok && signIn.Unavailable(s) == nil {
 			out = append(out, s)
 		}
 	}

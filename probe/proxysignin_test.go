@@ -135,8 +135,9 @@ func (p *signInProxy) serve(c net.Conn, challenge string) {
 
 // fakeSignIn answers the proxy's challenge as the Windows account would.
 type fakeSignIn struct {
-	wrong bool // answers with the wrong token
-	fail  bool // the account has no credentials
+	wrong   bool   // answers with the wrong token
+	fail    bool   // the account has no credentials
+	missing string // a scheme whose security package this PC lacks
 
 	mu      sync.Mutex
 	begun   []string // scheme@host of each sign-in
@@ -157,6 +158,13 @@ func (f *fakeSignIn) Begin(scheme, host string) (probe.ProxySignInSteps, error) 
 	}
 	f.pending++
 	return &fakeSteps{s: f, first: true}, nil
+}
+
+func (f *fakeSignIn) Unavailable(scheme string) error {
+	if scheme == f.missing {
+		return fmt.Errorf("%w: no %s package", probe.ErrSignInUnavailable, scheme)
+	}
+	return nil
 }
 
 func (s *fakeSteps) Next(challenge []byte) ([]byte, error) {
@@ -208,6 +216,12 @@ func TestCheckSignsInToTheProxy(t *testing.T) {
 			scheme: "NTLM", legs: "Negotiate NTLM NTLM"},
 		{name: "NTLM only, on one line with Basic", offers: []string{`NTLM, Basic realm="kantor"`}, signIn: &fakeSignIn{}, reason: probe.ReasonOK, scheme: "NTLM"},
 		{name: "no sign-in on this platform", offers: negotiateNTLM, reason: probe.ReasonProxy},
+		// Windows without NTLM (disabled by policy, or removed): only what
+		// this PC can give is tried, and a proxy that wants only NTLM is
+		// "proxy", as without any sign-in.
+		{name: "NTLM missing on this PC, Negotiate taken", offers: negotiateNTLM, signIn: &fakeSignIn{missing: "NTLM"}, reason: probe.ReasonOK,
+			scheme: "Negotiate", legs: "Negotiate Negotiate"},
+		{name: "NTLM missing on this PC, the proxy wants only NTLM", offers: []string{"NTLM"}, signIn: &fakeSignIn{missing: "NTLM"}, reason: probe.ReasonProxy},
 		{name: "Basic only: the user's password is needed", offers: []string{`Basic realm="kantor"`}, signIn: &fakeSignIn{}, reason: probe.ReasonProxy},
 		{name: "a password in the proxy address is the user's choice", offers: negotiateNTLM, signIn: &fakeSignIn{}, userInURL: true, reason: probe.ReasonProxy},
 		{name: "the proxy refuses the account", offers: negotiateNTLM, signIn: &fakeSignIn{wrong: true}, reason: probe.ReasonProxy,

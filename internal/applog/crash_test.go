@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -22,6 +23,14 @@ func TestMain(m *testing.M) {
 		select {} // the panic ends the process (a deferred signal back could let main exit 0 first)
 	}
 	os.Exit(m.Run())
+}
+
+// release lets go of this process's report file, as a process that ends
+// does (Windows renames no file another handle holds open).
+func release() {
+	if err := debug.SetCrashOutput(nil, debug.CrashOptions{}); err != nil {
+		panic(err)
+	}
 }
 
 // crash runs the test binary as a crashing agent, which must say so on
@@ -45,11 +54,13 @@ func crash(t *testing.T, home, label string) {
 func TestCrashesAreKeptForTheNextStart(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv(paths.HomeEnv, home)
+	t.Cleanup(release)
 	logs := filepath.Join(home, "cache", "logs")
 
 	if prev := CaptureCrashes("agent", true); prev != "" {
 		t.Fatalf("a first start reports an earlier crash: %s", prev)
 	}
+	release() // the crashing process comes next
 	crash(t, home, "one")
 	report, err := os.ReadFile(filepath.Join(logs, "agent-crash.log"))
 	if err != nil {
@@ -62,6 +73,7 @@ func TestCrashesAreKeptForTheNextStart(t *testing.T) {
 	}
 
 	prev := CaptureCrashes("agent", true)
+	release()
 	moved, err := os.ReadFile(prev)
 	if err != nil || !strings.Contains(string(moved), "panic: boom one") || !strings.HasPrefix(filepath.Base(prev), "agent-crash-") {
 		t.Fatalf("previous crash reported as %q (%v): %s", prev, err, moved)
@@ -72,6 +84,7 @@ func TestCrashesAreKeptForTheNextStart(t *testing.T) {
 	if again := CaptureCrashes("agent", true); again != "" {
 		t.Fatalf("a clean run reported as a crash: %s", again)
 	}
+	release()
 
 	// Old reports are pruned to the newest keptCrashes.
 	for i := range 5 {

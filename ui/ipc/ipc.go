@@ -1,8 +1,8 @@
 // Package ipc is the agent's control socket (DESIGN.md §6): JSON lines over
-// a Unix socket in the user's config directory, which only the user can
-// open (directory 0700). Windows 10+ has AF_UNIX too, so one code path
-// serves both. Commands: status, check, reload, show <window>, snooze,
-// subscribe, quit.
+// a channel only the user can open: a Unix socket in the user's config
+// directory (transport_unix.go), a named pipe on Windows
+// (transport_windows.go). Commands: status, check, reload, show <window>,
+// snooze, subscribe, quit.
 package ipc
 
 import (
@@ -13,8 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -114,7 +112,10 @@ type Status struct {
 	// crashed (an unrecovered panic), for the diagnostics.
 	PreviousCrash string         `json:"previous_crash,omitempty"`
 	Settings      probe.Settings `json:"settings"` // effective (flags applied)
-	Notices       []string       `json:"notices,omitempty"`
+	// SignInUnavailable: the Windows sign-ins to a proxy this PC lacks,
+	// with why ("NTLM: …"), for the diagnostics.
+	SignInUnavailable []string `json:"sign_in_unavailable,omitempty"`
+	Notices           []string `json:"notices,omitempty"`
 }
 
 // Primary is the e-Faktur target's state (zero if none).
@@ -140,28 +141,25 @@ type Handler interface {
 // ErrAgentRunning: another agent already serves the socket.
 var ErrAgentRunning = errors.New("another Pantau e-Faktur agent is running")
 
-// Listen opens the socket at path. A socket file left by a crashed agent is
-// removed; one that answers means another agent runs (ErrAgentRunning).
+// Listen opens the control channel at path (a Unix socket file; on
+// Windows the named pipe that stands for it). A socket file left by a
+// crashed agent is removed; a channel that answers means another agent
+// runs (ErrAgentRunning).
 func Listen(path string) (net.Listener, error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("create %s: %w", dir, err)
-	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("protect %s: %w", dir, err)
-	}
-	ln, err := net.Listen("unix", path)
+	ln, err := listenLocal(path)
 	if err == nil {
 		return ln, nil
 	}
-	if c, derr := net.DialTimeout("unix", path, time.Second); derr == nil {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if c, derr := dial(ctx, path); derr == nil {
 		c.Close()
 		return nil, ErrAgentRunning
 	}
-	if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
-		return nil, fmt.Errorf("remove stale socket %s: %w (listen: %v)", path, rerr, err)
+	if rerr := removeStale(path); rerr != nil {
+		return nil, fmt.Errorf("remove stale socket %s: %w (listen: %w)", path, rerr, err)
 	}
-	ln, err = net.Listen("unix", path)
+	ln, err = listenLocal(path)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", path, err)
 	}
@@ -418,7 +416,9 @@ func (l *limitedConn) Read(p []byte) (int, error) {
 
 // Do sends one request and returns the answer.
 func Do(path string, req Request, timeout time.Duration) (Response, error) {
-	c, err := net.DialTimeout("unix", path, min(timeout, 2*time.Second))
+	ctx, cancel := context.WithTimeout(context.Background(), min(timeout, 2*time.Second))
+	c, err := dial(ctx, path)
+	cancel()
 	if err != nil {
 		return Response{}, fmt.Errorf("connect to the agent at %s: %w", path, err)
 	}
@@ -450,8 +450,7 @@ func Do(path string, req Request, timeout time.Duration) (Response, error) {
 // Subscribe streams the agent's events for window until ctx ends or the
 // agent goes away (then the channel closes).
 func Subscribe(ctx context.Context, path, window string) (<-chan Response, error) {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "unix", path)
+	c, err := dial(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("connect to the agent at %s: %w", path, err)
 	}

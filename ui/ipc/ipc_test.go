@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -65,9 +64,6 @@ func start(t *testing.T) (string, *Server, *fakeHandler) {
 
 func TestCommands(t *testing.T) {
 	path, _, h := start(t)
-	if fi, err := os.Stat(filepath.Dir(path)); err != nil || fi.Mode().Perm() != 0o700 {
-		t.Fatalf("socket directory %v %v", fi.Mode(), err)
-	}
 	r, err := Do(path, Request{Cmd: CmdStatus}, time.Second)
 	if err != nil || r.Status == nil || r.Status.PID != 42 || r.Status.Primary().Reason != probe.ReasonMaintenance {
 		t.Fatalf("status: %+v %v", r, err)
@@ -113,9 +109,26 @@ func TestCommands(t *testing.T) {
 	}
 }
 
+func mustDial(t *testing.T, path string) net.Conn {
+	t.Helper()
+	c, err := dial(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// A second agent finds the first one's channel taken.
+func TestLiveChannelIsNotTakenOver(t *testing.T) {
+	path, _, _ := start(t)
+	if _, err := Listen(path); !errors.Is(err, ErrAgentRunning) {
+		t.Fatalf("second listener: %v", err)
+	}
+}
+
 func TestGarbageAndHugeRequests(t *testing.T) {
 	path, _, _ := start(t)
-	c, _ := net.Dial("unix", path)
+	c := mustDial(t, path)
 	c.Write([]byte("not json\n"))
 	buf := make([]byte, 200)
 	n, _ := c.Read(buf)
@@ -123,7 +136,7 @@ func TestGarbageAndHugeRequests(t *testing.T) {
 	if !strings.Contains(string(buf[:n]), "bad request") {
 		t.Fatalf("garbage: %q", buf[:n])
 	}
-	c, _ = net.Dial("unix", path)
+	c = mustDial(t, path)
 	go c.Write([]byte(strings.Repeat("x", 1<<20)))
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	n, _ = c.Read(buf)
@@ -187,38 +200,6 @@ func TestSubscribeBroadcastAndRaise(t *testing.T) {
 	}
 	if _, ok := <-ch; ok {
 		t.Fatal("subscription not closed")
-	}
-}
-
-func TestStaleSocketIsReplacedAndLiveOneIsNot(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "agent.sock")
-	// A crashed agent leaves its socket file behind.
-	ln, err := net.Listen("unix", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln.(*net.UnixListener).SetUnlinkOnClose(false)
-	ln.Close()
-	if _, err := os.Stat(path); err != nil {
-		t.Fatal("stale socket not left behind")
-	}
-	ln2, err := Listen(path)
-	if err != nil {
-		t.Fatalf("stale socket not replaced: %v", err)
-	}
-	defer ln2.Close()
-	go func() {
-		for {
-			c, err := ln2.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	if _, err := Listen(path); !errors.Is(err, ErrAgentRunning) {
-		t.Fatalf("second listener: %v", err)
 	}
 }
 

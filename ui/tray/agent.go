@@ -39,9 +39,12 @@ type Agent struct {
 	historyDir    string
 	logPath       string
 	previousCrash string // the crash report the previous run left, if any
-	iconDir       string
-	flags         agentFlags
-	demo          *demo
+	// signInUnavailable: the Windows proxy sign-ins this PC lacks (looked
+	// up once at start; the log says so then).
+	signInUnavailable []string
+	iconDir           string
+	flags             agentFlags
+	demo              *demo
 
 	mu          sync.Mutex
 	settings    probe.Settings
@@ -157,6 +160,7 @@ func (a *Agent) run(out cli.IO) int {
 		return cli.ExitUsage
 	}
 	a.prepareFiles()
+	a.signInUnavailable = probe.UnavailableSignIns(probe.PlatformProxySignIn)
 
 	a.mu.Lock()
 	cfg := a.monitorConfigLocked()
@@ -656,7 +660,7 @@ func (a *Agent) statusOf(states []probe.State) ipc.Status {
 	st := ipc.Status{PID: os.Getpid(), Version: version.Version, Lang: tr.Lang(), StartedAt: a.started,
 		Tray: a.tray, TrayProblem: a.trayProblem, Demo: a.flags.demo, ConfigPath: a.configPath,
 		HistoryDir: a.historyDir, LogPath: a.logPath, PreviousCrash: a.previousCrash, Settings: a.settings,
-		Notices: append([]string(nil), a.notices...)}
+		Notices: append([]string(nil), a.notices...), SignInUnavailable: a.signInUnavailable}
 	a.mu.Unlock()
 	// A proxy password never leaves the agent (status --json, diagnostics).
 	st.Settings.Proxy = probe.ProxySetting(st.Settings.Proxy).Redacted()

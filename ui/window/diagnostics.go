@@ -47,6 +47,9 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 	s := st.Settings
 	line("%s: %s", tr.FieldName("url"), s.URL)
 	line("%s: %s", tr.FieldName("proxy"), probe.ProxySetting(s.Proxy).Redacted())
+	if len(st.SignInUnavailable) > 0 {
+		line("  ! %s", tr.T("diag.sign_in_unavailable", map[string]any{"Schemes": strings.Join(st.SignInUnavailable, "; ")}))
+	}
 	line("%s: %s", tr.FieldName("reference"), s.Reference)
 	line("%s: %s / %s / %s, %s %d, %s %d, %s %s, %s %s", tr.T("diag.schedule"),
 		s.Interval.D(), s.Recheck.D(), s.DownInterval.D(),

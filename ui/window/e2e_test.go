@@ -3,7 +3,6 @@
 package window_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -21,64 +20,16 @@ import (
 	"time"
 
 	"pantau-efaktur/internal/dbustest"
+	"pantau-efaktur/internal/desktoptest"
 	"pantau-efaktur/internal/testbin"
 	"pantau-efaktur/probe"
 	"pantau-efaktur/probe/fakesvc"
 	"pantau-efaktur/ui/ipc"
 )
 
-// need skips (or, under `make test`, fails) when a desktop tool is missing.
-func need(t *testing.T, tools ...string) {
-	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("PANTAU_REQUIRE_E2E") != "" {
-				t.Fatalf("%s is missing (make test installs it)", tool)
-			}
-			t.Skipf("%s not installed", tool)
-		}
-	}
-}
+func need(t *testing.T, tools ...string) { desktoptest.Need(t, tools...) }
 
-// startXvfb starts a virtual screen with a window manager (openbox: focus,
-// keys and the close button behave as on a desktop) and returns its DISPLAY.
-func startXvfb(t *testing.T) string {
-	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x900x24", "-nolisten", "tcp")
-	cmd.ExtraFiles = []*os.File{w}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil {
-		t.Fatalf("Xvfb gave no display: %v", err)
-	}
-	display := ":" + strings.TrimSpace(line)
-	wm := exec.Command("openbox", "--sm-disable")
-	wm.Env = append(os.Environ(), "DISPLAY="+display)
-	if err := wm.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		check := exec.Command("wmctrl", "-m")
-		check.Env = wm.Env
-		if check.Run() == nil {
-			break // the window manager answers
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("openbox did not start")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return display
-}
+func startXvfb(t *testing.T) string { return desktoptest.StartXvfb(t) }
 
 // desktop runs the agent on a virtual screen with a tray host.
 type desktop struct {

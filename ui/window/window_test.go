@@ -835,6 +835,7 @@ func TestDiagnosticsReport(t *testing.T) {
 			{Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError, Last: &coretax},
 		}}
 	st.Settings.Proxy = "http://proxy.kantor:8080"
+	st.SignInUnavailable = []string{"NTLM: sign-in unavailable on this PC: the Windows security package NTLM: …"}
 	st.SnoozedUntil = time.Date(now.Year(), now.Month(), now.Day()+1, 8, 0, 0, 0, now.Location())
 	recs := []probe.Record{
 		{At: now.Add(-2 * time.Minute), Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200, MS: [5]int64{3, 20, 45, 110, 180}},
@@ -855,6 +856,7 @@ func TestDiagnosticsReport(t *testing.T) {
 		"laporan diagnosa", "Versi:", "PID 4242", "tray: ya",
 		"! Agen sebelumnya berhenti karena galat (crash); laporannya: /home/u/.cache/pantau-efaktur/logs/agent-crash-20260330-171502.log",
 		"Alamat pemeriksaan: " + probe.DefaultURL, "Proxy: http://proxy.kantor:8080", "1m0s / 10s / 30s",
+		"! Masuk ke proxy dengan akun Windows tidak tersedia di PC ini: NTLM: ",
 		"Notifikasi: down, recovered, sound; dibisukan sampai besok 08:00",
 		"Server e-Faktur: TERGANGGU (tls_clock)", "! Tidak stabil: 3 dari 9 pemeriksaan terakhir gagal.", "Rincian teknis: certificate expired or not yet valid for this PC's clock", "Jam PC ini berbeda 7 menit", "lewat proxy http://proxy.kantor:8080, masuk dengan akun Windows (Negotiate)",
 		"Coretax: DOWN (server_error)", "Dialihkan ke: https://coretaxdjp.pajak.go.id/maintenance", "Server meminta jeda 2 menit (Retry-After)",
