@@ -18,16 +18,18 @@ FUZZTIME    ?= 10s
 APT_BUILD   := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev
 # The end-to-end tests run the agent on a private D-Bus and the windows on Xvfb.
 # (openbox: a window manager on Xvfb, so focus and the close button behave.)
-APT_TEST    := $(APT_BUILD) dbus xvfb openbox wmctrl xdotool imagemagick curl $(APT_WINE)
+APT_TEST    := $(APT_BUILD) dbus xvfb openbox wmctrl xdotool imagemagick curl $(APT_WINE) $(APT_MSI)
 
 FYNE_TOOLS  := fyne.io/tools/cmd/fyne@v1.7.4
 FYNE        := $(shell go env GOPATH 2>/dev/null)/bin/fyne
 APT_WINDOWS := gcc-mingw-w64-x86-64
 # The Windows side runs under Wine in `make test` (internal/winetest).
 APT_WINE    := wine wine64 $(APT_WINDOWS)
+# The per-user installer is built with wixl and read back with msiinfo.
+APT_MSI     := wixl msitools
 WINEXE      := dist/pantau-efaktur-$(VERSION)-windows-amd64.exe
 
-.PHONY: all deps build run demo test test-unit fuzz lint bench clean windows package-linux tools
+.PHONY: all deps build run demo test test-unit fuzz lint bench clean windows msi package-linux tools
 
 all: build
 
@@ -73,7 +75,10 @@ lint:
 test-unit:
 	PANTAU_REQUIRE_E2E=1 PANTAU_WINDOWS_EXE=$(WINDOWS_EXE) go test -race -count=1 -p 1 -timeout 20m ./...
 
-# Everything a hostile server sends goes through these two.
+# Everything a hostile server sends, and a damaged settings or history
+# file holds, goes through these. `make test` runs their seed corpora (as
+# every test run does); the timed fuzzing is here, apart, so that a slow
+# disk can never turn it into a failing `make test`.
 fuzz:
 	go test -run XXX -fuzz '^FuzzClassify$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
 	go test -run XXX -fuzz '^FuzzPageTitle$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
@@ -81,7 +86,7 @@ fuzz:
 	go test -run XXX -fuzz '^FuzzLoadHistory$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
 
 test: WINDOWS_EXE = $(CURDIR)/$(WINEXE)
-test: deps-test lint windows test-unit fuzz
+test: deps-test lint windows test-unit
 
 bench: build
 	scripts/bench.sh
@@ -92,12 +97,20 @@ tools:
 # The Linux tarball (fyne package: .desktop entry, icon, install Makefile).
 package-linux: build tools
 	scripts/package-linux.sh $(VERSION) $(FYNE)
+	scripts/checksums.sh $(VERSION)
 
 # The Windows program, cross-compiled with mingw and packaged with fyne
 # (GUI subsystem, icon, version information), checked with pecheck.
 windows: deps-build tools
 	$(call deps,$(APT_WINDOWS))
 	scripts/package-windows.sh $(VERSION) $(FYNE)
+	scripts/checksums.sh $(VERSION)
+
+# The per-user installer (wixl, packaging/windows/), checked with msicheck.
+msi: windows
+	$(call deps,$(APT_MSI))
+	scripts/package-msi.sh $(VERSION)
+	scripts/checksums.sh $(VERSION)
 
 clean:
 	rm -rf bin dist

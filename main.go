@@ -61,6 +61,8 @@ func run(args []string, io cli.IO) int {
 		return cli.Export(args[1:], io)
 	case "status":
 		return cli.Status(args[1:], io)
+	case "quit":
+		return cli.Quit(args[1:], io)
 	case "window":
 		// Help and usage errors are answered here, without starting the
 		// graphics (nor, on Linux, the window program).

@@ -357,6 +357,10 @@ type LoadReport struct {
 	// Digest is SettingsDigest of the content read (zero when missing): a
 	// later change of the file is told from a save this load already saw.
 	Digest [sha256.Size]byte
+	// AutostartUnset: the file does not say whether to start at login (no
+	// file, no "autostart" key). The login entry is then left as it is, as
+	// the Windows installer made it, and shown as it is (autostart.Adopt).
+	AutostartUnset bool
 }
 
 // SettingsDigest identifies a settings file's content.
@@ -433,7 +437,7 @@ func KeepBrokenSettings(path string, now time.Time) (string, error) {
 // settings window, which must not change files by being opened; the file
 // may well be open in Notepad for mending.
 func ReadSettings(path string) (Settings, LoadReport, error) {
-	rep := LoadReport{Path: path}
+	rep := LoadReport{Path: path, AutostartUnset: true}
 	def := DefaultSettings()
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -450,7 +454,7 @@ func ReadSettings(path string) (Settings, LoadReport, error) {
 		return def, rep, nil
 	}
 	s, written, invalid := decodeFields(raw, def)
-	rep.Invalid, rep.Written = invalid, written
+	rep.Invalid, rep.Written, rep.AutostartUnset = invalid, written, raw["autostart"] == nil
 	return s, rep, nil
 }
 

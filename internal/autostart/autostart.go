@@ -76,6 +76,18 @@ func LaunchAgentPlist(exe string) string {
 `, FileName, esc(exe))
 }
 
+// Adopt makes s.Autostart the login entry's actual state when the settings
+// file does not say (rep.AutostartUnset): an entry the Windows installer
+// made is kept, and the settings window shows it ticked.
+func Adopt(s *probe.Settings, rep probe.LoadReport) {
+	if !rep.AutostartUnset {
+		return
+	}
+	if on, err := Enabled(); err == nil {
+		s.Autostart = on
+	}
+}
+
 // setFile writes want to p (enabled) or removes p; it writes only when the
 // content differs (the program moved, or the switch was flipped).
 func setFile(p, want string, enabled bool) error {

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"pantau-efaktur/probe"
 )
 
 func TestDesktopEntry(t *testing.T) {
@@ -85,5 +87,37 @@ func TestSetOnThisPlatform(t *testing.T) {
 	}
 	if err := Set(false, ""); err != nil {
 		t.Fatalf("turning off twice: %v", err)
+	}
+}
+
+// A settings file that does not say (as after the Windows installer wrote
+// the login entry) takes the entry as it is, so starting the agent keeps
+// it and the settings window shows it ticked; a file that says wins.
+func TestAdoptKeepsTheEntryTheFileDoesNotMention(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the XDG entry is tested on Linux")
+	}
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	if err := Set(true, "/usr/bin/pantau-efaktur"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		file string // "" for none
+		want bool
+	}{{"", true}, {`{"url": "https://svc.efaktur.pajak.go.id/svc?wsdl"}`, true}, {`{"autostart": false}`, false}} {
+		path := filepath.Join(dir, "config.json")
+		os.Remove(path)
+		if tc.file != "" {
+			os.WriteFile(path, []byte(tc.file), 0o600)
+		}
+		s, rep, err := probe.ReadSettings(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		Adopt(&s, rep)
+		if s.Autostart != tc.want {
+			t.Errorf("file %q: autostart %v, want %v", tc.file, s.Autostart, tc.want)
+		}
 	}
 }

@@ -127,13 +127,17 @@ func (p *Prefix) Wait() {
 	w.Run()
 }
 
+// User is the prefix's Windows user: Wine names it after the Linux one.
+func (p *Prefix) User() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return "root"
+}
+
 // AppData is %APPDATA% of the prefix's user, as a Linux path.
 func (p *Prefix) AppData() string {
-	name := "root"
-	if u, err := user.Current(); err == nil {
-		name = u.Username
-	}
-	return filepath.Join(p.Dir, "drive_c", "users", name, "AppData", "Roaming")
+	return filepath.Join(p.Dir, "drive_c", "users", p.User(), "AppData", "Roaming")
 }
 
 // LocalAppData is %LOCALAPPDATA% of the prefix's user.

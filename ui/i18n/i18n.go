@@ -129,7 +129,7 @@ func (t *Translator) N(id string, count int, data map[string]any) string {
 }
 
 // UsageCommands are the commands with a --help page in assets/usage/<lang>/.
-var UsageCommands = []string{"main", "agent", "check", "watch", "status", "export", "window"}
+var UsageCommands = []string{"main", "agent", "check", "watch", "status", "export", "window", "quit"}
 
 // Usage is the --help page of a command ("main" for the overview) in the
 // translator's language, falling back to the default language. Tests make

@@ -96,18 +96,21 @@ func StateOf(st probe.State, message string) TargetState {
 
 // Status is what the agent reports about itself.
 type Status struct {
-	PID          int           `json:"pid"`
-	Version      string        `json:"version"`
-	Lang         string        `json:"lang"`
-	StartedAt    time.Time     `json:"started_at"`
-	Targets      []TargetState `json:"targets"`
-	SnoozedUntil time.Time     `json:"snoozed_until"`
-	Tray         bool          `json:"tray"` // an icon is shown in a tray
-	TrayProblem  string        `json:"tray_problem,omitempty"`
-	Demo         bool          `json:"demo"`
-	ConfigPath   string        `json:"config_path"`
-	HistoryDir   string        `json:"history_dir"`
-	LogPath      string        `json:"log_path"`
+	PID int `json:"pid"`
+	// SupervisorPID is the process that restarts the agent after a crash
+	// (0 when unsupervised): `quit` waits for both to end.
+	SupervisorPID int           `json:"supervisor_pid,omitempty"`
+	Version       string        `json:"version"`
+	Lang          string        `json:"lang"`
+	StartedAt     time.Time     `json:"started_at"`
+	Targets       []TargetState `json:"targets"`
+	SnoozedUntil  time.Time     `json:"snoozed_until"`
+	Tray          bool          `json:"tray"` // an icon is shown in a tray
+	TrayProblem   string        `json:"tray_problem,omitempty"`
+	Demo          bool          `json:"demo"`
+	ConfigPath    string        `json:"config_path"`
+	HistoryDir    string        `json:"history_dir"`
+	LogPath       string        `json:"log_path"`
 	// PreviousCrash is the report of the agent's previous run if it
 	// crashed (an unrecovered panic), for the diagnostics.
 	PreviousCrash string         `json:"previous_crash,omitempty"`

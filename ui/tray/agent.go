@@ -24,6 +24,7 @@ import (
 	"pantau-efaktur/internal/filewatch"
 	"pantau-efaktur/internal/foreground"
 	"pantau-efaktur/internal/paths"
+	"pantau-efaktur/internal/supervise"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
 	"pantau-efaktur/ui/i18n"
@@ -42,6 +43,7 @@ type Agent struct {
 	// signInUnavailable: the Windows proxy sign-ins this PC lacks (looked
 	// up once at start; the log says so then).
 	signInUnavailable []string
+	supervisor        int // the supervisor's PID, 0 when unsupervised
 	iconDir           string
 	flags             agentFlags
 	demo              *demo
@@ -161,6 +163,9 @@ func (a *Agent) run(out cli.IO) int {
 	}
 	a.prepareFiles()
 	a.signInUnavailable = probe.UnavailableSignIns(probe.PlatformProxySignIn)
+	if os.Getenv(supervise.Env) == "1" {
+		a.supervisor = os.Getppid()
+	}
 
 	a.mu.Lock()
 	cfg := a.monitorConfigLocked()
@@ -258,6 +263,9 @@ func (a *Agent) loadSettings(first bool) (probe.LoadReport, error) {
 	s, rep, err := probe.LoadSettings(path, time.Now())
 	if err != nil {
 		slog.Warn("settings not read", "err", err)
+	}
+	if !a.flags.demo {
+		autostart.Adopt(&s, rep)
 	}
 	tr := i18n.New(s.Language)
 	if a.flags.lang != "" {
@@ -657,7 +665,7 @@ func (a *Agent) Status() ipc.Status {
 func (a *Agent) statusOf(states []probe.State) ipc.Status {
 	a.mu.Lock()
 	tr := a.tr
-	st := ipc.Status{PID: os.Getpid(), Version: version.Version, Lang: tr.Lang(), StartedAt: a.started,
+	st := ipc.Status{PID: os.Getpid(), SupervisorPID: a.supervisor, Version: version.Version, Lang: tr.Lang(), StartedAt: a.started,
 		Tray: a.tray, TrayProblem: a.trayProblem, Demo: a.flags.demo, ConfigPath: a.configPath,
 		HistoryDir: a.historyDir, LogPath: a.logPath, PreviousCrash: a.previousCrash, Settings: a.settings,
 		Notices: append([]string(nil), a.notices...), SignInUnavailable: a.signInUnavailable}

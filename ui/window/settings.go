@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"pantau-efaktur/internal/autostart"
 	"pantau-efaktur/internal/cli"
 	"pantau-efaktur/internal/filewatch"
 	"pantau-efaktur/internal/paths"
@@ -208,6 +209,7 @@ func (v *settingsView) load(path string) {
 	// Opening the window changes no file: an unreadable one stays where it
 	// is (perhaps still open in Notepad), and the form says so.
 	s, rep, err := probe.ReadSettings(path)
+	autostart.Adopt(&s, rep)
 	if err != nil {
 		slog.Warn("settings", "err", err)
 	}
