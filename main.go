@@ -13,6 +13,7 @@ import (
 
 	"pantau-efaktur/internal/applog"
 	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/foreground"
 	"pantau-efaktur/internal/supervise"
 	"pantau-efaktur/internal/version"
@@ -26,10 +27,10 @@ var fyneApp []byte
 
 func main() {
 	version.FromFyneApp(fyneApp)
-	os.Exit(run(os.Args[1:], cli.IO{Stdout: os.Stdout, Stderr: os.Stderr}))
+	os.Exit(run(os.Args[1:], cmdline.IO{Stdout: os.Stdout, Stderr: os.Stderr}))
 }
 
-func run(args []string, io cli.IO) int {
+func run(args []string, io cmdline.IO) int {
 	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
 		args = []string{"version"}
 	}
@@ -66,7 +67,7 @@ func run(args []string, io cli.IO) int {
 	case "window":
 		// Help and usage errors are answered here, without starting the
 		// graphics (nor, on Linux, the window program).
-		if _, _, code, ok := cli.ParseWindowArgs(args[1:], io); !ok {
+		if _, _, code, ok := cmdline.ParseWindowArgs(args[1:], io); !ok {
 			return code
 		}
 		return runWindow(args[1:], io)
@@ -90,7 +91,7 @@ func logName(cmd string) string {
 // superviseAgent runs the agent as a child process and starts it again if
 // it crashes (see package supervise). Without a path to this program it
 // runs the agent itself, unsupervised.
-func superviseAgent(args []string, io cli.IO) int {
+func superviseAgent(args []string, io cmdline.IO) int {
 	_, closer := applog.Setup("supervisor", slog.LevelInfo)
 	defer closer.Close()
 	exe, err := os.Executable()

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"pantau-efaktur/internal/fakesvc"
 	"pantau-efaktur/internal/testbin"
-	"pantau-efaktur/probe/fakesvc"
 )
 
 // watchLine is the part of a `watch` JSON line the test looks at.

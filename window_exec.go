@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"pantau-efaktur/internal/cli"
-	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/internal/cmdline"
+	"pantau-efaktur/internal/i18n"
 )
 
 // WindowProgram is the window program, installed next to pantau-efaktur.
@@ -19,11 +19,11 @@ const WindowProgram = "pantau-efaktur-window"
 
 // runWindow replaces this process by the window program (same PID, so the
 // agent that started it can still tell when the window closes).
-func runWindow(args []string, io cli.IO) int {
+func runWindow(args []string, io cmdline.IO) int {
 	path := findWindowProgram()
 	if path == "" {
 		fmt.Fprintln(io.Stderr, i18n.New(i18n.DefaultLang).T("usage.no_window_program", map[string]any{"Program": WindowProgram}))
-		return cli.ExitNoAgent
+		return cmdline.ExitNoAgent
 	}
 	err := syscall.Exec(path, append([]string{path}, args...), os.Environ())
 	slog.Error("start the window program", "path", path, "err", err)

@@ -20,8 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"pantau-efaktur/internal/fakesvc"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/probe/fakesvc"
 )
 
 // serve starts a fake SVC playing b and returns its URL.

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"pantau-efaktur/internal/fakesvc"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/probe/fakesvc"
 )
 
 const wsdlHead = `<wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" targetNamespace="http://ws.services.etaxinvoice.pajak.go.id/" name="endpoint/MasterFakturService">`

@@ -506,6 +506,12 @@ func working(r Record) bool {
 	return r.Level == LevelUp || (r.Level == LevelDegraded && r.Reason == ReasonSlow)
 }
 
+// ExportFileName names an export of the history made on now's day, the
+// same from the command line and from the status window's "Ekspor CSV".
+func ExportFileName(now time.Time, ext string) string {
+	return "pantau-efaktur-" + now.Format("2006-01-02") + ext
+}
+
 // CSVHeader is the header row of the CSV export.
 var CSVHeader = []string{"checked_at", "target", "level", "reason", "http_status", "total_ms",
 	"dns_ms", "connect_ms", "tls_ms", "ttfb_ms", "bytes", "clock_skew_s", "error", "local_time"}

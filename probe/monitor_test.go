@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"pantau-efaktur/internal/probetest"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/probe/probetest"
 )
 
 var t0 = time.Date(2026, 3, 31, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600))

@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"pantau-efaktur/internal/fakesvc"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/probe/fakesvc"
 )
 
 // signInProxy is an office proxy that lets only the signed-in Windows user

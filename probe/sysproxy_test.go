@@ -10,8 +10,8 @@ import (
 
 	"github.com/mattn/go-ieproxy"
 
+	"pantau-efaktur/internal/fakesvc"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/probe/fakesvc"
 )
 
 func TestIEProxyFunc(t *testing.T) {

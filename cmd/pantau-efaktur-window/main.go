@@ -11,14 +11,14 @@ import (
 	"os"
 
 	"pantau-efaktur/internal/applog"
-	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/ui/window"
 )
 
 func main() {
 	_, closer := applog.Setup("window", slog.LevelInfo)
 	applog.CaptureCrashes("window", false) // several windows may run at once
-	code := window.Main(os.Args[1:], cli.IO{Stdout: os.Stdout, Stderr: os.Stderr})
+	code := window.Main(os.Args[1:], cmdline.IO{Stdout: os.Stdout, Stderr: os.Stderr})
 	closer.Close()
 	os.Exit(code)
 }

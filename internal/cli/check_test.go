@@ -4,19 +4,20 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http/httptest"
+	"pantau-efaktur/internal/cmdline"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"pantau-efaktur/internal/fakesvc"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/probe/fakesvc"
 )
 
 func runCheck(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	args = append([]string{"--config", filepath.Join(t.TempDir(), "config.json")}, args...)
-	code = Check(args, IO{Stdout: &out, Stderr: &errOut})
+	code = Check(args, cmdline.IO{Stdout: &out, Stderr: &errOut})
 	return code, out.String(), errOut.String()
 }
 
@@ -160,8 +161,8 @@ func TestCheckUsageErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		code, out, errOut := runCheck(t, tc.args...)
-		if code != ExitUsage {
-			t.Errorf("%v: exit %d, want %d", tc.args, code, ExitUsage)
+		if code != cmdline.ExitUsage {
+			t.Errorf("%v: exit %d, want %d", tc.args, code, cmdline.ExitUsage)
 		}
 		if out != "" {
 			t.Errorf("%v: something was printed on stdout: %q", tc.args, out)

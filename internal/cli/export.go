@@ -7,13 +7,14 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"pantau-efaktur/internal/cmdline"
 	"path/filepath"
 	"strconv"
 	"time"
 
+	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
 )
 
 // exportFlags are the flags of export; --lang only picks the messages'
@@ -24,7 +25,7 @@ type exportFlags struct {
 }
 
 func (f *exportFlags) flagSet() *flag.FlagSet {
-	fs := NewFlagSet("export")
+	fs := cmdline.NewFlagSet("export")
 	fs.BoolVar(&f.csv, "csv", false, "")
 	fs.BoolVar(&f.jsonl, "jsonl", false, "")
 	fs.StringVar(&f.days, "days", "30", "")
@@ -36,28 +37,28 @@ func (f *exportFlags) flagSet() *flag.FlagSet {
 }
 
 // Export runs `pantau-efaktur export`.
-func Export(args []string, io IO) int {
+func Export(args []string, io cmdline.IO) int {
 	const cmd = "pantau-efaktur export"
 	var fl exportFlags
-	tr, code, ok := ParseCommandLine(fl.flagSet(), args, cmd, "export", io)
+	tr, code, ok := cmdline.ParseCommandLine(fl.flagSet(), args, cmd, "export", io)
 	if !ok {
 		return code
 	}
 	csvOut, jsonl, days, target, sep, out := fl.csv, fl.jsonl, fl.days, fl.target, fl.sep, fl.out
 	n, err := strconv.Atoi(days)
 	if err != nil || n < 1 || n > 90 {
-		return usageExit(&usageError{tr.T("usage.bad_days", map[string]any{"Cmd": cmd, "Value": days})}, io)
+		return cmdline.UsageExit(cmdline.UsageError(tr.T("usage.bad_days", map[string]any{"Cmd": cmd, "Value": days})), io)
 	}
 	if csvOut && jsonl {
-		return usageExit(&usageError{tr.T("usage.bad_format", map[string]any{"Cmd": cmd})}, io)
+		return cmdline.UsageExit(cmdline.UsageError(tr.T("usage.bad_format", map[string]any{"Cmd": cmd})), io)
 	}
 	switch target {
 	case "all", probe.PrimaryTargetID, "enofa", "coretax", "djponline":
 	default:
-		return usageExit(&usageError{tr.T("usage.bad_target", map[string]any{"Cmd": cmd, "Value": target})}, io)
+		return cmdline.UsageExit(cmdline.UsageError(tr.T("usage.bad_target", map[string]any{"Cmd": cmd, "Value": target})), io)
 	}
 	if sep != "," && sep != ";" {
-		return usageExit(&usageError{tr.T("usage.bad_sep", map[string]any{"Cmd": cmd, "Value": sep})}, io)
+		return cmdline.UsageExit(cmdline.UsageError(tr.T("usage.bad_sep", map[string]any{"Cmd": cmd, "Value": sep})), io)
 	}
 
 	dir, err := paths.HistoryDir()
@@ -131,20 +132,14 @@ func exportPath(out string, jsonl bool, now time.Time) string {
 		if jsonl {
 			ext = ".jsonl"
 		}
-		return filepath.Join(out, ExportFileName(now, ext))
+		return filepath.Join(out, probe.ExportFileName(now, ext))
 	}
 	return out
 }
 
-// ExportFileName names an export of the history made on now's day, the
-// same from the command line and from the status window's "Ekspor CSV".
-func ExportFileName(now time.Time, ext string) string {
-	return "pantau-efaktur-" + now.Format("2006-01-02") + ext
-}
-
 // exportFailed tells the user why in their words; the system's error text
 // goes to the log.
-func exportFailed(tr *i18n.Translator, io IO, err error) {
+func exportFailed(tr *i18n.Translator, io cmdline.IO, err error) {
 	slog.Error("export", "err", err)
 	fmt.Fprintln(io.Stderr, tr.T("export.failed", map[string]any{"Why": tr.FileProblem(err)}))
 }

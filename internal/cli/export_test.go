@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"os"
+	"pantau-efaktur/internal/cmdline"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -47,7 +48,7 @@ func TestExportCSV(t *testing.T) {
 	f.Close()
 
 	var out, errOut bytes.Buffer
-	if code := Export([]string{"--csv", "--lang", "en"}, IO{&out, &errOut}); code != 0 {
+	if code := Export([]string{"--csv", "--lang", "en"}, cmdline.IO{Stdout: &out, Stderr: &errOut}); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	rows, err := csv.NewReader(&out).ReadAll()
@@ -61,7 +62,7 @@ func TestExportCSV(t *testing.T) {
 	out.Reset()
 	errOut.Reset()
 	file := filepath.Join(t.TempDir(), "riwayat.csv")
-	if code := Export([]string{"--target", "all", "--sep", ";", "--out", file}, IO{&out, &errOut}); code != 0 {
+	if code := Export([]string{"--target", "all", "--sep", ";", "--out", file}, cmdline.IO{Stdout: &out, Stderr: &errOut}); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	data, _ := os.ReadFile(file)
@@ -86,7 +87,7 @@ func TestExportFailureIsExplained(t *testing.T) {
 			continue
 		}
 		var out, errOut bytes.Buffer
-		if code := Export([]string{"--out", tc.out}, IO{&out, &errOut}); code != 1 {
+		if code := Export([]string{"--out", tc.out}, cmdline.IO{Stdout: &out, Stderr: &errOut}); code != 1 {
 			t.Errorf("%s: exit %d, want 1", tc.out, code)
 		}
 		if got := errOut.String(); !strings.HasPrefix(got, tc.want) || strings.Contains(got, "no such file") || strings.Contains(got, "no space") {
@@ -105,7 +106,7 @@ func TestExportIntoAFolder(t *testing.T) {
 		ext  string
 	}{{[]string{"--csv"}, ".csv"}, {[]string{"--jsonl"}, ".jsonl"}} {
 		var out, errOut bytes.Buffer
-		if code := Export(append(tc.args, "--out", folder, "--lang", "en"), IO{&out, &errOut}); code != 0 {
+		if code := Export(append(tc.args, "--out", folder, "--lang", "en"), cmdline.IO{Stdout: &out, Stderr: &errOut}); code != 0 {
 			t.Fatalf("%v: exit %d: %s", tc.args, code, errOut.String())
 		}
 		want := filepath.Join(folder, "pantau-efaktur-"+time.Now().Format("2006-01-02")+tc.ext)
@@ -123,7 +124,7 @@ func TestExportUsageErrors(t *testing.T) {
 	for _, args := range [][]string{{"--days", "0"}, {"--days", "100"}, {"--days", "x"}, {"--csv", "--jsonl"},
 		{"--target", "bogus"}, {"--sep", "|"}, {"--out"}} {
 		var out, errOut bytes.Buffer
-		if code := Export(args, IO{&out, &errOut}); code != ExitUsage || out.Len() != 0 || strings.Count(errOut.String(), "\n") != 1 {
+		if code := Export(args, cmdline.IO{Stdout: &out, Stderr: &errOut}); code != cmdline.ExitUsage || out.Len() != 0 || strings.Count(errOut.String(), "\n") != 1 {
 			t.Errorf("%v: exit %d out %q err %q", args, code, out.String(), errOut.String())
 		}
 	}
@@ -144,8 +145,8 @@ func TestWatchUsageErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var out, errOut bytes.Buffer
-		code := Watch(tc.args, IO{&out, &errOut})
-		if code != ExitUsage || out.Len() != 0 || !strings.Contains(errOut.String(), tc.want) || strings.Count(errOut.String(), "\n") != 1 {
+		code := Watch(tc.args, cmdline.IO{Stdout: &out, Stderr: &errOut})
+		if code != cmdline.ExitUsage || out.Len() != 0 || !strings.Contains(errOut.String(), tc.want) || strings.Count(errOut.String(), "\n") != 1 {
 			t.Errorf("%v: exit %d out %q err %q", tc.args, code, out.String(), errOut.String())
 		}
 	}
@@ -156,7 +157,7 @@ func TestBrokenConfigIsReportedOnceAndDefaultsUsed(t *testing.T) {
 	cfg := filepath.Join(dir, "config.json")
 	os.WriteFile(cfg, []byte("{broken"), 0o600)
 	var errOut bytes.Buffer
-	s, rep, tr := loadSettingsForCLI(cfg, "en", IO{Stdout: &bytes.Buffer{}, Stderr: &errOut})
+	s, rep, tr := loadSettingsForCLI(cfg, "en", cmdline.IO{Stdout: &bytes.Buffer{}, Stderr: &errOut})
 	if rep.BrokenKeptAs == "" || s.URL != probe.DefaultURL || tr.Lang() != "en" {
 		t.Fatalf("%+v %+v", rep, s)
 	}

@@ -2,17 +2,18 @@ package cli
 
 import (
 	"fmt"
+	"pantau-efaktur/internal/cmdline"
 
-	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/internal/i18n"
 )
 
 // Help runs `pantau-efaktur help [--lang id|en]`: the overview of the
 // commands, in Bahasa Indonesia unless asked otherwise.
-func Help(args []string, io IO) int {
+func Help(args []string, io cmdline.IO) int {
 	var lang string
-	fs := NewFlagSet("help")
+	fs := cmdline.NewFlagSet("help")
 	fs.StringVar(&lang, "lang", "", "")
-	tr, code, ok := ParseCommandLine(fs, args, "pantau-efaktur help", "main", io)
+	tr, code, ok := cmdline.ParseCommandLine(fs, args, "pantau-efaktur help", "main", io)
 	if !ok {
 		return code
 	}
@@ -22,11 +23,11 @@ func Help(args []string, io IO) int {
 
 // Version prints the version line. It takes no options but --lang (for
 // its errors): anything else is a usage error, as for every command.
-func Version(args []string, line string, io IO) int {
+func Version(args []string, line string, io cmdline.IO) int {
 	var lang string
-	fs := NewFlagSet("version")
+	fs := cmdline.NewFlagSet("version")
 	fs.StringVar(&lang, "lang", "", "")
-	if _, code, ok := ParseCommandLine(fs, args, "pantau-efaktur version", "main", io); !ok {
+	if _, code, ok := cmdline.ParseCommandLine(fs, args, "pantau-efaktur version", "main", io); !ok {
 		return code
 	}
 	fmt.Fprintln(io.Stdout, line)
@@ -36,8 +37,8 @@ func Version(args []string, line string, io IO) int {
 // UnknownCommand answers `pantau-efaktur <typo> ...` with one line naming
 // the commands there are, in the --lang the rest of the line asks for, and
 // the usage exit code: a typo in a script never starts a second agent.
-func UnknownCommand(args []string, io IO) int {
-	tr := i18n.New(langFromArgs(args[1:], i18n.DefaultLang))
+func UnknownCommand(args []string, io cmdline.IO) int {
+	tr := i18n.New(cmdline.LangFromArgs(args[1:], i18n.DefaultLang))
 	fmt.Fprintln(io.Stderr, tr.T("usage.unknown_command", map[string]any{"Cmd": args[0]}))
-	return ExitUsage
+	return cmdline.ExitUsage
 }

@@ -3,19 +3,20 @@ package cli
 import (
 	"bytes"
 	"flag"
+	"pantau-efaktur/internal/cmdline"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/internal/i18n"
 )
 
 // Every flag a command accepts is on its help page, in both languages: a
 // new flag without a line there fails here.
 func TestHelpPagesListEveryFlag(t *testing.T) {
 	t.Parallel()
-	var cf, wcf checkFlags
-	var mf MonitorFlags
+	var cf, wcf cmdline.CheckFlags
+	var mf cmdline.MonitorFlags
 	var notifyMode, lang string
 	var asJSON bool
 	var ef exportFlags
@@ -23,7 +24,7 @@ func TestHelpPagesListEveryFlag(t *testing.T) {
 		page string
 		fs   *flag.FlagSet
 	}{
-		{"check", cf.flagSet("check")},
+		{"check", cf.FlagSet("check")},
 		{"watch", watchFlagSet(&wcf, &mf, &notifyMode)},
 		{"status", statusFlagSet(&asJSON, &lang)},
 		{"export", ef.flagSet()},
@@ -54,7 +55,7 @@ func TestHelpSpeaksTheAskedLanguage(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "config.json")
 	commands := []struct {
 		page string
-		run  func([]string, IO) int
+		run  func([]string, cmdline.IO) int
 		pre  []string
 	}{
 		{"main", Help, nil},
@@ -62,7 +63,11 @@ func TestHelpSpeaksTheAskedLanguage(t *testing.T) {
 		{"watch", Watch, []string{"--config", cfg}},
 		{"status", Status, nil},
 		{"export", Export, nil},
-		{"window", windowCode, []string{"status"}},
+		{"window", func(args []string, io cmdline.IO) int {
+			_, _, code, _ := cmdline.ParseWindowArgs(args, io)
+			return code
+		}, []string{"status"}},
+		{"quit", Quit, nil},
 	}
 	for _, c := range commands {
 		for _, tc := range []struct {
@@ -75,7 +80,7 @@ func TestHelpSpeaksTheAskedLanguage(t *testing.T) {
 			{[]string{"--help", "--lang=en"}, "en"},
 		} {
 			var out, errOut bytes.Buffer
-			code := c.run(append(append([]string{}, c.pre...), tc.args...), IO{&out, &errOut})
+			code := c.run(append(append([]string{}, c.pre...), tc.args...), cmdline.IO{Stdout: &out, Stderr: &errOut})
 			want := i18n.New(tc.lang).Usage(c.page)
 			if code != 0 || out.String() != want || errOut.Len() != 0 {
 				t.Errorf("%s %v: exit %d, stderr %q, stdout the %s page: %v", c.page, tc.args, code, errOut.String(), tc.lang, out.String() == want)
@@ -83,7 +88,7 @@ func TestHelpSpeaksTheAskedLanguage(t *testing.T) {
 		}
 	}
 	var out, errOut bytes.Buffer
-	if code := Help(nil, IO{&out, &errOut}); code != 0 || out.String() != i18n.New("id").Usage("main") {
+	if code := Help(nil, cmdline.IO{Stdout: &out, Stderr: &errOut}); code != 0 || out.String() != i18n.New("id").Usage("main") {
 		t.Errorf("help: exit %d, out %q", code, out.String())
 	}
 }
@@ -97,17 +102,17 @@ func TestUnknownLanguageIsAUsageError(t *testing.T) {
 	// this machine.
 	local := []string{"--config", filepath.Join(t.TempDir(), "config.json"), "--url", "http://127.0.0.1:9/", "--reference", "off"}
 	for name, c := range map[string]struct {
-		run func([]string, IO) int
+		run func([]string, cmdline.IO) int
 		pre []string
 	}{
 		"help": {Help, nil}, "check": {Check, local}, "watch": {Watch, local}, "status": {Status, nil}, "export": {Export, nil},
-		"window": {windowCode, []string{"status"}},
+		"window": {windowCode, []string{"status"}}, "quit": {Quit, nil},
 	} {
 		for _, lang := range [][]string{{"--lang", "fr"}, {"--lang=klingon"}} {
 			args := append(append([]string{}, c.pre...), lang...)
 			var out, errOut bytes.Buffer
-			code := c.run(args, IO{&out, &errOut})
-			if code != ExitUsage || out.Len() != 0 || strings.Count(errOut.String(), "\n") != 1 || !strings.Contains(errOut.String(), "--lang") {
+			code := c.run(args, cmdline.IO{Stdout: &out, Stderr: &errOut})
+			if code != cmdline.ExitUsage || out.Len() != 0 || strings.Count(errOut.String(), "\n") != 1 || !strings.Contains(errOut.String(), "--lang") {
 				t.Errorf("%s %v: exit %d, stdout %q, stderr %q", name, args, code, out.String(), errOut.String())
 			}
 		}
@@ -128,8 +133,8 @@ func TestUnknownCommandIsAUsageError(t *testing.T) {
 		{[]string{"cek", "--lang", "fr"}, []string{`"cek"`, "perintah tidak dikenal"}},
 	} {
 		var out, errOut bytes.Buffer
-		code := UnknownCommand(c.args, IO{&out, &errOut})
-		if code != ExitUsage || out.Len() != 0 || strings.Count(errOut.String(), "\n") != 1 {
+		code := UnknownCommand(c.args, cmdline.IO{Stdout: &out, Stderr: &errOut})
+		if code != cmdline.ExitUsage || out.Len() != 0 || strings.Count(errOut.String(), "\n") != 1 {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", c.args, code, out.String(), errOut.String())
 		}
 		for _, w := range c.want {
@@ -152,14 +157,20 @@ func TestVersionTakesNoOptions(t *testing.T) {
 	}{
 		{nil, 0, "Pantau e-Faktur 1.2.3\n", ""},
 		{[]string{"--lang", "en"}, 0, "Pantau e-Faktur 1.2.3\n", ""},
-		{[]string{"--json"}, ExitUsage, "", "opsi tidak dikenal: --json"},
-		{[]string{"--lang=en", "--json"}, ExitUsage, "", "unknown option: --json"},
-		{[]string{"extra"}, ExitUsage, "", "extra"},
+		{[]string{"--json"}, cmdline.ExitUsage, "", "opsi tidak dikenal: --json"},
+		{[]string{"--lang=en", "--json"}, cmdline.ExitUsage, "", "unknown option: --json"},
+		{[]string{"extra"}, cmdline.ExitUsage, "", "extra"},
 	} {
 		var out, errOut bytes.Buffer
-		code := Version(c.args, "Pantau e-Faktur 1.2.3", IO{&out, &errOut})
+		code := Version(c.args, "Pantau e-Faktur 1.2.3", cmdline.IO{Stdout: &out, Stderr: &errOut})
 		if code != c.code || out.String() != c.stdout || !strings.Contains(errOut.String(), c.stderr) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", c.args, code, out.String(), errOut.String())
 		}
 	}
+}
+
+// windowCode is `window`'s reading of its line as a command: its exit code.
+func windowCode(args []string, io cmdline.IO) int {
+	_, _, code, _ := cmdline.ParseWindowArgs(args, io)
+	return code
 }

@@ -2,11 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"pantau-efaktur/internal/cmdline"
 	"time"
 
+	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/supervise"
-	"pantau-efaktur/ui/ipc"
 )
 
 // quitWait bounds the wait for the agent to end: it stops within a second
@@ -18,11 +19,11 @@ const quitWait = 30 * time.Second
 // and its supervisor have ended, so that their program file is free (the
 // Windows uninstaller runs it before removing the program). 0 when the
 // agent ended, 69 when none was running, 1 when it did not end in time.
-func Quit(args []string, io IO) int {
+func Quit(args []string, io cmdline.IO) int {
 	var lang string
-	fs := NewFlagSet("quit")
+	fs := cmdline.NewFlagSet("quit")
 	fs.StringVar(&lang, "lang", "", "")
-	tr, code, ok := ParseCommandLine(fs, args, "pantau-efaktur quit", "quit", io)
+	tr, code, ok := cmdline.ParseCommandLine(fs, args, "pantau-efaktur quit", "quit", io)
 	if !ok {
 		return code
 	}
@@ -33,11 +34,11 @@ func Quit(args []string, io IO) int {
 	}
 	if err != nil || resp.Status == nil {
 		fmt.Fprintln(io.Stderr, tr.T("status.no_agent"))
-		return ExitNoAgent
+		return cmdline.ExitNoAgent
 	}
 	if _, err := ipc.Do(sock, ipc.Request{Cmd: ipc.CmdQuit}, 5*time.Second); err != nil {
 		fmt.Fprintln(io.Stderr, tr.T("status.no_agent"))
-		return ExitNoAgent
+		return cmdline.ExitNoAgent
 	}
 	deadline := time.Now().Add(quitWait)
 	for _, pid := range []int{resp.Status.PID, resp.Status.SupervisorPID} {

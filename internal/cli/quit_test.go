@@ -5,14 +5,15 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"pantau-efaktur/internal/cmdline"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/ipc"
 )
 
 // quitAgent plays a running agent whose process is proc: asked to quit, it
@@ -57,7 +58,7 @@ func TestQuitWaitsForTheAgentToEnd(t *testing.T) {
 	}()
 
 	var out, errOut bytes.Buffer
-	code := Quit([]string{"--lang", "en"}, IO{&out, &errOut})
+	code := Quit([]string{"--lang", "en"}, cmdline.IO{Stdout: &out, Stderr: &errOut})
 	select {
 	case <-ended:
 	default:
@@ -69,7 +70,7 @@ func TestQuitWaitsForTheAgentToEnd(t *testing.T) {
 	// Nothing left to quit.
 	out.Reset()
 	errOut.Reset()
-	if code := Quit(nil, IO{&out, &errOut}); code != ExitNoAgent || !strings.Contains(errOut.String(), "tidak berjalan") {
+	if code := Quit(nil, cmdline.IO{Stdout: &out, Stderr: &errOut}); code != cmdline.ExitNoAgent || !strings.Contains(errOut.String(), "tidak berjalan") {
 		t.Fatalf("without an agent: exit %d, %q", code, errOut.String())
 	}
 }

@@ -3,17 +3,18 @@ package cli
 import (
 	"fmt"
 	"log/slog"
+	"pantau-efaktur/internal/cmdline"
 	"time"
 
+	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
 )
 
 // loadSettingsForCLI reads the settings file (configPath or the default one)
 // for a one-shot command. Problems with the file never stop the command:
 // they are reported on stderr in the user's language, defaults are used.
-func loadSettingsForCLI(configPath, langFlag string, io IO) (probe.Settings, probe.LoadReport, *i18n.Translator) {
+func loadSettingsForCLI(configPath, langFlag string, io cmdline.IO) (probe.Settings, probe.LoadReport, *i18n.Translator) {
 	if configPath == "" {
 		p, err := paths.SettingsFile()
 		if err != nil {

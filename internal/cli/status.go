@@ -4,31 +4,29 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"pantau-efaktur/internal/cmdline"
 	"strings"
 	"time"
 
+	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
-	"pantau-efaktur/ui/ipc"
 )
-
-// ExitNoAgent is the exit code of `status` when no agent runs (EX_UNAVAILABLE).
-const ExitNoAgent = 69
 
 // statusFlagSet is the FlagSet of status.
 func statusFlagSet(asJSON *bool, lang *string) *flag.FlagSet {
-	fs := NewFlagSet("status")
+	fs := cmdline.NewFlagSet("status")
 	fs.BoolVar(asJSON, "json", false, "")
 	fs.StringVar(lang, "lang", "", "")
 	return fs
 }
 
 // Status runs `pantau-efaktur status`.
-func Status(args []string, io IO) int {
+func Status(args []string, io cmdline.IO) int {
 	var asJSON bool
 	var lang string
-	tr, code, ok := ParseCommandLine(statusFlagSet(&asJSON, &lang), args, "pantau-efaktur status", "status", io)
+	tr, code, ok := cmdline.ParseCommandLine(statusFlagSet(&asJSON, &lang), args, "pantau-efaktur status", "status", io)
 	if !ok {
 		return code
 	}
@@ -52,7 +50,7 @@ func Status(args []string, io IO) int {
 		}
 	}
 	fmt.Fprintln(io.Stderr, tr.T("status.no_agent"))
-	return ExitNoAgent
+	return cmdline.ExitNoAgent
 }
 
 // HumanStatus is the sentence form of the agent's state.

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
-	"pantau-efaktur/ui/ipc"
 )
 
 func TestHumanStatus(t *testing.T) {

@@ -3,118 +3,58 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
-	"strconv"
-	"strings"
+	"pantau-efaktur/internal/cmdline"
 	"sync"
 	"syscall"
 	"time"
 
+	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/internal/notify"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
-	"pantau-efaktur/ui/notify"
 )
 
 // TimeFormat is the "at" field: RFC 3339 with milliseconds.
 const TimeFormat = "2006-01-02T15:04:05.000Z07:00"
 
-// MonitorFlags are the monitor flags of watch and the agent (DESIGN.md §7).
-type MonitorFlags struct {
-	interval, recheck, downInterval, failThreshold, recoverThreshold string
-}
-
-// Register adds the flags to fs.
-func (f *MonitorFlags) Register(fs *flag.FlagSet) {
-	fs.StringVar(&f.interval, "interval", "", "")
-	fs.StringVar(&f.recheck, "recheck", "", "")
-	fs.StringVar(&f.downInterval, "down-interval", "", "")
-	fs.StringVar(&f.failThreshold, "fail-threshold", "", "")
-	fs.StringVar(&f.recoverThreshold, "recover-threshold", "", "")
-}
-
-// Apply lays the flags over s (range checks come with s.Validate).
-func (f *MonitorFlags) Apply(tr *i18n.Translator, cmd string, s *probe.Settings) error {
-	for _, d := range []struct {
-		name, val string
-		dst       *probe.Duration
-	}{{"interval", f.interval, &s.Interval}, {"recheck", f.recheck, &s.Recheck}, {"down-interval", f.downInterval, &s.DownInterval}} {
-		if d.val == "" {
-			continue
-		}
-		v, err := parseDurationFlag(tr, cmd, d.name, d.val)
-		if err != nil {
-			return err
-		}
-		*d.dst = probe.Duration(v)
-	}
-	for _, n := range []struct {
-		name, val string
-		dst       *int
-	}{{"fail-threshold", f.failThreshold, &s.FailThreshold}, {"recover-threshold", f.recoverThreshold, &s.RecoverThreshold}} {
-		if n.val == "" {
-			continue
-		}
-		v, err := strconv.Atoi(strings.TrimSpace(n.val))
-		if err != nil {
-			return &usageError{tr.T("usage.bad_number", map[string]any{"Cmd": cmd, "Flag": n.name, "Value": n.val})}
-		}
-		*n.dst = v
-	}
-	return nil
-}
-
-// ValidateForCommand turns settings problems into one localised usage line.
-func ValidateForCommand(tr *i18n.Translator, cmd string, s probe.Settings) error {
-	var verr probe.ValidationError
-	if err := s.Validate(); errors.As(err, &verr) {
-		parts := make([]string, len(verr))
-		for i, fe := range verr {
-			parts[i] = tr.FieldError(fe)
-		}
-		return &usageError{cmd + ": " + strings.Join(parts, " ")}
-	}
-	return nil
-}
-
 // watchFlagSet is the FlagSet of watch: the check flags (--json is
 // accepted, the output is JSON anyway), the monitor flags and --notify.
-func watchFlagSet(cf *checkFlags, mf *MonitorFlags, notifyMode *string) *flag.FlagSet {
-	fs := cf.flagSet("watch")
+func watchFlagSet(cf *cmdline.CheckFlags, mf *cmdline.MonitorFlags, notifyMode *string) *flag.FlagSet {
+	fs := cf.FlagSet("watch")
 	mf.Register(fs)
 	fs.StringVar(notifyMode, "notify", "log", "")
 	return fs
 }
 
 // Watch runs `pantau-efaktur watch`.
-func Watch(args []string, io IO) int {
+func Watch(args []string, io cmdline.IO) int {
 	const cmd = "pantau-efaktur watch"
-	var cf checkFlags
-	var mf MonitorFlags
+	var cf cmdline.CheckFlags
+	var mf cmdline.MonitorFlags
 	var notifyMode string
-	if _, code, ok := ParseCommandLine(watchFlagSet(&cf, &mf, &notifyMode), args, cmd, "watch", io); !ok {
+	if _, code, ok := cmdline.ParseCommandLine(watchFlagSet(&cf, &mf, &notifyMode), args, cmd, "watch", io); !ok {
 		return code
 	}
-	settings, _, tr := loadSettingsForCLI(cf.config, cf.lang, io)
-	if err := cf.apply(tr, cmd, &settings); err != nil {
-		return usageExit(err, io)
+	settings, _, tr := loadSettingsForCLI(cf.Config, cf.Lang, io)
+	if err := cf.Apply(tr, cmd, &settings); err != nil {
+		return cmdline.UsageExit(err, io)
 	}
 	if err := mf.Apply(tr, cmd, &settings); err != nil {
-		return usageExit(err, io)
+		return cmdline.UsageExit(err, io)
 	}
-	if err := ValidateForCommand(tr, cmd, settings); err != nil {
-		return usageExit(err, io)
+	if err := cmdline.ValidateForCommand(tr, cmd, settings); err != nil {
+		return cmdline.UsageExit(err, io)
 	}
 	switch notifyMode {
 	case "log", "desktop", "none":
 	default:
-		return usageExit(&usageError{tr.T("usage.bad_notify", map[string]any{"Cmd": cmd, "Value": notifyMode})}, io)
+		return cmdline.UsageExit(cmdline.UsageError(tr.T("usage.bad_notify", map[string]any{"Cmd": cmd, "Value": notifyMode})), io)
 	}
 	tr = i18n.New(settings.Language)
 
@@ -128,7 +68,7 @@ func Watch(args []string, io IO) int {
 		Targets: settings.Targets(), Checker: checker, Policy: settings.Policy(), Notify: settings.Notify,
 	}, out.Print)
 	if err != nil {
-		return usageExit(&usageError{cmd + ": " + err.Error()}, io)
+		return cmdline.UsageExit(cmdline.UsageError(cmd+": "+err.Error()), io)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
 )
 
 // A "recovered" line gives the outage's length in seconds; when it covers

@@ -21,7 +21,7 @@ import (
 
 	"pantau-efaktur/internal/autostart"
 	"pantau-efaktur/internal/desktoptest"
-	"pantau-efaktur/probe/fakesvc"
+	"pantau-efaktur/internal/fakesvc"
 )
 
 // ExeEnv names a Windows program already built (`make test` gives the one

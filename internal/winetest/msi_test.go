@@ -15,7 +15,7 @@ import (
 
 	"pantau-efaktur/internal/autostart"
 	"pantau-efaktur/internal/desktoptest"
-	"pantau-efaktur/probe/fakesvc"
+	"pantau-efaktur/internal/fakesvc"
 )
 
 // buildMSI packages exe as version with the repository's WiX source, as

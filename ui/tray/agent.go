@@ -20,16 +20,16 @@ import (
 	"pantau-efaktur/assets"
 	"pantau-efaktur/internal/autostart"
 	"pantau-efaktur/internal/browser"
-	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/filewatch"
 	"pantau-efaktur/internal/foreground"
+	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/internal/ipc"
+	"pantau-efaktur/internal/notify"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/supervise"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
-	"pantau-efaktur/ui/ipc"
-	"pantau-efaktur/ui/notify"
 )
 
 // Agent is the running tray agent.
@@ -79,12 +79,12 @@ type Agent struct {
 type agentFlags struct {
 	url, proxy, reference, config, lang string
 	demo                                bool
-	monitor                             cli.MonitorFlags
+	monitor                             cmdline.MonitorFlags
 }
 
 // flagSet is the agent's FlagSet (DESIGN.md §7).
 func (f *agentFlags) flagSet() *flag.FlagSet {
-	fs := cli.NewFlagSet("pantau-efaktur")
+	fs := cmdline.NewFlagSet("pantau-efaktur")
 	fs.StringVar(&f.url, "url", "", "")
 	fs.StringVar(&f.proxy, "proxy", "", "")
 	fs.StringVar(&f.reference, "reference", "", "")
@@ -103,9 +103,9 @@ type Logs struct {
 }
 
 // Main runs the agent and returns the exit code.
-func Main(args []string, out cli.IO, logs Logs) int {
+func Main(args []string, out cmdline.IO, logs Logs) int {
 	var f agentFlags
-	if _, code, ok := cli.ParseCommandLine(f.flagSet(), args, "pantau-efaktur", "agent", out); !ok {
+	if _, code, ok := cmdline.ParseCommandLine(f.flagSet(), args, "pantau-efaktur", "agent", out); !ok {
 		return code
 	}
 	if f.demo && os.Getenv(paths.HomeEnv) == "" {
@@ -125,7 +125,7 @@ func Main(args []string, out cli.IO, logs Logs) int {
 
 // singleInstance finds a running agent: if there is one, it is asked to
 // show its status window and this launch ends (exit 0).
-func (a *Agent) singleInstance(out cli.IO) (int, bool) {
+func (a *Agent) singleInstance(out cmdline.IO) (int, bool) {
 	sock, err := paths.SocketPath()
 	if err != nil {
 		slog.Error("no place for the control socket", "err", err)
@@ -141,7 +141,7 @@ func (a *Agent) singleInstance(out cli.IO) (int, bool) {
 	return 0, false
 }
 
-func (a *Agent) run(out cli.IO) int {
+func (a *Agent) run(out cmdline.IO) int {
 	ln, err := ipc.Listen(a.socketPath)
 	if errors.Is(err, ipc.ErrAgentRunning) {
 		foreground.Allow()
@@ -159,7 +159,7 @@ func (a *Agent) run(out cli.IO) int {
 		if ln != nil {
 			ln.Close()
 		}
-		return cli.ExitUsage
+		return cmdline.ExitUsage
 	}
 	a.prepareFiles()
 	a.signInUnavailable = probe.UnavailableSignIns(probe.PlatformProxySignIn)
@@ -179,7 +179,7 @@ func (a *Agent) run(out cli.IO) int {
 	a.mon, err = probe.NewMonitor(cfg, a.onEvent, opts...)
 	if err != nil {
 		fmt.Fprintln(out.Stderr, "pantau-efaktur: "+err.Error())
-		return cli.ExitUsage
+		return cmdline.ExitUsage
 	}
 	exe, _ := os.Executable()
 	a.launcher = NewLauncher(exe, os.Environ(), func(w string) bool {
@@ -272,7 +272,7 @@ func (a *Agent) loadSettings(first bool) (probe.LoadReport, error) {
 		tr = i18n.New(a.flags.lang)
 		s.Language = tr.Lang()
 	}
-	if err := cli.ApplyTargetFlags(tr, "pantau-efaktur", a.flags.url, a.flags.proxy, a.flags.reference, &s); err != nil {
+	if err := cmdline.ApplyTargetFlags(tr, "pantau-efaktur", a.flags.url, a.flags.proxy, a.flags.reference, &s); err != nil {
 		return rep, err
 	}
 	if err := a.flags.monitor.Apply(tr, "pantau-efaktur", &s); err != nil {
@@ -288,7 +288,7 @@ func (a *Agent) loadSettings(first bool) (probe.LoadReport, error) {
 		}
 		a.demo.apply(&s)
 	}
-	if err := cli.ValidateForCommand(tr, "pantau-efaktur", s); err != nil {
+	if err := cmdline.ValidateForCommand(tr, "pantau-efaktur", s); err != nil {
 		return rep, err
 	}
 	for _, fe := range rep.Invalid {

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"pantau-efaktur/internal/cli"
-	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/internal/cmdline"
+	"pantau-efaktur/internal/i18n"
 )
 
 // Every flag of the agent is on its help page, in both languages.
@@ -36,13 +36,13 @@ func TestAgentCommandLine(t *testing.T) {
 	}{
 		{[]string{"--help"}, 0, i18n.New("id").Usage("agent"), ""},
 		{[]string{"--lang", "en", "-h"}, 0, i18n.New("en").Usage("agent"), ""},
-		{[]string{"--lang", "fr"}, cli.ExitUsage, "", "--lang \"fr\" tidak didukung"},
-		{[]string{"--bogus"}, cli.ExitUsage, "", "opsi tidak dikenal: --bogus"},
-		{[]string{"--lang=en", "--bogus"}, cli.ExitUsage, "", "unknown option: --bogus"},
-		{[]string{"--demo", "later"}, cli.ExitUsage, "", "later"},
+		{[]string{"--lang", "fr"}, cmdline.ExitUsage, "", "--lang \"fr\" tidak didukung"},
+		{[]string{"--bogus"}, cmdline.ExitUsage, "", "opsi tidak dikenal: --bogus"},
+		{[]string{"--lang=en", "--bogus"}, cmdline.ExitUsage, "", "unknown option: --bogus"},
+		{[]string{"--demo", "later"}, cmdline.ExitUsage, "", "later"},
 	} {
 		var out, errOut bytes.Buffer
-		code := Main(tc.args, cli.IO{Stdout: &out, Stderr: &errOut}, Logs{})
+		code := Main(tc.args, cmdline.IO{Stdout: &out, Stderr: &errOut}, Logs{})
 		if code != tc.code || out.String() != tc.stdout {
 			t.Errorf("%v: exit %d, stdout %q", tc.args, code, out.String())
 		}

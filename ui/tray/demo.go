@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"pantau-efaktur/internal/fakesvc"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/probe/fakesvc"
 )
 
 // DemoSteps is the --demo timeline: about two and a half minutes in which

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"pantau-efaktur/internal/fakesvc"
+	"pantau-efaktur/internal/probetest"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/probe/fakesvc"
-	"pantau-efaktur/probe/probetest"
 )
 
 // demoChecker is the real HTTP checker against the fake server, with the

@@ -21,11 +21,11 @@ import (
 	"github.com/godbus/dbus/v5"
 
 	"pantau-efaktur/internal/dbustest"
+	"pantau-efaktur/internal/fakesvc"
+	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/testbin"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/probe/fakesvc"
-	"pantau-efaktur/ui/i18n"
-	"pantau-efaktur/ui/ipc"
 )
 
 const (

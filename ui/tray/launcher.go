@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/foreground"
 )
 
@@ -34,7 +34,7 @@ func NewLauncher(exe string, env []string, raise func(string) bool) *Launcher {
 
 // Show opens window name, or raises it if it is open.
 func (l *Launcher) Show(name string) error {
-	if !slices.Contains(cli.WindowNames, name) {
+	if !slices.Contains(cmdline.WindowNames, name) {
 		return fmt.Errorf("unknown window %q", name)
 	}
 	// Asked from a tray click (this process has the user's input): the
@@ -71,7 +71,7 @@ func transient(err error) bool {
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		code := ee.ExitCode()
-		return code != cli.ExitNoAgent && code != cli.ExitUsage
+		return code != cmdline.ExitNoAgent && code != cmdline.ExitUsage
 	}
 	return true
 }

@@ -3,9 +3,9 @@ package tray
 import (
 	"path/filepath"
 
+	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/internal/notify"
 	"pantau-efaktur/internal/paths"
-	"pantau-efaktur/ui/i18n"
-	"pantau-efaktur/ui/notify"
 )
 
 // TellStopped tells the user that the agent stopped for good after

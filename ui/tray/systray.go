@@ -9,7 +9,7 @@ import (
 	"fyne.io/systray"
 
 	"pantau-efaktur/assets"
-	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/internal/i18n"
 )
 
 // menuActions are what the menu items do; the agent provides them.

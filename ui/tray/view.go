@@ -10,9 +10,9 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
 )
 
 // View is everything the tray shows, computed from the monitor's states.

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
 )
 
 var at = time.Date(2026, 3, 31, 10, 42, 5, 0, time.Local)

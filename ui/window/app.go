@@ -19,12 +19,12 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"pantau-efaktur/assets"
-	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/foreground"
+	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/version"
-	"pantau-efaktur/ui/i18n"
-	"pantau-efaktur/ui/ipc"
 )
 
 // Names of the windows.
@@ -35,8 +35,8 @@ const (
 )
 
 // Main runs `pantau-efaktur window <name>` and returns the exit code.
-func Main(args []string, out cli.IO) (code int) {
-	name, lang, code, ok := cli.ParseWindowArgs(args, out)
+func Main(args []string, out cmdline.IO) (code int) {
+	name, lang, code, ok := cmdline.ParseWindowArgs(args, out)
 	if !ok {
 		return code
 	}

@@ -11,8 +11,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
 )
 
 // Level colours, the same as the tray icons (assets/genicons).

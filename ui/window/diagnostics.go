@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
-	"pantau-efaktur/ui/ipc"
 )
 
 // Diagnostics is the plain-text report of "Salin diagnosa": everything a

@@ -21,10 +21,10 @@ import (
 
 	"pantau-efaktur/internal/dbustest"
 	"pantau-efaktur/internal/desktoptest"
+	"pantau-efaktur/internal/fakesvc"
+	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/testbin"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/probe/fakesvc"
-	"pantau-efaktur/ui/ipc"
 )
 
 func need(t *testing.T, tools ...string) { desktoptest.Need(t, tools...) }

@@ -8,9 +8,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
-	"pantau-efaktur/ui/ipc"
 )
 
 // KringPajak is DJP's contact centre number.

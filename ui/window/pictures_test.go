@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/testbin"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/ipc"
 	"pantau-efaktur/ui/window"
 )
 

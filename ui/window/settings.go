@@ -19,13 +19,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"pantau-efaktur/internal/autostart"
-	"pantau-efaktur/internal/cli"
 	"pantau-efaktur/internal/filewatch"
+	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
-	"pantau-efaktur/ui/ipc"
 )
 
 // field is one validated input of the settings window: the reason it is
@@ -582,7 +581,7 @@ func (v *settingsView) test() {
 		defer cancel()
 		res := probe.Check(ctx, s.PrimaryTarget(), opts)
 		res.Message = tr.Message(res)
-		line := strings.TrimSpace(cli.HumanResult(tr, res))
+		line := strings.TrimSpace(tr.ResultLine(res))
 		v.onUI(func() {
 			v.testOut.SetText(line)
 			if wait := v.testGap - time.Since(start); wait > 0 {

@@ -18,13 +18,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"pantau-efaktur/assets"
-	"pantau-efaktur/internal/cli"
 	"pantau-efaktur/internal/foreground"
+	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
-	"pantau-efaktur/ui/ipc"
 )
 
 // Badge is the big coloured level sign at the top of the status window:
@@ -578,7 +577,7 @@ func (v *statusView) exportCSV() {
 		}
 		v.saveCSV(w, win[0])
 	}, win[0])
-	d.SetFileName(cli.ExportFileName(time.Now(), ".csv"))
+	d.SetFileName(probe.ExportFileName(time.Now(), ".csv"))
 	// Fyne's default leaves room for two folders side by side: use the window.
 	size := win[0].Canvas().Size()
 	d.Resize(fyne.NewSize(size.Width-40, size.Height-80))

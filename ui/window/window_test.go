@@ -24,13 +24,13 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"pantau-efaktur/internal/cli"
+	"pantau-efaktur/internal/cmdline"
+	"pantau-efaktur/internal/fakesvc"
 	"pantau-efaktur/internal/filewatch"
+	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/probe/fakesvc"
-	"pantau-efaktur/ui/i18n"
-	"pantau-efaktur/ui/ipc"
 )
 
 var now = time.Date(2026, 3, 31, 10, 42, 5, 0, time.Local)
@@ -1366,7 +1366,7 @@ func TestMainSpeaksTheSettingsLanguage(t *testing.T) {
 				}
 			}
 			var stdout, stderr bytes.Buffer
-			if code := Main(tc.args, cli.IO{Stdout: &stdout, Stderr: &stderr}); code != 1 {
+			if code := Main(tc.args, cmdline.IO{Stdout: &stdout, Stderr: &stderr}); code != 1 {
 				t.Errorf("exit %d, want 1", code)
 			}
 			if !strings.Contains(stderr.String(), tc.want) {

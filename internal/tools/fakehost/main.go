@@ -16,7 +16,7 @@ import (
 	"github.com/godbus/dbus/v5"
 
 	"pantau-efaktur/internal/dbustest"
-	"pantau-efaktur/probe/fakesvc"
+	"pantau-efaktur/internal/fakesvc"
 )
 
 func main() {

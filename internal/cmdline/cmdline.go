@@ -1,7 +1,9 @@
-// Package cli implements the one-shot commands (check, watch, status,
-// export) of DESIGN.md §7: flags, validation with localised one-line
-// messages, output and exit codes. main.go only dispatches here.
-package cli
+// Package cmdline is how every part of Pantau e-Faktur reads its command
+// line: quiet flag sets, --lang read first so that even errors speak it,
+// --help pages, localised one-line usage errors and their exit code, and
+// the flags the agent shares with check and watch. The commands (package
+// cli), the agent and the windows all use it; none of them uses another.
+package cmdline
 
 import (
 	"errors"
@@ -12,12 +14,16 @@ import (
 	"strings"
 	"time"
 
+	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/ui/i18n"
 )
 
 // ExitUsage is the exit code for a bad flag or value (sysexits EX_USAGE).
 const ExitUsage = 64
+
+// ExitNoAgent is the exit code of status and quit when no agent runs
+// (sysexits EX_UNAVAILABLE).
+const ExitNoAgent = 69
 
 // IO is where a command reads and writes; tests substitute buffers.
 type IO struct {
@@ -29,9 +35,22 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
-// langFromArgs finds --lang early so that even flag errors speak the
+// UsageError is a bad command line told in msg, already localised.
+func UsageError(msg string) error { return &usageError{msg} }
+
+// UsageExit prints a usage error (or nothing after --help) and returns the
+// exit code.
+func UsageExit(err error, io IO) int {
+	if err == errHelp {
+		return 0
+	}
+	fmt.Fprintln(io.Stderr, err.Error())
+	return ExitUsage
+}
+
+// LangFromArgs finds --lang early so that even flag errors speak the
 // user's language.
-func langFromArgs(args []string, fallback string) string {
+func LangFromArgs(args []string, fallback string) string {
 	for i, a := range args {
 		a = strings.TrimLeft(a, "-")
 		if v, ok := strings.CutPrefix(a, "lang="); ok {
@@ -98,9 +117,9 @@ func NewFlagSet(name string) *flag.FlagSet {
 // unknown --lang too) is one localised line on stderr and ExitUsage. When
 // ok is false the command returns code; otherwise tr speaks --lang.
 func ParseCommandLine(fs *flag.FlagSet, args []string, cmd, usage string, io IO) (tr *i18n.Translator, code int, ok bool) {
-	tr = i18n.New(langFromArgs(args, i18n.DefaultLang))
+	tr = i18n.New(LangFromArgs(args, i18n.DefaultLang))
 	if err := parseFlags(fs, args, tr, cmd, io.Stdout, usage); err != nil {
-		return tr, usageExit(err, io), false
+		return tr, UsageExit(err, io), false
 	}
 	return tr, 0, true
 }
@@ -138,8 +157,8 @@ func ValidateCheckURL(raw string) (string, error) {
 	return raw, nil
 }
 
-// parseDurationFlag parses a Go duration that must be positive.
-func parseDurationFlag(tr *i18n.Translator, cmd, flagName, v string) (time.Duration, error) {
+// ParseDurationFlag parses a Go duration that must be positive.
+func ParseDurationFlag(tr *i18n.Translator, cmd, flagName, v string) (time.Duration, error) {
 	d, err := time.ParseDuration(strings.TrimSpace(v))
 	if err != nil || d <= 0 {
 		return 0, &usageError{tr.T("usage.bad_duration", map[string]any{"Cmd": cmd, "Flag": flagName, "Value": v})}

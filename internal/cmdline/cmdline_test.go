@@ -1,11 +1,11 @@
-package cli
+package cmdline
 
 import (
 	"errors"
 	"strings"
 	"testing"
 
-	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/internal/i18n"
 )
 
 // Every error the flag package can give becomes a sentence in the user's

@@ -1,11 +1,11 @@
-package cli
+package cmdline
 
 import (
 	"bytes"
 	"strings"
 	"testing"
 
-	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/internal/i18n"
 )
 
 // windowCode is ParseWindowArgs as a command: its exit code.

@@ -1,11 +1,11 @@
-package cli
+package cmdline
 
 import (
 	"fmt"
 	"slices"
 	"strings"
 
-	"pantau-efaktur/ui/i18n"
+	"pantau-efaktur/internal/i18n"
 )
 
 // WindowNames are the windows `pantau-efaktur window NAME` opens.
@@ -17,7 +17,7 @@ var WindowNames = []string{"status", "help", "settings"}
 // language is one localised line on stderr and ExitUsage. It runs before
 // any graphics start, so these answers come fast and without a display.
 func ParseWindowArgs(args []string, io IO) (name, lang string, code int, ok bool) {
-	tr := i18n.New(langFromArgs(args, i18n.DefaultLang))
+	tr := i18n.New(LangFromArgs(args, i18n.DefaultLang))
 	for _, a := range args {
 		if a == "-h" || a == "-help" || a == "--help" {
 			fmt.Fprint(io.Stdout, tr.Usage("window"))
@@ -31,7 +31,7 @@ func ParseWindowArgs(args []string, io IO) (name, lang string, code int, ok bool
 	fs := NewFlagSet("window")
 	fs.StringVar(&lang, "lang", "", "")
 	if err := parseFlags(fs, args[1:], tr, "pantau-efaktur window", io.Stdout, "window"); err != nil {
-		return "", "", usageExit(err, io), false
+		return "", "", UsageExit(err, io), false
 	}
 	if lang != "" {
 		lang, _ = i18n.NormalizeLang(lang)
