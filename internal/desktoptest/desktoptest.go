@@ -58,7 +58,7 @@ func StartXvfb(t testing.TB) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
-	for deadline := time.Now().Add(10 * time.Second); ; {
+	for deadline := time.Now().Add(30 * time.Second); ; {
 		check := exec.Command("wmctrl", "-m")
 		check.Env = wm.Env
 		if check.Run() == nil {

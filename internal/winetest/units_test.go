@@ -12,12 +12,16 @@ import (
 	"time"
 )
 
-// Packages whose tests need cgo on Windows (Fyne's OpenGL windows): the
-// Windows end-to-end test runs the program they make instead.
-var needCgo = map[string]bool{
+// Packages not run under Wine: those whose tests need cgo on Windows
+// (Fyne's OpenGL windows; the Windows end-to-end test runs the program
+// they make instead), and the release tools, which run where the release
+// is built.
+var notOnWindows = map[string]bool{
 	"pantau-efaktur":                           true,
 	"pantau-efaktur/ui/window":                 true,
 	"pantau-efaktur/cmd/pantau-efaktur-window": true,
+	"pantau-efaktur/internal/tools/msicheck":   true,
+	"pantau-efaktur/internal/tools/pecheck":    true,
 }
 
 type goPackage struct {
@@ -40,7 +44,7 @@ func windowsPackages(t *testing.T) []goPackage {
 		if err := dec.Decode(&p); err != nil {
 			t.Fatal(err)
 		}
-		if len(p.TestGoFiles)+len(p.XTestGoFiles) > 0 && !needCgo[p.ImportPath] {
+		if len(p.TestGoFiles)+len(p.XTestGoFiles) > 0 && !notOnWindows[p.ImportPath] {
 			pkgs = append(pkgs, p)
 		}
 	}

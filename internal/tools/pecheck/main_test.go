@@ -30,9 +30,6 @@ func build(t *testing.T, gui bool) string {
 }
 
 func TestConsoleAndGUIBuildsAreToldApart(t *testing.T) {
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go tool here (the Windows tests under Wine)")
-	}
 	for _, gui := range []bool{false, true} {
 		r, err := Inspect(build(t, gui))
 		if err != nil {
