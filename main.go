@@ -1,6 +1,6 @@
 // Command pantau-efaktur watches DJP's e-Faktur service from the tray.
 //
-// main only dispatches subcommands (DESIGN.md §7); each lives in its package.
+// main only dispatches subcommands (ARCHITECTURE.md §7); each lives in its package.
 package main
 
 import (

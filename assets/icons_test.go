@@ -12,7 +12,7 @@ import (
 	ico "github.com/sergeymakinen/go-ico"
 )
 
-// The colour each level must show (DESIGN.md: green, yellow, red, grey).
+// The colour each level must show (ARCHITECTURE.md §5: green, yellow, red, grey).
 var wantColour = map[string][3]uint8{
 	"up":       {0x1E, 0x9E, 0x4A},
 	"degraded": {0xF4, 0xB4, 0x00},

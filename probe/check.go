@@ -18,7 +18,7 @@ import (
 	"time"
 )
 
-// Defaults of DESIGN.md §4.
+// Defaults of a check (ARCHITECTURE.md §4).
 const (
 	DefaultTimeout   = 15 * time.Second
 	DefaultSlow      = 5 * time.Second
@@ -43,7 +43,7 @@ type Target struct {
 	Expect Expect
 }
 
-// Options tune a Checker. Zero values mean the DESIGN.md defaults.
+// Options tune a Checker. Zero values mean the defaults.
 type Options struct {
 	Timeout   time.Duration // whole check, body included (default 15 s)
 	Slow      time.Duration // "slow" threshold (default 5 s; negative = never)

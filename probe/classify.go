@@ -20,7 +20,7 @@ import (
 	"golang.org/x/net/html/charset"
 )
 
-// WSDL facts of DESIGN.md §1.
+// WSDL facts of ARCHITECTURE.md §1.
 const (
 	WSDLNamespace = "http://schemas.xmlsoap.org/wsdl/"
 	// ServiceNamespace is the targetNamespace of the e-Faktur SVC WSDL.

@@ -23,7 +23,7 @@ import (
 // SettingsVersion is the version written into config.json.
 const SettingsVersion = 1
 
-// Default addresses (DESIGN.md §1).
+// Default addresses (ARCHITECTURE.md §1).
 const (
 	DefaultURL       = "https://svc.efaktur.pajak.go.id/svc/MasterFakturService?wsdl"
 	EnofaURL         = "https://efaktur.pajak.go.id"
@@ -83,7 +83,7 @@ type NotifySettings struct {
 	Sound     bool `json:"sound"`
 }
 
-// Settings is the settings file (DESIGN.md §6).
+// Settings is the settings file (ARCHITECTURE.md §6).
 type Settings struct {
 	Version          int            `json:"version"`
 	URL              string         `json:"url"`
@@ -106,7 +106,7 @@ type Settings struct {
 	extra map[string]json.RawMessage
 }
 
-// DefaultSettings are the DESIGN.md §5 defaults.
+// DefaultSettings are the defaults of ARCHITECTURE.md §5.
 func DefaultSettings() Settings {
 	return Settings{
 		Version:          SettingsVersion,

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// Policy is the monitor's schedule and confirmation rules (DESIGN.md §5).
+// Policy is the monitor's schedule and confirmation rules (ARCHITECTURE.md §5).
 type Policy struct {
 	Interval         time.Duration // between checks while up / degraded
 	Recheck          time.Duration // after an unconfirmed change
@@ -28,7 +28,7 @@ type Policy struct {
 	WakeEvery        time.Duration // longest single sleep, so a resume is noticed soon
 }
 
-// DefaultPolicy is DESIGN.md §5.
+// DefaultPolicy is the policy of ARCHITECTURE.md §5.
 func DefaultPolicy() Policy {
 	return Policy{
 		Interval: 60 * time.Second, Recheck: 10 * time.Second, DownInterval: 30 * time.Second,
@@ -756,7 +756,7 @@ type outage struct {
 }
 
 // mainReason is the most frequent reason of the outage (ties: the worst
-// first, in DESIGN.md order).
+// first, in AllReasons order).
 func (o *outage) mainReason() Reason {
 	best, bestN := Reason(""), 0
 	for _, r := range AllReasons {

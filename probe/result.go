@@ -69,7 +69,8 @@ const (
 	ReasonCanceled Reason = "canceled"
 )
 
-// AllReasons lists every reason a check can produce, in the order of DESIGN.md §4.
+// AllReasons lists every reason a check can produce, in the order of
+// ARCHITECTURE.md §5 (and the README): ties between reasons go to the first.
 var AllReasons = []Reason{
 	ReasonOK, ReasonSlow, ReasonMaintenance, ReasonServerError, ReasonNotFound,
 	ReasonUnexpectedContent, ReasonHTTPStatus, ReasonProxy, ReasonTLSUntrusted,
@@ -109,7 +110,7 @@ type Phases struct {
 	Total   time.Duration // whole check, body included
 }
 
-// MarshalJSON writes the phases as whole milliseconds (DESIGN.md §7).
+// MarshalJSON writes the phases as whole milliseconds (ARCHITECTURE.md §7).
 func (p Phases) MarshalJSON() ([]byte, error) {
 	return json.Marshal(phasesJSON{ms(p.DNS), ms(p.Connect), ms(p.TLS), ms(p.TTFB), ms(p.Total)})
 }
@@ -184,7 +185,7 @@ func (r Result) ClockSkewSuspicious() bool {
 	return !r.ServerDate.IsZero() && (r.ClockSkew >= SkewWarnThreshold || r.ClockSkew <= -SkewWarnThreshold)
 }
 
-// resultJSON is the wire form of DESIGN.md §7; field names are a contract.
+// resultJSON is the wire form of ARCHITECTURE.md §7; field names are a contract.
 type resultJSON struct {
 	Target     string     `json:"target,omitempty"`
 	Level      Level      `json:"level"`
@@ -209,7 +210,7 @@ type resultJSON struct {
 	CheckedAt  string     `json:"checked_at"`
 }
 
-// MarshalJSON writes the DESIGN.md §7 object. clock_skew_s is null when the
+// MarshalJSON writes the ARCHITECTURE.md §7 object. clock_skew_s is null when the
 // server sent no usable Date header.
 func (r Result) MarshalJSON() ([]byte, error) {
 	j := resultJSON{

@@ -77,7 +77,7 @@ func Watch(args []string, io cmdline.IO) int {
 	return 0
 }
 
-// EventPrinter writes monitor events as the JSON lines of DESIGN.md §7.
+// EventPrinter writes monitor events as the JSON lines of ARCHITECTURE.md §7.
 type EventPrinter struct {
 	W       io.Writer
 	Tr      *i18n.Translator

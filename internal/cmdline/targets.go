@@ -86,7 +86,7 @@ func ApplyTargetFlags(tr *i18n.Translator, cmd, url, proxy, reference string, s 
 	return f.Apply(tr, cmd, s)
 }
 
-// MonitorFlags are the monitor flags of watch and the agent (DESIGN.md §7).
+// MonitorFlags are the monitor flags of watch and the agent (ARCHITECTURE.md §7).
 type MonitorFlags struct {
 	interval, recheck, downInterval, failThreshold, recoverThreshold string
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // The fake WSDL has the root, namespaces and name that the real SVC is known
-// to have (DESIGN.md §1); its operations are invented, sized so the document
+// to have (ARCHITECTURE.md §1); its operations are invented, sized so the document
 // weighs about 30 KB like a real JAX-WS WSDL with its inline schema.
 var (
 	wsdlOnce    sync.Once

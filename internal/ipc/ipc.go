@@ -1,4 +1,4 @@
-// Package ipc is the agent's control socket (DESIGN.md §6): JSON lines over
+// Package ipc is the agent's control socket (ARCHITECTURE.md §6): JSON lines over
 // a channel only the user can open: a Unix socket in the user's config
 // directory (transport_unix.go), a named pipe on Windows
 // (transport_windows.go). Commands: status, check, reload, show <window>,

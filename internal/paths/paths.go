@@ -1,4 +1,4 @@
-// Package paths says where Pantau e-Faktur keeps its files (DESIGN.md §6):
+// Package paths says where Pantau e-Faktur keeps its files (ARCHITECTURE.md §6):
 // settings and history under the user's config directory, logs under the
 // user's cache directory.
 package paths

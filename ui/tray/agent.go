@@ -82,7 +82,7 @@ type agentFlags struct {
 	monitor                             cmdline.MonitorFlags
 }
 
-// flagSet is the agent's FlagSet (DESIGN.md §7).
+// flagSet is the agent's FlagSet (ARCHITECTURE.md §7).
 func (f *agentFlags) flagSet() *flag.FlagSet {
 	fs := cmdline.NewFlagSet("pantau-efaktur")
 	fs.StringVar(&f.url, "url", "", "")

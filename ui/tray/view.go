@@ -1,4 +1,4 @@
-// Package tray is the always-on agent (DESIGN.md §2): the monitor, its
+// Package tray is the always-on agent (ARCHITECTURE.md §2): the monitor, its
 // history, the tray icon and menu (fyne.io/systray, no GL loop: it costs
 // nothing while idle), native notifications (beeep), the control socket
 // and the launcher of window processes.

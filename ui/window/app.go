@@ -1,7 +1,7 @@
 // Package window holds the Fyne windows (status, help, settings). Each runs
 // in its own short-lived process (`pantau-efaktur window <name>`), started
 // by the agent and ended when the window closes: the GL loop that Fyne needs
-// costs CPU and memory only while a window is actually open (DESIGN.md §2).
+// costs CPU and memory only while a window is actually open (ARCHITECTURE.md §2).
 package window
 
 import (
