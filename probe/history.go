@@ -388,7 +388,7 @@ func Summarize(recs []Record, now time.Time, o StatsOptions) Stats {
 		}
 	}
 	st.P50, st.P95 = percentile(lat, 50), percentile(lat, 95)
-	st.Outages = outages(mine, o.FailThreshold, o.RecoverThreshold, o.MaxGap)
+	st.Outages, _ = replay(mine, time.Time{}, o)
 	return st
 }
 
@@ -432,78 +432,6 @@ func percentile(ds []time.Duration, p int) time.Duration {
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	idx := int(math.Ceil(float64(p)/100*float64(len(s)))) - 1
 	return s[max(0, min(idx, len(s)-1))]
-}
-
-// outages finds the outages as the monitor saw them: threshold down checks
-// in a row open one ("offline" checks neither count nor break a run), and
-// it lasts until recover answers in a row end in a working one (see
-// working); it ended where those answers began. A lone answer in a flaky
-// outage does not split it, so the list agrees with the "back online
-// after …" notification. A gap longer than maxGap ends an outage where it
-// stood.
-func outages(recs []Record, threshold, recover int, maxGap time.Duration) []Outage {
-	var out []Outage
-	var cur *Outage
-	reasons := map[Reason]int{}
-	var lastAt, answersFrom time.Time
-	answers := 0 // in a row, during an outage
-	closeRun := func(end time.Time, ongoing, unseen bool) {
-		if cur != nil && cur.Checks >= threshold {
-			cur.End, cur.Ongoing, cur.Unseen = end, ongoing, unseen
-			best := 0
-			for _, r := range AllReasons {
-				if reasons[r] > best {
-					cur.Reason, best = r, reasons[r]
-				}
-			}
-			out = append(out, *cur)
-		}
-		cur, answers = nil, 0
-		clear(reasons)
-	}
-	for _, r := range recs {
-		if cur != nil && r.At.Sub(lastAt) > maxGap {
-			closeRun(lastAt, false, true) // the app was not running: end where we last knew
-		}
-		lastAt = r.At
-		switch r.Level {
-		case LevelDown:
-			if cur == nil {
-				cur = &Outage{Start: r.At}
-			}
-			if cur.Checks++; cur.Checks == threshold {
-				cur.Confirmed = r.At
-			}
-			reasons[r.Reason]++
-			answers = 0
-		case LevelOffline:
-			answers = 0 // unknown: neither extends nor ends the run
-		default:
-			if cur == nil {
-				break
-			}
-			if cur.Checks < threshold {
-				closeRun(r.At, false, false) // never confirmed: not an outage
-				break
-			}
-			if answers++; answers == 1 {
-				answersFrom = r.At
-			}
-			if answers >= recover && working(r) {
-				closeRun(answersFrom, false, false)
-			}
-		}
-	}
-	closeRun(time.Time{}, true, false)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.After(out[j].Start) })
-	return out
-}
-
-// working says whether a check found the service working, if slowly: an
-// answer that can end an outage. A proxy's refusal or an unexpected page
-// is an answer, but not from the service.
-func working(r Record) bool {
-	return r.Level == LevelUp || (r.Level == LevelDegraded && r.Reason == ReasonSlow)
 }
 
 // ExportFileName names an export of the history made on now's day, the
@@ -579,118 +507,59 @@ type OpenOutage struct {
 	Held bool
 }
 
-// FindOpenOutage looks for an outage of o.Target still open at the end of
-// the history in dir, as the monitor that wrote it saw it: o.FailThreshold
-// down checks in a row opened it ("offline" checks neither count nor break
-// the run, as in Summarize), and it was not closed since, which takes
-// o.RecoverThreshold answers in a row ending in a working one. A lone
-// answer in the middle of a flaky outage does not end it, so the restarted
-// monitor neither announces it again nor tells a short length when it
-// ends. The newest check must be at most o.MaxGap before now, and so must
-// each one from the next. A check of another address than o.URL ends the
-// search like a recovery. Day files are read newest first and the scan
-// stops at the first recovery or gap, so a normal start reads one file.
+// FindOpenOutage is FindOpenOutages for one target.
 func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool, error) {
+	open, err := FindOpenOutages(dir, now, []StatsOptions{o})
+	got, found := open[o.withDefaults().Target]
+	return got, found, err
+}
+
+// FindOpenOutages finds the outages a restarted agent takes up, by target
+// (OpenOutageIn). It reads the last day of history, and further back, up
+// to a week, only while an outage reaches back to where it began reading.
+// A record stamped later than now comes from a clock that was ahead and is
+// left out.
+func FindOpenOutages(dir string, now time.Time, opts []StatsOptions) (map[string]OpenOutage, error) {
+	for back := 24 * time.Hour; ; back *= 2 {
+		from := now.Add(-back)
+		recs, _, err := LoadHistory(dir, from, now.Add(time.Second))
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		open, wider := map[string]OpenOutage{}, false
+		for _, o := range opts {
+			o = o.withDefaults()
+			if got, found := OpenOutageIn(recs, now, o); found {
+				open[o.Target] = got
+				wider = wider || got.Start.Sub(from) < o.MaxGap
+			}
+		}
+		if !wider || back >= 7*24*time.Hour {
+			return open, nil
+		}
+	}
+}
+
+// OpenOutageIn replays o.Target's checks of o.URL through the monitor's
+// own rules (replay) and gives the outage they leave open, if the newest
+// check is at most o.MaxGap before now.
+func OpenOutageIn(recs []Record, now time.Time, o StatsOptions) (OpenOutage, bool) {
 	o = o.withDefaults()
-	days, err := historyDays(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return OpenOutage{}, false, nil
-	}
-	if err != nil {
-		return OpenOutage{}, false, err
-	}
+	_, open := replay(mine(recs, o), now, o)
+	return open, !open.Start.IsZero()
+}
 
-	var since []Record // newest first: what came after the last recovery
-	run := answerRun{need: o.RecoverThreshold}
+// mine are the records of o.Target at o.URL (or of no known address).
+func mine(recs []Record, o StatsOptions) []Record {
 	tag := AddressTag(o.URL)
-	prev := now // the gap rule also applies between the newest check and now
-scan:
-	for _, day := range slices.Backward(days) {
-		// Day files are named by local date; a day wholly older than the
-		// gap allows cannot continue the run (nor can any older one).
-		if day < prev.Add(-o.MaxGap-24*time.Hour).Format("2006-01-02") {
-			break
-		}
-		// A record stamped later than now comes from a clock that was
-		// ahead; it says nothing about the present.
-		recs, _, ferr := loadFile(filepath.Join(dir, day+".jsonl"), time.Time{}, now.Add(time.Second))
-		if ferr != nil {
-			return OpenOutage{}, false, ferr
-		}
-		sortByTime(recs)
-		for i := len(recs) - 1; i >= 0; i-- {
-			r := recs[i]
-			if r.Target != o.Target {
-				continue
-			}
-			if prev.Sub(r.At) > o.MaxGap || !r.OfAddress(tag) {
-				break scan
-			}
-			prev = r.At
-			if run.add(r) {
-				since = since[:len(since)-run.n+1] // the recovering answers are not part of it
-				break scan
-			}
-			since = append(since, r)
+	out := make([]Record, 0, len(recs))
+	for _, r := range recs {
+		if r.Target == o.Target && r.OfAddress(tag) {
+			out = append(out, r)
 		}
 	}
-	return openIn(since, o.FailThreshold)
-}
-
-// answerRun follows, newest first, a run of answering checks, to tell
-// when it closed an outage: a working answer (up, or only slow) with at
-// least need-1 more answers before it.
-type answerRun struct {
-	need      int
-	n         int // answers in the run so far
-	workingAt int // n when the newest working answer was met; 0: none yet
-}
-
-// add takes the next older record and reports whether the run closed an
-// outage.
-func (a *answerRun) add(r Record) bool {
-	switch r.Level {
-	case LevelUp, LevelDegraded:
-		a.n++
-		if a.workingAt == 0 && working(r) {
-			a.workingAt = a.n
-		}
-		return a.workingAt > 0 && a.n-a.workingAt+1 >= a.need
-	default:
-		a.n, a.workingAt = 0, 0
-		return false
-	}
-}
-
-// openIn finds, in the checks since the last recovery (newest first), the
-// outage they opened: the first FailThreshold down checks in a row, and
-// all that came after them.
-func openIn(since []Record, threshold int) (OpenOutage, bool, error) {
-	downs, first := 0, 0 // down checks in a row, oldest first, and where they began
-	for i, r := range slices.Backward(since) {
-		switch r.Level {
-		case LevelDown:
-			if downs == 0 {
-				first = i
-			}
-			downs++
-		case LevelOffline:
-		default:
-			downs = 0
-		}
-		if downs < threshold {
-			continue
-		}
-		open := OpenOutage{Start: since[first].At, Confirmed: r.At, Reasons: map[Reason]int{}}
-		for _, r := range since[:first+1] {
-			if r.Level == LevelDown {
-				open.Reasons[r.Reason]++
-			}
-			if (r.Level == LevelDown || r.Level == LevelOffline) && open.Last.At.IsZero() {
-				open.Last = r // the newest failing check: the level the monitor had
-			}
-		}
-		return open, true, nil
-	}
-	return OpenOutage{}, false, nil
+	return out
 }

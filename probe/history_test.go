@@ -243,9 +243,9 @@ func minuteChecks(s string) []probe.Record {
 	return out
 }
 
-// The outage list cuts outages where the monitor does (3 down checks open
-// one, 2 answers in a row ending in a working one close it), so it agrees
-// with the "back online after …" the user was told.
+// The outage list is the monitor's own tracker replayed over the history
+// (3 down checks open an outage, 2 answers in a row ending in a working one
+// close it): it is the "back online after …" the user was told.
 func TestSummarizeOutagesAsTheMonitorSawThem(t *testing.T) {
 	type span struct { // minutes; end -1: ongoing
 		start, end int
@@ -692,4 +692,27 @@ func FuzzLoadHistory(f *testing.F) {
 			}
 		}
 	})
+}
+
+// An outage that began days before the restart (DJP down over a weekend)
+// is taken up with its real start: the history is read further back while
+// the outage reaches back to where reading began.
+func TestFindOpenOutageReadsBackToTheStart(t *testing.T) {
+	dir := t.TempDir()
+	h, err := probe.OpenHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := t0.Add(-50 * time.Hour)
+	h.Append(rec(start.Add(-time.Minute), probe.LevelUp, probe.ReasonOK, 100))
+	var last time.Time
+	for at := start; at.Before(t0); at = at.Add(time.Minute) {
+		h.Append(rec(at, probe.LevelDown, probe.ReasonMaintenance, 0))
+		last = at
+	}
+	h.Close()
+	got, found, err := probe.FindOpenOutage(dir, last.Add(time.Minute), probe.StatsOptions{})
+	if err != nil || !found || !got.Start.Equal(start) || got.Reasons[probe.ReasonMaintenance] != 50*60 {
+		t.Fatalf("found %v, %v (%d down checks), err %v; want the start 50 hours back", found, got.Start, got.Reasons[probe.ReasonMaintenance], err)
+	}
 }

@@ -742,7 +742,10 @@ type tracker struct {
 	// recent holds the last checks since the server began answering (or
 	// stopped), true for a server failure (Tally). settling: resumed from
 	// sleep, the failures before the first answer are the network waking.
-	recent   []bool
+	recent []bool
+	// downs counts the reasons of the down checks of a failure run not
+	// confirmed yet: they become the outage's if it is.
+	downs    map[Reason]int
 	settling bool
 
 	outage    *outage
@@ -750,9 +753,10 @@ type tracker struct {
 }
 
 type outage struct {
-	start    time.Time
-	reasons  map[Reason]int
-	notified bool // "down" was decided (delivered or held)
+	start     time.Time
+	confirmed time.Time // the check that confirmed it ("down" was decided then)
+	reasons   map[Reason]int
+	notified  bool // "down" was decided (delivered or held)
 }
 
 // mainReason is the most frequent reason of the outage (ties: the worst
@@ -778,7 +782,7 @@ func (t *tracker) resume(o OpenOutage) {
 	}
 	t.last = o.Last.Result(t.target.URL)
 	// The previous run decided "down" when it confirmed the outage.
-	t.outage = &outage{start: o.Start, reasons: maps.Clone(o.Reasons), notified: true}
+	t.outage = &outage{start: o.Start, confirmed: o.Confirmed, reasons: maps.Clone(o.Reasons), notified: true}
 	if t.outage.reasons == nil {
 		t.outage.reasons = map[Reason]int{}
 	}
@@ -786,6 +790,7 @@ func (t *tracker) resume(o OpenOutage) {
 
 func (t *tracker) resetStreaks() {
 	t.failStreak, t.downStreak, t.offlineStreak, t.degStreak, t.answerStreak = 0, 0, 0, 0, 0
+	clear(t.downs)
 	t.settling = true
 }
 
@@ -894,8 +899,18 @@ func (t *tracker) observe(res Result, p Policy) []Notification {
 			t.degStreak = 0
 		}
 	}
-	if t.outage != nil && res.Level == LevelDown {
+	// Every down check of the run counts towards the outage's cause, also
+	// those before it was confirmed.
+	switch {
+	case res.Level == LevelDown && t.outage != nil:
 		t.outage.reasons[res.Reason]++
+	case res.Level == LevelDown:
+		if t.downs == nil {
+			t.downs = map[Reason]int{}
+		}
+		t.downs[res.Reason]++
+	case !failing:
+		clear(t.downs)
 	}
 
 	prev := t.level
@@ -946,11 +961,11 @@ func (t *tracker) transition(prev Level, res Result) []Notification {
 	switch t.level {
 	case LevelDown:
 		if t.outage == nil {
-			t.outage = &outage{start: t.failStart, reasons: map[Reason]int{}}
+			t.outage = &outage{start: t.failStart, confirmed: res.CheckedAt, reasons: maps.Clone(t.downs)}
+			clear(t.downs)
 			if prev == LevelOffline {
 				t.outage.start = t.downStart
 			}
-			t.outage.reasons[res.Reason]++
 		}
 		if !t.outage.notified {
 			t.outage.notified = true

@@ -322,19 +322,18 @@ func (a *Agent) monitorConfigLocked() probe.MonitorConfig {
 // the minutes since this start when they end. An outage confirmed during
 // the snooze still running was not told yet: it is marked held.
 func (a *Agent) openOutages(cfg probe.MonitorConfig, muted snooze) map[string]probe.OpenOutage {
-	open := map[string]probe.OpenOutage{}
-	now := time.Now()
+	var opts []probe.StatsOptions
 	for _, t := range cfg.Targets {
-		o, found, err := probe.FindOpenOutage(a.historyDir, now, historyOptions(cfg, t))
-		if err != nil {
-			slog.Warn("history unreadable: open outages not taken up", "target", t.ID, "err", err)
-			continue
-		}
-		if found {
-			o.Held = muted.held(o)
-			slog.Info("outage taken up from history", "target", t.ID, "since", o.Start, "state", o.Last.Level, "reason", o.Last.Reason, "held", o.Held)
-			open[t.ID] = o
-		}
+		opts = append(opts, historyOptions(cfg, t))
+	}
+	open, err := probe.FindOpenOutages(a.historyDir, time.Now(), opts)
+	if err != nil {
+		slog.Warn("history unreadable: open outages not taken up", "err", err)
+	}
+	for id, o := range open {
+		o.Held = muted.held(o)
+		slog.Info("outage taken up from history", "target", id, "since", o.Start, "state", o.Last.Level, "reason", o.Last.Reason, "held", o.Held)
+		open[id] = o
 	}
 	return open
 }
