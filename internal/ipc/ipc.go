@@ -343,8 +343,15 @@ func (s *Server) serveConn(c net.Conn) {
 func (s *Server) subscribe(c net.Conn, window string) {
 	sub := &subscriber{window: window, ch: make(chan Response, 16)}
 	s.mu.Lock()
-	s.subs[sub] = struct{}{}
+	closed := s.closed
+	if !closed {
+		s.subs[sub] = struct{}{}
+	}
 	s.mu.Unlock()
+	if closed { // Close has begun: it waits for this connection, not for the window
+		writeResponse(c, Response{OK: true, Event: EventQuit})
+		return
+	}
 	st := s.h.Status()
 	if !writeResponse(c, Response{OK: true, Event: EventState, Status: &st}) {
 		s.drop(sub)

@@ -249,3 +249,50 @@ func TestCloseWhileClientsKeepConnecting(t *testing.T) {
 		clients.Wait()
 	}
 }
+
+// signalListener tells when a connection was accepted and when Close began.
+type signalListener struct {
+	net.Listener
+	accepted, closing chan struct{}
+}
+
+func (l *signalListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		l.accepted <- struct{}{}
+	}
+	return c, err
+}
+
+func (l *signalListener) Close() error {
+	close(l.closing)
+	return l.Listener.Close()
+}
+
+// A window that connected just before the agent began to close, and asks
+// to subscribe just after, is told to quit: Close returns although the
+// window stays connected (it would otherwise wait for it forever).
+func TestCloseReturnsWhileAWindowSubscribesLate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "agent.sock")
+	ln, err := Listen(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl := &signalListener{Listener: ln, accepted: make(chan struct{}, 1), closing: make(chan struct{})}
+	s := NewServer(sl, &fakeHandler{quit: make(chan struct{})})
+	go s.Serve()
+	c := mustDial(t, path)
+	defer c.Close()
+	<-sl.accepted // counted in: Close will wait for it
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	<-sl.closing
+	if _, err := c.Write([]byte(`{"cmd":"subscribe","window":"status"}` + "\n")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waits for a window that subscribed as it closed")
+	}
+}

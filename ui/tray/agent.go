@@ -193,39 +193,38 @@ func (a *Agent) run(out cmdline.IO) int {
 	if bus {
 		a.ui = &trayUI{}
 	}
+	// Every goroutine of the agent is joined before the history closes: a
+	// check, a prune or a reload must not write to a closed history.
+	var wg sync.WaitGroup
 	if ln != nil {
 		a.srv = ipc.NewServer(ln, a)
 		a.srv.OnLeave = a.launcher.Left
-		go func() {
+		wg.Go(func() {
 			if err := a.srv.Serve(); err != nil {
 				slog.Error("control socket", "err", err)
 			}
-		}()
+		})
 	}
-	go a.notificationWorker()
-	go a.pruneDaily()
-	go a.watchSettings()
-
+	wg.Go(a.notificationWorker)
+	wg.Go(a.pruneDaily)
+	wg.Go(a.watchSettings)
 	ctx, cancel := context.WithCancel(context.Background())
-	monDone := make(chan struct{})
-	go func() {
-		_ = a.mon.Run(ctx)
-		close(monDone)
-	}()
+	wg.Go(func() { _ = a.mon.Run(ctx) })
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go func() {
+	defer signal.Stop(sigs)
+	wg.Go(func() {
 		select {
 		case <-sigs:
 			a.Quit()
 		case <-a.quitCh:
 		}
-	}()
+	})
 
 	a.announceNotices()
 	a.welcome = a.firstRun && host
 	if !host {
-		go a.awaitTrayHost(bus, why)
+		wg.Go(func() { a.awaitTrayHost(bus, why) })
 	}
 	if bus {
 		systray.SetTitle(version.AppName)
@@ -236,7 +235,6 @@ func (a *Agent) run(out cmdline.IO) int {
 	}
 
 	cancel()
-	<-monDone
 	if a.srv != nil {
 		a.srv.Close()
 	}
@@ -244,6 +242,7 @@ func (a *Agent) run(out cmdline.IO) int {
 	if a.demo != nil {
 		a.demo.stop()
 	}
+	wg.Wait()
 	a.hist.Close()
 	slog.Info("agent stopped")
 	return 0
