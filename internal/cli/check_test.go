@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http/httptest"
-	"pantau-efaktur/internal/cmdline"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/fakesvc"
 	"pantau-efaktur/probe"
 )

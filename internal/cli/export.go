@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"pantau-efaktur/internal/cmdline"
 	"path/filepath"
 	"strconv"
 	"time"
 
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/probe"

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"encoding/csv"
 	"os"
-	"pantau-efaktur/internal/cmdline"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/probe"
 )

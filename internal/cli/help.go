@@ -2,18 +2,15 @@ package cli
 
 import (
 	"fmt"
-	"pantau-efaktur/internal/cmdline"
 
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/i18n"
 )
 
 // Help runs `pantau-efaktur help [--lang id|en]`: the overview of the
 // commands, in Bahasa Indonesia unless asked otherwise.
 func Help(args []string, io cmdline.IO) int {
-	var lang string
-	fs := cmdline.NewFlagSet("help")
-	fs.StringVar(&lang, "lang", "", "")
-	tr, code, ok := cmdline.ParseCommandLine(fs, args, "pantau-efaktur help", "main", io)
+	tr, code, ok := cmdline.ParseLangOnly(args, "pantau-efaktur help", "main", io)
 	if !ok {
 		return code
 	}
@@ -24,10 +21,7 @@ func Help(args []string, io cmdline.IO) int {
 // Version prints the version line. It takes no options but --lang (for
 // its errors): anything else is a usage error, as for every command.
 func Version(args []string, line string, io cmdline.IO) int {
-	var lang string
-	fs := cmdline.NewFlagSet("version")
-	fs.StringVar(&lang, "lang", "", "")
-	if _, code, ok := cmdline.ParseCommandLine(fs, args, "pantau-efaktur version", "main", io); !ok {
+	if _, code, ok := cmdline.ParseLangOnly(args, "pantau-efaktur version", "main", io); !ok {
 		return code
 	}
 	fmt.Fprintln(io.Stdout, line)

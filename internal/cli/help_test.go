@@ -3,11 +3,11 @@ package cli
 import (
 	"bytes"
 	"flag"
-	"pantau-efaktur/internal/cmdline"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/i18n"
 )
 

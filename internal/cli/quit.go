@@ -2,9 +2,9 @@ package cli
 
 import (
 	"fmt"
-	"pantau-efaktur/internal/cmdline"
 	"time"
 
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/supervise"
@@ -20,10 +20,7 @@ const quitWait = 30 * time.Second
 // Windows uninstaller runs it before removing the program). 0 when the
 // agent ended, 69 when none was running, 1 when it did not end in time.
 func Quit(args []string, io cmdline.IO) int {
-	var lang string
-	fs := cmdline.NewFlagSet("quit")
-	fs.StringVar(&lang, "lang", "", "")
-	tr, code, ok := cmdline.ParseCommandLine(fs, args, "pantau-efaktur quit", "quit", io)
+	tr, code, ok := cmdline.ParseLangOnly(args, "pantau-efaktur quit", "quit", io)
 	if !ok {
 		return code
 	}

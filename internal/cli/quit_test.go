@@ -5,12 +5,12 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"pantau-efaktur/internal/cmdline"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/probe"

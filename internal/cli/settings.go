@@ -3,9 +3,9 @@ package cli
 import (
 	"fmt"
 	"log/slog"
-	"pantau-efaktur/internal/cmdline"
 	"time"
 
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/probe"

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"pantau-efaktur/internal/cmdline"
 	"strings"
 	"time"
 
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/paths"

@@ -9,11 +9,11 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"pantau-efaktur/internal/cmdline"
 	"sync"
 	"syscall"
 	"time"
 
+	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/notify"
 	"pantau-efaktur/internal/version"

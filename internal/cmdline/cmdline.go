@@ -124,6 +124,15 @@ func ParseCommandLine(fs *flag.FlagSet, args []string, cmd, usage string, io IO)
 	return tr, 0, true
 }
 
+// ParseLangOnly is ParseCommandLine for a command that takes no flag but
+// --lang (help, version, quit).
+func ParseLangOnly(args []string, cmd, usage string, io IO) (tr *i18n.Translator, code int, ok bool) {
+	var lang string
+	fs := NewFlagSet(cmd)
+	fs.StringVar(&lang, "lang", "", "")
+	return ParseCommandLine(fs, args, cmd, usage, io)
+}
+
 // parseFlags parses args; -h/--help prints the help page named usage in
 // tr's language and returns errHelp.
 func parseFlags(fs *flag.FlagSet, args []string, tr *i18n.Translator, cmd string, out io.Writer, usage string) error {
