@@ -447,15 +447,24 @@ func ReadSettings(path string) (Settings, LoadReport, error) {
 	if err != nil {
 		return def, rep, fmt.Errorf("read settings %s: %w", path, err)
 	}
-	rep.Digest = SettingsDigest(data)
+	s, parsed := ParseSettings(data)
+	parsed.Path = path
+	return s, parsed, nil
+}
+
+// ParseSettings reads a settings file's content: an unreadable one gives
+// the defaults (rep.Unreadable), an invalid value its field's default
+// (rep.Invalid).
+func ParseSettings(data []byte) (Settings, LoadReport) {
+	rep := LoadReport{Digest: SettingsDigest(data), AutostartUnset: true}
 	raw := settingsObject(data)
 	if raw == nil {
 		rep.Unreadable = true
-		return def, rep, nil
+		return DefaultSettings(), rep
 	}
-	s, written, invalid := decodeFields(raw, def)
+	s, written, invalid := decodeFields(raw, DefaultSettings())
 	rep.Invalid, rep.Written, rep.AutostartUnset = invalid, written, raw["autostart"] == nil
-	return s, rep, nil
+	return s, rep
 }
 
 // withoutBOM returns the file as UTF-8 without a byte-order mark. Windows
@@ -607,7 +616,7 @@ func clip(s string) string {
 // same directory, flushed to disk, then renamed over the old one. A crash
 // leaves either the old or the new file, never half of one.
 func SaveSettings(path string, s Settings) error {
-	data, err := s.encode()
+	data, err := s.Encode()
 	if err != nil {
 		return err
 	}
@@ -625,7 +634,7 @@ var ErrSettingsChanged = errors.New("settings file changed since it was read")
 // what was written, or with ErrSettingsChanged of the other content, which
 // a caller that has asked the user passes back as seen to replace it.
 func ReplaceSettings(path string, s Settings, seen [sha256.Size]byte) ([sha256.Size]byte, error) {
-	data, err := s.encode()
+	data, err := s.Encode()
 	if err != nil {
 		return seen, err
 	}
@@ -644,8 +653,8 @@ func ReplaceSettings(path string, s Settings, seen [sha256.Size]byte) ([sha256.S
 	return SettingsDigest(data), nil
 }
 
-// encode is the file content for s, refused when s is invalid.
-func (s Settings) encode() ([]byte, error) {
+// Encode is the file content for s, refused when s is invalid.
+func (s Settings) Encode() ([]byte, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}

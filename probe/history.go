@@ -271,6 +271,14 @@ func loadFile(path string, from, to time.Time) ([]Record, int, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("read history %s: %w", path, err)
 	}
+	recs, skipped := ParseRecords(data, from, to)
+	return recs, skipped, nil
+}
+
+// ParseRecords reads a day file's lines: the records checked in [from, to),
+// and how many lines were not records (a torn write, junk, a line from
+// another program or a newer version).
+func ParseRecords(data []byte, from, to time.Time) ([]Record, int) {
 	recs := make([]Record, 0, bytes.Count(data, []byte{'\n'})+1)
 	skipped := 0
 	// The whole file is in memory already: split it without a line-length
@@ -293,7 +301,7 @@ func loadFile(path string, from, to time.Time) ([]Record, int, error) {
 		r.At = r.At.Local()
 		recs = append(recs, r)
 	}
-	return recs, skipped, nil
+	return recs, skipped
 }
 
 // Outage is a confirmed outage found in history.
