@@ -124,7 +124,7 @@ func (l *pipeListener) Accept() (net.Conn, error) {
 		l.mu.Lock()
 		l.accepting = false
 		if l.closed {
-			windows.CloseHandle(l.pending)
+			l.release()
 			l.mu.Unlock()
 			return nil, net.ErrClosed
 		}
@@ -175,9 +175,17 @@ func (l *pipeListener) Close() error {
 	l.closed = true
 	windows.SetEvent(l.closing)
 	if !l.accepting {
-		windows.CloseHandle(l.pending)
+		l.release()
 	}
 	return nil
+}
+
+// release closes the waiting instance and the events (l.mu held, closed,
+// no Accept running).
+func (l *pipeListener) release() {
+	windows.CloseHandle(l.pending)
+	windows.CloseHandle(l.connected)
+	windows.CloseHandle(l.closing)
 }
 
 func (l *pipeListener) Addr() net.Addr { return pipeAddr(l.name) }
