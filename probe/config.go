@@ -125,12 +125,29 @@ func DefaultSettings() Settings {
 	}
 }
 
-// FieldError says what is wrong with one field. Code selects the message;
-// Min/Max give the allowed range where there is one. Error() is English,
-// for logs; people see i18n's rendering of the same fields.
+// FieldCode says what is wrong with a field; it selects the message.
+type FieldCode string
+
+// The field codes.
+const (
+	CodeURL           FieldCode = "url"             // not a usable address (Problem says why)
+	CodeRange         FieldCode = "range"           // outside Min … Max
+	CodeSlowVsTimeout FieldCode = "slow_vs_timeout" // the slow threshold is not shorter than the timeout
+	CodeProxy         FieldCode = "proxy"           // not system, none or a proxy address
+	CodeProxyPort     FieldCode = "proxy_port"      // a proxy address without its port
+	CodeReference     FieldCode = "reference"       // not an address nor "off" (Problem says why)
+	CodeLanguage      FieldCode = "language"        // not id nor en
+	CodeType          FieldCode = "type"            // the wrong JSON type: the value could not be read
+	CodeBool          FieldCode = "bool"            // not true or false
+	CodeUnreadable    FieldCode = "unreadable"      // the settings window could not read what was typed
+)
+
+// FieldError says what is wrong with one field. Min/Max give the allowed
+// range where there is one. Error() is English, for logs; people see
+// i18n's rendering of the same fields.
 type FieldError struct {
 	Field string // JSON name, e.g. "interval"
-	Code  string // "url", "range", "duration", "int", "bool", "proxy", "proxy_port", "reference", "language", "slow_vs_timeout", "type"
+	Code  FieldCode
 	Value string // what was given
 	Min   string // allowed minimum, when Code is "range"
 	Max   string // allowed maximum, when Code is "range"
@@ -140,9 +157,9 @@ type FieldError struct {
 
 func (e FieldError) Error() string {
 	switch e.Code {
-	case "range":
+	case CodeRange:
 		return fmt.Sprintf("%s: %s is outside the allowed range %s … %s", e.Field, e.Value, e.Min, e.Max)
-	case "slow_vs_timeout":
+	case CodeSlowVsTimeout:
 		return fmt.Sprintf("%s: %s must be shorter than the timeout (%s)", e.Field, e.Value, e.Max)
 	}
 	return fmt.Sprintf("%s: invalid value %s (%s)", e.Field, e.Value, e.Code)
@@ -251,7 +268,7 @@ func (s Settings) Validate() error {
 	var errs ValidationError
 	add := func(e FieldError) { errs = append(errs, e) }
 	if err := ValidateURL(s.URL); err != nil {
-		add(FieldError{Field: "url", Code: "url", Value: s.URL, Problem: ProblemOf(err)})
+		add(FieldError{Field: "url", Code: CodeURL, Value: s.URL, Problem: ProblemOf(err)})
 	}
 	loopback := IsLoopbackURL(s.URL)
 	minWait, minTimeout := minRemoteWait, minRemoteTimeout
@@ -271,33 +288,33 @@ func (s Settings) Validate() error {
 	}
 	for _, d := range durs {
 		if d.v.D() < d.min || d.v.D() > d.max {
-			add(FieldError{Field: d.field, Code: "range", Value: d.v.D().String(), Min: d.min.String(), Max: d.max.String()})
+			add(FieldError{Field: d.field, Code: CodeRange, Value: d.v.D().String(), Min: d.min.String(), Max: d.max.String()})
 		}
 	}
 	if s.Slow.D() >= s.Timeout.D() && s.Timeout > 0 && s.Slow > 0 {
-		add(FieldError{Field: "slow", Code: "slow_vs_timeout", Value: s.Slow.D().String(), Max: s.Timeout.D().String()})
+		add(FieldError{Field: "slow", Code: CodeSlowVsTimeout, Value: s.Slow.D().String(), Max: s.Timeout.D().String()})
 	}
 	if s.FailThreshold < 2 || s.FailThreshold > 10 {
 		// 1 would turn a single failed check red: the app must not cry wolf.
-		add(FieldError{Field: "fail_threshold", Code: "range", Value: strconv.Itoa(s.FailThreshold), Min: "2", Max: "10"})
+		add(FieldError{Field: "fail_threshold", Code: CodeRange, Value: strconv.Itoa(s.FailThreshold), Min: "2", Max: "10"})
 	}
 	if s.RecoverThreshold < 1 || s.RecoverThreshold > 10 {
-		add(FieldError{Field: "recover_threshold", Code: "range", Value: strconv.Itoa(s.RecoverThreshold), Min: "1", Max: "10"})
+		add(FieldError{Field: "recover_threshold", Code: CodeRange, Value: strconv.Itoa(s.RecoverThreshold), Min: "1", Max: "10"})
 	}
 	if _, err := ParseProxySetting(s.Proxy); err != nil {
-		code := "proxy"
+		code := CodeProxy
 		if errors.Is(err, ErrProxyNoPort) {
-			code = "proxy_port"
+			code = CodeProxyPort
 		}
 		add(FieldError{Field: "proxy", Code: code, Value: s.Proxy})
 	}
 	if !strings.EqualFold(s.Reference, "off") {
 		if err := ValidateURL(s.Reference); err != nil {
-			add(FieldError{Field: "reference", Code: "reference", Value: s.Reference, Problem: ProblemOf(err)})
+			add(FieldError{Field: "reference", Code: CodeReference, Value: s.Reference, Problem: ProblemOf(err)})
 		}
 	}
 	if s.Language != "id" && s.Language != "en" {
-		add(FieldError{Field: "language", Code: "language", Value: s.Language})
+		add(FieldError{Field: "language", Code: CodeLanguage, Value: s.Language})
 	}
 	if len(errs) > 0 {
 		return errs
@@ -518,20 +535,20 @@ func decodeFields(raw map[string]json.RawMessage, def Settings) (s, written Sett
 		v := raw[k]
 		if dst, ok := fields[k]; ok {
 			if err := json.Unmarshal(v, dst); err != nil {
-				invalid = append(invalid, FieldError{Field: k, Code: "type", Value: clip(string(v))})
+				invalid = append(invalid, FieldError{Field: k, Code: CodeType, Value: clip(string(v))})
 			}
 			continue
 		}
 		if group, ok := nested[k]; ok {
 			var m map[string]json.RawMessage
 			if err := json.Unmarshal(v, &m); err != nil {
-				invalid = append(invalid, FieldError{Field: k, Code: "type", Value: clip(string(v))})
+				invalid = append(invalid, FieldError{Field: k, Code: CodeType, Value: clip(string(v))})
 				continue
 			}
 			for name, raw := range m {
 				if dst, ok := group[name]; ok {
 					if err := json.Unmarshal(raw, dst); err != nil {
-						invalid = append(invalid, FieldError{Field: k + "." + name, Code: "bool", Value: clip(string(raw))})
+						invalid = append(invalid, FieldError{Field: k + "." + name, Code: CodeBool, Value: clip(string(raw))})
 					}
 				}
 			}

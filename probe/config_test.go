@@ -32,7 +32,7 @@ func TestValidateEveryField(t *testing.T) {
 	tests := []struct {
 		field  string
 		mutate func(*probe.Settings)
-		code   string
+		code   probe.FieldCode
 	}{
 		{"url", func(s *probe.Settings) { s.URL = "svc.efaktur.pajak.go.id" }, "url"},
 		{"url", func(s *probe.Settings) { s.URL = "ftp://svc.efaktur.pajak.go.id/" }, "url"},

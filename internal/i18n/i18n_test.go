@@ -353,7 +353,7 @@ func TestAddressProblemsAreTold(t *testing.T) {
 		seen := map[string]bool{}
 		for p, words := range problems {
 			for _, field := range []string{"url", "reference"} {
-				msg := tr.FieldError(probe.FieldError{Field: field, Code: field, Value: "x", Problem: p})
+				msg := tr.FieldError(probe.FieldError{Field: field, Code: probe.FieldCode(field), Value: "x", Problem: p})
 				if !strings.Contains(msg, words[i]) || !strings.HasPrefix(msg, tr.FieldName(field)) || strings.Contains(msg, "<no value>") {
 					t.Errorf("%s %s %s: %q", lang, field, p, msg)
 				}

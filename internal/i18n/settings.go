@@ -37,8 +37,8 @@ func (t *Translator) FieldError(fe probe.FieldError) string {
 		"Why":   t.URLProblem(fe.Problem),
 	}
 	switch fe.Code {
-	case "range", "url", "proxy", "proxy_port", "reference", "language", "slow_vs_timeout":
-		return t.T("fielderr."+fe.Code, data)
+	case probe.CodeRange, probe.CodeURL, probe.CodeProxy, probe.CodeProxyPort, probe.CodeReference, probe.CodeLanguage, probe.CodeSlowVsTimeout:
+		return t.T("fielderr."+string(fe.Code), data)
 	}
 	return t.T("fielderr.unreadable", data)
 }

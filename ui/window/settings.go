@@ -221,7 +221,7 @@ func (v *settingsView) load(path string) {
 	notice := rep
 	notice.Invalid = nil
 	for _, fe := range rep.Invalid {
-		if fe.Code != "type" && fe.Field != "language" && s.CopyField(rep.Written, fe.Field) {
+		if fe.Code != probe.CodeType && fe.Field != "language" && s.CopyField(rep.Written, fe.Field) {
 			marked = append(marked, v.tr.FieldName(fe.Field))
 			continue
 		}
@@ -375,7 +375,7 @@ func (v *settingsView) Collect() (probe.Settings, []probe.FieldError) {
 		"down_interval": &s.DownInterval, "timeout": &s.Timeout, "slow": &s.Slow} {
 		d, ok := parseSeconds(f[key].entry.Text)
 		if !ok {
-			bad = append(bad, probe.FieldError{Field: key, Code: "unreadable", Value: f[key].entry.Text})
+			bad = append(bad, probe.FieldError{Field: key, Code: probe.CodeUnreadable, Value: f[key].entry.Text})
 			continue
 		}
 		*dst = probe.Duration(d)
@@ -383,7 +383,7 @@ func (v *settingsView) Collect() (probe.Settings, []probe.FieldError) {
 	for key, dst := range map[string]*int{"fail_threshold": &s.FailThreshold, "recover_threshold": &s.RecoverThreshold} {
 		n, err := strconv.Atoi(strings.TrimSpace(f[key].entry.Text))
 		if err != nil {
-			bad = append(bad, probe.FieldError{Field: key, Code: "unreadable", Value: f[key].entry.Text})
+			bad = append(bad, probe.FieldError{Field: key, Code: probe.CodeUnreadable, Value: f[key].entry.Text})
 			continue
 		}
 		*dst = n
@@ -394,7 +394,7 @@ func (v *settingsView) Collect() (probe.Settings, []probe.FieldError) {
 	case v.tr.T("win.proxy_manual"):
 		s.Proxy = strings.TrimSpace(f["proxy"].entry.Text)
 		if s.Proxy == "" {
-			bad = append(bad, probe.FieldError{Field: "proxy", Code: "proxy", Value: ""})
+			bad = append(bad, probe.FieldError{Field: "proxy", Code: probe.CodeProxy, Value: ""})
 		}
 	default:
 		s.Proxy = string(probe.ProxySystem)
@@ -563,7 +563,7 @@ const minTestGap = 3 * time.Second
 func (v *settingsView) test() {
 	s, _ := v.Collect()
 	if err := probe.ValidateURL(s.URL); err != nil {
-		v.testOut.SetText(v.tr.FieldError(probe.FieldError{Field: "url", Code: "url", Value: s.URL, Problem: probe.ProblemOf(err)}))
+		v.testOut.SetText(v.tr.FieldError(probe.FieldError{Field: "url", Code: probe.CodeURL, Value: s.URL, Problem: probe.ProblemOf(err)}))
 		return
 	}
 	opts := s.CheckOptions(version.UserAgent())
