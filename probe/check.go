@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -107,11 +106,6 @@ type HTTPChecker struct {
 	signingIn map[string]signingTransport
 }
 
-type signingTransport struct {
-	*http.Transport
-	dialer *signInDialer
-}
-
 // NewHTTPChecker builds an HTTPChecker. Every check opens a fresh connection
 // (keep-alives off) so that DNS, connect and TLS are really exercised and
 // timed each time; at one check a minute that costs nothing.
@@ -149,42 +143,6 @@ func (c *HTTPChecker) Close() {
 	for _, t := range c.signingIn {
 		t.CloseIdleConnections()
 	}
-}
-
-// signing is the transport that signs in to proxy, if it was found to ask
-// for the Windows sign-in.
-func (c *HTTPChecker) signing(proxy *url.URL) (signingTransport, bool) {
-	if proxy == nil {
-		return signingTransport{}, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t, ok := c.signingIn[proxy.String()]
-	return t, ok
-}
-
-// learnSignIn looks at a failed request through proxy: when the proxy
-// refused the tunnel asking for a sign-in this PC can give (and the user
-// set no password of their own), it remembers to sign in to it from now
-// on and says so.
-func (c *HTTPChecker) learnSignIn(err error, proxy *url.URL) bool {
-	var pce *ProxyConnectError
-	if c.opts.ProxySignIn == nil || proxy == nil || proxy.User != nil || proxy.Scheme != "http" ||
-		!errors.As(err, &pce) || pce.Status != http.StatusProxyAuthRequired || pce.SignIn != "" {
-		return false
-	}
-	schemes := offeredSignIns(pce.Challenges, c.opts.ProxySignIn)
-	if len(schemes) == 0 {
-		return false
-	}
-	d := &signInDialer{proxy: proxy, schemes: schemes, signIn: c.opts.ProxySignIn, dial: c.dialer.DialContext, userAgent: c.opts.UserAgent}
-	t := c.transport.Clone()
-	t.Proxy, t.OnProxyConnectResponse, t.DialContext = nil, nil, d.DialContext
-	c.mu.Lock()
-	c.signingIn[proxy.String()] = signingTransport{Transport: t, dialer: d}
-	c.mu.Unlock()
-	slog.Info("the proxy asks for the Windows sign-in: signing in to it", "proxy", redactProxy(proxy), "schemes", schemes)
-	return true
 }
 
 // Check runs one check of target with opts: a convenience for one-shot use.

@@ -306,3 +306,44 @@ type bufferedConn struct {
 }
 
 func (c *bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+type signingTransport struct {
+	*http.Transport
+	dialer *signInDialer
+}
+
+// signing is the transport that signs in to proxy, if it was found to ask
+// for the Windows sign-in.
+func (c *HTTPChecker) signing(proxy *url.URL) (signingTransport, bool) {
+	if proxy == nil {
+		return signingTransport{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t, ok := c.signingIn[proxy.String()]
+	return t, ok
+}
+
+// learnSignIn looks at a failed request through proxy: when the proxy
+// refused the tunnel asking for a sign-in this PC can give (and the user
+// set no password of their own), it remembers to sign in to it from now
+// on and says so.
+func (c *HTTPChecker) learnSignIn(err error, proxy *url.URL) bool {
+	var pce *ProxyConnectError
+	if c.opts.ProxySignIn == nil || proxy == nil || proxy.User != nil || proxy.Scheme != "http" ||
+		!errors.As(err, &pce) || pce.Status != http.StatusProxyAuthRequired || pce.SignIn != "" {
+		return false
+	}
+	schemes := offeredSignIns(pce.Challenges, c.opts.ProxySignIn)
+	if len(schemes) == 0 {
+		return false
+	}
+	d := &signInDialer{proxy: proxy, schemes: schemes, signIn: c.opts.ProxySignIn, dial: c.dialer.DialContext, userAgent: c.opts.UserAgent}
+	t := c.transport.Clone()
+	t.Proxy, t.OnProxyConnectResponse, t.DialContext = nil, nil, d.DialContext
+	c.mu.Lock()
+	c.signingIn[proxy.String()] = signingTransport{Transport: t, dialer: d}
+	c.mu.Unlock()
+	slog.Info("the proxy asks for the Windows sign-in: signing in to it", "proxy", redactProxy(proxy), "schemes", schemes)
+	return true
+}

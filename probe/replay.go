@@ -1,6 +1,8 @@
 package probe
 
 import (
+	"errors"
+	"os"
 	"slices"
 	"time"
 )
@@ -59,4 +61,76 @@ func outageOf(o *outage, end time.Time, ongoing, unseen bool) Outage {
 	}
 	return Outage{Start: o.start, End: end, Reason: o.mainReason(), Checks: checks, Ongoing: ongoing,
 		Confirmed: o.confirmed, Unseen: unseen}
+}
+
+// OpenOutage is an outage that was still open when the history ends: the
+// agent stopped (restart, update, log-off) while the target was down.
+type OpenOutage struct {
+	Start   time.Time      // first down check of the run
+	Reasons map[Reason]int // down checks by reason
+	Last    Record         // the newest check: down or offline
+	// Confirmed is the FailThreshold-th down check of the run: when the
+	// previous run decided "down" (and notified, or held it under a snooze).
+	Confirmed time.Time
+	// Held says that the previous run held its "down" under a snooze that
+	// still runs: the user has not heard of this outage yet. The caller,
+	// which keeps the snooze, sets it.
+	Held bool
+}
+
+// FindOpenOutage is FindOpenOutages for one target.
+func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool, error) {
+	open, err := FindOpenOutages(dir, now, []StatsOptions{o})
+	got, found := open[o.withDefaults().Target]
+	return got, found, err
+}
+
+// FindOpenOutages finds the outages a restarted agent takes up, by target
+// (OpenOutageIn). It reads the last day of history, and further back, up
+// to a week, only while an outage reaches back to where it began reading.
+// A record stamped later than now comes from a clock that was ahead and is
+// left out.
+func FindOpenOutages(dir string, now time.Time, opts []StatsOptions) (map[string]OpenOutage, error) {
+	for back := 24 * time.Hour; ; back *= 2 {
+		from := now.Add(-back)
+		recs, _, err := LoadHistory(dir, from, now.Add(time.Second))
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		open, wider := map[string]OpenOutage{}, false
+		for _, o := range opts {
+			o = o.withDefaults()
+			if got, found := OpenOutageIn(recs, now, o); found {
+				open[o.Target] = got
+				wider = wider || got.Start.Sub(from) < o.MaxGap
+			}
+		}
+		if !wider || back >= 7*24*time.Hour {
+			return open, nil
+		}
+	}
+}
+
+// OpenOutageIn replays o.Target's checks of o.URL through the monitor's
+// own rules (replay) and gives the outage they leave open, if the newest
+// check is at most o.MaxGap before now.
+func OpenOutageIn(recs []Record, now time.Time, o StatsOptions) (OpenOutage, bool) {
+	o = o.withDefaults()
+	_, open := replay(mine(recs, o), now, o)
+	return open, !open.Start.IsZero()
+}
+
+// mine are the records of o.Target at o.URL (or of no known address).
+func mine(recs []Record, o StatsOptions) []Record {
+	tag := AddressTag(o.URL)
+	out := make([]Record, 0, len(recs))
+	for _, r := range recs {
+		if r.Target == o.Target && r.OfAddress(tag) {
+			out = append(out, r)
+		}
+	}
+	return out
 }

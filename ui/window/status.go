@@ -1,9 +1,7 @@
 package window
 
 import (
-	"errors"
 	"fmt"
-	"image/color"
 	"log/slog"
 	"strings"
 	"sync"
@@ -12,124 +10,16 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"pantau-efaktur/assets"
-	"pantau-efaktur/internal/foreground"
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
 )
-
-// Badge is the big coloured level sign at the top of the status window:
-// colour, glyph and words, so it reads without colour too.
-type Badge struct {
-	box   *fyne.Container
-	bg    *canvas.Rectangle
-	icon  *canvas.Image
-	word  *canvas.Text
-	since *canvas.Text
-}
-
-func newBadge() *Badge {
-	b := &Badge{bg: canvas.NewRectangle(colOffline), word: canvas.NewText("", colWhite), since: canvas.NewText("", colWhite)}
-	b.bg.CornerRadius = 12
-	b.word.TextSize = 30
-	b.word.TextStyle = fyne.TextStyle{Bold: true}
-	b.since.TextSize = 15
-	b.icon = canvas.NewImageFromResource(nil)
-	b.icon.SetMinSize(fyne.NewSize(56, 56))
-	b.icon.FillMode = canvas.ImageFillContain
-	text := container.NewVBox(b.word, b.since)
-	b.box = container.NewStack(b.bg, container.NewPadded(container.NewHBox(b.icon, container.NewCenter(text))))
-	return b
-}
-
-// BadgeLook is what the badge shows for a state.
-type BadgeLook struct {
-	Icon  string // icon name (as the tray)
-	Word  string // ONLINE / TERGANGGU / DOWN / PC OFFLINE / …
-	Fill  fyne.ThemeColorName
-	Color [4]uint8
-	Ink   [4]uint8 // text colour: dark on yellow, white elsewhere
-	// Rechecking: Word says "re-checking" instead of the confirmed level,
-	// so the since line has to name the level its time belongs to.
-	Rechecking bool
-}
-
-// LookFor decides the badge for a target state.
-func LookFor(tr *i18n.Translator, t ipc.TargetState, connected bool) BadgeLook {
-	if !connected {
-		return BadgeLook{Icon: "unknown", Word: tr.T("win.agent_away_short"), Color: rgba(colOffline), Ink: rgba(colWhite)}
-	}
-	icon := "unknown"
-	level := t.Level
-	switch {
-	case level == probe.LevelDown:
-		icon = "down"
-	case level == probe.LevelOffline:
-		icon = "offline"
-	case level == probe.LevelDegraded || (t.Rechecking && level != probe.LevelDown && level != probe.LevelOffline):
-		icon = "degraded"
-	case level == probe.LevelUp:
-		icon = "up"
-	}
-	look := BadgeLook{Icon: icon, Word: tr.Level(level), Ink: rgba(colWhite)}
-	switch icon {
-	case "up":
-		look.Color = rgba(colUp)
-	case "degraded":
-		look.Color, look.Ink = rgba(colDegraded), rgba(colInk)
-		if t.Rechecking && level != probe.LevelDegraded {
-			look.Word, look.Rechecking = tr.T("win.rechecking_word"), true
-		}
-	case "down":
-		look.Color = rgba(colDown)
-	default:
-		look.Color = rgba(colOffline)
-	}
-	return look
-}
-
-func rgba(c interface{ RGBA() (r, g, b, a uint32) }) [4]uint8 {
-	r, g, b, a := c.RGBA()
-	return [4]uint8{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), uint8(a >> 8)}
-}
-
-func (b *Badge) set(look BadgeLook, since string) {
-	b.bg.FillColor = toColor(look.Color)
-	b.bg.Refresh()
-	b.word.Text = look.Word
-	b.word.Color = toColor(look.Ink)
-	b.word.Refresh()
-	b.since.Text = since
-	b.since.Color = toColor(look.Ink)
-	b.since.Refresh()
-	if data, err := assets.LevelPNG(look.Icon, 64); err == nil {
-		b.icon.Resource = fyne.NewStaticResource(look.Icon+".png", data)
-		b.icon.Refresh()
-	}
-}
-
-// sinceLine is the line under the badge word: since when the confirmed
-// level holds. Under "RE-CHECKING" it names that level, or "since 10:19
-// (23 min)" would read as re-checking for 23 minutes.
-func sinceLine(tr *i18n.Translator, p ipc.TargetState, look BadgeLook, connected bool, now time.Time) string {
-	if !connected || p.Since.IsZero() {
-		return ""
-	}
-	args := map[string]any{"Time": tr.Clock(p.Since, now), "Duration": tr.Duration(now.Sub(p.Since))}
-	if look.Rechecking {
-		args["Level"] = tr.Level(p.Level)
-		return tr.T("status.level_since", args)
-	}
-	return tr.T("status.since", args)
-}
 
 // statusView is the status window.
 type statusView struct {
@@ -505,112 +395,3 @@ func (f *fixedSize) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (f *fixedSize) MinSize([]fyne.CanvasObject) fyne.Size { return f.s }
-
-func (v *statusView) checkNow() {
-	v.checkBtn.Disable()
-	v.spinner.Start()
-	v.checkInfo.SetText(v.tr.T("win.checking"))
-	go func() {
-		resp, err := v.link.Do(ipc.Request{Cmd: ipc.CmdCheck}, 60*time.Second)
-		fyne.Do(func() {
-			v.spinner.Stop()
-			v.checkBtn.Enable()
-			if err != nil || resp.Result == nil {
-				v.checkInfo.SetText(v.tr.T("win.agent_away_short"))
-				return
-			}
-			v.checkInfo.SetText(v.tr.T("win.checked", map[string]any{"Level": v.tr.Level(resp.Result.Level), "MS": resp.Result.Phases.Total.Milliseconds()}))
-			if resp.Status != nil {
-				v.update(*resp.Status, true)
-			}
-		})
-	}()
-}
-
-// unmute ends the mute ("Nyalakan lagi" of the tray menu); the agent's
-// answer to it is a new state without the mute, which hides the row.
-func (v *statusView) unmute() {
-	go func() {
-		if _, err := v.link.Do(ipc.Request{Cmd: ipc.CmdSnooze}, 5*time.Second); err != nil {
-			slog.Warn("unmute", "err", err)
-		}
-	}()
-}
-
-func (v *statusView) show(window string) {
-	foreground.Allow() // the user clicked here: the other window may come forward
-	if _, err := v.link.Do(ipc.Request{Cmd: ipc.CmdShow, Window: window}, 5*time.Second); err != nil {
-		slog.Warn("show window", "window", window, "err", err)
-	}
-}
-
-func (v *statusView) openSVC() {
-	v.mu.Lock()
-	u := v.status.Settings.URL
-	v.mu.Unlock()
-	if u == "" {
-		u = probe.DefaultURL
-	}
-	openURL(v.app, u)
-}
-
-// DiagnosticsText is the current diagnostics report.
-func (v *statusView) DiagnosticsText() string {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return Diagnostics(v.tr, v.status, v.connected, v.recs, v.stats, time.Now())
-}
-
-func (v *statusView) copyDiagnostics() {
-	v.app.Clipboard().SetContent(v.DiagnosticsText())
-	v.checkInfo.SetText(v.tr.T("win.copied"))
-}
-
-func (v *statusView) exportCSV() {
-	win := v.app.Driver().AllWindows()
-	if len(win) == 0 {
-		return
-	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		v.saveCSV(w, win[0])
-	}, win[0])
-	d.SetFileName(probe.ExportFileName(time.Now(), ".csv"))
-	// Fyne's default leaves room for two folders side by side: use the window.
-	size := win[0].Canvas().Size()
-	d.Resize(fyne.NewSize(size.Width-40, size.Height-80))
-	d.Show()
-}
-
-// saveCSV writes the loaded checks to w (the file the user chose) and says
-// how it went: a line under the buttons, or a dialog on win in the user's
-// words when the disk is full or the folder read-only.
-func (v *statusView) saveCSV(w fyne.URIWriteCloser, win fyne.Window) {
-	v.mu.Lock()
-	recs := append([]probe.Record(nil), v.recs...)
-	v.mu.Unlock()
-	err := probe.WriteCSV(w, recs, csvSeparator(v.tr))
-	// The close can be where a full disk shows: it is part of the export.
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		slog.Error("export csv", "path", w.URI().Path(), "err", err)
-		dialog.ShowError(errors.New(v.tr.T("export.failed", map[string]any{"Why": v.tr.FileProblem(err)})), win)
-		return
-	}
-	v.checkInfo.SetText(v.tr.T("export.done", map[string]any{"Count": len(recs), "Path": w.URI().Path()}))
-}
-
-// csvSeparator: a spreadsheet set to Indonesian expects ";" (the comma is
-// its decimal separator).
-func csvSeparator(tr *i18n.Translator) rune {
-	if tr.Lang() == "id" {
-		return ';'
-	}
-	return ','
-}
-
-func toColor(c [4]uint8) color.NRGBA { return color.NRGBA{R: c[0], G: c[1], B: c[2], A: c[3]} }

@@ -1,0 +1,202 @@
+package probe
+
+import (
+	"log/slog"
+	"time"
+)
+
+// NotifyKind says what a notification is about.
+type NotifyKind string
+
+const (
+	NotifyDown      NotifyKind = "down"      // outage confirmed
+	NotifyRecovered NotifyKind = "recovered" // outage over
+	NotifyDegraded  NotifyKind = "degraded"  // something is off
+	NotifyOffline   NotifyKind = "offline"   // this PC lost its connection
+	NotifyOnline    NotifyKind = "online"    // this PC is back online
+)
+
+// Notification is the monitor's decision to tell the user something; how it
+// is shown (and in which language) is the caller's business.
+type Notification struct {
+	Kind   NotifyKind
+	Target string
+	Reason Reason        // current reason; for recovered, the outage's main cause
+	Outage time.Duration // recovered: how long the outage lasted
+	Result Result        // the check that triggered it
+	// FollowUp marks a "degraded" that ends a notified outage: sent whatever
+	// the preferences, because the user was told "down" and must not be left there.
+	FollowUp bool
+	// Back is, for recovered, when the server answered again (the first of
+	// the answers that confirmed it).
+	Back time.Time
+	// Start is, for down and recovered, when the outage began.
+	Start time.Time
+	// Delayed is when a notification held by the snooze or the rate limit
+	// finally went out (zero: told when decided), so a late "back online"
+	// can say since when.
+	Delayed time.Time
+	// Earlier counts the outages before this one that began and ended
+	// while notifications were muted after the user had been told "down"
+	// (the server flapped). The user heard of none of those ends, so the
+	// "back online" that follows covers them all: Start is then the first
+	// one's start and Outage the downtime of them all; a late "down" says
+	// the server had come back in between.
+	Earlier int
+}
+
+// ---- notification delivery: preferences, snooze, rate limit ----
+
+type notifier struct {
+	last        time.Time // last delivered notification other than recovery
+	gap         time.Duration
+	pending     *Notification
+	snoozeUntil time.Time
+	// toldDown: the user was told "down" and not yet "back online" (and
+	// toldOffline: "PC offline", not yet "PC back online"). Those
+	// notifications promised the news, so it is held over a snooze for its
+	// end instead of dropped.
+	toldDown, toldOffline bool
+	// bridged is an owed "back online" overtaken by a new outage during the
+	// snooze: the next one owed covers it too.
+	bridged *Notification
+}
+
+// wanted applies the user's preferences.
+func wanted(n Notification, prefs NotifySettings) bool {
+	switch n.Kind {
+	case NotifyDown:
+		return prefs.Down
+	case NotifyRecovered:
+		return prefs.Recovered
+	case NotifyDegraded:
+		return prefs.Degraded || (n.FollowUp && prefs.Down)
+	case NotifyOffline, NotifyOnline:
+		return prefs.Offline
+	}
+	return false
+}
+
+// stillTrue reports whether a held notification still describes the level.
+func stillTrue(k NotifyKind, level Level) bool {
+	switch k {
+	case NotifyDown:
+		return level == LevelDown
+	case NotifyDegraded:
+		return level == LevelDegraded
+	case NotifyOffline:
+		return level == LevelOffline
+	case NotifyOnline:
+		return level == LevelUp
+	case NotifyRecovered:
+		return level == LevelUp || level == LevelDegraded
+	}
+	return false
+}
+
+// offer decides whether n is delivered now, held, or dropped.
+func (nt *notifier) offer(n Notification, prefs NotifySettings, level Level, now time.Time, gap time.Duration) []Event {
+	nt.gap = gap
+	if !wanted(n, prefs) {
+		return nil
+	}
+	if now.Before(nt.snoozeUntil) {
+		switch {
+		case n.Kind == NotifyDown:
+			if p := nt.pending; p != nil && p.Kind == NotifyRecovered && nt.toldDown {
+				nt.bridged = p
+			}
+			if nt.bridged != nil {
+				n.Earlier = nt.bridged.Earlier + 1
+			}
+			nt.pending = &n // told when the snooze ends, if still down
+		case n.Kind == NotifyRecovered && nt.toldDown:
+			nt.cover(&n)
+			nt.pending = &n // owed to the user: told when the snooze ends, if still true
+		case n.FollowUp && nt.toldDown, n.Kind == NotifyOnline && nt.toldOffline:
+			nt.pending = &n // owed to the user: told when the snooze ends, if still true
+		case n.Kind == NotifyRecovered:
+			nt.pending = nil // the outage the user did not hear of is over
+		}
+		slog.Info("notification held by snooze", "kind", n.Kind, "until", nt.snoozeUntil)
+		return nil
+	}
+	if n.Kind == NotifyRecovered {
+		nt.pending = nil
+		nt.cover(&n) // a "down" held over the snooze may have gone stale (PC offline)
+		return nt.deliver(n, now)
+	}
+	if p := nt.pending; n.Kind == NotifyDown && p != nil && p.Kind == NotifyRecovered && nt.toldDown {
+		// The held "back online" (the snooze's end and this check came
+		// together, or it waited for the first settled level) is
+		// overtaken: the "down" says the server had come back in between.
+		n.Earlier = p.Earlier + 1
+	}
+	if !nt.last.IsZero() && now.Sub(nt.last) < gap {
+		nt.pending = &n
+		return nil
+	}
+	nt.last, nt.pending = now, nil
+	return nt.deliver(n, now)
+}
+
+// cover makes an owed "back online" tell the outages it bridged too.
+func (nt *notifier) cover(n *Notification) {
+	if b := nt.bridged; b != nil {
+		n.Start, n.Outage, n.Earlier = b.Start, b.Outage+n.Outage, b.Earlier+1
+		nt.bridged = nil
+	}
+}
+
+// deliver emits n and remembers whether a "back online" is now owed.
+func (nt *notifier) deliver(n Notification, now time.Time) []Event {
+	nt.bridged = nil // what it covered is told, or no longer owed
+	switch n.Kind {
+	case NotifyDown:
+		nt.toldDown = true
+	case NotifyRecovered:
+		nt.toldDown, nt.toldOffline = false, false // answers again: so is the PC
+	case NotifyOffline:
+		nt.toldOffline = true
+	case NotifyOnline:
+		nt.toldOffline = false
+	}
+	return []Event{{Kind: EventNotify, At: now, Target: n.Target, Notification: &n}}
+}
+
+// pendingDue says how long until a held notification may go out. Before
+// the first settled level (just started, the first check a blip) there is
+// none: a "back online" owed by the previous run waits to be checked true
+// rather than be dropped as untrue.
+func (nt *notifier) pendingDue(now time.Time, level Level) (time.Duration, bool) {
+	if nt.pending == nil || level == LevelUnknown {
+		return 0, false
+	}
+	at := nt.snoozeUntil
+	if !nt.last.IsZero() && nt.pending.Kind != NotifyRecovered {
+		if t := nt.last.Add(nt.gap); t.After(at) {
+			at = t
+		}
+	}
+	return at.Sub(now), true
+}
+
+// flush delivers the held notification if it still describes the level;
+// last is the latest check, which a held "back online" reports instead of
+// the one that confirmed it (it may have been slow then and fine now).
+func (nt *notifier) flush(level Level, last Result, now time.Time) []Event {
+	n := nt.pending
+	nt.pending = nil
+	if n == nil || !stillTrue(n.Kind, level) {
+		return nil
+	}
+	if n.Kind == NotifyRecovered {
+		if last.Level == LevelUp || last.Level == LevelDegraded {
+			n.Result = last
+		}
+	} else {
+		nt.last = now
+	}
+	n.Delayed = now
+	return nt.deliver(*n, now)
+}

@@ -1,0 +1,91 @@
+package probe
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Policy is the monitor's schedule and confirmation rules (ARCHITECTURE.md §5).
+type Policy struct {
+	Interval         time.Duration // between checks while up / degraded
+	Recheck          time.Duration // after an unconfirmed change
+	DownInterval     time.Duration // between checks while down / offline
+	FailThreshold    int           // consecutive failures that confirm down
+	RecoverThreshold int           // consecutive answers that confirm recovery
+	DegradedRepeat   int           // consecutive degraded results that recolour
+	Jitter           float64       // ± fraction applied to every wait
+	CheckNowGap      time.Duration // at most one requested check per gap
+	NotifyGap        time.Duration // at most one notification per gap (recovery exempt)
+	ResumeGrace      time.Duration // wait after sleep/resume before checking
+	JumpThreshold    time.Duration // wall vs monotonic drift that means sleep or clock change
+	WakeEvery        time.Duration // longest single sleep, so a resume is noticed soon
+}
+
+// DefaultPolicy is the policy of ARCHITECTURE.md §5.
+func DefaultPolicy() Policy {
+	return Policy{
+		Interval: 60 * time.Second, Recheck: 10 * time.Second, DownInterval: 30 * time.Second,
+		FailThreshold: 3, RecoverThreshold: 2, DegradedRepeat: 2, Jitter: 0.1,
+		CheckNowGap: 3 * time.Second, NotifyGap: time.Minute, ResumeGrace: 5 * time.Second,
+		JumpThreshold: 30 * time.Second, WakeEvery: 30 * time.Second,
+	}
+}
+
+// Policy is the monitor policy these settings stand for.
+func (s Settings) Policy() Policy {
+	p := DefaultPolicy()
+	p.Interval, p.Recheck, p.DownInterval = s.Interval.D(), s.Recheck.D(), s.DownInterval.D()
+	p.FailThreshold, p.RecoverThreshold = s.FailThreshold, s.RecoverThreshold
+	return p
+}
+
+// ErrTooFrequent refuses intervals that would hammer DJP.
+var ErrTooFrequent = errors.New("check intervals under 10 s are only allowed for addresses on this machine")
+
+// policyLocked is the policy of one target: secondary targets on other
+// hosts never get intervals under 10 s, even when the primary is a local
+// test server (m.mu held).
+func (m *Monitor) policyLocked(l *loop) Policy {
+	p := m.cfg.Policy
+	if !l.primary && !IsLoopbackURL(l.tr.target.URL) {
+		p.Interval, p.Recheck, p.DownInterval = max(p.Interval, minRemoteWait), max(p.Recheck, minRemoteWait), max(p.DownInterval, minRemoteWait)
+	}
+	return p
+}
+
+// validate enforces the loopback-only rule on the primary target (secondary
+// targets are clamped, see policyLocked) and sane counts.
+func (p Policy) validate(targets []Target) error {
+	if p.Interval <= 0 || p.Recheck <= 0 || p.DownInterval <= 0 {
+		return errors.New("monitor intervals must be positive")
+	}
+	if p.FailThreshold < 1 || p.RecoverThreshold < 1 || p.DegradedRepeat < 1 {
+		return errors.New("monitor thresholds must be at least 1")
+	}
+	if min(p.Interval, p.Recheck, p.DownInterval) < minRemoteWait && len(targets) > 0 && !IsLoopbackURL(targets[0].URL) {
+		return fmt.Errorf("%w (target %s)", ErrTooFrequent, targets[0].URL)
+	}
+	return nil
+}
+
+// delay is the wait before the next check.
+func (p Policy) delay(t *tracker) time.Duration {
+	switch t.level {
+	case LevelDown, LevelOffline:
+		if t.answerStreak > 0 && t.answerStreak < p.RecoverThreshold {
+			return p.Recheck
+		}
+		if t.level == LevelOffline && t.downStreak > 0 && t.downStreak < p.FailThreshold {
+			return p.Recheck
+		}
+		return p.DownInterval
+	}
+	if t.failStreak > 0 && t.failStreak < p.FailThreshold {
+		return p.Recheck
+	}
+	if t.level != LevelDegraded && t.degStreak > 0 && t.degStreak < p.DegradedRepeat {
+		return p.Recheck
+	}
+	return p.Interval
+}

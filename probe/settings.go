@@ -1,0 +1,346 @@
+package probe
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// SettingsVersion is the version written into config.json.
+const SettingsVersion = 1
+
+// Default addresses (ARCHITECTURE.md §1).
+const (
+	DefaultURL       = "https://svc.efaktur.pajak.go.id/svc/MasterFakturService?wsdl"
+	EnofaURL         = "https://efaktur.pajak.go.id"
+	CoretaxURL       = "https://coretaxdjp.pajak.go.id"
+	DJPOnlineURL     = "https://djponline.pajak.go.id"
+	PrimaryTargetID  = "efaktur"
+	minRemoteWait    = 10 * time.Second // never hammer DJP, even misconfigured
+	minLoopbackWait  = 50 * time.Millisecond
+	maxInterval      = time.Hour
+	maxRecheck       = 10 * time.Minute
+	maxTimeout       = 2 * time.Minute
+	minRemoteTimeout = time.Second
+)
+
+// Duration is a time.Duration written as "60s" in JSON. Numbers are read as
+// seconds, because that is what people type when editing the file by hand.
+type Duration time.Duration
+
+// D returns the time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// MarshalJSON writes the Go duration string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// UnmarshalJSON reads "60s", "1m30s" or a number of seconds.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		v, err := time.ParseDuration(strings.TrimSpace(s))
+		if err != nil {
+			return err
+		}
+		*d = Duration(v)
+		return nil
+	}
+	var n float64
+	if err := json.Unmarshal(b, &n); err != nil {
+		return errors.New("not a duration")
+	}
+	*d = Duration(n * float64(time.Second))
+	return nil
+}
+
+// Secondary switches the other DJP services on (off the icon).
+type Secondary struct {
+	Enofa     bool `json:"enofa"`
+	Coretax   bool `json:"coretax"`
+	DJPOnline bool `json:"djponline"`
+}
+
+// NotifySettings says which notifications the user wants.
+type NotifySettings struct {
+	Down      bool `json:"down"`
+	Recovered bool `json:"recovered"`
+	Degraded  bool `json:"degraded"`
+	Offline   bool `json:"offline"`
+	Sound     bool `json:"sound"`
+}
+
+// Settings is the settings file (ARCHITECTURE.md §6).
+type Settings struct {
+	Version          int            `json:"version"`
+	URL              string         `json:"url"`
+	Interval         Duration       `json:"interval"`
+	Recheck          Duration       `json:"recheck"`
+	DownInterval     Duration       `json:"down_interval"`
+	FailThreshold    int            `json:"fail_threshold"`
+	RecoverThreshold int            `json:"recover_threshold"`
+	Timeout          Duration       `json:"timeout"`
+	Slow             Duration       `json:"slow"`
+	Proxy            string         `json:"proxy"`
+	Reference        string         `json:"reference"`
+	Secondary        Secondary      `json:"secondary"`
+	Notify           NotifySettings `json:"notify"`
+	Language         string         `json:"language"`
+	Autostart        bool           `json:"autostart"`
+
+	// extra keeps keys this version does not know (written by a newer
+	// version), so saving never drops what the user or that version saved.
+	extra map[string]json.RawMessage
+}
+
+// DefaultSettings are the defaults of ARCHITECTURE.md §5.
+func DefaultSettings() Settings {
+	return Settings{
+		Version:          SettingsVersion,
+		URL:              DefaultURL,
+		Interval:         Duration(60 * time.Second),
+		Recheck:          Duration(10 * time.Second),
+		DownInterval:     Duration(30 * time.Second),
+		FailThreshold:    3,
+		RecoverThreshold: 2,
+		Timeout:          Duration(DefaultTimeout),
+		Slow:             Duration(DefaultSlow),
+		Proxy:            string(ProxySystem),
+		Reference:        DefaultReference,
+		Notify:           NotifySettings{Down: true, Recovered: true, Sound: true},
+		Language:         "id",
+	}
+}
+
+// FieldCode says what is wrong with a field; it selects the message.
+type FieldCode string
+
+// The field codes.
+const (
+	CodeURL           FieldCode = "url"             // not a usable address (Problem says why)
+	CodeRange         FieldCode = "range"           // outside Min … Max
+	CodeSlowVsTimeout FieldCode = "slow_vs_timeout" // the slow threshold is not shorter than the timeout
+	CodeProxy         FieldCode = "proxy"           // not system, none or a proxy address
+	CodeProxyPort     FieldCode = "proxy_port"      // a proxy address without its port
+	CodeReference     FieldCode = "reference"       // not an address nor "off" (Problem says why)
+	CodeLanguage      FieldCode = "language"        // not id nor en
+	CodeType          FieldCode = "type"            // the wrong JSON type: the value could not be read
+	CodeBool          FieldCode = "bool"            // not true or false
+	CodeUnreadable    FieldCode = "unreadable"      // the settings window could not read what was typed
+)
+
+// FieldError says what is wrong with one field. Min/Max give the allowed
+// range where there is one. Error() is English, for logs; people see
+// i18n's rendering of the same fields.
+type FieldError struct {
+	Field string // JSON name, e.g. "interval"
+	Code  FieldCode
+	Value string // what was given
+	Min   string // allowed minimum, when Code is "range"
+	Max   string // allowed maximum, when Code is "range"
+	// Problem is what is wrong with an address (Code "url" or "reference").
+	Problem URLProblem
+}
+
+func (e FieldError) Error() string {
+	switch e.Code {
+	case CodeRange:
+		return fmt.Sprintf("%s: %s is outside the allowed range %s … %s", e.Field, e.Value, e.Min, e.Max)
+	case CodeSlowVsTimeout:
+		return fmt.Sprintf("%s: %s must be shorter than the timeout (%s)", e.Field, e.Value, e.Max)
+	}
+	return fmt.Sprintf("%s: invalid value %s (%s)", e.Field, e.Value, e.Code)
+}
+
+// ValidationError lists every invalid field.
+type ValidationError []FieldError
+
+func (v ValidationError) Error() string {
+	parts := make([]string, len(v))
+	for i, e := range v {
+		parts[i] = e.Error()
+	}
+	return "invalid settings: " + strings.Join(parts, "; ")
+}
+
+// IsLoopbackURL reports whether raw points at this machine (tests, demo).
+func IsLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// URLProblem says what is wrong with an address, so the user is told what
+// to fix rather than only "invalid".
+type URLProblem string
+
+// The problems an address can have.
+const (
+	URLNotHTTP     URLProblem = "form"        // not an absolute http(s) address with a host
+	URLBadChars    URLProblem = "chars"       // spaces or characters an address cannot hold
+	URLCredentials URLProblem = "credentials" // user:password@ in the address
+	URLBadPort     URLProblem = "port"        // a port outside 1 … 65535
+)
+
+// URLError is an address refused by ValidateURL.
+type URLError struct{ Problem URLProblem }
+
+func (e *URLError) Error() string {
+	switch e.Problem {
+	case URLBadChars:
+		return "the address holds spaces or invalid characters"
+	case URLCredentials:
+		return "the address holds a user name or password"
+	case URLBadPort:
+		return "the port is outside 1 … 65535"
+	}
+	return "not an http(s) address"
+}
+
+// ProblemOf is the problem of a ValidateURL error ("" for nil).
+func ProblemOf(err error) URLProblem {
+	var ue *URLError
+	if errors.As(err, &ue) {
+		return ue.Problem
+	}
+	if err != nil {
+		return URLNotHTTP
+	}
+	return ""
+}
+
+// ValidateURL accepts an absolute http(s) address with a host, a port in
+// range if any, and no embedded credentials. A port of 99999 would
+// otherwise be checked, fail to connect, and turn the icon red: a typo
+// must never look like DJP being down.
+func ValidateURL(raw string) error {
+	s := strings.TrimSpace(raw)
+	scheme, _, _ := strings.Cut(strings.ToLower(s), "://")
+	if scheme != "http" && scheme != "https" {
+		return &URLError{URLNotHTTP}
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return &URLError{URLBadChars}
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		if strings.Contains(err.Error(), "port") {
+			return &URLError{URLBadPort}
+		}
+		return &URLError{URLBadChars}
+	}
+	if u.Hostname() == "" {
+		return &URLError{URLNotHTTP}
+	}
+	if u.User != nil {
+		return &URLError{URLCredentials}
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return &URLError{URLBadPort}
+		}
+	}
+	return nil
+}
+
+// Validate checks every field and returns all problems at once.
+func (s Settings) Validate() error {
+	var errs ValidationError
+	add := func(e FieldError) { errs = append(errs, e) }
+	if err := ValidateURL(s.URL); err != nil {
+		add(FieldError{Field: "url", Code: CodeURL, Value: s.URL, Problem: ProblemOf(err)})
+	}
+	loopback := IsLoopbackURL(s.URL)
+	minWait, minTimeout := minRemoteWait, minRemoteTimeout
+	if loopback {
+		minWait, minTimeout = minLoopbackWait, minLoopbackWait
+	}
+	durs := []struct {
+		field    string
+		v        Duration
+		min, max time.Duration
+	}{
+		{"interval", s.Interval, minWait, maxInterval},
+		{"recheck", s.Recheck, minWait, maxRecheck},
+		{"down_interval", s.DownInterval, minWait, maxInterval},
+		{"timeout", s.Timeout, minTimeout, maxTimeout},
+		{"slow", s.Slow, minTimeout / 2, maxTimeout},
+	}
+	for _, d := range durs {
+		if d.v.D() < d.min || d.v.D() > d.max {
+			add(FieldError{Field: d.field, Code: CodeRange, Value: d.v.D().String(), Min: d.min.String(), Max: d.max.String()})
+		}
+	}
+	if s.Slow.D() >= s.Timeout.D() && s.Timeout > 0 && s.Slow > 0 {
+		add(FieldError{Field: "slow", Code: CodeSlowVsTimeout, Value: s.Slow.D().String(), Max: s.Timeout.D().String()})
+	}
+	if s.FailThreshold < 2 || s.FailThreshold > 10 {
+		// 1 would turn a single failed check red: the app must not cry wolf.
+		add(FieldError{Field: "fail_threshold", Code: CodeRange, Value: strconv.Itoa(s.FailThreshold), Min: "2", Max: "10"})
+	}
+	if s.RecoverThreshold < 1 || s.RecoverThreshold > 10 {
+		add(FieldError{Field: "recover_threshold", Code: CodeRange, Value: strconv.Itoa(s.RecoverThreshold), Min: "1", Max: "10"})
+	}
+	if _, err := ParseProxySetting(s.Proxy); err != nil {
+		code := CodeProxy
+		if errors.Is(err, ErrProxyNoPort) {
+			code = CodeProxyPort
+		}
+		add(FieldError{Field: "proxy", Code: code, Value: s.Proxy})
+	}
+	if !strings.EqualFold(s.Reference, "off") {
+		if err := ValidateURL(s.Reference); err != nil {
+			add(FieldError{Field: "reference", Code: CodeReference, Value: s.Reference, Problem: ProblemOf(err)})
+		}
+	}
+	if s.Language != "id" && s.Language != "en" {
+		add(FieldError{Field: "language", Code: CodeLanguage, Value: s.Language})
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// PrimaryTarget is the e-Faktur SVC target.
+func (s Settings) PrimaryTarget() Target {
+	return Target{ID: PrimaryTargetID, URL: s.URL, Expect: ExpectWSDL}
+}
+
+// Targets lists the primary and every enabled secondary target.
+func (s Settings) Targets() []Target {
+	ts := []Target{s.PrimaryTarget()}
+	for _, t := range []struct {
+		on      bool
+		id, url string
+	}{{s.Secondary.Enofa, "enofa", EnofaURL}, {s.Secondary.Coretax, "coretax", CoretaxURL}, {s.Secondary.DJPOnline, "djponline", DJPOnlineURL}} {
+		if t.on {
+			ts = append(ts, Target{ID: t.id, URL: t.url, Expect: ExpectPage})
+		}
+	}
+	return ts
+}
+
+// CheckOptions are the checker options these settings stand for.
+func (s Settings) CheckOptions(userAgent string) Options {
+	ref := s.Reference
+	if strings.EqualFold(ref, "off") {
+		ref = ""
+	}
+	return Options{
+		Timeout: s.Timeout.D(), Slow: s.Slow.D(), Proxy: ProxySetting(s.Proxy),
+		Reference: ref, UserAgent: userAgent,
+	}
+}

@@ -1,0 +1,190 @@
+package tray
+
+import (
+	"log/slog"
+	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/internal/ipc"
+	"pantau-efaktur/internal/notify"
+	"pantau-efaktur/internal/version"
+	"pantau-efaktur/probe"
+	"path/filepath"
+	"runtime"
+	"time"
+)
+
+// onEvent is the monitor's sink: it runs on the monitor's goroutines and
+// must stay quick (no D-Bus round trips, no waiting on the user).
+func (a *Agent) onEvent(e probe.Event) {
+	switch e.Kind {
+	case probe.EventCheck:
+		if err := a.hist.Append(probe.RecordOf(*e.Result)); err != nil {
+			a.mu.Lock()
+			quiet := time.Since(a.lastHistErr) < time.Hour
+			if !quiet {
+				a.lastHistErr = time.Now()
+			}
+			a.mu.Unlock()
+			if !quiet { // disk full: say it once an hour, keep monitoring
+				slog.Error("history append", "err", err)
+			}
+		}
+		r := e.Result
+		slog.Info("check", "target", r.Target, "state", r.Level, "reason", r.Reason, "status", r.HTTPStatus,
+			"ms", r.Phases.Total.Milliseconds(), "err", r.Error)
+	case probe.EventState:
+		slog.Info("state", "target", e.Target, "state", e.State.Level, "reason", e.State.Reason,
+			"rechecking", e.State.Rechecking, "unsteady", e.State.Unsteady(), "previous", e.Previous)
+	case probe.EventNotify:
+		select {
+		case a.notes <- *e.Notification:
+		default:
+			slog.Error("notification queue full: dropped", "kind", e.Notification.Kind)
+		}
+		return
+	}
+	a.refresh()
+}
+
+// refresh redraws the tray and tells the windows.
+func (a *Agent) refresh() {
+	states := a.mon.States()
+	st := a.statusOf(states)
+	if a.ui != nil {
+		a.mu.Lock()
+		tr := a.tr
+		a.mu.Unlock()
+		a.ui.update(BuildView(tr, states, st.SnoozedUntil, time.Now()))
+	}
+	if a.srv != nil {
+		a.srv.Broadcast(ipc.Response{OK: true, Event: ipc.EventState, Status: &st})
+	}
+}
+
+// notificationWorker shows notifications one at a time, off the monitor's
+// goroutines (a slow notification daemon must not delay checks).
+func (a *Agent) notificationWorker() {
+	for {
+		select {
+		case <-a.quitCh:
+			return
+		case n := <-a.notes:
+			a.mu.Lock()
+			tr, sound := a.tr, a.settings.Notify.Sound
+			a.mu.Unlock()
+			title, body := tr.Notification(n)
+			icon := map[probe.NotifyKind]string{probe.NotifyDown: "down", probe.NotifyRecovered: "up",
+				probe.NotifyDegraded: "degraded", probe.NotifyOffline: "offline", probe.NotifyOnline: "up"}[n.Kind]
+			var nt notify.Notifier = notify.Desktop{IconPath: a.iconPath(icon), Sound: sound}
+			if a.notifier != nil {
+				nt = a.notifier(icon)
+			}
+			urgent := n.Kind == probe.NotifyDown || n.Kind == probe.NotifyRecovered
+			if err := nt.Notify(title, body, urgent); err != nil {
+				slog.Error("notification not shown", "kind", n.Kind, "err", err)
+			} else {
+				slog.Info("notified", "kind", n.Kind, "title", title)
+			}
+		}
+	}
+}
+
+func (a *Agent) iconPath(level string) string {
+	if a.iconDir == "" {
+		return ""
+	}
+	return filepath.Join(a.iconDir, level+".png")
+}
+
+// announceNotices shows start-up notices (broken settings, no tray) once.
+func (a *Agent) announceNotices() {
+	a.mu.Lock()
+	notices := append([]string(nil), a.notices...)
+	a.mu.Unlock()
+	for _, n := range notices {
+		a.showNotice(n)
+	}
+}
+
+// showNotice shows one notice about the app itself (not the server).
+func (a *Agent) showNotice(text string) { a.notifyAboutApp("degraded", text) }
+
+// showWelcome tells a first-time user where the icon is and what it
+// promises; it is not a notice (the status window does not keep it).
+func (a *Agent) showWelcome(tr *i18n.Translator) {
+	text := tr.T("agent.welcome")
+	if runtime.GOOS == "windows" {
+		text = tr.T("agent.welcome_windows")
+	}
+	a.notifyAboutApp(appIcon, text)
+}
+
+// notifyAboutApp is a notification in the app's name with one of the
+// icons prepareFiles wrote.
+func (a *Agent) notifyAboutApp(icon, text string) {
+	nt := notify.Desktop{IconPath: a.iconPath(icon)}
+	if err := nt.Notify(version.AppName, text, false); err != nil {
+		slog.Warn("app notification not shown", "icon", icon, "err", err)
+	}
+}
+
+// trayAbsence says why no tray icon can be shown: Key names the
+// explanation for the user (translated, in the notice), Detail the
+// technical one for the log and the diagnostics report.
+type trayAbsence struct{ Key, Detail string }
+
+// awaitTrayHost gives a tray host a moment to appear: started at login,
+// the agent often runs before the panel does, and a status window with a
+// "no tray" notice at every login would be a false alarm. If none comes,
+// the user is told, and the status window opens once, since there is
+// nothing else to see. A host that comes later still gets the icon
+// (trayHostCame).
+func (a *Agent) awaitTrayHost(bus bool, why trayAbsence) {
+	waiting := func() { // status and diagnostics say the agent is waiting
+		a.mu.Lock()
+		a.trayProblem = why.Detail + "; waiting for one to appear"
+		a.mu.Unlock()
+		a.refresh()
+	}
+	if bus && waitTrayHost(trayHostWait(), a.quitCh, waiting) {
+		a.trayHostCame()
+		return
+	}
+	select {
+	case <-a.quitCh:
+		return
+	default:
+	}
+	slog.Warn("no tray icon", "why", why.Detail)
+	a.mu.Lock()
+	a.trayProblem = why.Detail
+	notice := a.tr.T("agent.no_tray", map[string]any{"Why": a.tr.T(why.Key)})
+	a.notices = append(a.notices, notice)
+	a.mu.Unlock()
+	// The user would otherwise see nothing at all: show the status once,
+	// then say why (in this order: whoever reads the notice finds the
+	// window already opening, and a quit right after it cannot stop it).
+	if err := a.launcher.Show("status"); err != nil {
+		slog.Error("open status window", "err", err)
+	}
+	a.showNotice(notice)
+	a.refresh()
+	if bus && waitTrayHost(-1, a.quitCh, nil) {
+		a.trayHostCame()
+	}
+}
+
+// trayHostCame registers the icon with a tray host that appeared after
+// the start, once the icon is on the bus.
+func (a *Agent) trayHostCame() {
+	select {
+	case <-a.trayReady:
+	case <-a.quitCh:
+		return
+	}
+	registerTrayItem()
+	a.mu.Lock()
+	a.tray, a.trayProblem = true, ""
+	a.mu.Unlock()
+	slog.Info("tray host appeared")
+	a.refresh()
+}
