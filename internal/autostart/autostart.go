@@ -88,9 +88,14 @@ func Adopt(s *probe.Settings, rep probe.LoadReport) {
 	}
 }
 
-// setFile writes want to p (enabled) or removes p; it writes only when the
-// content differs (the program moved, or the switch was flipped).
-func setFile(p, want string, enabled bool) error {
+// setFile writes want to the entry file at path() (enabled) or removes
+// it; it writes only when the content differs (the program moved, or the
+// switch was flipped).
+func setFile(path func() (string, error), want string, enabled bool) error {
+	p, err := path()
+	if err != nil {
+		return err
+	}
 	if !enabled {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("remove %s: %w", p, err)
@@ -103,9 +108,13 @@ func setFile(p, want string, enabled bool) error {
 	return probe.WriteFileAtomic(p, []byte(want), 0o644)
 }
 
-// fileExists reports whether the entry file is there.
-func fileExists(p string) (bool, error) {
-	_, err := os.Stat(p)
+// fileExists reports whether the entry file at path() is there.
+func fileExists(path func() (string, error)) (bool, error) {
+	p, err := path()
+	if err != nil {
+		return false, err
+	}
+	_, err = os.Stat(p)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
 	}

@@ -18,19 +18,7 @@ func Path() (string, error) {
 }
 
 // Set writes or removes the LaunchAgent.
-func Set(enabled bool, exe string) error {
-	p, err := Path()
-	if err != nil {
-		return err
-	}
-	return setFile(p, LaunchAgentPlist(exe), enabled)
-}
+func Set(enabled bool, exe string) error { return setFile(Path, LaunchAgentPlist(exe), enabled) }
 
 // Enabled reports whether the LaunchAgent exists.
-func Enabled() (bool, error) {
-	p, err := Path()
-	if err != nil {
-		return false, err
-	}
-	return fileExists(p)
-}
+func Enabled() (bool, error) { return fileExists(Path) }

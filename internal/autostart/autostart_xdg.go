@@ -18,19 +18,7 @@ func Path() (string, error) {
 }
 
 // Set makes exe start at login (enabled) or not.
-func Set(enabled bool, exe string) error {
-	p, err := Path()
-	if err != nil {
-		return err
-	}
-	return setFile(p, DesktopEntry(exe), enabled)
-}
+func Set(enabled bool, exe string) error { return setFile(Path, DesktopEntry(exe), enabled) }
 
 // Enabled reports whether an autostart entry exists.
-func Enabled() (bool, error) {
-	p, err := Path()
-	if err != nil {
-		return false, err
-	}
-	return fileExists(p)
-}
+func Enabled() (bool, error) { return fileExists(Path) }

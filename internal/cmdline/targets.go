@@ -20,15 +20,21 @@ type CheckFlags struct {
 // FlagSet is the FlagSet of a command taking the check flags.
 func (f *CheckFlags) FlagSet(name string) *flag.FlagSet {
 	fs := NewFlagSet(name)
-	fs.StringVar(&f.URL, "url", "", "")
+	f.RegisterTarget(fs)
 	fs.StringVar(&f.Timeout, "timeout", "", "")
 	fs.StringVar(&f.Slow, "slow", "", "")
+	fs.BoolVar(&f.JSON, "json", false, "")
+	return fs
+}
+
+// RegisterTarget adds the flags the agent takes too: --url, --proxy,
+// --reference, --lang and --config.
+func (f *CheckFlags) RegisterTarget(fs *flag.FlagSet) {
+	fs.StringVar(&f.URL, "url", "", "")
 	fs.StringVar(&f.Proxy, "proxy", "", "")
 	fs.StringVar(&f.Reference, "reference", "", "")
 	fs.StringVar(&f.Lang, "lang", "", "")
 	fs.StringVar(&f.Config, "config", "", "")
-	fs.BoolVar(&f.JSON, "json", false, "")
-	return fs
 }
 
 // Apply validates the flags and lays them over settings s.
@@ -77,13 +83,6 @@ func (f *CheckFlags) Apply(tr *i18n.Translator, cmd string, s *probe.Settings) e
 		s.Reference = r
 	}
 	return nil
-}
-
-// ApplyTargetFlags validates the agent's --url, --proxy and --reference and
-// lays them over s, with the same messages as check and watch.
-func ApplyTargetFlags(tr *i18n.Translator, cmd, url, proxy, reference string, s *probe.Settings) error {
-	f := CheckFlags{URL: url, Proxy: proxy, Reference: reference}
-	return f.Apply(tr, cmd, s)
 }
 
 // MonitorFlags are the monitor flags of watch and the agent (ARCHITECTURE.md §7).

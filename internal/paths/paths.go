@@ -28,42 +28,27 @@ func ConfigDir() (string, error) {
 	return filepath.Join(base, AppDir), nil
 }
 
-// SettingsFile is the default settings file.
-func SettingsFile() (string, error) {
+// inConfigDir is name in ConfigDir.
+func inConfigDir(name string) (string, error) {
 	dir, err := ConfigDir()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "config.json"), nil
+	return filepath.Join(dir, name), nil
 }
 
+// SettingsFile is the default settings file.
+func SettingsFile() (string, error) { return inConfigDir("config.json") }
+
 // HistoryDir holds one JSON-lines file per day.
-func HistoryDir() (string, error) {
-	dir, err := ConfigDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, "history"), nil
-}
+func HistoryDir() (string, error) { return inConfigDir("history") }
 
 // SnoozeFile remembers "mute notifications until …" across a restart of
 // the agent (a log-off, a restart of the PC).
-func SnoozeFile() (string, error) {
-	dir, err := ConfigDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, "snooze.json"), nil
-}
+func SnoozeFile() (string, error) { return inConfigDir("snooze.json") }
 
 // SocketPath is the agent's control socket.
-func SocketPath() (string, error) {
-	dir, err := ConfigDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, "agent.sock"), nil
-}
+func SocketPath() (string, error) { return inConfigDir("agent.sock") }
 
 // CacheDir is os.UserCacheDir()/pantau-efaktur (logs, icon files for
 // notifications), or $PANTAU_EFAKTUR_HOME/cache.

@@ -72,19 +72,15 @@ type Agent struct {
 }
 
 type agentFlags struct {
-	url, proxy, reference, config, lang string
-	demo                                bool
-	monitor                             cmdline.MonitorFlags
+	target  cmdline.CheckFlags // --url, --proxy, --reference, --lang, --config
+	demo    bool
+	monitor cmdline.MonitorFlags
 }
 
 // flagSet is the agent's FlagSet (ARCHITECTURE.md §7).
 func (f *agentFlags) flagSet() *flag.FlagSet {
 	fs := cmdline.NewFlagSet("pantau-efaktur")
-	fs.StringVar(&f.url, "url", "", "")
-	fs.StringVar(&f.proxy, "proxy", "", "")
-	fs.StringVar(&f.reference, "reference", "", "")
-	fs.StringVar(&f.config, "config", "", "")
-	fs.StringVar(&f.lang, "lang", "", "")
+	f.target.RegisterTarget(fs)
 	fs.BoolVar(&f.demo, "demo", false, "")
 	f.monitor.Register(fs)
 	return fs
@@ -124,7 +120,7 @@ func (a *Agent) singleInstance(out cmdline.IO) (int, bool) {
 	sock, err := paths.SocketPath()
 	if err != nil {
 		slog.Error("no place for the control socket", "err", err)
-		fmt.Fprintln(out.Stderr, i18n.New(a.flags.lang).T("app.no_user_dir"))
+		fmt.Fprintln(out.Stderr, i18n.New(a.flags.target.Lang).T("app.no_user_dir"))
 		return 1, true
 	}
 	a.socketPath = sock

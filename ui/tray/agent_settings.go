@@ -18,7 +18,7 @@ import (
 // loadSettings reads the settings file, lays the command-line flags over it
 // and, for --demo, points it at the fake server. first is the start-up load.
 func (a *Agent) loadSettings(first bool) (probe.LoadReport, error) {
-	path := a.flags.config
+	path := a.flags.target.Config
 	if path == "" {
 		p, err := paths.SettingsFile()
 		if err != nil {
@@ -33,12 +33,12 @@ func (a *Agent) loadSettings(first bool) (probe.LoadReport, error) {
 	if !a.flags.demo {
 		autostart.Adopt(&s, rep)
 	}
-	tr := i18n.New(s.Language)
-	if a.flags.lang != "" {
-		tr = i18n.New(a.flags.lang)
-		s.Language = tr.Lang()
+	lang := s.Language
+	if a.flags.target.Lang != "" {
+		lang = a.flags.target.Lang // refused by ParseCommandLine when unknown
 	}
-	if err := cmdline.ApplyTargetFlags(tr, "pantau-efaktur", a.flags.url, a.flags.proxy, a.flags.reference, &s); err != nil {
+	tr := i18n.New(lang)
+	if err := a.flags.target.Apply(tr, "pantau-efaktur", &s); err != nil {
 		return rep, err
 	}
 	if err := a.flags.monitor.Apply(tr, "pantau-efaktur", &s); err != nil {
