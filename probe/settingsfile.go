@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -177,46 +180,73 @@ func freeName(name string) string {
 	return candidate
 }
 
+// Field is one key of the settings file. Decoding, resetting a bad value
+// and the settings window all read this one table (ARCHITECTURE.md §6).
+type Field struct {
+	Name string // as in the file; a nested key is "group.key"
+	ptr  func(*Settings) any
+}
+
+// Of points at the field's value in s: *string, *int, *bool or *Duration.
+func (f Field) Of(s *Settings) any { return f.ptr(s) }
+
+// Fields lists every key of the settings file, in the file's order.
+var Fields = []Field{
+	{"version", func(s *Settings) any { return &s.Version }},
+	{"url", func(s *Settings) any { return &s.URL }},
+	{"interval", func(s *Settings) any { return &s.Interval }},
+	{"recheck", func(s *Settings) any { return &s.Recheck }},
+	{"down_interval", func(s *Settings) any { return &s.DownInterval }},
+	{"fail_threshold", func(s *Settings) any { return &s.FailThreshold }},
+	{"recover_threshold", func(s *Settings) any { return &s.RecoverThreshold }},
+	{"timeout", func(s *Settings) any { return &s.Timeout }},
+	{"slow", func(s *Settings) any { return &s.Slow }},
+	{"proxy", func(s *Settings) any { return &s.Proxy }},
+	{"reference", func(s *Settings) any { return &s.Reference }},
+	{"secondary.enofa", func(s *Settings) any { return &s.Secondary.Enofa }},
+	{"secondary.coretax", func(s *Settings) any { return &s.Secondary.Coretax }},
+	{"secondary.djponline", func(s *Settings) any { return &s.Secondary.DJPOnline }},
+	{"notify.down", func(s *Settings) any { return &s.Notify.Down }},
+	{"notify.recovered", func(s *Settings) any { return &s.Notify.Recovered }},
+	{"notify.degraded", func(s *Settings) any { return &s.Notify.Degraded }},
+	{"notify.offline", func(s *Settings) any { return &s.Notify.Offline }},
+	{"notify.sound", func(s *Settings) any { return &s.Notify.Sound }},
+	{"language", func(s *Settings) any { return &s.Language }},
+	{"autostart", func(s *Settings) any { return &s.Autostart }},
+}
+
+// FieldNamed finds a key of the settings file.
+func FieldNamed(name string) (Field, bool) {
+	i := slices.IndexFunc(Fields, func(f Field) bool { return f.Name == name })
+	if i < 0 {
+		return Field{}, false
+	}
+	return Fields[i], true
+}
+
 // decodeFields reads each known field on its own so one bad value costs only
 // that field; then invalid values are replaced by defaults one by one.
 func decodeFields(raw map[string]json.RawMessage, def Settings) (s, written Settings, invalid []FieldError) {
 	s = def
-	fields := map[string]any{
-		"version": &s.Version, "url": &s.URL, "interval": &s.Interval, "recheck": &s.Recheck,
-		"down_interval": &s.DownInterval, "fail_threshold": &s.FailThreshold,
-		"recover_threshold": &s.RecoverThreshold, "timeout": &s.Timeout, "slow": &s.Slow,
-		"proxy": &s.Proxy, "reference": &s.Reference, "language": &s.Language, "autostart": &s.Autostart,
+	decode := func(name string, v json.RawMessage, code FieldCode) bool {
+		f, ok := FieldNamed(name)
+		if ok && json.Unmarshal(v, f.Of(&s)) != nil {
+			invalid = append(invalid, FieldError{Field: name, Code: code, Value: clip(string(v))})
+		}
+		return ok
 	}
-	nested := map[string]map[string]*bool{
-		"secondary": {"enofa": &s.Secondary.Enofa, "coretax": &s.Secondary.Coretax, "djponline": &s.Secondary.DJPOnline},
-		"notify": {"down": &s.Notify.Down, "recovered": &s.Notify.Recovered, "degraded": &s.Notify.Degraded,
-			"offline": &s.Notify.Offline, "sound": &s.Notify.Sound},
-	}
-	keys := make([]string, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
 		v := raw[k]
-		if dst, ok := fields[k]; ok {
-			if err := json.Unmarshal(v, dst); err != nil {
-				invalid = append(invalid, FieldError{Field: k, Code: CodeType, Value: clip(string(v))})
-			}
+		if decode(k, v, CodeType) {
 			continue
 		}
-		if group, ok := nested[k]; ok {
-			var m map[string]json.RawMessage
-			if err := json.Unmarshal(v, &m); err != nil {
+		if slices.ContainsFunc(Fields, func(f Field) bool { return strings.HasPrefix(f.Name, k+".") }) {
+			var group map[string]json.RawMessage
+			if err := json.Unmarshal(v, &group); err != nil {
 				invalid = append(invalid, FieldError{Field: k, Code: CodeType, Value: clip(string(v))})
-				continue
 			}
-			for name, raw := range m {
-				if dst, ok := group[name]; ok {
-					if err := json.Unmarshal(raw, dst); err != nil {
-						invalid = append(invalid, FieldError{Field: k + "." + name, Code: CodeBool, Value: clip(string(raw))})
-					}
-				}
+			for name, v := range group {
+				decode(k+"."+name, v, CodeBool)
 			}
 			continue
 		}
@@ -226,66 +256,35 @@ func decodeFields(raw map[string]json.RawMessage, def Settings) (s, written Sett
 		s.extra[k] = v
 	}
 	s.Version = SettingsVersion
-	if lang := strings.ToLower(strings.TrimSpace(s.Language)); lang != s.Language {
-		s.Language = lang
-	}
+	s.Language = strings.ToLower(strings.TrimSpace(s.Language))
 	written = s
 	// Replace each invalid value by its default, re-validating until clean
-	// (the slow-vs-timeout rule links two fields).
+	// (the slow-vs-timeout rule links two fields; a URL change can make
+	// loopback-only intervals invalid).
 	for range 3 {
-		err := s.Validate()
 		var verr ValidationError
-		if !errors.As(err, &verr) {
+		if !errors.As(s.Validate(), &verr) {
 			break
 		}
 		for _, fe := range verr {
-			resetField(&s, def, fe.Field)
+			s.CopyField(def, fe.Field)
+			if fe.Field == "slow" && s.Slow >= s.Timeout {
+				s.Slow = s.Timeout / 2
+			}
 			invalid = append(invalid, fe)
 		}
 	}
 	return s, written, invalid
 }
 
-func resetField(s *Settings, def Settings, field string) {
-	s.CopyField(def, field)
-	if field == "slow" && s.Slow >= s.Timeout {
-		s.Slow = s.Timeout / 2
+// CopyField sets the field named as in the settings file (FieldError.Field)
+// to its value in from, and reports whether it knows that field.
+func (s *Settings) CopyField(from Settings, name string) bool {
+	f, ok := FieldNamed(name)
+	if ok {
+		reflect.ValueOf(f.Of(s)).Elem().Set(reflect.ValueOf(f.Of(&from)).Elem())
 	}
-	// A URL change can make loopback-only intervals invalid: the next
-	// validation round resets those too.
-}
-
-// CopyField sets the field named as in the settings file ("interval",
-// "proxy", the names of FieldError.Field) to its value in from, and reports
-// whether it knows that field.
-func (s *Settings) CopyField(from Settings, field string) bool {
-	switch field {
-	case "url":
-		s.URL = from.URL
-	case "interval":
-		s.Interval = from.Interval
-	case "recheck":
-		s.Recheck = from.Recheck
-	case "down_interval":
-		s.DownInterval = from.DownInterval
-	case "timeout":
-		s.Timeout = from.Timeout
-	case "slow":
-		s.Slow = from.Slow
-	case "fail_threshold":
-		s.FailThreshold = from.FailThreshold
-	case "recover_threshold":
-		s.RecoverThreshold = from.RecoverThreshold
-	case "proxy":
-		s.Proxy = from.Proxy
-	case "reference":
-		s.Reference = from.Reference
-	case "language":
-		s.Language = from.Language
-	default:
-		return false
-	}
-	return true
+	return ok
 }
 
 func clip(s string) string {

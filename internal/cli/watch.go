@@ -15,6 +15,7 @@ import (
 
 	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/notify"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
@@ -126,11 +127,8 @@ func EventJSON(e probe.Event, tr *i18n.Translator) ([]byte, error) {
 		return append([]byte(head), body[1:]...), nil
 	case probe.EventState:
 		st := e.State
-		line := stateLine{Type: "state", At: at, Target: e.Target, Level: st.Level, Previous: e.Previous,
-			Reason: st.Reason, Rechecking: st.Rechecking, Unsteady: st.Unsteady(), Recent: st.Recent, Message: tr.Message(st.Last)}
-		if !st.Since.IsZero() {
-			line.Since = st.Since.Format(TimeFormat)
-		}
+		line := stateLine{Type: "state", At: at, Previous: e.Previous, Unsteady: st.Unsteady(),
+			TargetState: ipc.StateOf(*st, tr.Message(st.Last))}
 		return json.Marshal(line)
 	case probe.EventNotify:
 		n := e.Notification
@@ -149,21 +147,16 @@ func EventJSON(e probe.Event, tr *i18n.Translator) ([]byte, error) {
 }
 
 // stateLine and notifyLine fix the key order: "type" and "at" first, so a
-// line reads well and simple scripts can match on its start.
+// line reads well and simple scripts can match on its start. A state line
+// is the service's state as `status --json` has it (ipc.TargetState).
 type stateLine struct {
-	Type       string       `json:"type"`
-	At         string       `json:"at"`
-	Target     string       `json:"target"`
-	Level      probe.Level  `json:"level"`
-	Previous   probe.Level  `json:"previous"`
-	Reason     probe.Reason `json:"reason"`
-	Rechecking bool         `json:"rechecking"`
+	Type     string      `json:"type"`
+	At       string      `json:"at"`
+	Previous probe.Level `json:"previous"`
 	// Unsteady: up (or degraded) but failing now and then lately
 	// (probe.Unsteady); Recent gives the numbers.
-	Unsteady bool        `json:"unsteady"`
-	Recent   probe.Tally `json:"recent"`
-	Since    string      `json:"since,omitempty"`
-	Message  string      `json:"message"`
+	Unsteady bool `json:"unsteady"`
+	ipc.TargetState
 }
 
 type notifyLine struct {

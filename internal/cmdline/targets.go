@@ -49,18 +49,10 @@ func (f *CheckFlags) Apply(tr *i18n.Translator, cmd string, s *probe.Settings) e
 		}
 		s.URL = u
 	}
-	for _, d := range []struct {
-		name, val string
-		dst       *probe.Duration
-	}{{"timeout", f.Timeout, &s.Timeout}, {"slow", f.Slow, &s.Slow}} {
-		if d.val == "" {
-			continue
-		}
-		v, err := ParseDurationFlag(tr, cmd, d.name, d.val)
-		if err != nil {
+	for _, d := range [][2]string{{"timeout", f.Timeout}, {"slow", f.Slow}} {
+		if err := applyFlag(tr, cmd, s, d[0], d[1]); err != nil {
 			return err
 		}
-		*d.dst = probe.Duration(v)
 	}
 	// "--timeout 3s" alone means a shorter check, not a mistake against
 	// the slow threshold the user never set: that one follows, as it does
@@ -85,47 +77,53 @@ func (f *CheckFlags) Apply(tr *i18n.Translator, cmd string, s *probe.Settings) e
 	return nil
 }
 
-// MonitorFlags are the monitor flags of watch and the agent (ARCHITECTURE.md §7).
-type MonitorFlags struct {
-	interval, recheck, downInterval, failThreshold, recoverThreshold string
-}
+// monitorFields are the settings the monitor flags of watch and the agent
+// set (ARCHITECTURE.md §7); each flag is its field's name with "-" for "_".
+var monitorFields = []string{"interval", "recheck", "down_interval", "fail_threshold", "recover_threshold"}
+
+// MonitorFlags are the values given to the monitor flags, by field.
+type MonitorFlags struct{ vals map[string]*string }
 
 // Register adds the flags to fs.
 func (f *MonitorFlags) Register(fs *flag.FlagSet) {
-	fs.StringVar(&f.interval, "interval", "", "")
-	fs.StringVar(&f.recheck, "recheck", "", "")
-	fs.StringVar(&f.downInterval, "down-interval", "", "")
-	fs.StringVar(&f.failThreshold, "fail-threshold", "", "")
-	fs.StringVar(&f.recoverThreshold, "recover-threshold", "", "")
+	f.vals = map[string]*string{}
+	for _, name := range monitorFields {
+		f.vals[name] = fs.String(strings.ReplaceAll(name, "_", "-"), "", "")
+	}
 }
 
 // Apply lays the flags over s (range checks come with s.Validate).
 func (f *MonitorFlags) Apply(tr *i18n.Translator, cmd string, s *probe.Settings) error {
-	for _, d := range []struct {
-		name, val string
-		dst       *probe.Duration
-	}{{"interval", f.interval, &s.Interval}, {"recheck", f.recheck, &s.Recheck}, {"down-interval", f.downInterval, &s.DownInterval}} {
-		if d.val == "" {
-			continue
+	for _, name := range monitorFields {
+		if val := f.vals[name]; val != nil {
+			if err := applyFlag(tr, cmd, s, name, *val); err != nil {
+				return err
+			}
 		}
-		v, err := ParseDurationFlag(tr, cmd, d.name, d.val)
+	}
+	return nil
+}
+
+// applyFlag lays a duration or number flag, if given, over its settings field.
+func applyFlag(tr *i18n.Translator, cmd string, s *probe.Settings, field, val string) error {
+	if val == "" {
+		return nil
+	}
+	name := strings.ReplaceAll(field, "_", "-")
+	fd, _ := probe.FieldNamed(field)
+	switch p := fd.Of(s).(type) {
+	case *probe.Duration:
+		v, err := ParseDurationFlag(tr, cmd, name, val)
 		if err != nil {
 			return err
 		}
-		*d.dst = probe.Duration(v)
-	}
-	for _, n := range []struct {
-		name, val string
-		dst       *int
-	}{{"fail-threshold", f.failThreshold, &s.FailThreshold}, {"recover-threshold", f.recoverThreshold, &s.RecoverThreshold}} {
-		if n.val == "" {
-			continue
-		}
-		v, err := strconv.Atoi(strings.TrimSpace(n.val))
+		*p = probe.Duration(v)
+	case *int:
+		v, err := strconv.Atoi(strings.TrimSpace(val))
 		if err != nil {
-			return &usageError{tr.T("usage.bad_number", map[string]any{"Cmd": cmd, "Flag": n.name, "Value": n.val})}
+			return &usageError{tr.T("usage.bad_number", map[string]any{"Cmd": cmd, "Flag": name, "Value": val})}
 		}
-		*n.dst = v
+		*p = v
 	}
 	return nil
 }

@@ -220,33 +220,13 @@ func (s *Service) play(b Behaviour, w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeXML(w, http.StatusOK, WSDL())
-	case Maintenance:
-		writeHTML(w, http.StatusOK, maintenancePage)
-	case Maintenance503:
-		writeHTML(w, http.StatusServiceUnavailable, maintenancePage)
-	case ServerError:
-		writeHTML(w, http.StatusInternalServerError, serverErrorPage)
-	case BadGateway:
-		writeHTML(w, http.StatusBadGateway, "<html><body><h1>502 Bad Gateway</h1></body></html>")
 	case Flaky:
 		if s.requests.Load()%2 == 1 {
-			writeHTML(w, http.StatusBadGateway, "<html><body><h1>502 Bad Gateway</h1></body></html>")
-			return
+			b = BadGateway
+			break
 		}
 		writeXML(w, http.StatusOK, WSDL())
-	case NotFound:
-		// nginx's own page, as a web server without the service answers.
-		writeHTML(w, http.StatusNotFound, "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
-	case Captive:
-		writeHTML(w, http.StatusOK, captivePage)
-	case ProxyBlock:
-		writeHTML(w, http.StatusOK, proxyBlockPage)
-	case Forbidden:
-		// A web application firewall's rejection, the way F5 words it.
-		writeHTML(w, http.StatusForbidden, "<html><head><title>Request Rejected</title></head><body>The requested URL was rejected. Please consult with your administrator.<br><br>Your support ID is: 1234567890123456789</body></html>")
-	case TooMany:
-		h.Set("Retry-After", "120")
-		writeHTML(w, http.StatusTooManyRequests, "<html><body><h1>429 Too Many Requests</h1></body></html>")
+		return
 	case Empty:
 		h.Set("Content-Type", "text/xml;charset=utf-8")
 		w.WriteHeader(http.StatusOK)
@@ -291,9 +271,31 @@ func (s *Service) play(b Behaviour, w http.ResponseWriter, r *http.Request) {
 		hangUp(w)
 	case Hang:
 		<-r.Context().Done()
-	default:
-		http.Error(w, "fakesvc: unknown behaviour", http.StatusInternalServerError)
 	}
+	if p, ok := pages[b]; ok {
+		if b == TooMany {
+			h.Set("Retry-After", "120")
+		}
+		writeHTML(w, p.status, p.body)
+	}
+}
+
+// pages are the behaviours that answer with a fixed HTML page.
+var pages = map[Behaviour]struct {
+	status int
+	body   string
+}{
+	Maintenance:    {http.StatusOK, maintenancePage},
+	Maintenance503: {http.StatusServiceUnavailable, maintenancePage},
+	ServerError:    {http.StatusInternalServerError, serverErrorPage},
+	BadGateway:     {http.StatusBadGateway, "<html><body><h1>502 Bad Gateway</h1></body></html>"},
+	// nginx's own page, as a web server without the service answers.
+	NotFound:   {http.StatusNotFound, "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"},
+	Captive:    {http.StatusOK, captivePage},
+	ProxyBlock: {http.StatusOK, proxyBlockPage},
+	// A web application firewall's rejection, the way F5 words it.
+	Forbidden: {http.StatusForbidden, "<html><head><title>Request Rejected</title></head><body>The requested URL was rejected. Please consult with your administrator.<br><br>Your support ID is: 1234567890123456789</body></html>"},
+	TooMany:   {http.StatusTooManyRequests, "<html><body><h1>429 Too Many Requests</h1></body></html>"},
 }
 
 // hangUp closes the connection without an answer, like a dead backend behind

@@ -60,10 +60,8 @@ type settingsView struct {
 
 	proxyMode *widget.RadioGroup
 	refOn     *widget.Check
-	secondary map[string]*widget.Check
-	notify    map[string]*widget.Check
+	checks    map[string]*widget.Check // the yes/no fields, by name in the file
 	language  *widget.Select
-	autostart *widget.Check
 	saveBtn   *widget.Button
 	testBtn   *widget.Button
 	testOut   *widget.Label
@@ -95,8 +93,7 @@ func langCode(name string) string {
 
 func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(func())) *settingsView {
 	v := &settingsView{tr: tr, link: link, win: w, onUI: onUI, fields: map[string]*field{},
-		secondary: map[string]*widget.Check{}, notify: map[string]*widget.Check{}, testGap: minTestGap,
-		write: probe.ReplaceSettings}
+		checks: map[string]*widget.Check{}, testGap: minTestGap, write: probe.ReplaceSettings}
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
 	v.banner = widget.NewLabel(tr.T("win.settings_agent_away"))
@@ -154,14 +151,20 @@ func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(f
 	})
 	ref.row = container.NewVBox(v.refOn, ref.row)
 
-	for _, id := range []string{"enofa", "coretax", "djponline"} {
-		v.secondary[id] = widget.NewCheck(tr.ServiceName(id), nil)
+	var secondary, notify []fyne.CanvasObject
+	for _, f := range probe.Fields {
+		group, key, _ := strings.Cut(f.Name, ".")
+		switch group {
+		case "secondary":
+			v.checks[f.Name] = widget.NewCheck(tr.ServiceName(key), nil)
+			secondary = append(secondary, v.checks[f.Name])
+		case "notify":
+			v.checks[f.Name] = widget.NewCheck(tr.T("win.notify_"+key), nil)
+			notify = append(notify, v.checks[f.Name])
+		}
 	}
-	for _, k := range []string{"down", "recovered", "degraded", "offline", "sound"} {
-		v.notify[k] = widget.NewCheck(tr.T("win.notify_"+k), nil)
-	}
+	v.checks["autostart"] = widget.NewCheck(tr.T("win.autostart"), nil)
 	v.language = widget.NewSelect(languageNames, nil)
-	v.autostart = widget.NewCheck(tr.T("win.autostart"), nil)
 	v.saveBtn = widget.NewButtonWithIcon(tr.T("win.btn_save"), theme.DocumentSaveIcon(), v.save)
 	v.saveBtn.Importance = widget.HighImportance
 
@@ -178,9 +181,9 @@ func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(f
 			f["interval"].row, f["recheck"].row, f["down_interval"].row, f["timeout"].row,
 			f["fail_threshold"].row, f["recover_threshold"].row, f["slow"].row)),
 		group(tr.T("win.group_network"), f["proxy"].row, f["reference"].row),
-		group(tr.T("win.group_others"), v.secondary["enofa"], v.secondary["coretax"], v.secondary["djponline"]),
-		group(tr.T("win.group_notify"), v.notify["down"], v.notify["recovered"], v.notify["degraded"], v.notify["offline"], v.notify["sound"]),
-		group(tr.T("win.group_general"), container.NewHBox(widget.NewLabel(tr.FieldName("language")), v.language), v.autostart),
+		group(tr.T("win.group_others"), secondary...),
+		group(tr.T("win.group_notify"), notify...),
+		group(tr.T("win.group_general"), container.NewHBox(widget.NewLabel(tr.FieldName("language")), v.language), v.checks["autostart"]),
 	)
 	cancel := widget.NewButton(tr.T("win.btn_cancel"), func() { w.Close() })
 	bottom := container.NewVBox(v.status, container.NewHBox(v.saveBtn, cancel))
@@ -216,7 +219,7 @@ func (v *settingsView) load(path string) {
 	notice := rep
 	notice.Invalid = nil
 	for _, fe := range rep.Invalid {
-		if fe.Code != probe.CodeType && fe.Field != "language" && s.CopyField(rep.Written, fe.Field) {
+		if fe.Code != probe.CodeType && fe.Code != probe.CodeBool && fe.Field != "language" && s.CopyField(rep.Written, fe.Field) {
 			marked = append(marked, v.tr.FieldName(fe.Field))
 			continue
 		}
@@ -225,14 +228,19 @@ func (v *settingsView) load(path string) {
 	v.path, v.base, v.seen, v.loaded, v.unreadable = path, s, rep.Digest, true, rep.Unreadable
 	v.watch(path)
 	v.status.SetText("")
+	for _, f := range probe.Fields {
+		switch p := f.Of(&s).(type) {
+		case *bool:
+			v.checks[f.Name].SetChecked(*p)
+		case *probe.Duration:
+			v.fields[f.Name].entry.SetText(v.tr.Seconds(p.D()))
+		case *int:
+			if e, ok := v.fields[f.Name]; ok {
+				e.entry.SetText(strconv.Itoa(*p))
+			}
+		}
+	}
 	v.fields["url"].entry.SetText(s.URL)
-	v.fields["interval"].entry.SetText(v.tr.Seconds(s.Interval.D()))
-	v.fields["recheck"].entry.SetText(v.tr.Seconds(s.Recheck.D()))
-	v.fields["down_interval"].entry.SetText(v.tr.Seconds(s.DownInterval.D()))
-	v.fields["timeout"].entry.SetText(v.tr.Seconds(s.Timeout.D()))
-	v.fields["slow"].entry.SetText(v.tr.Seconds(s.Slow.D()))
-	v.fields["fail_threshold"].entry.SetText(strconv.Itoa(s.FailThreshold))
-	v.fields["recover_threshold"].entry.SetText(strconv.Itoa(s.RecoverThreshold))
 	switch p := probe.ProxySetting(s.Proxy); {
 	case p == probe.ProxyNone:
 		v.proxyMode.SetSelected(v.tr.T("win.proxy_none"))
@@ -249,16 +257,7 @@ func (v *settingsView) load(path string) {
 		v.refOn.SetChecked(true)
 		v.fields["reference"].entry.SetText(s.Reference)
 	}
-	v.secondary["enofa"].SetChecked(s.Secondary.Enofa)
-	v.secondary["coretax"].SetChecked(s.Secondary.Coretax)
-	v.secondary["djponline"].SetChecked(s.Secondary.DJPOnline)
-	v.notify["down"].SetChecked(s.Notify.Down)
-	v.notify["recovered"].SetChecked(s.Notify.Recovered)
-	v.notify["degraded"].SetChecked(s.Notify.Degraded)
-	v.notify["offline"].SetChecked(s.Notify.Offline)
-	v.notify["sound"].SetChecked(s.Notify.Sound)
 	v.language.SetSelected(langName(s.Language))
-	v.autostart.SetChecked(s.Autostart)
 	v.syncProxy()
 	v.syncReference()
 	notes := v.tr.LoadNotice(notice)
@@ -317,22 +316,27 @@ func (v *settingsView) Collect() (probe.Settings, []probe.FieldError) {
 	var bad []probe.FieldError
 	f := v.fields
 	s.URL = strings.TrimSpace(f["url"].entry.Text)
-	for key, dst := range map[string]*probe.Duration{"interval": &s.Interval, "recheck": &s.Recheck,
-		"down_interval": &s.DownInterval, "timeout": &s.Timeout, "slow": &s.Slow} {
-		d, ok := parseSeconds(f[key].entry.Text)
+	for _, fd := range probe.Fields {
+		ok := true
+		switch p := fd.Of(&s).(type) {
+		case *bool:
+			*p = v.checks[fd.Name].Checked
+		case *probe.Duration:
+			var d time.Duration
+			if d, ok = parseSeconds(f[fd.Name].entry.Text); ok {
+				*p = probe.Duration(d)
+			}
+		case *int:
+			if e, shown := f[fd.Name]; shown {
+				n, err := strconv.Atoi(strings.TrimSpace(e.entry.Text))
+				if ok = err == nil; ok {
+					*p = n
+				}
+			}
+		}
 		if !ok {
-			bad = append(bad, probe.FieldError{Field: key, Code: probe.CodeUnreadable, Value: f[key].entry.Text})
-			continue
+			bad = append(bad, probe.FieldError{Field: fd.Name, Code: probe.CodeUnreadable, Value: f[fd.Name].entry.Text})
 		}
-		*dst = probe.Duration(d)
-	}
-	for key, dst := range map[string]*int{"fail_threshold": &s.FailThreshold, "recover_threshold": &s.RecoverThreshold} {
-		n, err := strconv.Atoi(strings.TrimSpace(f[key].entry.Text))
-		if err != nil {
-			bad = append(bad, probe.FieldError{Field: key, Code: probe.CodeUnreadable, Value: f[key].entry.Text})
-			continue
-		}
-		*dst = n
 	}
 	switch v.proxyMode.Selected {
 	case v.tr.T("win.proxy_none"):
@@ -350,12 +354,7 @@ func (v *settingsView) Collect() (probe.Settings, []probe.FieldError) {
 	} else {
 		s.Reference = "off"
 	}
-	s.Secondary = probe.Secondary{Enofa: v.secondary["enofa"].Checked, Coretax: v.secondary["coretax"].Checked,
-		DJPOnline: v.secondary["djponline"].Checked}
-	s.Notify = probe.NotifySettings{Down: v.notify["down"].Checked, Recovered: v.notify["recovered"].Checked,
-		Degraded: v.notify["degraded"].Checked, Offline: v.notify["offline"].Checked, Sound: v.notify["sound"].Checked}
 	s.Language = langCode(v.language.Selected)
-	s.Autostart = v.autostart.Checked
 	return s, bad
 }
 

@@ -371,7 +371,7 @@ func TestSettingsSaveKeepsUnknownKeysAndTellsWhenAgentIsAway(t *testing.T) {
 		t.Fatalf("interval shown as %q", v.fields["interval"].entry.Text)
 	}
 	v.fields["interval"].entry.SetText("90")
-	v.secondary["coretax"].SetChecked(true)
+	v.checks["secondary.coretax"].SetChecked(true)
 	v.proxyMode.SetSelected(v.tr.T("win.proxy_manual"))
 	v.fields["proxy"].entry.SetText("http://proxy.kantor:8080")
 	test.Tap(v.saveBtn)
@@ -683,7 +683,7 @@ func TestFreshFormIsNotEdited(t *testing.T) {
 				s, bad := v.Collect()
 				t.Errorf("%s %s: fresh form counts as edited:\nform %+v %v\nfile %+v", lang, content, s, bad, v.base)
 			}
-			v.notify["sound"].SetChecked(!v.notify["sound"].Checked)
+			v.checks["notify.sound"].SetChecked(!v.checks["notify.sound"].Checked)
 			if !v.edited() {
 				t.Errorf("%s %s: a change is not seen", lang, content)
 			}
