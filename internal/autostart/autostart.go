@@ -5,9 +5,7 @@
 package autostart
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"pantau-efaktur/internal/version"
@@ -86,37 +84,4 @@ func Adopt(s *probe.Settings, rep probe.LoadReport) {
 	if on, err := Enabled(); err == nil {
 		s.Autostart = on
 	}
-}
-
-// setFile writes want to the entry file at path() (enabled) or removes
-// it; it writes only when the content differs (the program moved, or the
-// switch was flipped).
-func setFile(path func() (string, error), want string, enabled bool) error {
-	p, err := path()
-	if err != nil {
-		return err
-	}
-	if !enabled {
-		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("remove %s: %w", p, err)
-		}
-		return nil
-	}
-	if have, err := os.ReadFile(p); err == nil && string(have) == want {
-		return nil
-	}
-	return probe.WriteFileAtomic(p, []byte(want), 0o644)
-}
-
-// fileExists reports whether the entry file at path() is there.
-func fileExists(path func() (string, error)) (bool, error) {
-	p, err := path()
-	if err != nil {
-		return false, err
-	}
-	_, err = os.Stat(p)
-	if errors.Is(err, os.ErrNotExist) {
-		return false, nil
-	}
-	return err == nil, err
 }
