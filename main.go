@@ -11,13 +11,13 @@ import (
 	"strings"
 	"time"
 
+	"pantau-efaktur/internal/agent"
 	"pantau-efaktur/internal/applog"
 	"pantau-efaktur/internal/cli"
 	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/foreground"
 	"pantau-efaktur/internal/supervise"
 	"pantau-efaktur/internal/version"
-	"pantau-efaktur/ui/tray"
 )
 
 // fyneApp is FyneApp.toml: the version of every build comes from it.
@@ -51,7 +51,7 @@ func run(args []string, io cmdline.IO) int {
 		applog.CaptureCrashes(name, false) // several may run at once
 	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return runAgent(args, io, tray.Logs{Path: logPath, PreviousCrash: previousCrash})
+		return runAgent(args, io, agent.Logs{Path: logPath, PreviousCrash: previousCrash})
 	}
 	switch args[0] {
 	case "check":
@@ -108,7 +108,7 @@ func superviseAgent(args []string, io cmdline.IO) int {
 	name := crashName(args)
 	code, gaveUp := supervise.Loop(child, func() bool { return applog.Crashed(name) }, supervise.DefaultPolicy(), time.Now, time.Sleep)
 	if gaveUp {
-		if err := tray.TellStopped(tray.StoppedNotifier(), filepath.Dir(applog.CrashFile(name))); err != nil {
+		if err := agent.TellStopped(agent.StoppedNotifier(), filepath.Dir(applog.CrashFile(name))); err != nil {
 			slog.Error("the user was not told that the agent stopped", "err", err)
 		}
 	}

@@ -28,6 +28,21 @@ type State struct {
 	Recent Tally
 }
 
+// ShownLevel is the level the icon and the status window show, and names
+// the icon: a failure being re-checked shows yellow, and red stays red while
+// a recovery is being confirmed (the app never announces one unconfirmed).
+func ShownLevel(level Level, rechecking bool) Level {
+	switch {
+	case level == LevelDown, level == LevelOffline, level == LevelDegraded:
+		return level
+	case rechecking:
+		return LevelDegraded
+	case level == LevelUp:
+		return LevelUp
+	}
+	return LevelUnknown
+}
+
 // Unsteadiness. One failure re-checked away must not cry wolf, and a
 // failure is confirmed only when it repeats (3 in a row by default), so a
 // server failing every other check never turns red. Yet uploads then fail

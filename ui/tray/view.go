@@ -74,29 +74,6 @@ func utf16Units(r rune) int {
 	return 1
 }
 
-// IconFor is the icon of a target state: yellow while a failure is being
-// re-checked, red stays red while a recovery is being confirmed (the app
-// never announces a recovery it has not confirmed).
-func IconFor(st probe.State) string {
-	switch st.Level {
-	case probe.LevelDown:
-		return "down"
-	case probe.LevelOffline:
-		return "offline"
-	case probe.LevelDegraded:
-		return "degraded"
-	case probe.LevelUp:
-		if st.Rechecking {
-			return "degraded"
-		}
-		return "up"
-	}
-	if st.Rechecking {
-		return "degraded"
-	}
-	return "unknown"
-}
-
 // BuildView renders the tray for the states (primary first).
 func BuildView(tr *i18n.Translator, states []probe.State, snoozedUntil, now time.Time) View {
 	var v View
@@ -104,7 +81,7 @@ func BuildView(tr *i18n.Translator, states []probe.State, snoozedUntil, now time
 		states = []probe.State{{Target: probe.PrimaryTargetID, Level: probe.LevelUnknown}}
 	}
 	p := states[0]
-	v.Icon = IconFor(p)
+	v.Icon = string(probe.ShownLevel(p.Level, p.Rechecking))
 	v.StatusLine = StatusLine(tr, p, now)
 	for _, st := range states[1:] {
 		v.Secondary = append(v.Secondary, SecondaryLine(tr, st))

@@ -54,18 +54,8 @@ func LookFor(tr *i18n.Translator, t ipc.TargetState, connected bool) BadgeLook {
 	if !connected {
 		return BadgeLook{Icon: "unknown", Word: tr.T("win.agent_away_short"), Color: rgba(colOffline), Ink: rgba(colWhite)}
 	}
-	icon := "unknown"
 	level := t.Level
-	switch {
-	case level == probe.LevelDown:
-		icon = "down"
-	case level == probe.LevelOffline:
-		icon = "offline"
-	case level == probe.LevelDegraded || (t.Rechecking && level != probe.LevelDown && level != probe.LevelOffline):
-		icon = "degraded"
-	case level == probe.LevelUp:
-		icon = "up"
-	}
+	icon := string(probe.ShownLevel(level, t.Rechecking))
 	look := BadgeLook{Icon: icon, Word: tr.Level(level), Ink: rgba(colWhite)}
 	switch icon {
 	case "up":

@@ -1,4 +1,4 @@
-package tray
+package agent
 
 import (
 	"context"
@@ -78,7 +78,7 @@ func playDemo(t *testing.T, d time.Duration, jitter float64) ([]demoSeen, []prob
 		case e := <-events:
 			switch {
 			case e.Kind == probe.EventState && e.Target == "efaktur":
-				now := demoView{IconFor(*e.State), e.State.Reason, probe.Unsteady(e.State.Level, e.State.Recent)}
+				now := demoView{string(probe.ShownLevel(e.State.Level, e.State.Rechecking)), e.State.Reason, probe.Unsteady(e.State.Level, e.State.Recent)}
 				if len(seen) == 0 || seen[len(seen)-1].demoView != now {
 					seen = append(seen, demoSeen{now, clk.Monotonic()})
 				}

@@ -1,8 +1,7 @@
-package tray
+package agent
 
 import (
 	"log/slog"
-	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/notify"
 	"pantau-efaktur/internal/version"
@@ -49,12 +48,7 @@ func (a *Agent) onEvent(e probe.Event) {
 func (a *Agent) refresh() {
 	states := a.mon.States()
 	st := a.statusOf(states)
-	if a.ui != nil {
-		a.mu.Lock()
-		tr := a.tr
-		a.mu.Unlock()
-		a.ui.update(BuildView(tr, states, st.SnoozedUntil, time.Now()))
-	}
+	a.face.Refresh(a.Translator(), states, st.SnoozedUntil)
 	if a.srv != nil {
 		a.srv.Broadcast(ipc.Response{OK: true, Event: ipc.EventState, Status: &st})
 	}
@@ -108,9 +102,13 @@ func (a *Agent) announceNotices() {
 // showNotice shows one notice about the app itself (not the server).
 func (a *Agent) showNotice(text string) { a.notifyAboutApp("degraded", text) }
 
-// showWelcome tells a first-time user where the icon is and what it
-// promises; it is not a notice (the status window does not keep it).
-func (a *Agent) showWelcome(tr *i18n.Translator) {
+// Welcome tells a first-time user (no history yet) where the icon is and
+// what it promises; it is not a notice (the status window does not keep it).
+func (a *Agent) Welcome() {
+	if !a.firstRun {
+		return
+	}
+	tr := a.Translator()
 	text := tr.T("agent.welcome")
 	if runtime.GOOS == "windows" {
 		text = tr.T("agent.welcome_windows")
@@ -125,66 +123,4 @@ func (a *Agent) notifyAboutApp(icon, text string) {
 	if err := nt.Notify(version.AppName, text, false); err != nil {
 		slog.Warn("app notification not shown", "icon", icon, "err", err)
 	}
-}
-
-// trayAbsence says why no tray icon can be shown: Key names the
-// explanation for the user (translated, in the notice), Detail the
-// technical one for the log and the diagnostics report.
-type trayAbsence struct{ Key, Detail string }
-
-// awaitTrayHost gives a tray host a moment to appear: started at login,
-// the agent often runs before the panel does, and a status window with a
-// "no tray" notice at every login would be a false alarm. If none comes,
-// the user is told, and the status window opens once, since there is
-// nothing else to see. A host that comes later still gets the icon
-// (trayHostCame).
-func (a *Agent) awaitTrayHost(bus bool, why trayAbsence) {
-	waiting := func() { // status and diagnostics say the agent is waiting
-		a.mu.Lock()
-		a.trayProblem = why.Detail + "; waiting for one to appear"
-		a.mu.Unlock()
-		a.refresh()
-	}
-	if bus && waitTrayHost(trayHostWait(), a.quitCh, waiting) {
-		a.trayHostCame()
-		return
-	}
-	select {
-	case <-a.quitCh:
-		return
-	default:
-	}
-	slog.Warn("no tray icon", "why", why.Detail)
-	a.mu.Lock()
-	a.trayProblem = why.Detail
-	notice := a.tr.T("agent.no_tray", map[string]any{"Why": a.tr.T(why.Key)})
-	a.notices = append(a.notices, notice)
-	a.mu.Unlock()
-	// The user would otherwise see nothing at all: show the status once,
-	// then say why (in this order: whoever reads the notice finds the
-	// window already opening, and a quit right after it cannot stop it).
-	if err := a.launcher.Show("status"); err != nil {
-		slog.Error("open status window", "err", err)
-	}
-	a.showNotice(notice)
-	a.refresh()
-	if bus && waitTrayHost(-1, a.quitCh, nil) {
-		a.trayHostCame()
-	}
-}
-
-// trayHostCame registers the icon with a tray host that appeared after
-// the start, once the icon is on the bus.
-func (a *Agent) trayHostCame() {
-	select {
-	case <-a.trayReady:
-	case <-a.quitCh:
-		return
-	}
-	registerTrayItem()
-	a.mu.Lock()
-	a.tray, a.trayProblem = true, ""
-	a.mu.Unlock()
-	slog.Info("tray host appeared")
-	a.refresh()
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package tray
+package agent
 
 import (
 	"bufio"
@@ -160,5 +160,12 @@ func TestLauncherDoesNotRestartWindowsItCloses(t *testing.T) {
 	}
 	if err := l.Show("help"); err == nil {
 		t.Error("a window opened while the agent quits")
+	}
+}
+
+func TestLauncherRefusesUnknownWindows(t *testing.T) {
+	l := NewLauncher("/bin/true", nil, nil)
+	if err := l.Show("../../etc"); err == nil {
+		t.Fatal("unknown window accepted")
 	}
 }

@@ -1,4 +1,4 @@
-package tray
+package agent
 
 import (
 	"errors"
@@ -102,9 +102,7 @@ func (a *Agent) reload() (probe.LoadReport, error) {
 	if err := a.mon.Reconfigure(cfg); err != nil {
 		return rep, err
 	}
-	if a.ui != nil {
-		a.ui.setTexts(tr)
-	}
+	a.face.Relabel(tr)
 	slog.Info("settings reloaded")
 	a.refresh()
 	return rep, nil

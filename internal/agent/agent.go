@@ -1,4 +1,4 @@
-package tray
+package agent
 
 import (
 	"context"
@@ -14,8 +14,6 @@ import (
 	"syscall"
 	"time"
 
-	"fyne.io/systray"
-
 	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/foreground"
 	"pantau-efaktur/internal/i18n"
@@ -23,7 +21,6 @@ import (
 	"pantau-efaktur/internal/notify"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/supervise"
-	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
 )
 
@@ -49,9 +46,7 @@ type Agent struct {
 	notices     []string
 	tray        bool
 	trayProblem string
-	trayReady   chan struct{} // closed once the tray icon is on the bus (onTrayReady)
-	firstRun    bool          // no history yet: this account never ran the agent
-	welcome     bool          // say where the icon is, once it is in a tray (firstRun with a host)
+	firstRun    bool // no history yet: this account never ran the agent
 	checker     *probe.HTTPChecker
 	lastHistErr time.Time
 	// loaded is the digest of the settings file as last loaded, told is
@@ -63,7 +58,7 @@ type Agent struct {
 	mon      *probe.Monitor
 	hist     *probe.History
 	srv      *ipc.Server
-	ui       *trayUI
+	face     Face
 	launcher *Launcher
 	notes    chan probe.Notification
 	quitOnce sync.Once
@@ -93,8 +88,35 @@ type Logs struct {
 	PreviousCrash string
 }
 
-// Main runs the agent and returns the exit code.
-func Main(args []string, out cmdline.IO, logs Logs) int {
+// Face is the agent on the desktop: the tray icon and its menu (ui/tray).
+// The agent calls it; the face reaches the agent through Agent's exported
+// methods only.
+type Face interface {
+	// Attach says, before the control channel opens, whether an icon shows
+	// (SetTray).
+	Attach(a *Agent)
+	// Run shows the face until quit is closed.
+	Run(quit <-chan struct{})
+	// Refresh redraws it (any goroutine).
+	Refresh(tr *i18n.Translator, states []probe.State, snoozedUntil time.Time)
+	// Relabel takes up a new language.
+	Relabel(tr *i18n.Translator)
+	// Quit ends Run early.
+	Quit()
+}
+
+// NoFace is an agent without a face: it monitors, notifies and serves the
+// control channel until it is told to quit.
+type NoFace struct{}
+
+func (NoFace) Attach(*Agent)                                      {}
+func (NoFace) Run(quit <-chan struct{})                           { <-quit }
+func (NoFace) Refresh(*i18n.Translator, []probe.State, time.Time) {}
+func (NoFace) Relabel(*i18n.Translator)                           {}
+func (NoFace) Quit()                                              {}
+
+// Main runs the agent shown by face and returns the exit code.
+func Main(args []string, out cmdline.IO, logs Logs, face Face) int {
 	var f agentFlags
 	if _, code, ok := cmdline.ParseCommandLine(f.flagSet(), args, "pantau-efaktur", "agent", out); !ok {
 		return code
@@ -106,8 +128,8 @@ func Main(args []string, out cmdline.IO, logs Logs) int {
 			os.Setenv(paths.HomeEnv, filepath.Join(cache, "demo"))
 		}
 	}
-	a := &Agent{started: time.Now(), flags: f, logPath: logs.Path, previousCrash: logs.PreviousCrash, quitCh: make(chan struct{}), trayReady: make(chan struct{}),
-		notes: make(chan probe.Notification, 16)}
+	a := &Agent{started: time.Now(), flags: f, logPath: logs.Path, previousCrash: logs.PreviousCrash, quitCh: make(chan struct{}),
+		notes: make(chan probe.Notification, 16), face: face}
 	if code, done := a.singleInstance(out); done {
 		return code
 	}
@@ -177,13 +199,7 @@ func (a *Agent) run(out cmdline.IO) int {
 		return a.srv != nil && a.srv.SendTo(w, ipc.Response{OK: true, Event: ipc.EventRaise})
 	})
 	// Everything the socket's handlers read is set before it opens.
-	bus, host, why := trayHost()
-	a.mu.Lock()
-	a.tray, a.trayProblem = host, why.Detail
-	a.mu.Unlock()
-	if bus {
-		a.ui = &trayUI{}
-	}
+	a.face.Attach(a)
 	// Every goroutine of the agent is joined before the history closes: a
 	// check, a prune or a reload must not write to a closed history.
 	var wg sync.WaitGroup
@@ -213,17 +229,7 @@ func (a *Agent) run(out cmdline.IO) int {
 	})
 
 	a.announceNotices()
-	a.welcome = a.firstRun && host
-	if !host {
-		wg.Go(func() { a.awaitTrayHost(bus, why) })
-	}
-	if bus {
-		systray.SetTitle(version.AppName)
-		systray.SetOnTapped(func() { a.showWindow("status") })
-		runTray(a.onTrayReady, a.quitCh)
-	} else {
-		<-a.quitCh
-	}
+	a.face.Run(a.quitCh)
 
 	cancel()
 	if a.srv != nil {

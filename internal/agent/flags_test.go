@@ -1,4 +1,4 @@
-package tray
+package agent
 
 import (
 	"bytes"
@@ -42,7 +42,7 @@ func TestAgentCommandLine(t *testing.T) {
 		{[]string{"--demo", "later"}, cmdline.ExitUsage, "", "later"},
 	} {
 		var out, errOut bytes.Buffer
-		code := Main(tc.args, cmdline.IO{Stdout: &out, Stderr: &errOut}, Logs{})
+		code := Main(tc.args, cmdline.IO{Stdout: &out, Stderr: &errOut}, Logs{}, NoFace{})
 		if code != tc.code || out.String() != tc.stdout {
 			t.Errorf("%v: exit %d, stdout %q", tc.args, code, out.String())
 		}

@@ -1,55 +1,51 @@
-package tray
+package agent
 
 import (
 	"context"
 	"errors"
 	"log/slog"
 	"os"
-	"pantau-efaktur/internal/browser"
+	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
-	"time"
-
-	"fyne.io/systray"
 )
 
-func (a *Agent) onTrayReady() {
+// Translator speaks the language of the settings in use.
+func (a *Agent) Translator() *i18n.Translator {
 	a.mu.Lock()
-	tr := a.tr
+	defer a.mu.Unlock()
+	return a.tr
+}
+
+// SetTray says whether an icon shows in a tray, or why not (status,
+// diagnostics).
+func (a *Agent) SetTray(shown bool, problem string) {
+	a.mu.Lock()
+	a.tray, a.trayProblem = shown, problem
 	a.mu.Unlock()
-	if a.welcome {
-		// The first start ever: on Windows 11 a new tray icon hides behind
-		// the ^ arrow, and nothing else shows that the app runs.
-		go a.showWelcome(tr)
-	}
-	a.ui.build(tr, menuActions{
-		checkNow:   a.checkNowFromMenu,
-		show:       a.showWindow,
-		openSVC:    a.openSVC,
-		snooze:     a.Snooze,
-		quit:       a.Quit,
-		secondary:  3,
-		snoozeFrom: time.Now,
-	})
 	a.refresh()
-	close(a.trayReady)
 }
 
-func (a *Agent) showWindow(name string) {
-	if err := a.launcher.Show(name); err != nil {
-		slog.Error("open window", "window", name, "err", err)
-	}
-}
-
-func (a *Agent) openSVC() {
+// NoTray tells the user that no tray shows the icon (whyKey: the
+// translated explanation) and opens the status window once, since there
+// is nothing else to see: first the window, then the notice, so whoever
+// reads it finds the window already opening.
+func (a *Agent) NoTray(problem, whyKey string) {
 	a.mu.Lock()
-	u := a.settings.URL
+	a.trayProblem = problem
+	notice := a.tr.T("agent.no_tray", map[string]any{"Why": a.tr.T(whyKey)})
+	a.notices = append(a.notices, notice)
 	a.mu.Unlock()
-	if err := browser.Open(u); err != nil {
-		slog.Error("open browser", "err", err)
+	if err := a.launcher.Show("status"); err != nil {
+		slog.Error("open status window", "err", err)
 	}
+	a.showNotice(notice)
+	a.refresh()
 }
+
+// Refresh redraws the face and tells the windows.
+func (a *Agent) Refresh() { a.refresh() }
 
 // ---- ipc.Handler ----
 
@@ -86,26 +82,6 @@ func (a *Agent) statusOf(states []probe.State) ipc.Status {
 	return st
 }
 
-// checkNowFromMenu is "Periksa sekarang": the item shows the check at work
-// until it ends (the new result then shows in the first menu line). A
-// check ends within its timeout; the cap is for one dropped by a settings
-// reload meanwhile.
-func (a *Agent) checkNowFromMenu() {
-	a.mu.Lock()
-	tr := a.tr
-	a.mu.Unlock()
-	a.ui.setChecking(tr, true)
-	select {
-	case <-a.mon.CheckNow():
-	case <-time.After(3 * time.Minute):
-	case <-a.quitCh:
-	}
-	a.mu.Lock()
-	tr = a.tr // the language may have changed meanwhile
-	a.mu.Unlock()
-	a.ui.setChecking(tr, false)
-}
-
 // CheckNow runs (or joins) a check and returns the primary's result.
 func (a *Agent) CheckNow(ctx context.Context) (probe.Result, error) {
 	select {
@@ -126,8 +102,6 @@ func (a *Agent) Quit() {
 	a.quitOnce.Do(func() {
 		slog.Info("quit requested")
 		close(a.quitCh)
-		if a.ui != nil {
-			systray.Quit()
-		}
+		a.face.Quit()
 	})
 }
