@@ -200,3 +200,12 @@ func (nt *notifier) flush(level Level, last Result, now time.Time) []Event {
 	n.Delayed = now
 	return nt.deliver(*n, now)
 }
+
+// NotifySettings says which notifications the user wants.
+type NotifySettings struct {
+	Down      bool `json:"down"`
+	Recovered bool `json:"recovered"`
+	Degraded  bool `json:"degraded"`
+	Offline   bool `json:"offline"`
+	Sound     bool `json:"sound"`
+}

@@ -32,13 +32,6 @@ func DefaultPolicy() Policy {
 	}
 }
 
-// Policy is the monitor policy these settings stand for.
-func (s Settings) Policy() Policy {
-	p := DefaultPolicy()
-	p.Interval, p.Recheck, p.DownInterval = s.Interval.D(), s.Recheck.D(), s.DownInterval.D()
-	p.FailThreshold, p.RecoverThreshold = s.FailThreshold, s.RecoverThreshold
-	return p
-}
 
 // ErrTooFrequent refuses intervals that would hammer DJP.
 var ErrTooFrequent = errors.New("check intervals under 10 s are only allowed for addresses on this machine")

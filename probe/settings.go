@@ -66,15 +66,6 @@ type Secondary struct {
 	DJPOnline bool `json:"djponline"`
 }
 
-// NotifySettings says which notifications the user wants.
-type NotifySettings struct {
-	Down      bool `json:"down"`
-	Recovered bool `json:"recovered"`
-	Degraded  bool `json:"degraded"`
-	Offline   bool `json:"offline"`
-	Sound     bool `json:"sound"`
-}
-
 // Settings is the settings file (ARCHITECTURE.md §6).
 type Settings struct {
 	Version          int            `json:"version"`
@@ -343,4 +334,12 @@ func (s Settings) CheckOptions(userAgent string) Options {
 		Timeout: s.Timeout.D(), Slow: s.Slow.D(), Proxy: ProxySetting(s.Proxy),
 		Reference: ref, UserAgent: userAgent,
 	}
+}
+
+// Policy is the monitor policy these settings stand for.
+func (s Settings) Policy() Policy {
+	p := DefaultPolicy()
+	p.Interval, p.Recheck, p.DownInterval = s.Interval.D(), s.Recheck.D(), s.DownInterval.D()
+	p.FailThreshold, p.RecoverThreshold = s.FailThreshold, s.RecoverThreshold
+	return p
 }

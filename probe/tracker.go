@@ -348,3 +348,18 @@ func (t *tracker) transition(prev Level, res Result) []Notification {
 	}
 	return nil
 }
+
+// OpenOutage is an outage that was still open when the history ends: the
+// agent stopped (restart, update, log-off) while the target was down.
+type OpenOutage struct {
+	Start   time.Time      // first down check of the run
+	Reasons map[Reason]int // down checks by reason
+	Last    Record         // the newest check: down or offline
+	// Confirmed is the FailThreshold-th down check of the run: when the
+	// previous run decided "down" (and notified, or held it under a snooze).
+	Confirmed time.Time
+	// Held says that the previous run held its "down" under a snooze that
+	// still runs: the user has not heard of this outage yet. The caller,
+	// which keeps the snooze, sets it.
+	Held bool
+}
