@@ -82,8 +82,8 @@ test-unit:
 fuzz:
 	go test -run XXX -fuzz '^FuzzClassify$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
 	go test -run XXX -fuzz '^FuzzPageTitle$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
-	go test -run XXX -fuzz '^FuzzParseSettings$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
-	go test -run XXX -fuzz '^FuzzParseHistory$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./probe/
+	go test -run XXX -fuzz '^FuzzParseSettings$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./settings/
+	go test -run XXX -fuzz '^FuzzParseHistory$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 3s ./history/
 
 test: WINDOWS_EXE = $(CURDIR)/$(WINEXE)
 test: deps-test lint windows test-unit

@@ -35,6 +35,9 @@ const (
 	referenceTimeout = 5 * time.Second
 )
 
+// PrimaryTargetID is the e-Faktur SVC target, the one the icon is about.
+const PrimaryTargetID = "efaktur"
+
 // Target is one address to watch.
 type Target struct {
 	ID     string // stable identifier: "efaktur", "enofa", "coretax", "djponline"
@@ -460,4 +463,18 @@ func redactProxy(u *url.URL) string {
 	c := *u
 	c.User = nil
 	return c.String()
+}
+
+// IsLoopbackURL reports whether raw points at this machine (tests, demo).
+func IsLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }

@@ -112,7 +112,7 @@ type Phases struct {
 
 // MarshalJSON writes the phases as whole milliseconds (ARCHITECTURE.md §7).
 func (p Phases) MarshalJSON() ([]byte, error) {
-	return json.Marshal(phasesJSON{ms(p.DNS), ms(p.Connect), ms(p.TLS), ms(p.TTFB), ms(p.Total)})
+	return json.Marshal(phasesJSON{Millis(p.DNS), Millis(p.Connect), Millis(p.TLS), Millis(p.TTFB), Millis(p.Total)})
 }
 
 // UnmarshalJSON reads what MarshalJSON wrote.
@@ -121,7 +121,7 @@ func (p *Phases) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*p = Phases{fromMS(j.DNS), fromMS(j.Connect), fromMS(j.TLS), fromMS(j.TTFB), fromMS(j.Total)}
+	*p = Phases{FromMillis(j.DNS), FromMillis(j.Connect), FromMillis(j.TLS), FromMillis(j.TTFB), FromMillis(j.Total)}
 	return nil
 }
 
@@ -133,9 +133,11 @@ type phasesJSON struct {
 	Total   int64 `json:"total_ms"`
 }
 
-func ms(d time.Duration) int64 { return int64(math.Round(float64(d) / float64(time.Millisecond))) }
+// Millis is d in whole milliseconds, as the JSON and the history write it.
+func Millis(d time.Duration) int64 { return int64(math.Round(float64(d) / float64(time.Millisecond))) }
 
-func fromMS(v int64) time.Duration { return time.Duration(v) * time.Millisecond }
+// FromMillis reads Millis back.
+func FromMillis(v int64) time.Duration { return time.Duration(v) * time.Millisecond }
 
 // Reference is the outcome of the "is it me or them?" check.
 type Reference struct {
@@ -215,7 +217,7 @@ type resultJSON struct {
 func (r Result) MarshalJSON() ([]byte, error) {
 	j := resultJSON{
 		Target: r.Target, Level: r.Level, Reason: r.Reason, Cause: r.Cause, URL: r.URL,
-		HTTPStatus: r.HTTPStatus, LatencyMS: ms(r.Phases.Total), Phases: r.Phases,
+		HTTPStatus: r.HTTPStatus, LatencyMS: Millis(r.Phases.Total), Phases: r.Phases,
 		Bytes: r.Bytes, Proxy: r.Proxy, SignIn: r.ProxySignIn, Message: r.Message, Error: r.Error,
 		Detail: r.Detail, PageTitle: r.PageTitle, Redirected: r.RedirectedTo, Reference: r.Reference,
 		RetryAfter: int64(math.Ceil(r.RetryAfter.Seconds())),
@@ -244,7 +246,7 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 		RetryAfter: time.Duration(j.RetryAfter) * time.Second,
 	}
 	if r.Phases.Total == 0 && j.LatencyMS != 0 {
-		r.Phases.Total = fromMS(j.LatencyMS)
+		r.Phases.Total = FromMillis(j.LatencyMS)
 	}
 	if j.ClockSkewS != nil {
 		r.ClockSkew = time.Duration(*j.ClockSkewS) * time.Second

@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 )
 
 // The status window reads the agent's results as JSON: what the
 // diagnostics report shows must survive the trip.
 func TestResultJSONRoundTrip(t *testing.T) {
-	in := probe.Result{Target: "efaktur", URL: probe.DefaultURL, Level: probe.LevelUp, Reason: probe.ReasonOK, HTTPStatus: 200,
+	in := probe.Result{Target: "efaktur", URL: settings.DefaultURL, Level: probe.LevelUp, Reason: probe.ReasonOK, HTTPStatus: 200,
 		Phases: probe.Phases{DNS: 3 * time.Millisecond, Total: 180 * time.Millisecond}, Bytes: 31000,
 		Proxy: "http://proxy.kantor:8080", ProxySignIn: "NTLM", RetryAfter: 2 * time.Minute, PageTitle: "x",
 		RedirectedTo: "https://efaktur.pajak.go.id/maintenance",

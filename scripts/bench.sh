@@ -148,4 +148,4 @@ else
 fi
 
 echo "== 5. Go benchmarks"
-go test -run XXX -bench 'ClassifyWSDL|LoadAndSummarise|FindOpenOutage' -benchmem ./probe/ | grep -E '^Benchmark'
+go test -run XXX -bench 'ClassifyWSDL|LoadAndSummarise|FindOpenOutage' -benchmem ./probe/ ./history/ | grep -E '^Benchmark'

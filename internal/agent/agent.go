@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"pantau-efaktur/history"
 	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/foreground"
 	"pantau-efaktur/internal/i18n"
@@ -21,7 +22,9 @@ import (
 	"pantau-efaktur/internal/notify"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/supervise"
+	"pantau-efaktur/monitor"
 	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 )
 
 // Agent is the running tray agent.
@@ -41,7 +44,7 @@ type Agent struct {
 	demo              *demo
 
 	mu          sync.Mutex
-	settings    probe.Settings
+	settings    settings.Settings
 	tr          *i18n.Translator
 	notices     []string
 	tray        bool
@@ -55,12 +58,12 @@ type Agent struct {
 	reloading    sync.Mutex // one reload at a time: the window's and a hand edit's
 	muted        snooze     // the latest snooze chosen (see Snooze)
 
-	mon      *probe.Monitor
-	hist     *probe.History
+	mon      *monitor.Monitor
+	hist     *history.History
 	srv      *ipc.Server
 	face     Face
 	launcher *Launcher
-	notes    chan probe.Notification
+	notes    chan monitor.Notification
 	quitOnce sync.Once
 	quitCh   chan struct{}
 	notifier func(level string) notify.Notifier
@@ -98,7 +101,7 @@ type Face interface {
 	// Run shows the face until quit is closed.
 	Run(quit <-chan struct{})
 	// Refresh redraws it (any goroutine).
-	Refresh(tr *i18n.Translator, states []probe.State, snoozedUntil time.Time)
+	Refresh(tr *i18n.Translator, states []monitor.State, snoozedUntil time.Time)
 	// Relabel takes up a new language.
 	Relabel(tr *i18n.Translator)
 	// Quit ends Run early.
@@ -109,11 +112,11 @@ type Face interface {
 // control channel until it is told to quit.
 type NoFace struct{}
 
-func (NoFace) Attach(*Agent)                                      {}
-func (NoFace) Run(quit <-chan struct{})                           { <-quit }
-func (NoFace) Refresh(*i18n.Translator, []probe.State, time.Time) {}
-func (NoFace) Relabel(*i18n.Translator)                           {}
-func (NoFace) Quit()                                              {}
+func (NoFace) Attach(*Agent)                                        {}
+func (NoFace) Run(quit <-chan struct{})                             { <-quit }
+func (NoFace) Refresh(*i18n.Translator, []monitor.State, time.Time) {}
+func (NoFace) Relabel(*i18n.Translator)                             {}
+func (NoFace) Quit()                                                {}
 
 // Main runs the agent shown by face and returns the exit code.
 func Main(args []string, out cmdline.IO, logs Logs, face Face) int {
@@ -129,7 +132,7 @@ func Main(args []string, out cmdline.IO, logs Logs, face Face) int {
 		}
 	}
 	a := &Agent{started: time.Now(), flags: f, logPath: logs.Path, previousCrash: logs.PreviousCrash, quitCh: make(chan struct{}),
-		notes: make(chan probe.Notification, 16), face: face}
+		notes: make(chan monitor.Notification, 16), face: face}
 	if code, done := a.singleInstance(out); done {
 		return code
 	}
@@ -185,11 +188,11 @@ func (a *Agent) run(out cmdline.IO) int {
 	a.mu.Unlock()
 	muted := a.rememberedSnooze()
 	open := a.openOutages(cfg, muted)
-	opts := []probe.MonitorOption{probe.WithOpenOutages(open), probe.WithSnooze(muted.Until)}
+	opts := []monitor.MonitorOption{monitor.WithOpenOutages(open), monitor.WithSnooze(muted.Until)}
 	if owed, ok := a.owedRecovery(cfg, muted, open); ok {
-		opts = append(opts, probe.WithOwedRecovery(owed))
+		opts = append(opts, monitor.WithOwedRecovery(owed))
 	}
-	a.mon, err = probe.NewMonitor(cfg, a.onEvent, opts...)
+	a.mon, err = monitor.NewMonitor(cfg, a.onEvent, opts...)
 	if err != nil {
 		fmt.Fprintln(out.Stderr, "pantau-efaktur: "+err.Error())
 		return cmdline.ExitUsage

@@ -13,7 +13,7 @@ import (
 	"pantau-efaktur/internal/fakesvc"
 	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/paths"
-	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 )
 
 // Told to quit while a window is subscribed and a check is still waiting
@@ -36,7 +36,7 @@ func TestQuitWhileAWindowIsOpenAndACheckRuns(t *testing.T) {
 	})
 	srv := httptest.NewServer(svc)
 	defer srv.Close()
-	s := probe.DefaultSettings()
+	s := settings.DefaultSettings()
 	s.URL, s.Reference, s.Proxy = srv.URL+"/svc?wsdl", srv.URL+"/_fake/generate_204", "none"
 	data, err := s.Encode()
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/version"
+	"pantau-efaktur/monitor"
 	"pantau-efaktur/probe"
 )
 
@@ -51,7 +52,7 @@ func (a *Agent) Refresh() { a.refresh() }
 
 // Status reports the agent's state.
 func (a *Agent) Status() ipc.Status {
-	var states []probe.State
+	var states []monitor.State
 	if a.mon != nil {
 		states = a.mon.States()
 	}
@@ -59,7 +60,7 @@ func (a *Agent) Status() ipc.Status {
 }
 
 // statusOf reports the agent's state with the monitor's states given.
-func (a *Agent) statusOf(states []probe.State) ipc.Status {
+func (a *Agent) statusOf(states []monitor.State) ipc.Status {
 	a.mu.Lock()
 	tr := a.tr
 	st := ipc.Status{PID: os.Getpid(), SupervisorPID: a.supervisor, Version: version.Version, Lang: tr.Lang(), StartedAt: a.started,

@@ -10,6 +10,7 @@ import (
 
 	"pantau-efaktur/internal/fakesvc"
 	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 )
 
 // DemoSteps is the --demo timeline: about two and a half minutes in which
@@ -64,14 +65,14 @@ func startDemo() (*demo, error) {
 }
 
 // apply points settings at the fake service with quick demo intervals.
-func (d *demo) apply(s *probe.Settings) {
+func (d *demo) apply(s *settings.Settings) {
 	s.URL = d.url + "/svc/MasterFakturService?wsdl"
 	s.Reference = d.url + "/_fake/generate_204"
-	s.Interval = probe.Duration(5 * time.Second)
-	s.Recheck = probe.Duration(2 * time.Second)
-	s.DownInterval = probe.Duration(3 * time.Second)
-	s.Timeout = probe.Duration(3 * time.Second)
-	s.Slow = probe.Duration(time.Second)
+	s.Interval = settings.Duration(5 * time.Second)
+	s.Recheck = settings.Duration(2 * time.Second)
+	s.DownInterval = settings.Duration(3 * time.Second)
+	s.Timeout = settings.Duration(3 * time.Second)
+	s.Slow = settings.Duration(time.Second)
 	s.Proxy = string(probe.ProxyNone)
 }
 

@@ -11,7 +11,9 @@ import (
 
 	"pantau-efaktur/internal/fakesvc"
 	"pantau-efaktur/internal/probetest"
+	"pantau-efaktur/monitor"
 	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 )
 
 // demoChecker is the real HTTP checker against the fake server, with the
@@ -47,21 +49,21 @@ type demoSeen struct {
 // playDemo runs the --demo timeline for d of fake time through the real
 // checker and monitor with the demo's settings, and returns what the tray
 // showed (each change once) and the notifications.
-func playDemo(t *testing.T, d time.Duration, jitter float64) ([]demoSeen, []probe.Notification) {
+func playDemo(t *testing.T, d time.Duration, jitter float64) ([]demoSeen, []monitor.Notification) {
 	t.Helper()
 	svc := fakesvc.New(fakesvc.OK)
 	srv := httptest.NewServer(svc)
 	t.Cleanup(srv.Close)
-	s := probe.DefaultSettings()
+	s := settings.DefaultSettings()
 	(&demo{svc: svc, url: srv.URL}).apply(&s)
 	clk := probetest.NewClock(time.Date(2026, 11, 26, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600)))
 	real := probe.NewHTTPChecker(s.CheckOptions("pantau-efaktur-test"))
 	t.Cleanup(real.Close)
 
-	events := make(chan probe.Event, 10000)
-	m, err := probe.NewMonitor(probe.MonitorConfig{Targets: s.Targets(), Checker: &demoChecker{real: real, clk: clk, svc: svc},
-		Policy: s.Policy(), Notify: s.Notify}, func(e probe.Event) { events <- e },
-		probe.WithClock(clk), probe.WithRand(func() float64 { return jitter }))
+	events := make(chan monitor.Event, 10000)
+	m, err := monitor.NewMonitor(monitor.MonitorConfig{Targets: s.Targets(), Checker: &demoChecker{real: real, clk: clk, svc: svc},
+		Policy: s.Policy(), Notify: s.Notify}, func(e monitor.Event) { events <- e },
+		monitor.WithClock(clk), monitor.WithRand(func() float64 { return jitter }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,20 +73,20 @@ func playDemo(t *testing.T, d time.Duration, jitter float64) ([]demoSeen, []prob
 	defer func() { cancel(); <-done }()
 
 	var seen []demoSeen
-	var notes []probe.Notification
+	var notes []monitor.Notification
 	safety := time.After(30 * time.Second) // a safety net, never a synchroniser
 	for {
 		select {
 		case e := <-events:
 			switch {
-			case e.Kind == probe.EventState && e.Target == "efaktur":
-				now := demoView{string(probe.ShownLevel(e.State.Level, e.State.Rechecking)), e.State.Reason, probe.Unsteady(e.State.Level, e.State.Recent)}
+			case e.Kind == monitor.EventState && e.Target == "efaktur":
+				now := demoView{string(monitor.ShownLevel(e.State.Level, e.State.Rechecking)), e.State.Reason, monitor.Unsteady(e.State.Level, e.State.Recent)}
 				if len(seen) == 0 || seen[len(seen)-1].demoView != now {
 					seen = append(seen, demoSeen{now, clk.Monotonic()})
 				}
-			case e.Kind == probe.EventNotify:
+			case e.Kind == monitor.EventNotify:
 				notes = append(notes, *e.Notification)
-			case e.Kind == probe.EventWait && e.Target == "efaktur":
+			case e.Kind == monitor.EventWait && e.Target == "efaktur":
 				// Only this loop moves the clock, so the monitor is idle
 				// until the clock reaches its next check.
 				if clk.Monotonic() >= d {
@@ -134,11 +136,11 @@ func TestDemoShowsEveryColourAndBothNotifications(t *testing.T) {
 		} else if span := seen[last].at - seen[first].at; span < 15*time.Second {
 			t.Errorf("jitter %v: the unsteady remark shown for %v, want at least 15s: %v", jitter, span, seen)
 		}
-		var kinds []probe.NotifyKind
+		var kinds []monitor.NotifyKind
 		for _, n := range notes {
 			kinds = append(kinds, n.Kind)
 		}
-		if !slices.Equal(kinds, []probe.NotifyKind{probe.NotifyDown, probe.NotifyRecovered}) {
+		if !slices.Equal(kinds, []monitor.NotifyKind{monitor.NotifyDown, monitor.NotifyRecovered}) {
 			t.Errorf("jitter %v: notifications %v, want exactly one down and one recovered", jitter, kinds)
 		}
 	}

@@ -4,8 +4,11 @@ import (
 	"log/slog"
 	"os"
 	"pantau-efaktur/assets"
+	"pantau-efaktur/history"
 	"pantau-efaktur/internal/paths"
+	"pantau-efaktur/monitor"
 	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 	"path/filepath"
 	"time"
 )
@@ -15,12 +18,12 @@ import (
 // monitor takes them up instead of announcing them again and telling only
 // the minutes since this start when they end. An outage confirmed during
 // the snooze still running was not told yet: it is marked held.
-func (a *Agent) openOutages(cfg probe.MonitorConfig, muted snooze) map[string]probe.OpenOutage {
-	var opts []probe.StatsOptions
+func (a *Agent) openOutages(cfg monitor.MonitorConfig, muted snooze) map[string]monitor.OpenOutage {
+	var opts []history.StatsOptions
 	for _, t := range cfg.Targets {
 		opts = append(opts, historyOptions(cfg, t))
 	}
-	open, err := probe.FindOpenOutages(a.historyDir, time.Now(), opts)
+	open, err := history.FindOpenOutages(a.historyDir, time.Now(), opts)
 	if err != nil {
 		slog.Warn("history unreadable: open outages not taken up", "err", err)
 	}
@@ -35,29 +38,29 @@ func (a *Agent) openOutages(cfg probe.MonitorConfig, muted snooze) map[string]pr
 // historyOptions reads t's history as the monitor of cfg saw it. A restart
 // may cost a check or two; a longer gap, and nothing is known of what
 // happened meanwhile.
-func historyOptions(cfg probe.MonitorConfig, t probe.Target) probe.StatsOptions {
-	return probe.StatsOptions{Target: t.ID, URL: t.URL, FailThreshold: cfg.Policy.FailThreshold,
+func historyOptions(cfg monitor.MonitorConfig, t probe.Target) history.StatsOptions {
+	return history.StatsOptions{Target: t.ID, URL: t.URL, FailThreshold: cfg.Policy.FailThreshold,
 		RecoverThreshold: cfg.Policy.RecoverThreshold, MaxGap: max(5*time.Minute, 2*cfg.Policy.DownInterval)}
 }
 
 // owedRecovery finds the "back online" the previous run held for the end of
 // the mute still running, and lost by stopping (a reboot, an update): the
 // user heard "down" and must still hear that it is over (see
-// probe.OwedRecovery). Only the week before the mute is read.
-func (a *Agent) owedRecovery(cfg probe.MonitorConfig, muted snooze, open map[string]probe.OpenOutage) (probe.Notification, bool) {
+// history.OwedRecovery). Only the week before the mute is read.
+func (a *Agent) owedRecovery(cfg monitor.MonitorConfig, muted snooze, open map[string]monitor.OpenOutage) (monitor.Notification, bool) {
 	if muted.Until.IsZero() || muted.From.IsZero() {
-		return probe.Notification{}, false
+		return monitor.Notification{}, false
 	}
 	now := time.Now()
 	primary := cfg.Targets[0]
-	recs, _, err := probe.LoadHistory(a.historyDir, muted.From.Add(-7*24*time.Hour), now)
+	recs, _, err := history.LoadHistory(a.historyDir, muted.From.Add(-7*24*time.Hour), now)
 	if err != nil {
 		slog.Warn("history unreadable: a 'back online' held by the mute may be lost", "err", err)
-		return probe.Notification{}, false
+		return monitor.Notification{}, false
 	}
-	st := probe.Summarize(recs, now, historyOptions(cfg, primary))
+	st := history.Summarize(recs, now, historyOptions(cfg, primary))
 	_, takenUp := open[primary.ID]
-	n, ok := probe.OwedRecovery(st.Outages, primary.ID, muted.From, takenUp)
+	n, ok := history.OwedRecovery(st.Outages, primary.ID, muted.From, takenUp)
 	if ok {
 		slog.Info("'back online' held by the mute taken up from history", "since", n.Back, "outage", n.Outage, "earlier", n.Earlier)
 	}
@@ -69,12 +72,12 @@ func (a *Agent) owedRecovery(cfg probe.MonitorConfig, muted snooze, open map[str
 func (a *Agent) prepareFiles() {
 	dir, err := paths.HistoryDir()
 	if err == nil {
-		a.hist, err = probe.OpenHistory(dir)
+		a.hist, err = history.OpenHistory(dir)
 	}
 	if err != nil {
 		slog.Error("history unavailable", "err", err)
 		tmp, _ := os.MkdirTemp("", "pantau-efaktur-history-")
-		a.hist, _ = probe.OpenHistory(tmp)
+		a.hist, _ = history.OpenHistory(tmp)
 	}
 	a.historyDir = a.hist.Dir()
 	if err == nil { // not for a stand-in history: that would welcome at every start
@@ -96,7 +99,7 @@ func (a *Agent) prepareFiles() {
 	}
 	write := func(name string, b []byte, err error) {
 		if err == nil {
-			err = probe.WriteFileAtomic(filepath.Join(a.iconDir, name+".png"), b, 0o644)
+			err = settings.WriteFileAtomic(filepath.Join(a.iconDir, name+".png"), b, 0o644)
 		}
 		if err != nil {
 			slog.Warn("notification icon", "icon", name, "err", err)

@@ -2,10 +2,11 @@ package agent
 
 import (
 	"log/slog"
+	"pantau-efaktur/history"
 	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/notify"
 	"pantau-efaktur/internal/version"
-	"pantau-efaktur/probe"
+	"pantau-efaktur/monitor"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -13,10 +14,10 @@ import (
 
 // onEvent is the monitor's sink: it runs on the monitor's goroutines and
 // must stay quick (no D-Bus round trips, no waiting on the user).
-func (a *Agent) onEvent(e probe.Event) {
+func (a *Agent) onEvent(e monitor.Event) {
 	switch e.Kind {
-	case probe.EventCheck:
-		if err := a.hist.Append(probe.RecordOf(*e.Result)); err != nil {
+	case monitor.EventCheck:
+		if err := a.hist.Append(history.RecordOf(*e.Result)); err != nil {
 			a.mu.Lock()
 			quiet := time.Since(a.lastHistErr) < time.Hour
 			if !quiet {
@@ -30,10 +31,10 @@ func (a *Agent) onEvent(e probe.Event) {
 		r := e.Result
 		slog.Info("check", "target", r.Target, "state", r.Level, "reason", r.Reason, "status", r.HTTPStatus,
 			"ms", r.Phases.Total.Milliseconds(), "err", r.Error)
-	case probe.EventState:
+	case monitor.EventState:
 		slog.Info("state", "target", e.Target, "state", e.State.Level, "reason", e.State.Reason,
 			"rechecking", e.State.Rechecking, "unsteady", e.State.Unsteady(), "previous", e.Previous)
-	case probe.EventNotify:
+	case monitor.EventNotify:
 		select {
 		case a.notes <- *e.Notification:
 		default:
@@ -66,13 +67,13 @@ func (a *Agent) notificationWorker() {
 			tr, sound := a.tr, a.settings.Notify.Sound
 			a.mu.Unlock()
 			title, body := tr.Notification(n)
-			icon := map[probe.NotifyKind]string{probe.NotifyDown: "down", probe.NotifyRecovered: "up",
-				probe.NotifyDegraded: "degraded", probe.NotifyOffline: "offline", probe.NotifyOnline: "up"}[n.Kind]
+			icon := map[monitor.NotifyKind]string{monitor.NotifyDown: "down", monitor.NotifyRecovered: "up",
+				monitor.NotifyDegraded: "degraded", monitor.NotifyOffline: "offline", monitor.NotifyOnline: "up"}[n.Kind]
 			var nt notify.Notifier = notify.Desktop{IconPath: a.iconPath(icon), Sound: sound}
 			if a.notifier != nil {
 				nt = a.notifier(icon)
 			}
-			urgent := n.Kind == probe.NotifyDown || n.Kind == probe.NotifyRecovered
+			urgent := n.Kind == monitor.NotifyDown || n.Kind == monitor.NotifyRecovered
 			if err := nt.Notify(title, body, urgent); err != nil {
 				slog.Error("notification not shown", "kind", n.Kind, "err", err)
 			} else {

@@ -10,23 +10,25 @@ import (
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/internal/version"
+	"pantau-efaktur/monitor"
 	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 	"path/filepath"
 	"time"
 )
 
 // loadSettings reads the settings file, lays the command-line flags over it
 // and, for --demo, points it at the fake server. first is the start-up load.
-func (a *Agent) loadSettings(first bool) (probe.LoadReport, error) {
+func (a *Agent) loadSettings(first bool) (settings.LoadReport, error) {
 	path := a.flags.target.Config
 	if path == "" {
 		p, err := paths.SettingsFile()
 		if err != nil {
-			return probe.LoadReport{}, err
+			return settings.LoadReport{}, err
 		}
 		path = p
 	}
-	s, rep, err := probe.LoadSettings(path, time.Now())
+	s, rep, err := settings.LoadSettings(path, time.Now())
 	if err != nil {
 		slog.Warn("settings not read", "err", err)
 	}
@@ -77,8 +79,8 @@ func (a *Agent) loadSettings(first bool) (probe.LoadReport, error) {
 	return rep, nil
 }
 
-func (a *Agent) monitorConfigLocked() probe.MonitorConfig {
-	return probe.MonitorConfig{Targets: a.settings.Targets(), Checker: a.checker,
+func (a *Agent) monitorConfigLocked() monitor.MonitorConfig {
+	return monitor.MonitorConfig{Targets: a.settings.Targets(), Checker: a.checker,
 		Policy: a.settings.Policy(), Notify: a.settings.Notify}
 }
 
@@ -88,7 +90,7 @@ func (a *Agent) Reload() error {
 	return err
 }
 
-func (a *Agent) reload() (probe.LoadReport, error) {
+func (a *Agent) reload() (settings.LoadReport, error) {
 	a.reloading.Lock()
 	defer a.reloading.Unlock()
 	rep, err := a.loadSettings(false)
@@ -135,7 +137,7 @@ func (a *Agent) settingsEdited() {
 		}
 		return
 	}
-	digest := probe.SettingsDigest(data)
+	digest := settings.SettingsDigest(data)
 	if digest == loaded || digest == told {
 		return // a save the agent was told about, or content already refused
 	}
@@ -145,7 +147,7 @@ func (a *Agent) settingsEdited() {
 		a.mu.Unlock()
 		a.showNotice(notice)
 	}
-	if !probe.SettingsReadable(data) {
+	if !settings.SettingsReadable(data) {
 		slog.Warn("settings file changed but unreadable; the settings in use stay", "path", path)
 		refuse(tr.T("settings.edit_unreadable", map[string]any{"Path": path}))
 		return

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"pantau-efaktur/monitor"
+	"pantau-efaktur/settings"
 	"time"
-
-	"pantau-efaktur/probe"
 )
 
 // The snooze lives in its own small file, not in the settings: it is a
@@ -31,7 +31,7 @@ type snooze struct {
 
 // held says whether the "down" of an outage the previous run left open was
 // held by this snooze: it was confirmed while the snooze ran.
-func (s snooze) held(o probe.OpenOutage) bool {
+func (s snooze) held(o monitor.OpenOutage) bool {
 	return !s.From.IsZero() && !o.Confirmed.IsZero() && !o.Confirmed.Before(s.From) && o.Confirmed.Before(s.Until)
 }
 
@@ -60,7 +60,7 @@ func saveSnooze(path string, s snooze) error {
 	if err != nil {
 		return fmt.Errorf("encode the snooze: %w", err)
 	}
-	if err := probe.WriteFileAtomic(path, append(b, '\n'), 0o600); err != nil {
+	if err := settings.WriteFileAtomic(path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("remember the snooze: %w", err)
 	}
 	return nil

@@ -2,11 +2,10 @@ package agent
 
 import (
 	"os"
+	"pantau-efaktur/monitor"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"pantau-efaktur/probe"
 )
 
 func TestSnoozeSurvivesARestart(t *testing.T) {
@@ -86,7 +85,7 @@ func TestSnoozeHeldTheOutage(t *testing.T) {
 		{"not muted", snooze{}, from, false},
 		{"confirmation unknown", muted, time.Time{}, false},
 	} {
-		if got := tc.s.held(probe.OpenOutage{Start: from.Add(-5 * time.Minute), Confirmed: tc.confirmed}); got != tc.want {
+		if got := tc.s.held(monitor.OpenOutage{Start: from.Add(-5 * time.Minute), Confirmed: tc.confirmed}); got != tc.want {
 			t.Errorf("%s: held %v, want %v", tc.name, got, tc.want)
 		}
 	}

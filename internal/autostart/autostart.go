@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"pantau-efaktur/internal/version"
-	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 )
 
 // Name is the entry's name (the Run value on Windows).
@@ -77,7 +77,7 @@ func LaunchAgentPlist(exe string) string {
 // Adopt makes s.Autostart the login entry's actual state when the settings
 // file does not say (rep.AutostartUnset): an entry the Windows installer
 // made is kept, and the settings window shows it ticked.
-func Adopt(s *probe.Settings, rep probe.LoadReport) {
+func Adopt(s *settings.Settings, rep settings.LoadReport) {
 	if !rep.AutostartUnset {
 		return
 	}

@@ -6,10 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"pantau-efaktur/settings"
 	"path/filepath"
 	"runtime"
-
-	"pantau-efaktur/probe"
 )
 
 // Path is the login entry file: a LaunchAgent on macOS
@@ -64,5 +63,5 @@ func setFile(path func() (string, error), want string, enabled bool) error {
 	if have, err := os.ReadFile(p); err == nil && string(have) == want {
 		return nil
 	}
-	return probe.WriteFileAtomic(p, []byte(want), 0o644)
+	return settings.WriteFileAtomic(p, []byte(want), 0o644)
 }

@@ -3,12 +3,11 @@ package autostart
 import (
 	"encoding/xml"
 	"os"
+	"pantau-efaktur/settings"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
-
-	"pantau-efaktur/probe"
 )
 
 func TestDesktopEntry(t *testing.T) {
@@ -111,7 +110,7 @@ func TestAdoptKeepsTheEntryTheFileDoesNotMention(t *testing.T) {
 		if tc.file != "" {
 			os.WriteFile(path, []byte(tc.file), 0o600)
 		}
-		s, rep, err := probe.ReadSettings(path)
+		s, rep, err := settings.ReadSettings(path)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"pantau-efaktur/history"
 	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/paths"
@@ -67,7 +68,7 @@ func Export(args []string, io cmdline.IO) int {
 		return 1
 	}
 	now := time.Now()
-	recs, skipped, err := probe.LoadHistory(dir, now.Add(-time.Duration(n)*24*time.Hour), now.Add(time.Minute))
+	recs, skipped, err := history.LoadHistory(dir, now.Add(-time.Duration(n)*24*time.Hour), now.Add(time.Minute))
 	if err != nil {
 		slog.Warn("history partly unreadable", "err", err)
 	}
@@ -102,7 +103,7 @@ func Export(args []string, io cmdline.IO) int {
 			}
 		}
 	} else {
-		err = probe.WriteCSV(bw, recs, rune(sep[0]))
+		err = history.WriteCSV(bw, recs, rune(sep[0]))
 	}
 	if err == nil {
 		err = bw.Flush()
@@ -132,7 +133,7 @@ func exportPath(out string, jsonl bool, now time.Time) string {
 		if jsonl {
 			ext = ".jsonl"
 		}
-		return filepath.Join(out, probe.ExportFileName(now, ext))
+		return filepath.Join(out, history.ExportFileName(now, ext))
 	}
 	return out
 }

@@ -10,21 +10,23 @@ import (
 	"testing"
 	"time"
 
+	"pantau-efaktur/history"
 	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/paths"
 	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 )
 
 func TestExportCSV(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", home)
 	dir, _ := paths.HistoryDir()
-	h, err := probe.OpenHistory(dir)
+	h, err := history.OpenHistory(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	for i, r := range []probe.Record{
+	for i, r := range []history.Record{
 		{At: now.Add(-40 * 24 * time.Hour), Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK}, // too old for 30 days
 		{At: now.Add(-2 * time.Hour), Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200, MS: [5]int64{1, 2, 3, 4, 180}},
 		{At: now.Add(-time.Hour), Target: "efaktur", Level: probe.LevelDown, Reason: probe.ReasonMaintenance, Status: 503},
@@ -158,7 +160,7 @@ func TestBrokenConfigIsReportedOnceAndDefaultsUsed(t *testing.T) {
 	os.WriteFile(cfg, []byte("{broken"), 0o600)
 	var errOut bytes.Buffer
 	s, rep, tr := loadSettingsForCLI(cfg, "en", cmdline.IO{Stdout: &bytes.Buffer{}, Stderr: &errOut})
-	if rep.BrokenKeptAs == "" || s.URL != probe.DefaultURL || tr.Lang() != "en" {
+	if rep.BrokenKeptAs == "" || s.URL != settings.DefaultURL || tr.Lang() != "en" {
 		t.Fatalf("%+v %+v", rep, s)
 	}
 	if !strings.Contains(errOut.String(), "is damaged and cannot be read") || !strings.Contains(errOut.String(), rep.BrokenKeptAs) {

@@ -8,23 +8,23 @@ import (
 	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/paths"
-	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 )
 
 // loadSettingsForCLI reads the settings file (configPath or the default one)
 // for a one-shot command. Problems with the file never stop the command:
 // they are reported on stderr in the user's language, defaults are used.
-func loadSettingsForCLI(configPath, langFlag string, io cmdline.IO) (probe.Settings, probe.LoadReport, *i18n.Translator) {
+func loadSettingsForCLI(configPath, langFlag string, io cmdline.IO) (settings.Settings, settings.LoadReport, *i18n.Translator) {
 	if configPath == "" {
 		p, err := paths.SettingsFile()
 		if err != nil {
 			slog.Warn("no settings file location", "err", err)
-			s := probe.DefaultSettings()
-			return s, probe.LoadReport{Missing: true}, i18n.New(pickLang(langFlag, s.Language))
+			s := settings.DefaultSettings()
+			return s, settings.LoadReport{Missing: true}, i18n.New(pickLang(langFlag, s.Language))
 		}
 		configPath = p
 	}
-	s, rep, err := probe.LoadSettings(configPath, time.Now())
+	s, rep, err := settings.LoadSettings(configPath, time.Now())
 	tr := i18n.New(pickLang(langFlag, s.Language))
 	if err != nil {
 		slog.Warn("settings not read", "path", configPath, "err", err)

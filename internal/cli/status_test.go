@@ -7,6 +7,7 @@ import (
 
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/ipc"
+	"pantau-efaktur/monitor"
 	"pantau-efaktur/probe"
 )
 
@@ -22,7 +23,7 @@ func TestHumanStatus(t *testing.T) {
 	coretax := ipc.TargetState{Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError, Last: &coretaxLast}
 	enofa := ipc.TargetState{Target: "enofa", Level: probe.LevelUp, Reason: probe.ReasonOK}
 	st := ipc.Status{Lang: "id", Targets: []ipc.TargetState{down, coretax, enofa}}
-	shaky := probe.Tally{Checks: 10, Failures: 4, Episodes: 3}
+	shaky := monitor.Tally{Checks: 10, Failures: 4, Episodes: 3}
 	upLast := probe.Result{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, CheckedAt: now}
 	up := ipc.TargetState{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Last: &upLast, Recent: shaky}
 	shakyEnofa := enofa

@@ -18,6 +18,7 @@ import (
 	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/notify"
 	"pantau-efaktur/internal/version"
+	"pantau-efaktur/monitor"
 	"pantau-efaktur/probe"
 )
 
@@ -65,7 +66,7 @@ func Watch(args []string, io cmdline.IO) int {
 	}
 	checker := probe.NewHTTPChecker(settings.CheckOptions(version.UserAgent()))
 	defer checker.Close()
-	m, err := probe.NewMonitor(probe.MonitorConfig{
+	m, err := monitor.NewMonitor(monitor.MonitorConfig{
 		Targets: settings.Targets(), Checker: checker, Policy: settings.Policy(), Notify: settings.Notify,
 	}, out.Print)
 	if err != nil {
@@ -88,20 +89,20 @@ type EventPrinter struct {
 	mu sync.Mutex
 }
 
-// Print handles one event (a probe.Monitor sink).
-func (p *EventPrinter) Print(e probe.Event) {
+// Print handles one event (a monitor.Monitor sink).
+func (p *EventPrinter) Print(e monitor.Event) {
 	line, err := EventJSON(e, p.Tr)
 	if err != nil || line == nil {
 		return
 	}
-	if e.Kind == probe.EventNotify {
+	if e.Kind == monitor.EventNotify {
 		if !p.Notify {
 			return
 		}
 		if p.Desktop != nil {
 			title, body := p.Tr.Notification(*e.Notification)
 			k := e.Notification.Kind
-			if err := p.Desktop.Notify(title, body, k == probe.NotifyDown || k == probe.NotifyRecovered); err != nil {
+			if err := p.Desktop.Notify(title, body, k == monitor.NotifyDown || k == monitor.NotifyRecovered); err != nil {
 				slog.Warn("desktop notification failed", "err", err)
 			}
 		}
@@ -113,10 +114,10 @@ func (p *EventPrinter) Print(e probe.Event) {
 
 // EventJSON is the JSON line of an event, or nil for events that are not
 // part of the contract (waits).
-func EventJSON(e probe.Event, tr *i18n.Translator) ([]byte, error) {
+func EventJSON(e monitor.Event, tr *i18n.Translator) ([]byte, error) {
 	at := e.At.Format(TimeFormat)
 	switch e.Kind {
-	case probe.EventCheck:
+	case monitor.EventCheck:
 		res := *e.Result
 		res.Message = tr.Message(res)
 		body, err := json.Marshal(res)
@@ -125,16 +126,16 @@ func EventJSON(e probe.Event, tr *i18n.Translator) ([]byte, error) {
 		}
 		head := fmt.Sprintf(`{"type":"check","at":%q,`, at)
 		return append([]byte(head), body[1:]...), nil
-	case probe.EventState:
+	case monitor.EventState:
 		st := e.State
 		line := stateLine{Type: "state", At: at, Previous: e.Previous, Unsteady: st.Unsteady(),
 			TargetState: ipc.StateOf(*st, tr.Message(st.Last))}
 		return json.Marshal(line)
-	case probe.EventNotify:
+	case monitor.EventNotify:
 		n := e.Notification
 		title, body := tr.Notification(*n)
 		line := notifyLine{Type: "notify", At: at, Target: e.Target, Kind: n.Kind, Title: title, Body: body, Reason: n.Reason}
-		if n.Kind == probe.NotifyRecovered {
+		if n.Kind == monitor.NotifyRecovered {
 			s := int64(n.Outage / time.Second)
 			line.OutageS = &s
 			if n.Earlier > 0 {
@@ -154,19 +155,19 @@ type stateLine struct {
 	At       string      `json:"at"`
 	Previous probe.Level `json:"previous"`
 	// Unsteady: up (or degraded) but failing now and then lately
-	// (probe.Unsteady); Recent gives the numbers.
+	// (monitor.Unsteady); Recent gives the numbers.
 	Unsteady bool `json:"unsteady"`
 	ipc.TargetState
 }
 
 type notifyLine struct {
-	Type    string           `json:"type"`
-	At      string           `json:"at"`
-	Target  string           `json:"target"`
-	Kind    probe.NotifyKind `json:"kind"`
-	Title   string           `json:"title"`
-	Body    string           `json:"body"`
-	Reason  probe.Reason     `json:"reason"`
-	OutageS *int64           `json:"outage_s,omitempty"`
-	Outages int              `json:"outages,omitempty"`
+	Type    string             `json:"type"`
+	At      string             `json:"at"`
+	Target  string             `json:"target"`
+	Kind    monitor.NotifyKind `json:"kind"`
+	Title   string             `json:"title"`
+	Body    string             `json:"body"`
+	Reason  probe.Reason       `json:"reason"`
+	OutageS *int64             `json:"outage_s,omitempty"`
+	Outages int                `json:"outages,omitempty"`
 }

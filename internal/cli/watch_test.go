@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/monitor"
 	"pantau-efaktur/probe"
 )
 
@@ -17,17 +18,17 @@ func TestNotifyLineOutage(t *testing.T) {
 	up := probe.Result{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK}
 	for _, tc := range []struct {
 		name    string
-		n       probe.Notification
+		n       monitor.Notification
 		outageS any // nil: no key
 		outages any
 	}{
-		{"down", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonConnect}, nil, nil},
-		{"one outage", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonConnect, Outage: 23 * time.Minute, Result: up}, 1380.0, nil},
-		{"flapped while muted", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonConnect, Outage: 52 * time.Minute, Result: up,
+		{"down", monitor.Notification{Kind: monitor.NotifyDown, Target: "efaktur", Reason: probe.ReasonConnect}, nil, nil},
+		{"one outage", monitor.Notification{Kind: monitor.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonConnect, Outage: 23 * time.Minute, Result: up}, 1380.0, nil},
+		{"flapped while muted", monitor.Notification{Kind: monitor.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonConnect, Outage: 52 * time.Minute, Result: up,
 			Start: at.Add(-time.Hour), Back: at.Add(-5 * time.Minute), Delayed: at, Earlier: 2}, 3120.0, 3.0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			line, err := EventJSON(probe.Event{Kind: probe.EventNotify, At: at, Target: "efaktur", Notification: &tc.n}, i18n.New("en"))
+			line, err := EventJSON(monitor.Event{Kind: monitor.EventNotify, At: at, Target: "efaktur", Notification: &tc.n}, i18n.New("en"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -48,22 +49,22 @@ func TestStateLineUnsteady(t *testing.T) {
 	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name     string
-		recent   probe.Tally
+		recent   monitor.Tally
 		unsteady bool
 	}{
-		{"steady", probe.Tally{Checks: 10, Failures: 1, Episodes: 1}, false},
-		{"unsteady", probe.Tally{Checks: 10, Failures: 4, Episodes: 3}, true},
+		{"steady", monitor.Tally{Checks: 10, Failures: 1, Episodes: 1}, false},
+		{"unsteady", monitor.Tally{Checks: 10, Failures: 4, Episodes: 3}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st := probe.State{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Recent: tc.recent,
+			st := monitor.State{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Recent: tc.recent,
 				Last: probe.Result{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, CheckedAt: at}}
-			line, err := EventJSON(probe.Event{Kind: probe.EventState, At: at, Target: "efaktur", State: &st, Previous: probe.LevelUp}, i18n.New("en"))
+			line, err := EventJSON(monitor.Event{Kind: monitor.EventState, At: at, Target: "efaktur", State: &st, Previous: probe.LevelUp}, i18n.New("en"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			var got struct {
-				Unsteady *bool       `json:"unsteady"`
-				Recent   probe.Tally `json:"recent"`
+				Unsteady *bool         `json:"unsteady"`
+				Recent   monitor.Tally `json:"recent"`
 			}
 			if err := json.Unmarshal(line, &got); err != nil {
 				t.Fatalf("%s: %v", line, err)

@@ -16,6 +16,7 @@ import (
 
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 )
 
 // ExitUsage is the exit code for a bad flag or value (sysexits EX_USAGE).
@@ -157,10 +158,10 @@ func parseFlags(fs *flag.FlagSet, args []string, tr *i18n.Translator, cmd string
 var errHelp = errors.New("help shown")
 
 // ValidateCheckURL accepts only absolute http(s) addresses with a host (the
-// settings file's rule, probe.ValidateURL) and returns it trimmed.
+// settings file's rule, settings.ValidateURL) and returns it trimmed.
 func ValidateCheckURL(raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
-	if err := probe.ValidateURL(raw); err != nil {
+	if err := settings.ValidateURL(raw); err != nil {
 		return "", fmt.Errorf("invalid check address %q: %w", raw, err)
 	}
 	return raw, nil
@@ -182,7 +183,7 @@ func parseReference(tr *i18n.Translator, cmd, v string) (string, error) {
 		return "off", nil
 	}
 	if _, err := ValidateCheckURL(v); err != nil {
-		return "", &usageError{tr.T("usage.bad_reference", map[string]any{"Cmd": cmd, "Value": v, "Why": tr.URLProblem(probe.ProblemOf(err))})}
+		return "", &usageError{tr.T("usage.bad_reference", map[string]any{"Cmd": cmd, "Value": v, "Why": tr.URLProblem(settings.ProblemOf(err))})}
 	}
 	return v, nil
 }

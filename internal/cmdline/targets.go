@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"pantau-efaktur/internal/i18n"
-	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 )
 
 // CheckFlags are the flags shared by check, watch and the agent (which
@@ -38,14 +38,14 @@ func (f *CheckFlags) RegisterTarget(fs *flag.FlagSet) {
 }
 
 // Apply validates the flags and lays them over settings s.
-func (f *CheckFlags) Apply(tr *i18n.Translator, cmd string, s *probe.Settings) error {
+func (f *CheckFlags) Apply(tr *i18n.Translator, cmd string, s *settings.Settings) error {
 	if f.Lang != "" {
 		s.Language, _ = i18n.NormalizeLang(f.Lang) // refused by ParseCommandLine when unknown
 	}
 	if f.URL != "" {
 		u, err := ValidateCheckURL(f.URL)
 		if err != nil {
-			return &usageError{tr.T("usage.bad_url", map[string]any{"Cmd": cmd, "URL": f.URL, "Why": tr.URLProblem(probe.ProblemOf(err))})}
+			return &usageError{tr.T("usage.bad_url", map[string]any{"Cmd": cmd, "URL": f.URL, "Why": tr.URLProblem(settings.ProblemOf(err))})}
 		}
 		s.URL = u
 	}
@@ -93,7 +93,7 @@ func (f *MonitorFlags) Register(fs *flag.FlagSet) {
 }
 
 // Apply lays the flags over s (range checks come with s.Validate).
-func (f *MonitorFlags) Apply(tr *i18n.Translator, cmd string, s *probe.Settings) error {
+func (f *MonitorFlags) Apply(tr *i18n.Translator, cmd string, s *settings.Settings) error {
 	for _, name := range monitorFields {
 		if val := f.vals[name]; val != nil {
 			if err := applyFlag(tr, cmd, s, name, *val); err != nil {
@@ -105,19 +105,19 @@ func (f *MonitorFlags) Apply(tr *i18n.Translator, cmd string, s *probe.Settings)
 }
 
 // applyFlag lays a duration or number flag, if given, over its settings field.
-func applyFlag(tr *i18n.Translator, cmd string, s *probe.Settings, field, val string) error {
+func applyFlag(tr *i18n.Translator, cmd string, s *settings.Settings, field, val string) error {
 	if val == "" {
 		return nil
 	}
 	name := strings.ReplaceAll(field, "_", "-")
-	fd, _ := probe.FieldNamed(field)
+	fd, _ := settings.FieldNamed(field)
 	switch p := fd.Of(s).(type) {
-	case *probe.Duration:
+	case *settings.Duration:
 		v, err := ParseDurationFlag(tr, cmd, name, val)
 		if err != nil {
 			return err
 		}
-		*p = probe.Duration(v)
+		*p = settings.Duration(v)
 	case *int:
 		v, err := strconv.Atoi(strings.TrimSpace(val))
 		if err != nil {
@@ -129,8 +129,8 @@ func applyFlag(tr *i18n.Translator, cmd string, s *probe.Settings, field, val st
 }
 
 // ValidateForCommand turns settings problems into one localised usage line.
-func ValidateForCommand(tr *i18n.Translator, cmd string, s probe.Settings) error {
-	var verr probe.ValidationError
+func ValidateForCommand(tr *i18n.Translator, cmd string, s settings.Settings) error {
+	var verr settings.ValidationError
 	if err := s.Validate(); errors.As(err, &verr) {
 		parts := make([]string, len(verr))
 		for i, fe := range verr {

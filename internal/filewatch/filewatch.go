@@ -21,7 +21,7 @@ const Settle = 500 * time.Millisecond
 // Watch calls changed once path has been written, created, replaced or
 // removed and then left alone for settle. It returns when quit is closed,
 // or at once with an error when the folder cannot be watched. The folder is
-// watched, not the file: editors and probe.WriteFileAtomic replace the file
+// watched, not the file: editors and settings.WriteFileAtomic replace the file
 // by a rename, which ends a watch on the file itself.
 func Watch(path string, settle time.Duration, quit <-chan struct{}, changed func()) error {
 	w, err := fsnotify.NewWatcher()

@@ -2,6 +2,7 @@ package filewatch
 
 import (
 	"os"
+	"pantau-efaktur/settings"
 	"path/filepath"
 	"runtime"
 	"sync/atomic"
@@ -9,8 +10,6 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
-
-	"pantau-efaktur/probe"
 )
 
 func TestIsFileEvent(t *testing.T) {
@@ -86,7 +85,7 @@ func TestWatchSeesEditsAndSaves(t *testing.T) {
 		os.WriteFile(path, []byte(`{"url": "https://b`+string(rune('0'+i))+`"}`), 0o600)
 	}
 	wait("writes in place")
-	if err := probe.WriteFileAtomic(path, []byte(`{"url": "https://c"}`), 0o600); err != nil {
+	if err := settings.WriteFileAtomic(path, []byte(`{"url": "https://c"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	wait("an atomic replace")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"pantau-efaktur/monitor"
 	"pantau-efaktur/probe"
 )
 
@@ -223,20 +224,20 @@ func (t *Translator) ViaProxy(r probe.Result) string {
 }
 
 // UnsteadyNote is "Tidak stabil: 3 dari 10 pemeriksaan terakhir gagal."
-// for a server that answers but failed now and then lately (probe.Unsteady),
+// for a server that answers but failed now and then lately (monitor.Unsteady),
 // "" otherwise.
-func (t *Translator) UnsteadyNote(level probe.Level, recent probe.Tally) string {
+func (t *Translator) UnsteadyNote(level probe.Level, recent monitor.Tally) string {
 	return t.unsteady("unsteady.note", level, recent)
 }
 
 // UnsteadyAdvice is what to do about an unsteady server: retry a failed
 // upload after a moment ("" when the server is steady).
-func (t *Translator) UnsteadyAdvice(level probe.Level, recent probe.Tally) string {
+func (t *Translator) UnsteadyAdvice(level probe.Level, recent monitor.Tally) string {
 	return t.unsteady("advice.unsteady", level, recent)
 }
 
-func (t *Translator) unsteady(id string, level probe.Level, recent probe.Tally) string {
-	if !probe.Unsteady(level, recent) {
+func (t *Translator) unsteady(id string, level probe.Level, recent monitor.Tally) string {
+	if !monitor.Unsteady(level, recent) {
 		return ""
 	}
 	return t.T(id, map[string]any{"Failures": recent.Failures, "Checks": recent.Checks})

@@ -18,7 +18,9 @@ import (
 	"unicode/utf8"
 
 	"pantau-efaktur/assets"
+	"pantau-efaktur/monitor"
 	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 )
 
 func messageIDs(t *testing.T, lang string) map[string]bool {
@@ -257,7 +259,7 @@ func TestNormalizeLang(t *testing.T) {
 }
 
 func TestFieldErrorNamesFieldAndRange(t *testing.T) {
-	fe := probe.FieldError{Field: "interval", Code: "range", Value: "5s", Min: "10s", Max: "1h0m0s"}
+	fe := settings.FieldError{Field: "interval", Code: "range", Value: "5s", Min: "10s", Max: "1h0m0s"}
 	if got := New("id").FieldError(fe); got != "Interval pemeriksaan: 5 detik di luar rentang yang diizinkan (10 detik sampai 1 jam)." {
 		t.Errorf("id: %q", got)
 	}
@@ -342,18 +344,18 @@ func TestRedirectLoopIsTold(t *testing.T) {
 // An invalid address is told with what to fix: each problem its own
 // sentence, for the check address and the reference alike.
 func TestAddressProblemsAreTold(t *testing.T) {
-	problems := map[probe.URLProblem][2]string{ // a word the id and en sentences must carry
-		probe.URLNotHTTP:     {"http://", "http://"},
-		probe.URLBadChars:    {"spasi", "spaces"},
-		probe.URLCredentials: {"kata sandi", "password"},
-		probe.URLBadPort:     {"65535", "65535"},
+	problems := map[settings.URLProblem][2]string{ // a word the id and en sentences must carry
+		settings.URLNotHTTP:     {"http://", "http://"},
+		settings.URLBadChars:    {"spasi", "spaces"},
+		settings.URLCredentials: {"kata sandi", "password"},
+		settings.URLBadPort:     {"65535", "65535"},
 	}
 	for i, lang := range Languages {
 		tr := New(lang)
 		seen := map[string]bool{}
 		for p, words := range problems {
 			for _, field := range []string{"url", "reference"} {
-				msg := tr.FieldError(probe.FieldError{Field: field, Code: probe.FieldCode(field), Value: "x", Problem: p})
+				msg := tr.FieldError(settings.FieldError{Field: field, Code: settings.FieldCode(field), Value: "x", Problem: p})
 				if !strings.Contains(msg, words[i]) || !strings.HasPrefix(msg, tr.FieldName(field)) || strings.Contains(msg, "<no value>") {
 					t.Errorf("%s %s %s: %q", lang, field, p, msg)
 				}
@@ -363,7 +365,7 @@ func TestAddressProblemsAreTold(t *testing.T) {
 				seen[msg] = true
 			}
 		}
-		if tr.URLProblem("") != tr.URLProblem(probe.URLNotHTTP) {
+		if tr.URLProblem("") != tr.URLProblem(settings.URLNotHTTP) {
 			t.Errorf("%s: no problem named should read as the plain rule", lang)
 		}
 	}
@@ -451,7 +453,7 @@ func TestMessageAndAdviceForARedirect(t *testing.T) {
 // An unsteady server is told with its numbers, and only while it answers:
 // down is red already, and a steady server gets no remark.
 func TestUnsteadyIsToldWithItsNumbers(t *testing.T) {
-	shaky := probe.Tally{Checks: 10, Failures: 4, Episodes: 3}
+	shaky := monitor.Tally{Checks: 10, Failures: 4, Episodes: 3}
 	for _, lang := range Languages {
 		tr := New(lang)
 		for _, level := range []probe.Level{probe.LevelUp, probe.LevelDegraded} {
@@ -464,12 +466,12 @@ func TestUnsteadyIsToldWithItsNumbers(t *testing.T) {
 		}
 		for _, c := range []struct {
 			level probe.Level
-			tally probe.Tally
+			tally monitor.Tally
 		}{
 			{probe.LevelDown, shaky},
 			{probe.LevelOffline, shaky},
 			{probe.LevelUnknown, shaky},
-			{probe.LevelUp, probe.Tally{Checks: 10, Failures: 2, Episodes: 2}},
+			{probe.LevelUp, monitor.Tally{Checks: 10, Failures: 2, Episodes: 2}},
 		} {
 			if s := tr.UnsteadyNote(c.level, c.tally) + tr.UnsteadyAdvice(c.level, c.tally); s != "" {
 				t.Errorf("%s %s %+v: %q", lang, c.level, c.tally, s)

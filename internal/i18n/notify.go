@@ -1,15 +1,18 @@
 package i18n
 
-import "pantau-efaktur/probe"
+import (
+	"pantau-efaktur/monitor"
+	"pantau-efaktur/probe"
+)
 
 // Notification renders a monitor notification as a title and a body.
-func (t *Translator) Notification(n probe.Notification) (title, body string) {
+func (t *Translator) Notification(n monitor.Notification) (title, body string) {
 	data := map[string]any{
 		"Service": t.ServiceName(n.Target),
 		"Message": t.Message(n.Result),
 	}
 	switch n.Kind {
-	case probe.NotifyRecovered:
+	case monitor.NotifyRecovered:
 		data["Duration"] = t.Duration(n.Outage)
 		data["Cause"] = t.Cause(n.Reason)
 		body := "notify.recovered"
@@ -33,7 +36,7 @@ func (t *Translator) Notification(n probe.Notification) (title, body string) {
 			body += "_late"
 		}
 		return t.T("notify.recovered.title", data), t.T(body+".body", data)
-	case probe.NotifyDown:
+	case monitor.NotifyDown:
 		// Held by a snooze, the outage may be hours old: say since when.
 		// When the "back online" before it was never told (it came while
 		// muted), say the server had come back in between.
@@ -50,7 +53,7 @@ func (t *Translator) Notification(n probe.Notification) (title, body string) {
 			}
 			return t.T("notify.down.title", data), t.T(body, data)
 		}
-	case probe.NotifyDegraded:
+	case monitor.NotifyDegraded:
 		if n.FollowUp {
 			return t.T("notify.degraded_followup.title", data), t.T("notify.degraded.body", data)
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"pantau-efaktur/monitor"
 	"pantau-efaktur/probe"
 )
 
@@ -19,62 +20,62 @@ func TestNotificationTexts(t *testing.T) {
 	back := time.Date(2026, 11, 25, 17, 32, 0, 0, time.FixedZone("WIB", 7*3600))
 	for _, tc := range []struct {
 		lang      string
-		n         probe.Notification
+		n         monitor.Notification
 		title     string
 		bodyParts []string
 	}{
-		{"id", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonMaintenance, Result: down},
+		{"id", monitor.Notification{Kind: monitor.NotifyDown, Target: "efaktur", Reason: probe.ReasonMaintenance, Result: down},
 			"Server e-Faktur DOWN", []string{"maintenance"}},
-		{"id", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonMaintenance, Outage: outage, Result: up},
+		{"id", monitor.Notification{Kind: monitor.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonMaintenance, Outage: outage, Result: up},
 			"Server e-Faktur kembali online", []string{"kembali online setelah 23 menit", "maintenance DJP"}},
-		{"en", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonTimeout, Outage: outage, Result: up},
+		{"en", monitor.Notification{Kind: monitor.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonTimeout, Outage: outage, Result: up},
 			"is back online", []string{"back online after 23 minutes", "Invoices can be uploaded again"}},
-		{"id", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonTimeout, Outage: outage, Result: slow},
+		{"id", monitor.Notification{Kind: monitor.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonTimeout, Outage: outage, Result: slow},
 			"Server e-Faktur kembali online", []string{"setelah 23 menit", "lambat"}},
 		// Held by a snooze "until tomorrow 08:00": told the next morning, since when.
-		{"id", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonMaintenance, Outage: outage, Result: up,
+		{"id", monitor.Notification{Kind: monitor.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonMaintenance, Outage: outage, Result: up,
 			Back: back, Delayed: back.Add(14*time.Hour + 28*time.Minute)},
 			"Server e-Faktur kembali online", []string{"sudah kembali online sejak kemarin 17:32", "gangguan selama 23 menit", "maintenance DJP"}},
-		{"en", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonTimeout, Outage: outage, Result: slow,
+		{"en", monitor.Notification{Kind: monitor.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonTimeout, Outage: outage, Result: slow,
 			Back: back, Delayed: back.Add(20 * time.Minute)},
 			"is back online", []string{"answering again since 17:32", "outage of 23 minutes", "slowly"}},
 		// A "down" held by a snooze: told when it ends, with since when.
-		{"id", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonMaintenance, Result: down,
+		{"id", monitor.Notification{Kind: monitor.NotifyDown, Target: "efaktur", Reason: probe.ReasonMaintenance, Result: down,
 			Start: back, Delayed: back.Add(time.Hour + 5*time.Minute)},
 			"Server e-Faktur DOWN", []string{"maintenance", "sejak 17:32 (1 jam 5 menit)", "diberi tahu"}},
-		{"en", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonTimeout, Result: down,
+		{"en", monitor.Notification{Kind: monitor.NotifyDown, Target: "efaktur", Reason: probe.ReasonTimeout, Result: down,
 			Start: back, Delayed: back.Add(15 * time.Hour)},
 			"is DOWN", []string{"Down since yesterday 17:32 (15 hours)", "back online"}},
 		// The server flapped while muted: the late news covers every outage
 		// since the one the user was told of.
-		{"id", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonTimeout, Outage: 40 * time.Minute, Result: up,
+		{"id", monitor.Notification{Kind: monitor.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonTimeout, Outage: 40 * time.Minute, Result: up,
 			Start: back, Back: back.Add(50 * time.Minute), Delayed: back.Add(time.Hour), Earlier: 1},
 			"Server e-Faktur kembali online", []string{"sejak 18:22", "server down 2 kali sejak 17:32, total 40 menit", "penyebab terakhir: server tidak menjawab"}},
-		{"en", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonMaintenance, Outage: 40 * time.Minute, Result: slow,
+		{"en", monitor.Notification{Kind: monitor.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonMaintenance, Outage: 40 * time.Minute, Result: slow,
 			Start: back, Back: back.Add(50 * time.Minute), Delayed: back.Add(time.Hour), Earlier: 2},
 			"is back online", []string{"since 18:22, but slowly", "went down 3 times since 17:32, 40 minutes in all"}},
 		// ... told when it came back, after the mute ended (the PC was offline then).
-		{"en", probe.Notification{Kind: probe.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonMaintenance, Outage: 40 * time.Minute, Result: up,
+		{"en", monitor.Notification{Kind: monitor.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonMaintenance, Outage: 40 * time.Minute, Result: up,
 			Start: back, Back: back.Add(50 * time.Minute), Earlier: 1},
 			"is back online", []string{"since 18:22", "went down 2 times since 17:32, 40 minutes in all"}},
-		{"id", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonMaintenance, Result: down,
+		{"id", monitor.Notification{Kind: monitor.NotifyDown, Target: "efaktur", Reason: probe.ReasonMaintenance, Result: down,
 			Start: back, Delayed: back.Add(10 * time.Minute), Earlier: 1},
 			"Server e-Faktur DOWN", []string{"sempat pulih sebentar", "down lagi sejak 17:32 (10 menit)"}},
-		{"en", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonTimeout, Result: down,
+		{"en", monitor.Notification{Kind: monitor.NotifyDown, Target: "efaktur", Reason: probe.ReasonTimeout, Result: down,
 			Start: back, Delayed: back.Add(10 * time.Minute), Earlier: 1},
 			"is DOWN", []string{"came back briefly", "down again at 17:32 (10 minutes)"}},
 		// ... told when it was confirmed, after the mute ended: the "back online" before it was never told.
-		{"id", probe.Notification{Kind: probe.NotifyDown, Target: "efaktur", Reason: probe.ReasonMaintenance,
+		{"id", monitor.Notification{Kind: monitor.NotifyDown, Target: "efaktur", Reason: probe.ReasonMaintenance,
 			Result: probe.Result{Level: probe.LevelDown, Reason: probe.ReasonMaintenance, CheckedAt: back.Add(20 * time.Second)},
 			Start:  back.Add(-40 * time.Second), Earlier: 1},
 			"Server e-Faktur DOWN", []string{"sempat pulih sebentar", "down lagi sejak 17:31 (1 menit)"}},
-		{"en", probe.Notification{Kind: probe.NotifyDegraded, Target: "efaktur", Reason: probe.ReasonSlow, Result: slow, FollowUp: true},
+		{"en", monitor.Notification{Kind: monitor.NotifyDegraded, Target: "efaktur", Reason: probe.ReasonSlow, Result: slow, FollowUp: true},
 			"answers again, but not normally yet", nil},
-		{"en", probe.Notification{Kind: probe.NotifyDegraded, Target: "efaktur", Reason: probe.ReasonSlow, Result: slow},
+		{"en", monitor.Notification{Kind: monitor.NotifyDegraded, Target: "efaktur", Reason: probe.ReasonSlow, Result: slow},
 			"is degraded", nil},
-		{"id", probe.Notification{Kind: probe.NotifyOffline, Target: "efaktur", Reason: probe.ReasonOffline},
+		{"id", monitor.Notification{Kind: monitor.NotifyOffline, Target: "efaktur", Reason: probe.ReasonOffline},
 			"PC ini offline", []string{"internet"}},
-		{"en", probe.Notification{Kind: probe.NotifyOnline, Target: "efaktur", Result: up},
+		{"en", monitor.Notification{Kind: monitor.NotifyOnline, Target: "efaktur", Result: up},
 			"This PC is back online", nil},
 	} {
 		tr := New(tc.lang)

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"pantau-efaktur/internal/paths"
-	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 )
 
 // ForUser is a translator in the language of the user's settings file, for
@@ -12,7 +12,7 @@ import (
 func ForUser() *Translator {
 	lang := DefaultLang
 	if p, err := paths.SettingsFile(); err == nil {
-		lang = probe.SettingsLanguage(p)
+		lang = settings.SettingsLanguage(p)
 	}
 	return New(lang)
 }
@@ -28,7 +28,7 @@ func (t *Translator) FieldName(field string) string {
 
 // FieldError explains a settings problem naming the field and, where there
 // is one, the allowed range.
-func (t *Translator) FieldError(fe probe.FieldError) string {
+func (t *Translator) FieldError(fe settings.FieldError) string {
 	data := map[string]any{
 		"Field": t.FieldName(fe.Field),
 		"Value": t.rangeValue(fe.Value),
@@ -37,7 +37,7 @@ func (t *Translator) FieldError(fe probe.FieldError) string {
 		"Why":   t.URLProblem(fe.Problem),
 	}
 	switch fe.Code {
-	case probe.CodeRange, probe.CodeURL, probe.CodeProxy, probe.CodeProxyPort, probe.CodeReference, probe.CodeLanguage, probe.CodeSlowVsTimeout:
+	case settings.CodeRange, settings.CodeURL, settings.CodeProxy, settings.CodeProxyPort, settings.CodeReference, settings.CodeLanguage, settings.CodeSlowVsTimeout:
 		return t.T("fielderr."+string(fe.Code), data)
 	}
 	return t.T("fielderr.unreadable", data)
@@ -45,9 +45,9 @@ func (t *Translator) FieldError(fe probe.FieldError) string {
 
 // URLProblem says how to fix an address ("" reads as "write a full
 // http(s) address").
-func (t *Translator) URLProblem(p probe.URLProblem) string {
+func (t *Translator) URLProblem(p settings.URLProblem) string {
 	switch p {
-	case probe.URLBadChars, probe.URLCredentials, probe.URLBadPort:
+	case settings.URLBadChars, settings.URLCredentials, settings.URLBadPort:
 		return t.T("urlproblem." + string(p))
 	}
 	return t.T("urlproblem.form")
@@ -65,7 +65,7 @@ func (t *Translator) rangeValue(v string) string {
 }
 
 // LoadNotice is what to tell the user (once) about the settings file.
-func (t *Translator) LoadNotice(rep probe.LoadReport) []string {
+func (t *Translator) LoadNotice(rep settings.LoadReport) []string {
 	var out []string
 	if rep.BrokenKeptAs != "" {
 		out = append(out, t.T("settings.broken", map[string]any{"Path": rep.Path, "Kept": rep.BrokenKeptAs}))

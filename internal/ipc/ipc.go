@@ -16,7 +16,9 @@ import (
 	"sync"
 	"time"
 
+	"pantau-efaktur/monitor"
 	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 )
 
 // Commands.
@@ -66,11 +68,11 @@ type TargetState struct {
 	OutageStart time.Time     `json:"outage_start"`
 	Message     string        `json:"message"`
 	Last        *probe.Result `json:"last,omitempty"`
-	Recent      probe.Tally   `json:"recent"`
+	Recent      monitor.Tally `json:"recent"`
 }
 
 // Unsteady: the server answers but failed now and then lately.
-func (t TargetState) Unsteady() bool { return probe.Unsteady(t.Level, t.Recent) }
+func (t TargetState) Unsteady() bool { return monitor.Unsteady(t.Level, t.Recent) }
 
 // MessageIn is the target's sentence in the reader's language. Message is
 // in the agent's language; a window or `status --lang en` tells the last
@@ -83,7 +85,7 @@ func (t TargetState) MessageIn(tr interface{ Message(probe.Result) string }) str
 }
 
 // StateOf converts a monitor state.
-func StateOf(st probe.State, message string) TargetState {
+func StateOf(st monitor.State, message string) TargetState {
 	ts := TargetState{Target: st.Target, URL: st.URL, Level: st.Level, Reason: st.Reason, Since: st.Since,
 		Rechecking: st.Rechecking, NextCheck: st.NextCheck, OutageStart: st.OutageStart, Message: message,
 		Recent: st.Recent}
@@ -113,8 +115,8 @@ type Status struct {
 	LogPath       string        `json:"log_path"`
 	// PreviousCrash is the report of the agent's previous run if it
 	// crashed (an unrecovered panic), for the diagnostics.
-	PreviousCrash string         `json:"previous_crash,omitempty"`
-	Settings      probe.Settings `json:"settings"` // effective (flags applied)
+	PreviousCrash string            `json:"previous_crash,omitempty"`
+	Settings      settings.Settings `json:"settings"` // effective (flags applied)
 	// SignInUnavailable: the Windows sign-ins to a proxy this PC lacks,
 	// with why ("NTLM: …"), for the diagnostics.
 	SignInUnavailable []string `json:"sign_in_unavailable,omitempty"`

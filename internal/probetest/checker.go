@@ -8,7 +8,7 @@ import (
 	"pantau-efaktur/probe"
 )
 
-// Checker is a scripted probe.Checker: each target answers with the reason
+// Checker is a scripted monitor.Checker: each target answers with the reason
 // last set for it (ok by default), stamped with the fake clock.
 type Checker struct {
 	Clock *Clock
@@ -75,7 +75,7 @@ func (c *Checker) Calls(target string) int {
 	return c.calls[target]
 }
 
-// Check implements probe.Checker.
+// Check implements monitor.Checker.
 func (c *Checker) Check(ctx context.Context, t probe.Target) probe.Result {
 	c.mu.Lock()
 	c.calls[t.ID]++

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Clock is a fake probe.Clock. Time only moves when the test says so.
+// Clock is a fake monitor.Clock. Time only moves when the test says so.
 type Clock struct {
 	mu      sync.Mutex
 	wall    time.Time

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"pantau-efaktur/history"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -486,7 +487,7 @@ func TestTrayEndToEnd(t *testing.T) {
 		t.Errorf("socket left behind: %v", err)
 	}
 	// History was written, one line per check.
-	recs, skipped, err := probe.LoadHistory(filepath.Join(d.home, "history"), time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	recs, skipped, err := history.LoadHistory(filepath.Join(d.home, "history"), time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
 	if err != nil || skipped != 0 || len(recs) < 5 {
 		t.Errorf("history: %d records, %d skipped, %v", len(recs), skipped, err)
 	}
@@ -507,13 +508,13 @@ func TestTrayEndToEnd(t *testing.T) {
 // maintenance every 30 s from start until just before now.
 func (d *desktop) writeOutage(start, now time.Time) {
 	d.t.Helper()
-	h, err := probe.OpenHistory(filepath.Join(d.home, "history"))
+	h, err := history.OpenHistory(filepath.Join(d.home, "history"))
 	if err != nil {
 		d.t.Fatal(err)
 	}
 	defer h.Close()
 	for at := start; at.Before(now.Add(-5 * time.Second)); at = at.Add(30 * time.Second) {
-		if err := h.Append(probe.Record{At: at, Target: probe.PrimaryTargetID, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}); err != nil {
+		if err := h.Append(history.Record{At: at, Target: probe.PrimaryTargetID, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}); err != nil {
 			d.t.Fatal(err)
 		}
 	}
@@ -612,12 +613,12 @@ func TestRestartDuringSnoozeStillTellsTheHeldRecovery(t *testing.T) {
 	now := time.Now()
 	start := now.Add(-20 * time.Minute).Truncate(time.Second)
 	back := start.Add(10 * time.Minute)
-	h, err := probe.OpenHistory(filepath.Join(d.home, "history"))
+	h, err := history.OpenHistory(filepath.Join(d.home, "history"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for at := start.Add(-5 * time.Minute); at.Before(now.Add(-5 * time.Second)); at = at.Add(30 * time.Second) {
-		r := probe.Record{At: at, Target: probe.PrimaryTargetID, Level: probe.LevelUp, Reason: probe.ReasonOK, MS: [5]int64{0, 0, 0, 0, 150}}
+		r := history.Record{At: at, Target: probe.PrimaryTargetID, Level: probe.LevelUp, Reason: probe.ReasonOK, MS: [5]int64{0, 0, 0, 0, 150}}
 		if !at.Before(start) && at.Before(back) {
 			r.Level, r.Reason, r.MS = probe.LevelDown, probe.ReasonMaintenance, [5]int64{}
 		}

@@ -6,6 +6,7 @@ package tray
 import (
 	"context"
 	"log/slog"
+	"pantau-efaktur/monitor"
 	"sync"
 	"time"
 
@@ -16,7 +17,6 @@ import (
 	"pantau-efaktur/internal/cmdline"
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/version"
-	"pantau-efaktur/probe"
 )
 
 // Main runs the agent with its tray icon and returns the exit code.
@@ -63,7 +63,7 @@ func (f *face) Run(quit <-chan struct{}) {
 	runTray(func() { f.onReady(welcome) }, quit)
 }
 
-func (f *face) Refresh(tr *i18n.Translator, states []probe.State, snoozedUntil time.Time) {
+func (f *face) Refresh(tr *i18n.Translator, states []monitor.State, snoozedUntil time.Time) {
 	if f.ui != nil {
 		f.ui.update(BuildView(tr, states, snoozedUntil, time.Now()))
 	}

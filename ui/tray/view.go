@@ -5,6 +5,7 @@
 package tray
 
 import (
+	"pantau-efaktur/monitor"
 	"slices"
 	"strings"
 	"time"
@@ -75,13 +76,13 @@ func utf16Units(r rune) int {
 }
 
 // BuildView renders the tray for the states (primary first).
-func BuildView(tr *i18n.Translator, states []probe.State, snoozedUntil, now time.Time) View {
+func BuildView(tr *i18n.Translator, states []monitor.State, snoozedUntil, now time.Time) View {
 	var v View
 	if len(states) == 0 {
-		states = []probe.State{{Target: probe.PrimaryTargetID, Level: probe.LevelUnknown}}
+		states = []monitor.State{{Target: probe.PrimaryTargetID, Level: probe.LevelUnknown}}
 	}
 	p := states[0]
-	v.Icon = string(probe.ShownLevel(p.Level, p.Rechecking))
+	v.Icon = string(monitor.ShownLevel(p.Level, p.Rechecking))
 	v.StatusLine = StatusLine(tr, p, now)
 	for _, st := range states[1:] {
 		v.Secondary = append(v.Secondary, SecondaryLine(tr, st))
@@ -111,7 +112,7 @@ func BuildView(tr *i18n.Translator, states []probe.State, snoozedUntil, now time
 
 // StatusLine is "Server e-Faktur: ONLINE · 180 ms · 10:42" and its siblings;
 // times of another day carry it ("sejak kemarin 16:05").
-func StatusLine(tr *i18n.Translator, st probe.State, now time.Time) string {
+func StatusLine(tr *i18n.Translator, st monitor.State, now time.Time) string {
 	data := map[string]any{
 		"Service": tr.ServiceName(st.Target),
 		"Level":   tr.Level(st.Level),
@@ -139,7 +140,7 @@ func StatusLine(tr *i18n.Translator, st probe.State, now time.Time) string {
 
 // SecondaryLine is "Coretax: ONLINE", "Coretax: ONLINE (tidak stabil)" or
 // "Coretax: DOWN (error server DJP)".
-func SecondaryLine(tr *i18n.Translator, st probe.State) string {
+func SecondaryLine(tr *i18n.Translator, st monitor.State) string {
 	data := map[string]any{"Service": tr.ServiceName(st.Target), "Level": tr.Level(st.Level), "Cause": tr.CauseOn(st.Reason, &st.Last)}
 	if st.Level == probe.LevelUp && st.Unsteady() {
 		data["Cause"] = tr.T("unsteady.word")

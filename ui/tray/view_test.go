@@ -1,6 +1,7 @@
 package tray
 
 import (
+	"pantau-efaktur/monitor"
 	"strings"
 	"testing"
 	"time"
@@ -11,19 +12,19 @@ import (
 
 var at = time.Date(2026, 3, 31, 10, 42, 5, 0, time.Local)
 
-func state(level probe.Level, reason probe.Reason, rechecking bool) probe.State {
-	return probe.State{Target: "efaktur", Level: level, Reason: reason, Rechecking: rechecking,
+func state(level probe.Level, reason probe.Reason, rechecking bool) monitor.State {
+	return monitor.State{Target: "efaktur", Level: level, Reason: reason, Rechecking: rechecking,
 		Since: at.Add(-23 * time.Minute),
 		Last:  probe.Result{Target: "efaktur", Level: reason.Level(), Reason: reason, CheckedAt: at, Phases: probe.Phases{Total: 180 * time.Millisecond}}}
 }
 
 func TestIconFor(t *testing.T) {
 	tests := []struct {
-		st   probe.State
+		st   monitor.State
 		icon string
 	}{
-		{probe.State{Level: probe.LevelUnknown}, "unknown"},
-		{probe.State{Level: probe.LevelUnknown, Rechecking: true}, "degraded"},
+		{monitor.State{Level: probe.LevelUnknown}, "unknown"},
+		{monitor.State{Level: probe.LevelUnknown, Rechecking: true}, "degraded"},
 		{state(probe.LevelUp, probe.ReasonOK, false), "up"},
 		{state(probe.LevelUp, probe.ReasonOK, true), "degraded"}, // re-checking a failure: yellow
 		{state(probe.LevelDegraded, probe.ReasonSlow, false), "degraded"},
@@ -33,7 +34,7 @@ func TestIconFor(t *testing.T) {
 		{state(probe.LevelOffline, probe.ReasonOffline, true), "offline"},
 	}
 	for _, tc := range tests {
-		if got := string(probe.ShownLevel(tc.st.Level, tc.st.Rechecking)); got != tc.icon {
+		if got := string(monitor.ShownLevel(tc.st.Level, tc.st.Rechecking)); got != tc.icon {
 			t.Errorf("%s rechecking=%v: %s, want %s", tc.st.Level, tc.st.Rechecking, got, tc.icon)
 		}
 	}
@@ -46,10 +47,10 @@ func TestStatusLine(t *testing.T) {
 	redirected, blocked := state(probe.LevelDegraded, probe.ReasonHTTPStatus, false), state(probe.LevelDegraded, probe.ReasonHTTPStatus, false)
 	redirected.Last.HTTPStatus, blocked.Last.HTTPStatus = 302, 403
 	shaky, shakyRechecking := state(probe.LevelUp, probe.ReasonOK, false), state(probe.LevelUp, probe.ReasonOK, true)
-	shaky.Recent = probe.Tally{Checks: 10, Failures: 4, Episodes: 3}
+	shaky.Recent = monitor.Tally{Checks: 10, Failures: 4, Episodes: 3}
 	shakyRechecking.Recent = shaky.Recent
 	tests := []struct {
-		st     probe.State
+		st     monitor.State
 		id, en string
 	}{
 		{state(probe.LevelUp, probe.ReasonOK, false), "Server e-Faktur: ONLINE · 180 ms · 10:42", "The e-Faktur server: ONLINE · 180 ms · 10:42"},
@@ -63,7 +64,7 @@ func TestStatusLine(t *testing.T) {
 		{redirected, "Server e-Faktur: TERGANGGU (dialihkan, HTTP 302) · 10:42", "The e-Faktur server: DEGRADED (redirected, HTTP 302) · 10:42"},
 		{blocked, "Server e-Faktur: TERGANGGU (kode HTTP tak terduga) · 10:42", "The e-Faktur server: DEGRADED (unexpected HTTP code) · 10:42"},
 		{state(probe.LevelOffline, probe.ReasonOffline, false), "Server e-Faktur: PC OFFLINE · 10:42", "The e-Faktur server: PC OFFLINE · 10:42"},
-		{probe.State{Target: "efaktur", Level: probe.LevelUnknown}, "Server e-Faktur: memeriksa…", "The e-Faktur server: checking…"},
+		{monitor.State{Target: "efaktur", Level: probe.LevelUnknown}, "Server e-Faktur: memeriksa…", "The e-Faktur server: checking…"},
 		// Down since yesterday afternoon: a bare "sejak 16:05" would read
 		// as later today.
 		{overnight, "Server e-Faktur: DOWN (maintenance DJP) · sejak kemarin 16:05", "The e-Faktur server: DOWN (DJP maintenance) · since yesterday 16:05"},
@@ -82,7 +83,7 @@ func TestBuildView(t *testing.T) {
 	tr := i18n.New("id")
 	cor := state(probe.LevelDown, probe.ReasonServerError, false)
 	cor.Target = "coretax"
-	v := BuildView(tr, []probe.State{state(probe.LevelDown, probe.ReasonConnect, false), cor}, at.Add(time.Hour), at)
+	v := BuildView(tr, []monitor.State{state(probe.LevelDown, probe.ReasonConnect, false), cor}, at.Add(time.Hour), at)
 	if v.Icon != "down" || len(v.Secondary) != 1 || v.Secondary[0] != "Coretax: DOWN (error server DJP)" {
 		t.Fatalf("%+v", v)
 	}
@@ -94,7 +95,7 @@ func TestBuildView(t *testing.T) {
 			t.Errorf("tooltip %q lacks %q", v.Tooltip, want)
 		}
 	}
-	v = BuildView(tr, []probe.State{state(probe.LevelUp, probe.ReasonOK, false)}, at.Add(-time.Minute), at)
+	v = BuildView(tr, []monitor.State{state(probe.LevelUp, probe.ReasonOK, false)}, at.Add(-time.Minute), at)
 	if v.Snoozed || v.SnoozeLine != "Bisukan notifikasi" || strings.Contains(v.Tooltip, "layanan") {
 		t.Errorf("%+v", v)
 	}
@@ -107,10 +108,10 @@ func TestBuildView(t *testing.T) {
 // and a secondary service says it in its line.
 func TestBuildViewUnsteady(t *testing.T) {
 	tr := i18n.New("id")
-	shaky := probe.Tally{Checks: 10, Failures: 4, Episodes: 3}
+	shaky := monitor.Tally{Checks: 10, Failures: 4, Episodes: 3}
 	p, cor := state(probe.LevelUp, probe.ReasonOK, false), state(probe.LevelUp, probe.ReasonOK, false)
 	p.Recent, cor.Target, cor.Recent = shaky, "coretax", shaky
-	v := BuildView(tr, []probe.State{p, cor}, time.Time{}, at)
+	v := BuildView(tr, []monitor.State{p, cor}, time.Time{}, at)
 	if v.Icon != "up" || !strings.Contains(v.Tooltip, "4 dari 10 pemeriksaan terakhir gagal") {
 		t.Errorf("unsteady: icon %s tooltip %q", v.Icon, v.Tooltip)
 	}
@@ -123,12 +124,12 @@ func TestBuildViewUnsteady(t *testing.T) {
 	// Degraded and unsteady: the state's message, then the remark.
 	d := state(probe.LevelDegraded, probe.ReasonSlow, false)
 	d.Recent = shaky
-	v = BuildView(tr, []probe.State{d}, time.Time{}, at)
+	v = BuildView(tr, []monitor.State{d}, time.Time{}, at)
 	lines := strings.Split(v.Tooltip, "\n")
 	if len(lines) != 4 || lines[2] != tr.Message(d.Last) || !strings.HasPrefix(lines[3], "Tidak stabil") {
 		t.Errorf("degraded and unsteady: %q", lines)
 	}
-	steady := BuildView(tr, []probe.State{state(probe.LevelUp, probe.ReasonOK, false)}, time.Time{}, at)
+	steady := BuildView(tr, []monitor.State{state(probe.LevelUp, probe.ReasonOK, false)}, time.Time{}, at)
 	if strings.Contains(steady.Tooltip, "stabil") || strings.Contains(steady.StatusLine, "stabil") {
 		t.Errorf("a steady server called unsteady: %q", steady.Tooltip)
 	}
@@ -141,7 +142,7 @@ func TestTooltipWithinTheWindowsLimit(t *testing.T) {
 		tr := i18n.New(lang)
 		for _, reason := range []probe.Reason{probe.ReasonMaintenance, probe.ReasonTLSUntrusted, probe.ReasonProxy, probe.ReasonOffline} {
 			st := state(reason.Level(), reason, false)
-			v := BuildView(tr, []probe.State{st}, at.Add(time.Hour), at)
+			v := BuildView(tr, []monitor.State{st}, at.Add(time.Hour), at)
 			if utf16Len(v.Tooltip) <= WindowsTooltipMax {
 				t.Fatalf("%s %s: the full tooltip (%d) already fits; the test needs a long one", lang, reason, utf16Len(v.Tooltip))
 			}
@@ -154,7 +155,7 @@ func TestTooltipWithinTheWindowsLimit(t *testing.T) {
 			}
 		}
 	}
-	short := BuildView(i18n.New("id"), []probe.State{state(probe.LevelUp, probe.ReasonOK, false)}, time.Time{}, at)
+	short := BuildView(i18n.New("id"), []monitor.State{state(probe.LevelUp, probe.ReasonOK, false)}, time.Time{}, at)
 	if got := short.TooltipWithin(WindowsTooltipMax); got != short.Tooltip {
 		t.Errorf("a tooltip that fits was changed: %q", got)
 	}

@@ -5,6 +5,7 @@ import (
 	"pantau-efaktur/assets"
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/ipc"
+	"pantau-efaktur/monitor"
 	"pantau-efaktur/probe"
 	"time"
 
@@ -55,7 +56,7 @@ func LookFor(tr *i18n.Translator, t ipc.TargetState, connected bool) BadgeLook {
 		return BadgeLook{Icon: "unknown", Word: tr.T("win.agent_away_short"), Color: rgba(colOffline), Ink: rgba(colWhite)}
 	}
 	level := t.Level
-	icon := string(probe.ShownLevel(level, t.Rechecking))
+	icon := string(monitor.ShownLevel(level, t.Rechecking))
 	look := BadgeLook{Icon: icon, Word: tr.Level(level), Ink: rgba(colWhite)}
 	switch icon {
 	case "up":

@@ -2,6 +2,7 @@ package window
 
 import (
 	"image/color"
+	"pantau-efaktur/history"
 	"slices"
 	"strings"
 	"time"
@@ -87,7 +88,7 @@ func newHeartbeat() *heartbeat {
 }
 
 // set shows recs (oldest first); the newest is at the right.
-func (h *heartbeat) set(recs []probe.Record) {
+func (h *heartbeat) set(recs []history.Record) {
 	if len(recs) > heartbeatN {
 		recs = recs[len(recs)-heartbeatN:]
 	}
@@ -249,7 +250,7 @@ type Bucket struct {
 // Buckets groups the last 24 h of recs (one target) into 96 quarter hours.
 // The height is the median answer time, so one slow check does not flatten
 // the whole day; the colour shows the worst that happened.
-func Buckets(recs []probe.Record, now time.Time) []Bucket {
+func Buckets(recs []history.Record, now time.Time) []Bucket {
 	out := make([]Bucket, chartBuckets)
 	lat := make([][]time.Duration, chartBuckets)
 	start := now.Add(-24 * time.Hour)
@@ -277,7 +278,7 @@ func Buckets(recs []probe.Record, now time.Time) []Bucket {
 	return out
 }
 
-func (c *latencyChart) set(tr *i18n.Translator, recs []probe.Record, now time.Time) {
+func (c *latencyChart) set(tr *i18n.Translator, recs []history.Record, now time.Time) {
 	bs := Buckets(recs, now)
 	var top time.Duration
 	for _, b := range bs {

@@ -3,6 +3,7 @@ package window
 import (
 	"fmt"
 	"math"
+	"pantau-efaktur/history"
 	"runtime"
 	"strings"
 	"time"
@@ -17,7 +18,7 @@ import (
 // helpdesk (the office IT, or a support chat) needs to tell "DJP is down"
 // from "this PC's proxy/clock/firewall is wrong", in the user's language,
 // with the stable machine words kept next to the sentences.
-func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.Record, stats probe.Stats, now time.Time) string {
+func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []history.Record, stats history.Stats, now time.Time) string {
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	line("%s — %s", version.AppName, tr.T("diag.title"))
@@ -140,7 +141,7 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []probe.
 	// Checks made before the check address was changed stay listed (they
 	// tell the helpdesk what the user tried) but are marked, so a 404 of a
 	// mistyped address is not read as the answer of the address used now.
-	tag := probe.AddressTag(s.URL)
+	tag := history.AddressTag(s.URL)
 	n := 0
 	for i := len(recs) - 1; i >= 0 && n < 10; i-- {
 		r := recs[i]

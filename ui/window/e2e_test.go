@@ -13,6 +13,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"pantau-efaktur/history"
+	"pantau-efaktur/settings"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -110,7 +112,7 @@ func newDesktop(t *testing.T) *desktop {
 // in; with failing, each of those checks fails first and its re-check is
 // tail). Checks are a minute apart, as with the default schedule.
 func writeHistory(t *testing.T, dir string, now time.Time, tail probe.Result, tailFor time.Duration, failing ...probe.Result) {
-	h, err := probe.OpenHistory(dir)
+	h, err := history.OpenHistory(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +121,7 @@ func writeHistory(t *testing.T, dir string, now time.Time, tail probe.Result, ta
 	for m := 0; start.Add(time.Duration(m) * time.Minute).Before(now.Add(-time.Minute)); m++ {
 		at := start.Add(time.Duration(m) * time.Minute)
 		ms := int64(140 + 90*math.Sin(float64(m)/40) + float64(m%7)*25)
-		r := probe.Record{At: at, Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200,
+		r := history.Record{At: at, Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200,
 			MS: [5]int64{4, 18, 42, ms - 90, ms}}
 		age := now.Sub(at)
 		switch {
@@ -127,14 +129,14 @@ func writeHistory(t *testing.T, dir string, now time.Time, tail probe.Result, ta
 			// A flaky server: each minute's check fails, its re-check
 			// 10 s later answers.
 			failing[0].CheckedAt = at
-			if err := h.Append(probe.RecordOf(failing[0])); err != nil {
+			if err := h.Append(history.RecordOf(failing[0])); err != nil {
 				t.Fatal(err)
 			}
 			tail.CheckedAt = at.Add(10 * time.Second)
-			r = probe.RecordOf(tail)
+			r = history.RecordOf(tail)
 		case age < tailFor:
 			tail.CheckedAt = at
-			r = probe.RecordOf(tail)
+			r = history.RecordOf(tail)
 		case age > 26*time.Hour && age < 26*time.Hour+35*time.Minute:
 			r.Level, r.Reason, r.Status, r.MS = probe.LevelDown, probe.ReasonMaintenance, 503, [5]int64{4, 18, 42, 30, 95}
 		case age > 5*time.Hour && age < 5*time.Hour+4*time.Minute:
@@ -383,7 +385,7 @@ func TestWindowsUnderXvfb(t *testing.T) {
 	// Help and settings. The settings window reads the file: for the
 	// pictures in the README it holds what a user starts with (the agent
 	// takes it up, but keeps the address and fast schedule of its flags).
-	if err := probe.SaveSettings(filepath.Join(d.home, "config.json"), probe.DefaultSettings()); err != nil {
+	if err := settings.SaveSettings(filepath.Join(d.home, "config.json"), settings.DefaultSettings()); err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range []struct{ name, title, file string }{

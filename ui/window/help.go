@@ -1,6 +1,7 @@
 package window
 
 import (
+	"pantau-efaktur/settings"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -100,7 +101,7 @@ type helpView struct {
 }
 
 func newHelpView(tr *i18n.Translator, a fyne.App) *helpView {
-	v := &helpView{tr: tr, app: a, svcURL: probe.DefaultURL}
+	v := &helpView{tr: tr, app: a, svcURL: settings.DefaultURL}
 	v.nowTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.nowTitle.Wrapping = fyne.TextWrapWord
 	v.nowBody = widget.NewLabel("")

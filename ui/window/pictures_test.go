@@ -5,6 +5,8 @@ package window_test
 import (
 	"os"
 	"os/exec"
+	"pantau-efaktur/monitor"
+	"pantau-efaktur/settings"
 	"path/filepath"
 	"testing"
 	"time"
@@ -25,7 +27,7 @@ func TestStatusWindowInEachState(t *testing.T) {
 	need(t, "Xvfb", "openbox", "wmctrl", "xdotool", "import")
 	display := startXvfb(t)
 	bin := testbin.BuildNoRace(t)
-	svc := probe.DefaultSettings().URL
+	svc := settings.DefaultSettings().URL
 	// The version the agent would tell: the release's, as the binary has it.
 	fyneApp, err := os.ReadFile(filepath.Join("..", "..", "FyneApp.toml"))
 	if err != nil {
@@ -52,7 +54,7 @@ func TestStatusWindowInEachState(t *testing.T) {
 	// A bad node behind DJP's balancer: every minute's check gets a 502,
 	// its re-check the service.
 	badGateway := result(probe.LevelDown, probe.ReasonServerError, 502, 12*time.Millisecond, 78*time.Millisecond)
-	shaky := probe.Tally{Checks: 10, Failures: 5, Episodes: 5}
+	shaky := monitor.Tally{Checks: 10, Failures: 5, Episodes: 5}
 
 	for _, c := range []struct {
 		file, lang string
@@ -62,14 +64,14 @@ func TestStatusWindowInEachState(t *testing.T) {
 		next       time.Duration // from the last check to the next
 		colour     [3]uint8
 		failing    []probe.Result // a flaky tail: each check fails, its re-check is last
-		recent     probe.Tally
+		recent     monitor.Tally
 	}{
 		// Up since the history's blip five hours ago (its answers vary).
-		{"status-up.png", "id", up, 5 * time.Hour, 0, time.Minute, green, nil, probe.Tally{}},
-		{"status-up-en.png", "en", up, 5 * time.Hour, 0, time.Minute, green, nil, probe.Tally{}},
-		{"status-degraded.png", "id", slow, 3 * time.Minute, 3 * time.Minute, time.Minute, yellow, nil, probe.Tally{}},
-		{"status-down.png", "id", maintenance, 12 * time.Minute, 12 * time.Minute, 30 * time.Second, red, nil, probe.Tally{}},
-		{"status-offline.png", "id", offline, 2 * time.Minute, 2 * time.Minute, 30 * time.Second, grey, nil, probe.Tally{}},
+		{"status-up.png", "id", up, 5 * time.Hour, 0, time.Minute, green, nil, monitor.Tally{}},
+		{"status-up-en.png", "en", up, 5 * time.Hour, 0, time.Minute, green, nil, monitor.Tally{}},
+		{"status-degraded.png", "id", slow, 3 * time.Minute, 3 * time.Minute, time.Minute, yellow, nil, monitor.Tally{}},
+		{"status-down.png", "id", maintenance, 12 * time.Minute, 12 * time.Minute, 30 * time.Second, red, nil, monitor.Tally{}},
+		{"status-offline.png", "id", offline, 2 * time.Minute, 2 * time.Minute, 30 * time.Second, grey, nil, monitor.Tally{}},
 		// Green by policy, yet failing every other check: the advice says so.
 		{"status-unsteady.png", "id", up, 5 * time.Hour, 12 * time.Minute, 50 * time.Second, green, []probe.Result{badGateway}, shaky},
 	} {
@@ -79,13 +81,13 @@ func TestStatusWindowInEachState(t *testing.T) {
 			// The state began at the first check in it, on a minute mark
 			// as the history's checks.
 			since := now.Add(-c.since).Truncate(time.Minute).Add(time.Minute)
-			p := ipc.StateOf(probe.State{Target: probe.PrimaryTargetID, URL: svc, Level: c.last.Level, Reason: c.last.Reason,
+			p := ipc.StateOf(monitor.State{Target: probe.PrimaryTargetID, URL: svc, Level: c.last.Level, Reason: c.last.Reason,
 				Since: since, NextCheck: c.last.CheckedAt.Add(c.next), Last: c.last, Recent: c.recent}, "")
 			if c.last.Level == probe.LevelDown {
 				p.OutageStart = p.Since
 			}
 			coretax := ipc.TargetState{Target: "coretax", Level: probe.LevelUp, Reason: probe.ReasonOK, Since: now.Add(-26 * time.Hour)}
-			settings := probe.DefaultSettings()
+			settings := settings.DefaultSettings()
 			ln, err := ipc.Listen(filepath.Join(home, "agent.sock"))
 			if err != nil {
 				t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"log/slog"
+	"pantau-efaktur/settings"
 	"reflect"
 	"strconv"
 	"strings"
@@ -39,7 +40,7 @@ type settingsView struct {
 	content fyne.CanvasObject
 
 	path   string
-	base   probe.Settings // as loaded: keeps keys this version does not know
+	base   settings.Settings // as loaded: keeps keys this version does not know
 	fields map[string]*field
 	// seen is the digest of the file as this window last read or wrote it:
 	// a save over anything else asks first (see askReplace).
@@ -48,9 +49,9 @@ type settingsView struct {
 	// unreadable: the file read last is not settings (a typo made in
 	// Notepad); it is left in place, and a save keeps a copy of it.
 	unreadable bool
-	// write saves the form over the file (probe.ReplaceSettings; tests
+	// write saves the form over the file (settings.ReplaceSettings; tests
 	// make it fail the way a full disk or a locking virus scanner would).
-	write func(path string, s probe.Settings, seen [sha256.Size]byte) ([sha256.Size]byte, error)
+	write func(path string, s settings.Settings, seen [sha256.Size]byte) ([sha256.Size]byte, error)
 
 	// onUI runs a function on the UI goroutine (fyne.Do; tests pass their
 	// own). watched is the file the running watch is for, stopWatch ends it.
@@ -93,7 +94,7 @@ func langCode(name string) string {
 
 func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(func())) *settingsView {
 	v := &settingsView{tr: tr, link: link, win: w, onUI: onUI, fields: map[string]*field{},
-		checks: map[string]*widget.Check{}, testGap: minTestGap, write: probe.ReplaceSettings}
+		checks: map[string]*widget.Check{}, testGap: minTestGap, write: settings.ReplaceSettings}
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
 	v.banner = widget.NewLabel(tr.T("win.settings_agent_away"))
@@ -152,7 +153,7 @@ func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(f
 	ref.row = container.NewVBox(v.refOn, ref.row)
 
 	var secondary, notify []fyne.CanvasObject
-	for _, f := range probe.Fields {
+	for _, f := range settings.Fields {
 		group, key, _ := strings.Cut(f.Name, ".")
 		switch group {
 		case "secondary":
@@ -205,7 +206,7 @@ func (v *settingsView) load(path string) {
 	}
 	// Opening the window changes no file: an unreadable one stays where it
 	// is (perhaps still open in Notepad), and the form says so.
-	s, rep, err := probe.ReadSettings(path)
+	s, rep, err := settings.ReadSettings(path)
 	autostart.Adopt(&s, rep)
 	if err != nil {
 		slog.Warn("settings", "err", err)
@@ -219,7 +220,7 @@ func (v *settingsView) load(path string) {
 	notice := rep
 	notice.Invalid = nil
 	for _, fe := range rep.Invalid {
-		if fe.Code != probe.CodeType && fe.Code != probe.CodeBool && fe.Field != "language" && s.CopyField(rep.Written, fe.Field) {
+		if fe.Code != settings.CodeType && fe.Code != settings.CodeBool && fe.Field != "language" && s.CopyField(rep.Written, fe.Field) {
 			marked = append(marked, v.tr.FieldName(fe.Field))
 			continue
 		}
@@ -228,11 +229,11 @@ func (v *settingsView) load(path string) {
 	v.path, v.base, v.seen, v.loaded, v.unreadable = path, s, rep.Digest, true, rep.Unreadable
 	v.watch(path)
 	v.status.SetText("")
-	for _, f := range probe.Fields {
+	for _, f := range settings.Fields {
 		switch p := f.Of(&s).(type) {
 		case *bool:
 			v.checks[f.Name].SetChecked(*p)
-		case *probe.Duration:
+		case *settings.Duration:
 			v.fields[f.Name].entry.SetText(v.tr.Seconds(p.D()))
 		case *int:
 			if e, ok := v.fields[f.Name]; ok {
@@ -311,20 +312,20 @@ func (v *settingsView) syncReference() {
 
 // Collect builds settings from the form. Values that cannot even be read
 // are reported per field; the rest is left to Settings.Validate.
-func (v *settingsView) Collect() (probe.Settings, []probe.FieldError) {
+func (v *settingsView) Collect() (settings.Settings, []settings.FieldError) {
 	s := v.base
-	var bad []probe.FieldError
+	var bad []settings.FieldError
 	f := v.fields
 	s.URL = strings.TrimSpace(f["url"].entry.Text)
-	for _, fd := range probe.Fields {
+	for _, fd := range settings.Fields {
 		ok := true
 		switch p := fd.Of(&s).(type) {
 		case *bool:
 			*p = v.checks[fd.Name].Checked
-		case *probe.Duration:
+		case *settings.Duration:
 			var d time.Duration
 			if d, ok = parseSeconds(f[fd.Name].entry.Text); ok {
-				*p = probe.Duration(d)
+				*p = settings.Duration(d)
 			}
 		case *int:
 			if e, shown := f[fd.Name]; shown {
@@ -335,7 +336,7 @@ func (v *settingsView) Collect() (probe.Settings, []probe.FieldError) {
 			}
 		}
 		if !ok {
-			bad = append(bad, probe.FieldError{Field: fd.Name, Code: probe.CodeUnreadable, Value: f[fd.Name].entry.Text})
+			bad = append(bad, settings.FieldError{Field: fd.Name, Code: settings.CodeUnreadable, Value: f[fd.Name].entry.Text})
 		}
 	}
 	switch v.proxyMode.Selected {
@@ -344,7 +345,7 @@ func (v *settingsView) Collect() (probe.Settings, []probe.FieldError) {
 	case v.tr.T("win.proxy_manual"):
 		s.Proxy = strings.TrimSpace(f["proxy"].entry.Text)
 		if s.Proxy == "" {
-			bad = append(bad, probe.FieldError{Field: "proxy", Code: probe.CodeProxy, Value: ""})
+			bad = append(bad, settings.FieldError{Field: "proxy", Code: settings.CodeProxy, Value: ""})
 		}
 	default:
 		s.Proxy = string(probe.ProxySystem)
@@ -360,9 +361,9 @@ func (v *settingsView) Collect() (probe.Settings, []probe.FieldError) {
 
 // validate marks every invalid field with its reason and allows saving only
 // when there is none. It returns the settings and whether they are valid.
-func (v *settingsView) validate() (probe.Settings, bool) {
+func (v *settingsView) validate() (settings.Settings, bool) {
 	if !v.loaded || v.saveBtn == nil {
-		return probe.Settings{}, false
+		return settings.Settings{}, false
 	}
 	s, bad := v.Collect()
 	msgs := map[string][]string{}
@@ -371,7 +372,7 @@ func (v *settingsView) validate() (probe.Settings, bool) {
 		msgs[fe.Field] = append(msgs[fe.Field], v.tr.FieldError(fe))
 		unreadable[fe.Field] = true
 	}
-	var verr probe.ValidationError
+	var verr settings.ValidationError
 	if err := s.Validate(); errors.As(err, &verr) {
 		for _, fe := range verr {
 			if !unreadable[fe.Field] {

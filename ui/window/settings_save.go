@@ -11,6 +11,7 @@ import (
 	"pantau-efaktur/internal/ipc"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 	"strings"
 	"time"
 
@@ -51,7 +52,7 @@ func (v *settingsView) close() {
 // and the agent tells the user about it.
 func (v *settingsView) fileChanged() {
 	data, err := os.ReadFile(v.path)
-	if err != nil || probe.SettingsDigest(data) == v.seen || !probe.SettingsReadable(data) {
+	if err != nil || settings.SettingsDigest(data) == v.seen || !settings.SettingsReadable(data) {
 		return // removed, this window's own save, or not a settings file (yet)
 	}
 	if v.replace != nil || v.edited() {
@@ -77,8 +78,8 @@ func (v *settingsView) save() {
 	if v.unreadable {
 		// Replacing the unreadable file the user was shown: keep a copy,
 		// their hand edit may hold something they want back.
-		if data, err := os.ReadFile(v.path); err == nil && probe.SettingsDigest(data) == v.seen && !probe.SettingsReadable(data) {
-			k, err := probe.KeepBrokenSettings(v.path, time.Now())
+		if data, err := os.ReadFile(v.path); err == nil && settings.SettingsDigest(data) == v.seen && !settings.SettingsReadable(data) {
+			k, err := settings.KeepBrokenSettings(v.path, time.Now())
 			if err != nil {
 				slog.Error("keep the unreadable settings file", "err", err)
 				v.status.SetText(v.tr.T("win.save_failed", map[string]any{"Why": v.tr.FileProblem(err)}))
@@ -97,7 +98,7 @@ func (v *settingsView) save() {
 			kept = ""
 		}
 	}
-	if errors.Is(err, probe.ErrSettingsChanged) {
+	if errors.Is(err, settings.ErrSettingsChanged) {
 		slog.Info("settings file changed elsewhere since the window read it; asking")
 		v.askReplace(seen)
 		return
@@ -170,8 +171,8 @@ const minTestGap = 3 * time.Second
 // test runs one check with what is in the form now.
 func (v *settingsView) test() {
 	s, _ := v.Collect()
-	if err := probe.ValidateURL(s.URL); err != nil {
-		v.testOut.SetText(v.tr.FieldError(probe.FieldError{Field: "url", Code: probe.CodeURL, Value: s.URL, Problem: probe.ProblemOf(err)}))
+	if err := settings.ValidateURL(s.URL); err != nil {
+		v.testOut.SetText(v.tr.FieldError(settings.FieldError{Field: "url", Code: settings.CodeURL, Value: s.URL, Problem: settings.ProblemOf(err)}))
 		return
 	}
 	opts := s.CheckOptions(version.UserAgent())

@@ -3,6 +3,7 @@ package window
 import (
 	"fmt"
 	"log/slog"
+	"pantau-efaktur/history"
 	"strings"
 	"sync"
 	"time"
@@ -51,11 +52,11 @@ type statusView struct {
 	mu        sync.Mutex
 	status    ipc.Status
 	connected bool
-	asked     bool           // the agent was asked at least once (else: "connecting")
-	recs      []probe.Record // history of the last 30 days, all targets
-	primary   []probe.Record // the e-Faktur ones among recs, of the address statsURL
+	asked     bool             // the agent was asked at least once (else: "connecting")
+	recs      []history.Record // history of the last 30 days, all targets
+	primary   []history.Record // the e-Faktur ones among recs, of the address statsURL
 	loaded    bool
-	stats     probe.Stats
+	stats     history.Stats
 	statsURL  string // the address stats are of
 	dirty     bool   // recs changed since stats and primary were computed
 }
@@ -158,7 +159,7 @@ func (v *statusView) loadHistory() {
 		return
 	}
 	now := time.Now()
-	recs, skipped, err := probe.LoadHistory(dir, now.Add(-30*24*time.Hour), now.Add(time.Minute))
+	recs, skipped, err := history.LoadHistory(dir, now.Add(-30*24*time.Hour), now.Add(time.Minute))
 	if err != nil || skipped > 0 {
 		slog.Warn("history partly unreadable", "skipped", skipped, "err", err)
 	}
@@ -186,7 +187,7 @@ func (v *statusView) render() {
 		// Keep the in-memory history current with what the agent saw.
 		for _, t := range st.Targets {
 			if t.Last != nil && (len(v.recs) == 0 || t.Last.CheckedAt.After(v.lastAt(t.Target))) {
-				v.recs = append(v.recs, probe.RecordOf(*t.Last))
+				v.recs = append(v.recs, history.RecordOf(*t.Last))
 				v.dirty = true
 			}
 		}
@@ -201,13 +202,13 @@ func (v *statusView) render() {
 		// hour of failures at a mistyped one, since mended, is not a DJP
 		// outage. A new slice: the previous one was handed to the charts.
 		v.primary = nil
-		tag := probe.AddressTag(url)
+		tag := history.AddressTag(url)
 		for _, r := range v.recs {
 			if r.Target == probe.PrimaryTargetID && r.OfAddress(tag) {
 				v.primary = append(v.primary, r)
 			}
 		}
-		v.stats = probe.Summarize(v.recs, now, probe.StatsOptions{FailThreshold: st.Settings.FailThreshold,
+		v.stats = history.Summarize(v.recs, now, history.StatsOptions{FailThreshold: st.Settings.FailThreshold,
 			RecoverThreshold: st.Settings.RecoverThreshold, URL: url})
 		v.statsURL, v.dirty = url, false
 	}
@@ -340,7 +341,7 @@ func timesLine(tr *i18n.Translator, p ipc.TargetState, now time.Time) string {
 	return s
 }
 
-func outageLines(tr *i18n.Translator, outs []probe.Outage, now time.Time) string {
+func outageLines(tr *i18n.Translator, outs []history.Outage, now time.Time) string {
 	if len(outs) == 0 {
 		return tr.T("win.no_outages")
 	}

@@ -3,10 +3,11 @@ package window
 import (
 	"errors"
 	"log/slog"
+	"pantau-efaktur/history"
 	"pantau-efaktur/internal/foreground"
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/ipc"
-	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -56,7 +57,7 @@ func (v *statusView) openSVC() {
 	u := v.status.Settings.URL
 	v.mu.Unlock()
 	if u == "" {
-		u = probe.DefaultURL
+		u = settings.DefaultURL
 	}
 	openURL(v.app, u)
 }
@@ -84,7 +85,7 @@ func (v *statusView) exportCSV() {
 		}
 		v.saveCSV(w, win[0])
 	}, win[0])
-	d.SetFileName(probe.ExportFileName(time.Now(), ".csv"))
+	d.SetFileName(history.ExportFileName(time.Now(), ".csv"))
 	// Fyne's default leaves room for two folders side by side: use the window.
 	size := win[0].Canvas().Size()
 	d.Resize(fyne.NewSize(size.Width-40, size.Height-80))
@@ -96,9 +97,9 @@ func (v *statusView) exportCSV() {
 // words when the disk is full or the folder read-only.
 func (v *statusView) saveCSV(w fyne.URIWriteCloser, win fyne.Window) {
 	v.mu.Lock()
-	recs := append([]probe.Record(nil), v.recs...)
+	recs := append([]history.Record(nil), v.recs...)
 	v.mu.Unlock()
-	err := probe.WriteCSV(w, recs, csvSeparator(v.tr))
+	err := history.WriteCSV(w, recs, csvSeparator(v.tr))
 	// The close can be where a full disk shows: it is part of the export.
 	if cerr := w.Close(); err == nil {
 		err = cerr

@@ -11,6 +11,9 @@ import (
 	"math"
 	"net/http/httptest"
 	"os"
+	"pantau-efaktur/history"
+	"pantau-efaktur/monitor"
+	"pantau-efaktur/settings"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -154,7 +157,7 @@ func TestHelpAdvicePerReason(t *testing.T) {
 	// Online but failing now and then: retry the upload, not "look at
 	// this PC" (the advice for a server that simply works).
 	shaky := target(probe.LevelUp, probe.ReasonOK, false)
-	shaky.Recent = probe.Tally{Checks: 10, Failures: 4, Episodes: 3}
+	shaky.Recent = monitor.Tally{Checks: 10, Failures: 4, Episodes: 3}
 	if title, body := AdviceFor(id, shaky, true); title != "ONLINE: tidak stabil" || !strings.Contains(body, "4 dari 10") ||
 		strings.Contains(body, id.Advice(probe.ReasonOK)) {
 		t.Errorf("unsteady: %q / %q", title, body)
@@ -242,20 +245,20 @@ func TestSettingsValidationMessages(t *testing.T) {
 		}
 		tests := []struct {
 			field, bad string
-			want       probe.FieldError
+			want       settings.FieldError
 		}{
-			{"url", "svc.efaktur.pajak.go.id", probe.FieldError{Field: "url", Code: "url", Value: "svc.efaktur.pajak.go.id"}},
-			{"url", "https://svc.efaktur.pajak.go.id:99999/svc", probe.FieldError{Field: "url", Code: "url", Value: "https://svc.efaktur.pajak.go.id:99999/svc", Problem: probe.URLBadPort}},
-			{"url", "https://svc.efaktur.pajak.go.id/svc?wsdl kopi", probe.FieldError{Field: "url", Code: "url", Value: "https://svc.efaktur.pajak.go.id/svc?wsdl kopi", Problem: probe.URLBadChars}},
-			{"interval", "5", probe.FieldError{Field: "interval", Code: "range", Value: "5s", Min: "10s", Max: "1h0m0s"}},
-			{"interval", "soon", probe.FieldError{Field: "interval", Code: "unreadable", Value: "soon"}},
-			{"recheck", "1", probe.FieldError{Field: "recheck", Code: "range", Value: "1s", Min: "10s", Max: "10m0s"}},
-			{"down_interval", "7200", probe.FieldError{Field: "down_interval", Code: "range", Value: "2h0m0s", Min: "10s", Max: "1h0m0s"}},
-			{"fail_threshold", "1", probe.FieldError{Field: "fail_threshold", Code: "range", Value: "1", Min: "2", Max: "10"}},
-			{"fail_threshold", "tiga", probe.FieldError{Field: "fail_threshold", Code: "unreadable", Value: "tiga"}},
-			{"recover_threshold", "0", probe.FieldError{Field: "recover_threshold", Code: "range", Value: "0", Min: "1", Max: "10"}},
-			{"timeout", "0,5", probe.FieldError{Field: "timeout", Code: "range", Value: "500ms", Min: "1s", Max: "2m0s"}},
-			{"slow", "20", probe.FieldError{Field: "slow", Code: "slow_vs_timeout", Value: "20s", Max: "15s"}},
+			{"url", "svc.efaktur.pajak.go.id", settings.FieldError{Field: "url", Code: "url", Value: "svc.efaktur.pajak.go.id"}},
+			{"url", "https://svc.efaktur.pajak.go.id:99999/svc", settings.FieldError{Field: "url", Code: "url", Value: "https://svc.efaktur.pajak.go.id:99999/svc", Problem: settings.URLBadPort}},
+			{"url", "https://svc.efaktur.pajak.go.id/svc?wsdl kopi", settings.FieldError{Field: "url", Code: "url", Value: "https://svc.efaktur.pajak.go.id/svc?wsdl kopi", Problem: settings.URLBadChars}},
+			{"interval", "5", settings.FieldError{Field: "interval", Code: "range", Value: "5s", Min: "10s", Max: "1h0m0s"}},
+			{"interval", "soon", settings.FieldError{Field: "interval", Code: "unreadable", Value: "soon"}},
+			{"recheck", "1", settings.FieldError{Field: "recheck", Code: "range", Value: "1s", Min: "10s", Max: "10m0s"}},
+			{"down_interval", "7200", settings.FieldError{Field: "down_interval", Code: "range", Value: "2h0m0s", Min: "10s", Max: "1h0m0s"}},
+			{"fail_threshold", "1", settings.FieldError{Field: "fail_threshold", Code: "range", Value: "1", Min: "2", Max: "10"}},
+			{"fail_threshold", "tiga", settings.FieldError{Field: "fail_threshold", Code: "unreadable", Value: "tiga"}},
+			{"recover_threshold", "0", settings.FieldError{Field: "recover_threshold", Code: "range", Value: "0", Min: "1", Max: "10"}},
+			{"timeout", "0,5", settings.FieldError{Field: "timeout", Code: "range", Value: "500ms", Min: "1s", Max: "2m0s"}},
+			{"slow", "20", settings.FieldError{Field: "slow", Code: "slow_vs_timeout", Value: "20s", Max: "15s"}},
 		}
 		for _, tc := range tests {
 			f := v.fields[tc.field]
@@ -276,7 +279,7 @@ func TestSettingsValidationMessages(t *testing.T) {
 		// Proxy: manual needs a valid address.
 		v.proxyMode.SetSelected(tr.T("win.proxy_manual"))
 		v.fields["proxy"].entry.SetText("ftp://proxy:21")
-		if got := v.FieldErrorText("proxy"); got != tr.FieldError(probe.FieldError{Field: "proxy", Code: "proxy", Value: "ftp://proxy:21"}) {
+		if got := v.FieldErrorText("proxy"); got != tr.FieldError(settings.FieldError{Field: "proxy", Code: "proxy", Value: "ftp://proxy:21"}) {
 			t.Errorf("%s proxy: %q", lang, got)
 		}
 		v.fields["proxy"].entry.SetText("http://proxy.kantor:8080")
@@ -308,18 +311,18 @@ func TestSettingsShowsTheFilesUnusableValueToMend(t *testing.T) {
 	for _, tc := range []struct {
 		name, file   string
 		field, shown string // the entry holding the file's value
-		want         probe.FieldError
+		want         settings.FieldError
 		mend         string // typed to correct it
 		saved        string // the file's JSON value after saving
 	}{
 		{"proxy without a port", `{"version":1,"proxy":"proxy.kantor"}`, "proxy", "proxy.kantor",
-			probe.FieldError{Field: "proxy", Code: "proxy_port", Value: "proxy.kantor"}, "proxy.kantor:8080", `"proxy.kantor:8080"`},
+			settings.FieldError{Field: "proxy", Code: "proxy_port", Value: "proxy.kantor"}, "proxy.kantor:8080", `"proxy.kantor:8080"`},
 		{"proxy mistyped", `{"version":1,"proxy":"sytem"}`, "proxy", "sytem",
-			probe.FieldError{Field: "proxy", Code: "proxy_port", Value: "sytem"}, "proxy.kantor:3128", `"proxy.kantor:3128"`},
+			settings.FieldError{Field: "proxy", Code: "proxy_port", Value: "sytem"}, "proxy.kantor:3128", `"proxy.kantor:3128"`},
 		{"interval too short", `{"version":1,"interval":"5s"}`, "interval", "5",
-			probe.FieldError{Field: "interval", Code: "range", Value: "5s", Min: "10s", Max: "1h0m0s"}, "30", `"30s"`},
+			settings.FieldError{Field: "interval", Code: "range", Value: "5s", Min: "10s", Max: "1h0m0s"}, "30", `"30s"`},
 		{"address without scheme", `{"version":1,"url":"svc.efaktur.pajak.go.id/svc"}`, "url", "svc.efaktur.pajak.go.id/svc",
-			probe.FieldError{Field: "url", Code: "url", Value: "svc.efaktur.pajak.go.id/svc"}, "https://svc.efaktur.pajak.go.id/svc", `"https://svc.efaktur.pajak.go.id/svc"`},
+			settings.FieldError{Field: "url", Code: "url", Value: "svc.efaktur.pajak.go.id/svc"}, "https://svc.efaktur.pajak.go.id/svc", `"https://svc.efaktur.pajak.go.id/svc"`},
 	} {
 		for _, lang := range []string{"id", "en"} {
 			t.Run(tc.name+"/"+lang, func(t *testing.T) {
@@ -355,11 +358,11 @@ func TestSettingsShowsTheFilesUnusableValueToMend(t *testing.T) {
 	// Not showable: the default is in the form, the value told as ignored.
 	for _, file := range []string{`{"version":1,"interval":"soon"}`, `{"version":1,"language":"fr"}`} {
 		v, _ := openSettings(t, "en", file)
-		_, rep, _ := probe.ReadSettings(v.path)
+		_, rep, _ := settings.ReadSettings(v.path)
 		if want := strings.Join(v.tr.LoadNotice(rep), "\n"); len(rep.Invalid) != 1 || v.status.Text != want {
 			t.Errorf("%s: status %q, want %q", file, v.status.Text, want)
 		}
-		if v.saveBtn.Disabled() || v.fields["interval"].entry.Text != "60" || v.language.Selected != langName(probe.DefaultSettings().Language) {
+		if v.saveBtn.Disabled() || v.fields["interval"].entry.Text != "60" || v.language.Selected != langName(settings.DefaultSettings().Language) {
 			t.Errorf("%s: form not at the defaults, or not savable", file)
 		}
 	}
@@ -386,7 +389,7 @@ func TestSettingsSaveKeepsUnknownKeysAndTellsWhenAgentIsAway(t *testing.T) {
 	if string(m["interval"]) != `"1m30s"` || string(m["proxy"]) != `"http://proxy.kantor:8080"` || m["future"] == nil {
 		t.Fatalf("saved:\n%s", data)
 	}
-	s, rep, _ := probe.LoadSettings(path, now)
+	s, rep, _ := settings.LoadSettings(path, now)
 	if !s.Secondary.Coretax || rep.HasNotice() {
 		t.Fatalf("%+v %+v", s, rep)
 	}
@@ -436,7 +439,7 @@ func TestSettingsSaveOverAHandEditAsks(t *testing.T) {
 				t.Error("the question stayed open")
 			}
 			data, _ := os.ReadFile(path)
-			saved, _, _ := probe.LoadSettings(path, now)
+			saved, _, _ := settings.LoadSettings(path, now)
 			form := v.fields["interval"].entry.Text
 			switch answer {
 			case "win.btn_back": // nothing changes: the form keeps the user's 90 s
@@ -459,7 +462,7 @@ func TestSettingsSaveOverAHandEditAsks(t *testing.T) {
 				// Its own save is not mistaken for another hand edit.
 				v.fields["interval"].entry.SetText("120")
 				test.Tap(v.saveBtn)
-				if again, _, _ := probe.LoadSettings(path, now); v.replace != nil || again.Interval.D() != 2*time.Minute {
+				if again, _, _ := settings.LoadSettings(path, now); v.replace != nil || again.Interval.D() != 2*time.Minute {
 					t.Errorf("second save: asked %v, saved %v", v.replace != nil, again.Interval)
 				}
 			}
@@ -584,7 +587,7 @@ func TestSettingsLoadingADamagedHandEditLeavesItAndSavingKeepsACopy(t *testing.T
 	if data, _ := os.ReadFile(kept[0]); string(data) != damaged {
 		t.Errorf("the copy holds %q", data)
 	}
-	if s, rep, _ := probe.ReadSettings(path); rep.Unreadable || s.Interval.D() != 90*time.Second {
+	if s, rep, _ := settings.ReadSettings(path); rep.Unreadable || s.Interval.D() != 90*time.Second {
 		t.Errorf("saved file: %+v %+v", s, rep)
 	}
 	if got := v.status.Text; !strings.Contains(got, filepath.Base(kept[0])) {
@@ -603,7 +606,7 @@ func TestSettingsFailedSaveOverADamagedFileChangesNothing(t *testing.T) {
 	}{{"put back", false}, {"path taken", true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			v, path := openSettings(t, "id", damaged)
-			v.write = func(p string, _ probe.Settings, seen [sha256.Size]byte) ([sha256.Size]byte, error) {
+			v.write = func(p string, _ settings.Settings, seen [sha256.Size]byte) ([sha256.Size]byte, error) {
 				if tc.takePath {
 					os.WriteFile(p, []byte(`{"version": 1}`), 0o600)
 				}
@@ -828,34 +831,34 @@ func TestDiagnosticsReport(t *testing.T) {
 	st := ipc.Status{PID: 4242, StartedAt: now.Add(-time.Hour), Tray: true, ConfigPath: "/home/u/.config/pantau-efaktur/config.json",
 		PreviousCrash: "/home/u/.cache/pantau-efaktur/logs/agent-crash-20260330-171502.log",
 		HistoryDir:    "/home/u/.config/pantau-efaktur/history", LogPath: "/home/u/.cache/pantau-efaktur/logs/agent.log",
-		Settings: probe.DefaultSettings(),
+		Settings: settings.DefaultSettings(),
 		Targets: []ipc.TargetState{
 			{Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonTLSClock, Since: now.Add(-10 * time.Minute), Last: &last, Message: "Sertifikat keamanan dianggap kedaluwarsa",
-				Recent: probe.Tally{Checks: 9, Failures: 3, Episodes: 2}},
+				Recent: monitor.Tally{Checks: 9, Failures: 3, Episodes: 2}},
 			{Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError, Last: &coretax},
 		}}
 	st.Settings.Proxy = "http://proxy.kantor:8080"
 	st.SignInUnavailable = []string{"NTLM: sign-in unavailable on this PC: the Windows security package NTLM: …"}
 	st.SnoozedUntil = time.Date(now.Year(), now.Month(), now.Day()+1, 8, 0, 0, 0, now.Location())
-	recs := []probe.Record{
+	recs := []history.Record{
 		{At: now.Add(-2 * time.Minute), Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200, MS: [5]int64{3, 20, 45, 110, 180}},
 		{At: now.Add(-time.Minute), Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonTLSClock, MS: [5]int64{3, 20, 0, 0, 25}, Skew: &skew, Error: "x509: certificate has expired or is not yet valid"},
 		{At: now.Add(-time.Minute), Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError, Status: 503},
 	}
 	// Checks of an address the user has since corrected, and of the one used now.
-	recs = append([]probe.Record{
-		{At: now.Add(-4 * time.Minute), Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonNotFound, Status: 404, Addr: probe.AddressTag(probe.DefaultURL + "x")},
-		{At: now.Add(-3 * time.Minute), Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200, Addr: probe.AddressTag(probe.DefaultURL)},
+	recs = append([]history.Record{
+		{At: now.Add(-4 * time.Minute), Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonNotFound, Status: 404, Addr: history.AddressTag(settings.DefaultURL + "x")},
+		{At: now.Add(-3 * time.Minute), Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200, Addr: history.AddressTag(settings.DefaultURL)},
 	}, recs...)
-	stats := probe.Stats{Uptime24h: 99.5, Uptime7d: 98.25, Uptime30d: math.NaN(), P50: 180 * time.Millisecond, P95: 400 * time.Millisecond,
-		Outages: []probe.Outage{{Start: now.Add(-20 * time.Minute), Reason: probe.ReasonTimeout, Ongoing: true},
+	stats := history.Stats{Uptime24h: 99.5, Uptime7d: 98.25, Uptime30d: math.NaN(), P50: 180 * time.Millisecond, P95: 400 * time.Millisecond,
+		Outages: []history.Outage{{Start: now.Add(-20 * time.Minute), Reason: probe.ReasonTimeout, Ongoing: true},
 			{Start: now.Add(-48 * time.Hour), End: now.Add(-47 * time.Hour), Reason: probe.ReasonMaintenance},
 			{Start: now.Add(-72 * time.Hour), End: now.Add(-72*time.Hour + 9*time.Minute), Reason: probe.ReasonServerError, Unseen: true}}}
 	id := Diagnostics(i18n.New("id"), st, true, recs, stats, now)
 	for _, want := range []string{
 		"laporan diagnosa", "Versi:", "PID 4242", "tray: ya",
 		"! Agen sebelumnya berhenti karena galat (crash); laporannya: /home/u/.cache/pantau-efaktur/logs/agent-crash-20260330-171502.log",
-		"Alamat pemeriksaan: " + probe.DefaultURL, "Proxy: http://proxy.kantor:8080", "1m0s / 10s / 30s",
+		"Alamat pemeriksaan: " + settings.DefaultURL, "Proxy: http://proxy.kantor:8080", "1m0s / 10s / 30s",
 		"! Masuk ke proxy dengan akun Windows tidak tersedia di PC ini: NTLM: ",
 		"Notifikasi: down, recovered, sound; dibisukan sampai besok 08:00",
 		"Server e-Faktur: TERGANGGU (tls_clock)", "! Tidak stabil: 3 dari 9 pemeriksaan terakhir gagal.", "Rincian teknis: certificate expired or not yet valid for this PC's clock", "Jam PC ini berbeda 7 menit", "lewat proxy http://proxy.kantor:8080, masuk dengan akun Windows (Negotiate)",
@@ -881,7 +884,7 @@ func TestDiagnosticsReport(t *testing.T) {
 	if strings.Index(id, "tls_clock          HTTP") > strings.Index(id, "ok                 HTTP") {
 		t.Errorf("not newest first:\n%s", id)
 	}
-	en := Diagnostics(i18n.New("en"), ipc.Status{}, false, nil, probe.Stats{Uptime24h: math.NaN(), Uptime7d: math.NaN(), Uptime30d: math.NaN()}, now)
+	en := Diagnostics(i18n.New("en"), ipc.Status{}, false, nil, history.Stats{Uptime24h: math.NaN(), Uptime7d: math.NaN(), Uptime30d: math.NaN()}, now)
 	for _, want := range []string{"diagnostics report", "Agent: not running", "none yet"} {
 		if !strings.Contains(en, want) {
 			t.Errorf("report lacks %q:\n%s", want, en)
@@ -948,7 +951,7 @@ func TestPhaseLegend(t *testing.T) {
 // the app did not see (it stopped) says so.
 func TestOutageLinesNameTheDay(t *testing.T) {
 	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.Local)
-	outs := []probe.Outage{
+	outs := []history.Outage{
 		{Start: at.Add(-20 * time.Minute), Reason: probe.ReasonMaintenance, Ongoing: true},
 		{Start: at.Add(-17 * time.Hour), End: at.Add(-17*time.Hour + 35*time.Minute), Reason: probe.ReasonServerError},
 		{Start: at.Add(-5 * 24 * time.Hour), End: at.Add(-5*24*time.Hour + 4*time.Minute), Reason: probe.ReasonTimeout},
@@ -966,10 +969,10 @@ func TestOutageLinesNameTheDay(t *testing.T) {
 }
 
 func TestBuckets(t *testing.T) {
-	ok := func(at time.Duration, ms int64) probe.Record {
-		return probe.Record{At: now.Add(at), Level: probe.LevelUp, Reason: probe.ReasonOK, MS: [5]int64{0, 0, 0, 0, ms}}
+	ok := func(at time.Duration, ms int64) history.Record {
+		return history.Record{At: now.Add(at), Level: probe.LevelUp, Reason: probe.ReasonOK, MS: [5]int64{0, 0, 0, 0, ms}}
 	}
-	recs := []probe.Record{
+	recs := []history.Record{
 		{At: now.Add(-25 * time.Hour), Level: probe.LevelDown, Reason: probe.ReasonTimeout}, // too old
 		ok(-23*time.Hour-50*time.Minute, 100),
 		ok(-23*time.Hour-49*time.Minute, 120),
@@ -1009,16 +1012,16 @@ func TestStatusFiguresAreOfTheAddressCheckedNow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := probe.OpenHistory(dir)
+	h, err := history.OpenHistory(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now().Add(-3 * time.Hour)
 	for m := range 120 {
-		r := probe.Record{At: start.Add(time.Duration(m) * time.Minute), Target: probe.PrimaryTargetID,
-			Level: probe.LevelUp, Reason: probe.ReasonOK, MS: [5]int64{4: 150}, Addr: probe.AddressTag(mended)}
+		r := history.Record{At: start.Add(time.Duration(m) * time.Minute), Target: probe.PrimaryTargetID,
+			Level: probe.LevelUp, Reason: probe.ReasonOK, MS: [5]int64{4: 150}, Addr: history.AddressTag(mended)}
 		if m < 60 {
-			r.Level, r.Reason, r.MS, r.Addr = probe.LevelDown, probe.ReasonDNS, [5]int64{}, probe.AddressTag(typo)
+			r.Level, r.Reason, r.MS, r.Addr = probe.LevelDown, probe.ReasonDNS, [5]int64{}, history.AddressTag(typo)
 		}
 		if err := h.Append(r); err != nil {
 			t.Fatal(err)
@@ -1127,7 +1130,7 @@ func TestStatusViewShowsAgentAwayAndState(t *testing.T) {
 	// Green by policy but failing now and then: the badge stays ONLINE,
 	// the advice under it says so; a steady server has none.
 	shaky := target(probe.LevelUp, probe.ReasonOK, false)
-	shaky.Recent = probe.Tally{Checks: 10, Failures: 4, Episodes: 3}
+	shaky.Recent = monitor.Tally{Checks: 10, Failures: 4, Episodes: 3}
 	v.update(ipc.Status{Targets: []ipc.TargetState{shaky}}, true)
 	if v.badge.word.Text != "ONLINE" || !v.advice.Visible() || !strings.Contains(v.advice.Text, "4 dari 10") {
 		t.Errorf("unsteady: word %q advice %v %q", v.badge.word.Text, v.advice.Visible(), v.advice.Text)
@@ -1290,7 +1293,7 @@ func TestStatusExportCSV(t *testing.T) {
 	v := newStatusView(i18n.New("id"), NewLink(filepath.Join(t.TempDir(), "agent.sock"), Status), fyne.CurrentApp(), func(f func()) { f() })
 	w := test.NewTempWindow(t, v.content)
 	at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.Local)
-	v.recs = []probe.Record{
+	v.recs = []history.Record{
 		{At: at, Target: probe.PrimaryTargetID, Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200, MS: [5]int64{4: 180}},
 		{At: at.Add(time.Minute), Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonTimeout, MS: [5]int64{4: 15000}},
 	}

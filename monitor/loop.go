@@ -1,8 +1,9 @@
-package probe
+package monitor
 
 import (
 	"context"
 	"log/slog"
+	"pantau-efaktur/probe"
 	"sync"
 	"time"
 )
@@ -12,7 +13,7 @@ import (
 
 type loop struct {
 	m       *Monitor
-	tr      *tracker // guarded by m.mu
+	tr      *Tracker // guarded by m.mu
 	primary bool
 	cancel  context.CancelFunc
 
@@ -21,7 +22,7 @@ type loop struct {
 
 	mu        sync.Mutex
 	running   bool
-	waiters   []chan Result
+	waiters   []chan probe.Result
 	lastStart time.Duration // monotonic start of the previous check
 	checked   bool          // at least one check started
 
@@ -29,8 +30,8 @@ type loop struct {
 	lastMono time.Duration // idem
 }
 
-func (m *Monitor) newLoop(t Target, primary bool) *loop {
-	return &loop{m: m, tr: &tracker{target: t, level: LevelUnknown}, primary: primary,
+func (m *Monitor) newLoop(t probe.Target, primary bool) *loop {
+	return &loop{m: m, tr: &Tracker{target: t, level: probe.LevelUnknown}, primary: primary,
 		nowCh: make(chan struct{}, 1), pokeCh: make(chan struct{}, 1)}
 }
 
@@ -41,7 +42,7 @@ func (l *loop) poke() {
 	}
 }
 
-func (l *loop) requestNow(reply chan Result) {
+func (l *loop) requestNow(reply chan probe.Result) {
 	l.mu.Lock()
 	if reply != nil {
 		l.waiters = append(l.waiters, reply)
@@ -77,7 +78,7 @@ func (l *loop) run(ctx context.Context) {
 			continue
 		}
 		res, jumped := l.check(ctx)
-		if ctx.Err() != nil || res.Reason == ReasonCanceled {
+		if ctx.Err() != nil || res.Reason == probe.ReasonCanceled {
 			return
 		}
 		if jumped {
@@ -179,7 +180,7 @@ func (l *loop) wait(ctx context.Context, next *time.Duration) wake {
 
 // check runs one check; jumped reports that sleep or a clock change
 // happened meanwhile, which makes the result meaningless.
-func (l *loop) check(ctx context.Context) (Result, bool) {
+func (l *loop) check(ctx context.Context) (probe.Result, bool) {
 	w0, m0 := l.m.clock.Now(), l.m.clock.Monotonic()
 	l.mu.Lock()
 	l.running, l.lastStart, l.checked = true, m0, true
@@ -195,7 +196,7 @@ func (l *loop) check(ctx context.Context) (Result, bool) {
 	l.mu.Lock()
 	l.running = false
 	waiters := l.waiters
-	if !jumped && res.Reason != ReasonCanceled {
+	if !jumped && res.Reason != probe.ReasonCanceled {
 		l.waiters = nil
 	} else {
 		waiters = nil // they wait for the next, meaningful check
@@ -212,11 +213,11 @@ func (l *loop) check(ctx context.Context) (Result, bool) {
 
 // apply records a result, decides state changes and notifications, emits
 // them, and returns the wait before the next check.
-func (m *Monitor) apply(l *loop, res Result) time.Duration {
+func (m *Monitor) apply(l *loop, res probe.Result) time.Duration {
 	m.mu.Lock()
 	p := m.policyLocked(l)
 	before := l.tr.snapshot(p)
-	notes := l.tr.observe(res, p)
+	notes := l.tr.Observe(res, p)
 	after := l.tr.snapshot(p)
 	now := m.clock.Now()
 	evs := []Event{{Kind: EventCheck, At: now, Target: l.tr.target.ID, Result: &res}}
@@ -250,8 +251,8 @@ func (m *Monitor) nextDelayLocked(l *loop, p Policy) time.Duration {
 
 // flushPendingLocked delivers a held notification if it still holds.
 func (m *Monitor) flushPendingLocked(now time.Time) []Event {
-	var level Level
-	var last Result
+	var level probe.Level
+	var last probe.Result
 	for _, l := range m.loops {
 		if l.primary {
 			level, last = l.tr.level, l.tr.last

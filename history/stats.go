@@ -1,7 +1,8 @@
-package probe
+package history
 
 import (
 	"math"
+	"pantau-efaktur/probe"
 	"sort"
 	"time"
 )
@@ -9,8 +10,8 @@ import (
 // Outage is a confirmed outage found in history.
 type Outage struct {
 	Start     time.Time
-	End       time.Time // zero while ongoing
-	Reason    Reason    // most frequent reason
+	End       time.Time    // zero while ongoing
+	Reason    probe.Reason // most frequent reason
 	Checks    int
 	Ongoing   bool
 	Confirmed time.Time // its FailThreshold-th down check: when "down" was decided
@@ -54,7 +55,7 @@ type StatsOptions struct {
 // withDefaults fills in what the caller left zero.
 func (o StatsOptions) withDefaults() StatsOptions {
 	if o.Target == "" {
-		o.Target = PrimaryTargetID
+		o.Target = probe.PrimaryTargetID
 	}
 	if o.FailThreshold <= 0 {
 		o.FailThreshold = 3
@@ -93,7 +94,7 @@ func Summarize(recs []Record, now time.Time, o StatsOptions) Stats {
 	var lat []time.Duration
 	dayAgo := now.Add(-24 * time.Hour)
 	for _, r := range mine {
-		if !r.At.Before(dayAgo) && (r.Reason == ReasonOK || r.Reason == ReasonSlow) {
+		if !r.At.Before(dayAgo) && (r.Reason == probe.ReasonOK || r.Reason == probe.ReasonSlow) {
 			lat = append(lat, r.Total())
 		}
 	}
@@ -121,10 +122,10 @@ func uptime(recs []Record, from, to time.Time, maxGap time.Duration) float64 {
 		}
 		d := end.Sub(start)
 		switch r.Level {
-		case LevelUp, LevelDegraded:
+		case probe.LevelUp, probe.LevelDegraded:
 			up += d
 			counted += d
-		case LevelDown:
+		case probe.LevelDown:
 			counted += d
 		}
 	}

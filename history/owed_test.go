@@ -1,6 +1,8 @@
-package probe_test
+package history_test
 
 import (
+	"pantau-efaktur/history"
+	"pantau-efaktur/monitor"
 	"testing"
 	"time"
 
@@ -36,15 +38,15 @@ func TestOwedRecovery(t *testing.T) {
 		{name: "the app stopped during the told outage", checks: "UUDDDD.......UUU", mutedFrom: 5},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			st := probe.Summarize(minuteChecks(c.checks), minute(len(c.checks)), probe.StatsOptions{})
-			n, owed := probe.OwedRecovery(st.Outages, primary, minute(c.mutedFrom), c.takenUp)
+			st := history.Summarize(minuteChecks(c.checks), minute(len(c.checks)), history.StatsOptions{})
+			n, owed := history.OwedRecovery(st.Outages, primary, minute(c.mutedFrom), c.takenUp)
 			if owed != c.owed {
 				t.Fatalf("owed %v (%+v), want %v; outages %+v", owed, n, c.owed, st.Outages)
 			}
 			if !owed {
 				return
 			}
-			if n.Kind != probe.NotifyRecovered || n.Target != primary || !n.Start.Equal(minute(c.start)) || !n.Back.Equal(minute(c.back)) ||
+			if n.Kind != monitor.NotifyRecovered || n.Target != primary || !n.Start.Equal(minute(c.start)) || !n.Back.Equal(minute(c.back)) ||
 				n.Outage != c.outage || n.Earlier != c.earlier || n.Reason != probe.ReasonMaintenance {
 				t.Fatalf("owed %+v, want start %d back %d outage %v earlier %d", n, c.start, c.back, c.outage, c.earlier)
 			}

@@ -1,4 +1,4 @@
-package probe
+package history
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"pantau-efaktur/probe"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,11 +23,11 @@ const HistoryRetention = 90 * 24 * time.Hour
 // Record is one check as stored in history: the Result, compacted (one
 // line of ~150 bytes; 90 days of 1-minute checks stay under 20 MB).
 type Record struct {
-	At     time.Time `json:"t"`
-	Target string    `json:"id"`
-	Level  Level     `json:"l"`
-	Reason Reason    `json:"r"`
-	Status int       `json:"s,omitempty"`
+	At     time.Time    `json:"t"`
+	Target string       `json:"id"`
+	Level  probe.Level  `json:"l"`
+	Reason probe.Reason `json:"r"`
+	Status int          `json:"s,omitempty"`
 	// MS holds dns, connect, tls, ttfb and total in milliseconds.
 	MS    [5]int64 `json:"ms"`
 	Bytes int64    `json:"b,omitempty"`
@@ -57,9 +58,9 @@ func AddressTag(url string) string {
 }
 
 // RecordOf compacts a result.
-func RecordOf(r Result) Record {
+func RecordOf(r probe.Result) Record {
 	rec := Record{At: r.CheckedAt, Target: r.Target, Level: r.Level, Reason: r.Reason, Status: r.HTTPStatus,
-		MS:    [5]int64{ms(r.Phases.DNS), ms(r.Phases.Connect), ms(r.Phases.TLS), ms(r.Phases.TTFB), ms(r.Phases.Total)},
+		MS:    [5]int64{probe.Millis(r.Phases.DNS), probe.Millis(r.Phases.Connect), probe.Millis(r.Phases.TLS), probe.Millis(r.Phases.TTFB), probe.Millis(r.Phases.Total)},
 		Bytes: r.Bytes, Addr: AddressTag(r.URL)}
 	if !r.ServerDate.IsZero() {
 		s := int64(math.Round(r.ClockSkew.Seconds()))
@@ -72,19 +73,19 @@ func RecordOf(r Result) Record {
 		}
 	}
 	if rec.Target == "" {
-		rec.Target = PrimaryTargetID
+		rec.Target = probe.PrimaryTargetID
 	}
 	return rec
 }
 
 // Total is the check's latency.
-func (r Record) Total() time.Duration { return fromMS(r.MS[4]) }
+func (r Record) Total() time.Duration { return probe.FromMillis(r.MS[4]) }
 
 // Result is the record as a check result at url, as far as the record
 // remembers it (no proxy, no reference check, clock skew unknown).
-func (r Record) Result(url string) Result {
-	return Result{Target: r.Target, URL: url, Level: r.Level, Reason: r.Reason, HTTPStatus: r.Status,
-		Phases: Phases{fromMS(r.MS[0]), fromMS(r.MS[1]), fromMS(r.MS[2]), fromMS(r.MS[3]), fromMS(r.MS[4])},
+func (r Record) Result(url string) probe.Result {
+	return probe.Result{Target: r.Target, URL: url, Level: r.Level, Reason: r.Reason, HTTPStatus: r.Status,
+		Phases: probe.Phases{DNS: probe.FromMillis(r.MS[0]), Connect: probe.FromMillis(r.MS[1]), TLS: probe.FromMillis(r.MS[2]), TTFB: probe.FromMillis(r.MS[3]), Total: probe.FromMillis(r.MS[4])},
 		Bytes:  r.Bytes, Error: r.Error, CheckedAt: r.At}
 }
 

@@ -1,10 +1,11 @@
-package probe_test
+package history_test
 
 import (
 	"bytes"
 	"encoding/csv"
 	"math"
 	"os"
+	"pantau-efaktur/history"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -15,12 +16,16 @@ import (
 	"pantau-efaktur/probe"
 )
 
-func rec(at time.Time, level probe.Level, reason probe.Reason, totalMS int64) probe.Record {
-	return probe.Record{At: at, Target: "efaktur", Level: level, Reason: reason, Status: 200, MS: [5]int64{1, 2, 3, 4, totalMS}}
+var t0 = time.Date(2026, 3, 31, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600))
+
+const primary = "efaktur"
+
+func rec(at time.Time, level probe.Level, reason probe.Reason, totalMS int64) history.Record {
+	return history.Record{At: at, Target: "efaktur", Level: level, Reason: reason, Status: 200, MS: [5]int64{1, 2, 3, 4, totalMS}}
 }
 
 func TestHistoryRoundTrip(t *testing.T) {
-	h, err := probe.OpenHistory(t.TempDir())
+	h, err := history.OpenHistory(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +33,7 @@ func TestHistoryRoundTrip(t *testing.T) {
 	res := probe.Result{Target: "efaktur", URL: "https://efaktur.pajak.go.id/svc", Level: probe.LevelDown, Reason: probe.ReasonTimeout, CheckedAt: t0,
 		Phases: probe.Phases{Total: 15 * time.Second}, Error: strings.Repeat("x", 500),
 		ServerDate: t0.Add(-7 * time.Minute), ClockSkew: 7 * time.Minute}
-	if err := h.Append(probe.RecordOf(res)); err != nil {
+	if err := h.Append(history.RecordOf(res)); err != nil {
 		t.Fatal(err)
 	}
 	// Written while the PC was set to another time zone.
@@ -46,7 +51,7 @@ func TestHistoryRoundTrip(t *testing.T) {
 	r := recs[0]
 	if !r.At.Equal(t0) || r.Level != probe.LevelDown || r.Reason != probe.ReasonTimeout || r.Total() != 15*time.Second ||
 		len(r.Error) != 200 || r.Skew == nil || *r.Skew != 420 ||
-		r.Addr != probe.AddressTag(res.URL) || len(r.Addr) != 8 || r.Addr == probe.AddressTag(res.URL+"x") {
+		r.Addr != history.AddressTag(res.URL) || len(r.Addr) != 8 || r.Addr == history.AddressTag(res.URL+"x") {
 		t.Fatalf("record %+v", r)
 	}
 	// The file is named by the check's local date.
@@ -71,17 +76,17 @@ func TestHistorySkipsGarbageAndTornLines(t *testing.T) {
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	recs, skipped, err := probe.LoadHistory(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
+	recs, skipped, err := history.LoadHistory(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
 	if err != nil || len(recs) != 2 || skipped != 4 {
 		t.Fatalf("recs %d skipped %d err %v", len(recs), skipped, err)
 	}
 	// Appending after the torn line must not glue the new record onto it.
-	h, _ := probe.OpenHistory(dir)
+	h, _ := history.OpenHistory(dir)
 	if err := h.Append(rec(t0.Add(5*time.Minute), probe.LevelUp, probe.ReasonOK, 150)); err != nil {
 		t.Fatal(err)
 	}
 	h.Close()
-	recs, skipped, _ = probe.LoadHistory(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
+	recs, skipped, _ = history.LoadHistory(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
 	if len(recs) != 3 || skipped != 4 || recs[2].MS[4] != 150 {
 		t.Fatalf("after append: recs %d skipped %d", len(recs), skipped)
 	}
@@ -98,7 +103,7 @@ func TestHistoryKeepsWhatFollowsAHugeGarbageLine(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "2026-03-31.jsonl"), []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	recs, skipped, err := probe.LoadHistory(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
+	recs, skipped, err := history.LoadHistory(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
 	if err != nil || len(recs) != 2 || skipped != 1 {
 		t.Fatalf("recs %d skipped %d err %v, want 2 records and 1 skipped line", len(recs), skipped, err)
 	}
@@ -115,7 +120,7 @@ func TestHistoryDiskFullKeepsRunning(t *testing.T) {
 	if err := os.Symlink("/dev/full", filepath.Join(dir, t0.Format("2006-01-02")+".jsonl")); err != nil {
 		t.Fatal(err)
 	}
-	h, _ := probe.OpenHistory(dir)
+	h, _ := history.OpenHistory(dir)
 	defer h.Close()
 	if err := h.Append(rec(t0, probe.LevelUp, probe.ReasonOK, 100)); err == nil {
 		t.Fatal("a full disk went unnoticed")
@@ -140,7 +145,7 @@ func TestHistoryPruneKeeps90Days(t *testing.T) {
 	for name := range files {
 		os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o600)
 	}
-	h, _ := probe.OpenHistory(dir)
+	h, _ := history.OpenHistory(dir)
 	removed, err := h.Prune(now)
 	if err != nil || removed != 2 {
 		t.Fatalf("removed %d err %v", removed, err)
@@ -155,7 +160,7 @@ func TestHistoryPruneKeeps90Days(t *testing.T) {
 
 func TestSummarize(t *testing.T) {
 	now := t0.Add(24 * time.Hour)
-	var recs []probe.Record
+	var recs []history.Record
 	// 24 hours of 1-minute checks: up, except a 30-minute outage
 	// (maintenance) at hour 10 and one lone failure at hour 15.
 	for m := 0; m < 24*60; m++ {
@@ -171,8 +176,8 @@ func TestSummarize(t *testing.T) {
 			recs = append(recs, rec(at, probe.LevelUp, probe.ReasonOK, int64(100+m%100)))
 		}
 	}
-	recs = append(recs, probe.Record{At: t0, Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError})
-	st := probe.Summarize(recs, now, probe.StatsOptions{})
+	recs = append(recs, history.Record{At: t0, Target: "coretax", Level: probe.LevelDown, Reason: probe.ReasonServerError})
+	st := history.Summarize(recs, now, history.StatsOptions{})
 	// Counted time: 24 h minus 60 min offline = 1380 min; down 31 min.
 	want := 100 * float64(1380-31) / 1380
 	if math.Abs(st.Uptime24h-want) > 0.01 {
@@ -197,11 +202,11 @@ func TestSummarize(t *testing.T) {
 }
 
 func TestSummarizeOngoingOutageAndGaps(t *testing.T) {
-	var recs []probe.Record
+	var recs []history.Record
 	for i := range 5 {
 		recs = append(recs, rec(t0.Add(time.Duration(i)*30*time.Second), probe.LevelDown, probe.ReasonConnect, 0))
 	}
-	st := probe.Summarize(recs, t0.Add(10*time.Minute), probe.StatsOptions{})
+	st := history.Summarize(recs, t0.Add(10*time.Minute), history.StatsOptions{})
 	if len(st.Outages) != 1 || !st.Outages[0].Ongoing || st.Outages[0].Duration(t0.Add(10*time.Minute)) != 10*time.Minute {
 		t.Fatalf("%+v", st.Outages)
 	}
@@ -209,12 +214,12 @@ func TestSummarizeOngoingOutageAndGaps(t *testing.T) {
 		t.Errorf("uptime %v", st.Uptime24h)
 	}
 	// No data: NaN, not 0 % or 100 %.
-	if st := probe.Summarize(nil, t0, probe.StatsOptions{}); !math.IsNaN(st.Uptime24h) {
+	if st := history.Summarize(nil, t0, history.StatsOptions{}); !math.IsNaN(st.Uptime24h) {
 		t.Errorf("uptime without data: %v", st.Uptime24h)
 	}
 	// A day without the app running does not count as up or down.
-	recs = []probe.Record{rec(t0, probe.LevelUp, probe.ReasonOK, 100), rec(t0.Add(20*time.Hour), probe.LevelDown, probe.ReasonConnect, 0)}
-	st = probe.Summarize(recs, t0.Add(20*time.Hour+5*time.Minute), probe.StatsOptions{})
+	recs = []history.Record{rec(t0, probe.LevelUp, probe.ReasonOK, 100), rec(t0.Add(20*time.Hour), probe.LevelDown, probe.ReasonConnect, 0)}
+	st = history.Summarize(recs, t0.Add(20*time.Hour+5*time.Minute), history.StatsOptions{})
 	if math.Abs(st.Uptime24h-50) > 0.01 {
 		t.Errorf("gap counted: uptime %.2f, want 50 (5 min up, 5 min down)", st.Uptime24h)
 	}
@@ -223,8 +228,8 @@ func TestSummarizeOngoingOutageAndGaps(t *testing.T) {
 // minuteChecks is a history of one check a minute from t0, one letter
 // each: D down (maintenance), U up, S slow, P a proxy's page, O offline,
 // "." none (the app was not running).
-func minuteChecks(s string) []probe.Record {
-	var out []probe.Record
+func minuteChecks(s string) []history.Record {
+	var out []history.Record
 	for i, c := range s {
 		at := t0.Add(time.Duration(i) * time.Minute)
 		switch c {
@@ -268,7 +273,7 @@ func TestSummarizeOutagesAsTheMonitorSawThem(t *testing.T) {
 		{"UUDDDD.......UU", []span{{2, 5, true}}},
 	} {
 		t.Run(c.checks, func(t *testing.T) {
-			st := probe.Summarize(minuteChecks(c.checks), t0.Add(time.Duration(len(c.checks))*time.Minute), probe.StatsOptions{})
+			st := history.Summarize(minuteChecks(c.checks), t0.Add(time.Duration(len(c.checks))*time.Minute), history.StatsOptions{})
 			var got []span
 			for _, o := range st.Outages {
 				s := span{int(o.Start.Sub(t0) / time.Minute), int(o.End.Sub(t0) / time.Minute), o.Unseen}
@@ -289,41 +294,41 @@ func TestSummarizeOutagesAsTheMonitorSawThem(t *testing.T) {
 // shown as a DJP outage. Records from before address tags still count.
 func TestSummarizeLeavesOutEarlierAddresses(t *testing.T) {
 	const typo, mended = "https://svc.efaktur.pajak.go.idd/svc?wsdl", "https://svc.efaktur.pajak.go.id/svc?wsdl"
-	var recs []probe.Record
+	var recs []history.Record
 	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
 	for m := range 10 { // before tags were kept: no address
 		recs = append(recs, rec(at(m), probe.LevelUp, probe.ReasonOK, 100))
 	}
 	for m := 10; m < 70; m++ {
 		r := rec(at(m), probe.LevelDown, probe.ReasonDNS, 0)
-		r.Addr = probe.AddressTag(typo)
+		r.Addr = history.AddressTag(typo)
 		recs = append(recs, r)
 	}
 	for m := 70; m < 130; m++ {
 		r := rec(at(m), probe.LevelUp, probe.ReasonOK, 200)
-		r.Addr = probe.AddressTag(mended)
+		r.Addr = history.AddressTag(mended)
 		recs = append(recs, r)
 	}
 	now := at(130)
-	st := probe.Summarize(recs, now, probe.StatsOptions{URL: mended})
+	st := history.Summarize(recs, now, history.StatsOptions{URL: mended})
 	if st.Uptime24h != 100 || len(st.Outages) != 0 || st.Checks != 70 || st.EarlierAddress != 60 || st.P50 != 200*time.Millisecond {
 		t.Errorf("stats of the mended address: %+v", st)
 	}
 	// Without an address (or for the typo) the hour is there.
-	all := probe.Summarize(recs, now, probe.StatsOptions{})
+	all := history.Summarize(recs, now, history.StatsOptions{})
 	if len(all.Outages) != 1 || all.Outages[0].Reason != probe.ReasonDNS || all.EarlierAddress != 0 || all.Checks != 130 {
 		t.Errorf("stats of every address: %+v", all)
 	}
-	if typoSt := probe.Summarize(recs, now, probe.StatsOptions{URL: typo}); typoSt.EarlierAddress != 60 || typoSt.Uptime24h == 100 {
+	if typoSt := history.Summarize(recs, now, history.StatsOptions{URL: typo}); typoSt.EarlierAddress != 60 || typoSt.Uptime24h == 100 {
 		t.Errorf("stats of the typo: %+v", typoSt)
 	}
 }
 
 func TestWriteCSV(t *testing.T) {
-	recs := []probe.Record{rec(t0, probe.LevelUp, probe.ReasonOK, 180), rec(t0.Add(time.Minute), probe.LevelDown, probe.ReasonConnect, 3)}
+	recs := []history.Record{rec(t0, probe.LevelUp, probe.ReasonOK, 180), rec(t0.Add(time.Minute), probe.LevelDown, probe.ReasonConnect, 3)}
 	recs[1].Error = `=HYPERLINK("http://evil","x"), with "quotes"`
 	var b bytes.Buffer
-	if err := probe.WriteCSV(&b, recs, ';'); err != nil {
+	if err := history.WriteCSV(&b, recs, ';'); err != nil {
 		t.Fatal(err)
 	}
 	r := csv.NewReader(&b)
@@ -332,7 +337,7 @@ func TestWriteCSV(t *testing.T) {
 	if err != nil || len(rows) != 3 {
 		t.Fatalf("rows %d err %v\n%s", len(rows), err, b.String())
 	}
-	if strings.Join(rows[0], ",") != strings.Join(probe.CSVHeader, ",") {
+	if strings.Join(rows[0], ",") != strings.Join(history.CSVHeader, ",") {
 		t.Errorf("header %v", rows[0])
 	}
 	if rows[1][2] != "up" || rows[1][5] != "180" || rows[2][3] != "connect" {
@@ -346,7 +351,7 @@ func TestWriteCSV(t *testing.T) {
 	_, off := t0.Local().Zone()
 	away := rec(t0.In(time.FixedZone("away", off+3*3600)), probe.LevelUp, probe.ReasonOK, 90)
 	b.Reset()
-	if err := probe.WriteCSV(&b, []probe.Record{away}, ','); err != nil {
+	if err := history.WriteCSV(&b, []history.Record{away}, ','); err != nil {
 		t.Fatal(err)
 	}
 	if want := t0.Local().Format(time.RFC3339); !strings.Contains(b.String(), "\n"+want+",") {
@@ -362,7 +367,7 @@ func TestWriteCSV(t *testing.T) {
 func thirtyDays(tb testing.TB) (dir string, now time.Time) {
 	tb.Helper()
 	dir = tb.TempDir()
-	h, _ := probe.OpenHistory(dir)
+	h, _ := history.OpenHistory(dir)
 	defer h.Close()
 	start := t0
 	for m := 0; m < 30*24*60; m++ {
@@ -379,11 +384,11 @@ func thirtyDays(tb testing.TB) (dir string, now time.Time) {
 
 func TestThirtyDaysLoadAndSummarise(t *testing.T) {
 	dir, now := thirtyDays(t)
-	recs, skipped, err := probe.LoadHistory(dir, now.Add(-30*24*time.Hour), now)
+	recs, skipped, err := history.LoadHistory(dir, now.Add(-30*24*time.Hour), now)
 	if err != nil || skipped != 0 || len(recs) != 43200 {
 		t.Fatalf("recs %d skipped %d err %v", len(recs), skipped, err)
 	}
-	st := probe.Summarize(recs, now, probe.StatsOptions{})
+	st := history.Summarize(recs, now, history.StatsOptions{})
 	if len(st.Outages) != 9 || st.Uptime30d > 99.6 || st.Uptime30d < 99.5 {
 		t.Fatalf("outages %d uptime %.3f", len(st.Outages), st.Uptime30d)
 	}
@@ -394,11 +399,11 @@ func BenchmarkLoadAndSummarise30Days(b *testing.B) {
 	dir, now := thirtyDays(b)
 	b.ResetTimer()
 	for b.Loop() {
-		recs, _, err := probe.LoadHistory(dir, now.Add(-30*24*time.Hour), now)
+		recs, _, err := history.LoadHistory(dir, now.Add(-30*24*time.Hour), now)
 		if err != nil || len(recs) != 43200 {
 			b.Fatal(err, len(recs))
 		}
-		probe.Summarize(recs, now, probe.StatsOptions{})
+		history.Summarize(recs, now, history.StatsOptions{})
 	}
 }
 
@@ -410,7 +415,7 @@ func BenchmarkFindOpenOutage(b *testing.B) {
 	for _, target := range []string{"efaktur", "coretax"} {
 		b.Run(target, func(b *testing.B) {
 			for b.Loop() {
-				if _, found, err := probe.FindOpenOutage(dir, now, probe.StatsOptions{Target: target}); err != nil || found {
+				if _, found, err := history.FindOpenOutage(dir, now, history.StatsOptions{Target: target}); err != nil || found {
 					b.Fatal(found, err)
 				}
 			}
@@ -421,38 +426,40 @@ func BenchmarkFindOpenOutage(b *testing.B) {
 func TestFindOpenOutage(t *testing.T) {
 	night := time.Date(2026, 3, 31, 23, 55, 0, 0, t0.Location())
 	// down every 30 s from night for n checks, reason r
-	downs := func(from time.Time, n int, r probe.Reason) []probe.Record {
-		var out []probe.Record
+	downs := func(from time.Time, n int, r probe.Reason) []history.Record {
+		var out []history.Record
 		for i := range n {
 			out = append(out, rec(from.Add(time.Duration(i)*30*time.Second), probe.LevelDown, r, 0))
 		}
 		return out
 	}
-	join := func(parts ...[]probe.Record) []probe.Record {
-		var out []probe.Record
+	join := func(parts ...[]history.Record) []history.Record {
+		var out []history.Record
 		for _, p := range parts {
 			out = append(out, p...)
 		}
 		return out
 	}
-	up := func(at time.Time) []probe.Record { return []probe.Record{rec(at, probe.LevelUp, probe.ReasonOK, 150)} }
-	offline := func(at time.Time) []probe.Record {
-		return []probe.Record{rec(at, probe.LevelOffline, probe.ReasonOffline, 0)}
+	up := func(at time.Time) []history.Record {
+		return []history.Record{rec(at, probe.LevelUp, probe.ReasonOK, 150)}
 	}
-	other := probe.Record{At: night.Add(time.Minute), Target: "coretax", Level: probe.LevelUp, Reason: probe.ReasonOK}
+	offline := func(at time.Time) []history.Record {
+		return []history.Record{rec(at, probe.LevelOffline, probe.ReasonOffline, 0)}
+	}
+	other := history.Record{At: night.Add(time.Minute), Target: "coretax", Level: probe.LevelUp, Reason: probe.ReasonOK}
 	// the address checked now, and one the user replaced while the agent
 	// was stopped; untagged records come from before tags were kept
 	const addr, oldAddr = "https://efaktur.pajak.go.id/svc", "https://efaktur.pajak.go.id/svcx"
-	at := func(url string, recs []probe.Record) []probe.Record {
+	at := func(url string, recs []history.Record) []history.Record {
 		for i := range recs {
-			recs[i].Addr = probe.AddressTag(url)
+			recs[i].Addr = history.AddressTag(url)
 		}
 		return recs
 	}
 
 	cases := []struct {
 		name      string
-		recs      []probe.Record
+		recs      []history.Record
 		garbage   bool          // a torn line ends the newest file
 		since     time.Duration // now = newest record + since
 		found     bool
@@ -463,7 +470,7 @@ func TestFindOpenOutage(t *testing.T) {
 	}{
 		{name: "empty history", since: time.Minute},
 		{name: "across midnight, other targets ignored",
-			recs:  join(up(night.Add(-5*time.Minute)), downs(night, 10, probe.ReasonTimeout), []probe.Record{other}, downs(night.Add(5*time.Minute), 20, probe.ReasonMaintenance)),
+			recs:  join(up(night.Add(-5*time.Minute)), downs(night, 10, probe.ReasonTimeout), []history.Record{other}, downs(night.Add(5*time.Minute), 20, probe.ReasonMaintenance)),
 			since: 40 * time.Second, found: true, start: night, confirmed: night.Add(time.Minute), downs: 30, lastLevel: probe.LevelDown},
 		{name: "offline checks neither count nor end it",
 			recs:  join(up(night.Add(-time.Minute)), downs(night, 3, probe.ReasonConnect), offline(night.Add(2*time.Minute)), offline(night.Add(150*time.Second))),
@@ -491,15 +498,15 @@ func TestFindOpenOutage(t *testing.T) {
 			recs:  join(downs(night, 5, probe.ReasonTimeout), up(night.Add(3*time.Minute)), up(night.Add(210*time.Second)), downs(night.Add(4*time.Minute), 3, probe.ReasonMaintenance)),
 			since: 30 * time.Second, found: true, start: night.Add(4 * time.Minute), confirmed: night.Add(5 * time.Minute), downs: 3, lastLevel: probe.LevelDown},
 		{name: "answers that are not the service do not end it",
-			recs: join(downs(night, 4, probe.ReasonTimeout), []probe.Record{rec(night.Add(2*time.Minute), probe.LevelDegraded, probe.ReasonProxy, 0),
+			recs: join(downs(night, 4, probe.ReasonTimeout), []history.Record{rec(night.Add(2*time.Minute), probe.LevelDegraded, probe.ReasonProxy, 0),
 				rec(night.Add(150*time.Second), probe.LevelDegraded, probe.ReasonProxy, 0), rec(night.Add(3*time.Minute), probe.LevelDegraded, probe.ReasonProxy, 0)}),
 			since: 30 * time.Second, found: true, start: night, confirmed: night.Add(time.Minute), downs: 4, lastLevel: probe.LevelDown},
 		{name: "slow answers end it",
-			recs: join(downs(night, 4, probe.ReasonTimeout), []probe.Record{rec(night.Add(2*time.Minute), probe.LevelDegraded, probe.ReasonSlow, 9000),
+			recs: join(downs(night, 4, probe.ReasonTimeout), []history.Record{rec(night.Add(2*time.Minute), probe.LevelDegraded, probe.ReasonSlow, 9000),
 				rec(night.Add(150*time.Second), probe.LevelDegraded, probe.ReasonSlow, 9000)}),
 			since: 30 * time.Second},
 		{name: "a working answer after one that is not the service ends it",
-			recs: join(downs(night, 4, probe.ReasonTimeout), []probe.Record{rec(night.Add(2*time.Minute), probe.LevelDegraded, probe.ReasonProxy, 0)},
+			recs: join(downs(night, 4, probe.ReasonTimeout), []history.Record{rec(night.Add(2*time.Minute), probe.LevelDegraded, probe.ReasonProxy, 0)},
 				up(night.Add(150*time.Second))),
 			since: 30 * time.Second},
 		{name: "never confirmed (2 failures)",
@@ -524,7 +531,7 @@ func TestFindOpenOutage(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			h, err := probe.OpenHistory(dir)
+			h, err := history.OpenHistory(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -545,7 +552,7 @@ func TestFindOpenOutage(t *testing.T) {
 				f.WriteString(`{"t":"2026-04-01T00:0`)
 				f.Close()
 			}
-			got, found, err := probe.FindOpenOutage(dir, now, probe.StatsOptions{URL: addr})
+			got, found, err := history.FindOpenOutage(dir, now, history.StatsOptions{URL: addr})
 			if err != nil || found != c.found {
 				t.Fatalf("found %v err %v, want %v (%+v)", found, err, c.found, got)
 			}
@@ -570,7 +577,7 @@ func TestFindOpenOutage(t *testing.T) {
 // about now and do not hide the outage before them.
 func TestFindOpenOutageIgnoresFutureRecords(t *testing.T) {
 	dir := t.TempDir()
-	h, err := probe.OpenHistory(dir)
+	h, err := history.OpenHistory(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -579,11 +586,11 @@ func TestFindOpenOutageIgnoresFutureRecords(t *testing.T) {
 	}
 	h.Append(rec(t0.Add(3*time.Hour), probe.LevelUp, probe.ReasonOK, 100))
 	h.Close()
-	got, found, err := probe.FindOpenOutage(dir, t0.Add(2*time.Minute), probe.StatsOptions{})
+	got, found, err := history.FindOpenOutage(dir, t0.Add(2*time.Minute), history.StatsOptions{})
 	if err != nil || !found || !got.Start.Equal(t0) || got.Reasons[probe.ReasonMaintenance] != 4 {
 		t.Fatalf("found %v %+v err %v", found, got, err)
 	}
-	if _, found, _ := probe.FindOpenOutage(filepath.Join(dir, "missing"), t0, probe.StatsOptions{}); found {
+	if _, found, _ := history.FindOpenOutage(filepath.Join(dir, "missing"), t0, history.StatsOptions{}); found {
 		t.Fatal("found an outage in a missing directory")
 	}
 }
@@ -593,7 +600,7 @@ func TestFindOpenOutageIgnoresFutureRecords(t *testing.T) {
 func TestHistoryEmpty(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	h, err := probe.OpenHistory(dir)
+	h, err := history.OpenHistory(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -606,7 +613,7 @@ func TestHistoryEmpty(t *testing.T) {
 	if empty, err := h.Empty(); !empty || err != nil {
 		t.Fatalf("a history of stray files: empty %v, %v", empty, err)
 	}
-	if err := h.Append(probe.Record{At: time.Now(), Target: probe.PrimaryTargetID, Level: probe.LevelUp, Reason: probe.ReasonOK}); err != nil {
+	if err := h.Append(history.Record{At: time.Now(), Target: probe.PrimaryTargetID, Level: probe.LevelUp, Reason: probe.ReasonOK}); err != nil {
 		t.Fatal(err)
 	}
 	if empty, err := h.Empty(); empty || err != nil {
@@ -639,7 +646,7 @@ func FuzzParseHistory(f *testing.F) {
 	now := t0.Add(12 * time.Hour)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		from := now.Add(-30 * 24 * time.Hour)
-		recs, skipped := probe.ParseRecords(data, from, now)
+		recs, skipped := history.ParseRecords(data, from, now)
 		lines := 0
 		for line := range bytes.Lines(data) {
 			if len(bytes.TrimSpace(line)) > 0 {
@@ -655,19 +662,19 @@ func FuzzParseHistory(f *testing.F) {
 			}
 		}
 		for _, target := range []string{"efaktur", "=1+1"} {
-			opts := probe.StatsOptions{Target: target}
-			st := probe.Summarize(recs, now, opts)
+			opts := history.StatsOptions{Target: target}
+			st := history.Summarize(recs, now, opts)
 			for _, o := range st.Outages {
 				if o.Start.After(o.End) && !o.Ongoing {
 					t.Fatalf("outage %+v ends before it starts", o)
 				}
 			}
-			if open, found := probe.OpenOutageIn(recs, now, opts); found && open.Start.After(now) {
+			if open, found := history.OpenOutageIn(recs, now, opts); found && open.Start.After(now) {
 				t.Fatalf("open outage %+v starts after now", open)
 			}
 		}
 		var out bytes.Buffer
-		if err := probe.WriteCSV(&out, recs, ';'); err != nil {
+		if err := history.WriteCSV(&out, recs, ';'); err != nil {
 			t.Fatalf("CSV: %v", err)
 		}
 		r := csv.NewReader(&out)
@@ -692,7 +699,7 @@ func FuzzParseHistory(f *testing.F) {
 // the outage reaches back to where reading began.
 func TestFindOpenOutageReadsBackToTheStart(t *testing.T) {
 	dir := t.TempDir()
-	h, err := probe.OpenHistory(dir)
+	h, err := history.OpenHistory(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -704,7 +711,7 @@ func TestFindOpenOutageReadsBackToTheStart(t *testing.T) {
 		last = at
 	}
 	h.Close()
-	got, found, err := probe.FindOpenOutage(dir, last.Add(time.Minute), probe.StatsOptions{})
+	got, found, err := history.FindOpenOutage(dir, last.Add(time.Minute), history.StatsOptions{})
 	if err != nil || !found || !got.Start.Equal(start) || got.Reasons[probe.ReasonMaintenance] != 50*60 {
 		t.Fatalf("found %v, %v (%d down checks), err %v; want the start 50 hours back", found, got.Start, got.Reasons[probe.ReasonMaintenance], err)
 	}

@@ -1,8 +1,10 @@
-package probe
+package history
 
 import (
 	"errors"
 	"os"
+	"pantau-efaktur/monitor"
+	"pantau-efaktur/probe"
 	"slices"
 	"time"
 )
@@ -15,57 +17,56 @@ import (
 // started again. It gives the outages (newest first) and the one still
 // open at the end, if the newest record is at most o.MaxGap before now (a
 // zero now: always).
-func replay(recs []Record, now time.Time, o StatsOptions) ([]Outage, OpenOutage) {
-	p := DefaultPolicy()
+func replay(recs []Record, now time.Time, o StatsOptions) ([]Outage, monitor.OpenOutage) {
+	p := monitor.DefaultPolicy()
 	p.FailThreshold, p.RecoverThreshold = o.FailThreshold, o.RecoverThreshold
 	var out []Outage
-	var t *tracker
+	var t *monitor.Tracker
 	var last, lastFailing Record
 	closeUnseen := func() {
-		if t != nil && t.outage != nil {
-			out = append(out, outageOf(t.outage, last.At, false, true))
+		if t != nil && t.Outage != nil {
+			out = append(out, outageOf(t.Outage, last.At, false, true))
 		}
-		t = &tracker{level: LevelUnknown}
+		t = monitor.NewTracker()
 	}
 	for _, r := range recs {
 		if t == nil || r.At.Sub(last.At) > o.MaxGap {
 			closeUnseen()
 		}
-		open := t.outage
-		for _, n := range t.observe(r.Result(""), p) {
-			if n.Kind == NotifyRecovered {
+		open := t.Outage
+		for _, n := range t.Observe(r.Result(""), p) {
+			if n.Kind == monitor.NotifyRecovered {
 				out = append(out, outageOf(open, n.Back, false, false))
 			}
 		}
 		last = r
-		if r.Level == LevelDown || r.Level == LevelOffline {
+		if r.Level == probe.LevelDown || r.Level == probe.LevelOffline {
 			lastFailing = r
 		}
 	}
-	var still OpenOutage
-	if t != nil && t.outage != nil {
+	var still monitor.OpenOutage
+	if t != nil && t.Outage != nil {
 		if now.IsZero() || now.Sub(last.At) <= o.MaxGap {
-			still = OpenOutage{Start: t.outage.start, Confirmed: t.outage.confirmed, Reasons: t.outage.reasons, Last: lastFailing}
+			still = monitor.OpenOutage{Start: t.Outage.Start, Confirmed: t.Outage.Confirmed, Reasons: t.Outage.Reasons, Last: lastFailing.Result(o.URL)}
 		}
-		out = append(out, outageOf(t.outage, time.Time{}, true, false))
+		out = append(out, outageOf(t.Outage, time.Time{}, true, false))
 	}
 	slices.Reverse(out)
 	return out, still
 }
 
 // outageOf is an outage of the tracker as history reports it.
-func outageOf(o *outage, end time.Time, ongoing, unseen bool) Outage {
+func outageOf(o *monitor.Outage, end time.Time, ongoing, unseen bool) Outage {
 	checks := 0
-	for _, n := range o.reasons {
+	for _, n := range o.Reasons {
 		checks += n
 	}
-	return Outage{Start: o.start, End: end, Reason: o.mainReason(), Checks: checks, Ongoing: ongoing,
-		Confirmed: o.confirmed, Unseen: unseen}
+	return Outage{Start: o.Start, End: end, Reason: o.MainReason(), Checks: checks, Ongoing: ongoing,
+		Confirmed: o.Confirmed, Unseen: unseen}
 }
 
-
 // FindOpenOutage is FindOpenOutages for one target.
-func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool, error) {
+func FindOpenOutage(dir string, now time.Time, o StatsOptions) (monitor.OpenOutage, bool, error) {
 	open, err := FindOpenOutages(dir, now, []StatsOptions{o})
 	got, found := open[o.withDefaults().Target]
 	return got, found, err
@@ -76,7 +77,7 @@ func FindOpenOutage(dir string, now time.Time, o StatsOptions) (OpenOutage, bool
 // to a week, only while an outage reaches back to where it began reading.
 // A record stamped later than now comes from a clock that was ahead and is
 // left out.
-func FindOpenOutages(dir string, now time.Time, opts []StatsOptions) (map[string]OpenOutage, error) {
+func FindOpenOutages(dir string, now time.Time, opts []StatsOptions) (map[string]monitor.OpenOutage, error) {
 	for back := 24 * time.Hour; ; back *= 2 {
 		from := now.Add(-back)
 		recs, _, err := LoadHistory(dir, from, now.Add(time.Second))
@@ -86,7 +87,7 @@ func FindOpenOutages(dir string, now time.Time, opts []StatsOptions) (map[string
 		if err != nil {
 			return nil, err
 		}
-		open, wider := map[string]OpenOutage{}, false
+		open, wider := map[string]monitor.OpenOutage{}, false
 		for _, o := range opts {
 			o = o.withDefaults()
 			if got, found := OpenOutageIn(recs, now, o); found {
@@ -103,7 +104,7 @@ func FindOpenOutages(dir string, now time.Time, opts []StatsOptions) (map[string
 // OpenOutageIn replays o.Target's checks of o.URL through the monitor's
 // own rules (replay) and gives the outage they leave open, if the newest
 // check is at most o.MaxGap before now.
-func OpenOutageIn(recs []Record, now time.Time, o StatsOptions) (OpenOutage, bool) {
+func OpenOutageIn(recs []Record, now time.Time, o StatsOptions) (monitor.OpenOutage, bool) {
 	o = o.withDefaults()
 	_, open := replay(mine(recs, o), now, o)
 	return open, !open.Start.IsZero()

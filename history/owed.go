@@ -1,6 +1,7 @@
-package probe
+package history
 
 import (
+	"pantau-efaktur/monitor"
 	"slices"
 	"time"
 )
@@ -16,21 +17,21 @@ import (
 // waits for its end, as the monitor's bridged news does. Anything the run
 // did not see end (it stopped during it, or it is too old to take up)
 // leaves nothing owed: the news would be stale.
-func OwedRecovery(outs []Outage, target string, mutedFrom time.Time, openTakenUp bool) (Notification, bool) {
-	var n Notification
+func OwedRecovery(outs []Outage, target string, mutedFrom time.Time, openTakenUp bool) (monitor.Notification, bool) {
+	var n monitor.Notification
 	found := false
 	for _, o := range slices.Backward(outs) {
 		if !found {
 			if !o.Ongoing && !o.Unseen && !o.Confirmed.IsZero() && o.Confirmed.Before(mutedFrom) && !o.End.Before(mutedFrom) {
 				found = true
-				n = Notification{Kind: NotifyRecovered, Target: target, Reason: o.Reason, Start: o.Start,
+				n = monitor.Notification{Kind: monitor.NotifyRecovered, Target: target, Reason: o.Reason, Start: o.Start,
 					Outage: o.End.Sub(o.Start), Back: o.End}
 			}
 			continue
 		}
 		switch {
 		case o.Unseen, o.Ongoing && !openTakenUp:
-			return Notification{}, false
+			return monitor.Notification{}, false
 		case o.Ongoing:
 			return n, true
 		}

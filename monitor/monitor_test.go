@@ -1,9 +1,11 @@
-package probe_test
+package monitor_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"pantau-efaktur/monitor"
+	"pantau-efaktur/settings"
 	"slices"
 	"testing"
 	"time"
@@ -22,54 +24,54 @@ type harness struct {
 	t      *testing.T
 	clk    *probetest.Clock
 	chk    *probetest.Checker
-	m      *probe.Monitor
-	events chan probe.Event
-	idle   probe.Event   // last wait event of the primary
+	m      *monitor.Monitor
+	events chan monitor.Event
+	idle   monitor.Event // last wait event of the primary
 	due    time.Duration // monotonic time of the primary's next check
-	all    []probe.Event
+	all    []monitor.Event
 	stop   func()
 	// secondaryWaits receives every wait a secondary target announces (it
 	// is parked, its timer set): untilIdle follows the primary only.
-	secondaryWaits chan probe.Event
+	secondaryWaits chan monitor.Event
 }
 
 const primary = "efaktur"
 
-func testPolicy() probe.Policy {
-	p := probe.DefaultPolicy()
+func testPolicy() monitor.Policy {
+	p := monitor.DefaultPolicy()
 	p.Jitter = 0 // exact timelines; jitter has its own test
 	return p
 }
 
-func allNotify() probe.NotifySettings {
-	return probe.NotifySettings{Down: true, Recovered: true, Degraded: true, Offline: true}
+func allNotify() monitor.NotifySettings {
+	return monitor.NotifySettings{Down: true, Recovered: true, Degraded: true, Offline: true}
 }
 
-func defaultNotify() probe.NotifySettings { return probe.DefaultSettings().Notify }
+func defaultNotify() monitor.NotifySettings { return settings.DefaultSettings().Notify }
 
-func newHarness(t *testing.T, p probe.Policy, prefs probe.NotifySettings, targets ...probe.Target) *harness {
+func newHarness(t *testing.T, p monitor.Policy, prefs monitor.NotifySettings, targets ...probe.Target) *harness {
 	t.Helper()
 	return newHarnessWith(t, p, prefs, nil, targets...)
 }
 
 // newHarnessWith runs setup before the monitor starts: it may script the
 // checker's first answers and returns extra monitor options.
-func newHarnessWith(t *testing.T, p probe.Policy, prefs probe.NotifySettings, setup func(*harness) []probe.MonitorOption, targets ...probe.Target) *harness {
+func newHarnessWith(t *testing.T, p monitor.Policy, prefs monitor.NotifySettings, setup func(*harness) []monitor.MonitorOption, targets ...probe.Target) *harness {
 	t.Helper()
 	if len(targets) == 0 {
-		targets = []probe.Target{{ID: primary, URL: probe.DefaultURL, Expect: probe.ExpectWSDL}}
+		targets = []probe.Target{{ID: primary, URL: settings.DefaultURL, Expect: probe.ExpectWSDL}}
 	}
-	h := &harness{t: t, clk: probetest.NewClock(t0), events: make(chan probe.Event, 100000),
-		secondaryWaits: make(chan probe.Event, 100000)}
+	h := &harness{t: t, clk: probetest.NewClock(t0), events: make(chan monitor.Event, 100000),
+		secondaryWaits: make(chan monitor.Event, 100000)}
 	h.chk = probetest.NewChecker(h.clk)
-	opts := []probe.MonitorOption{probe.WithClock(h.clk), probe.WithRand(func() float64 { return 0.5 })}
+	opts := []monitor.MonitorOption{monitor.WithClock(h.clk), monitor.WithRand(func() float64 { return 0.5 })}
 	if setup != nil {
 		opts = append(opts, setup(h)...)
 	}
-	m, err := probe.NewMonitor(probe.MonitorConfig{Targets: targets, Checker: h.chk, Policy: p, Notify: prefs},
-		func(e probe.Event) {
+	m, err := monitor.NewMonitor(monitor.MonitorConfig{Targets: targets, Checker: h.chk, Policy: p, Notify: prefs},
+		func(e monitor.Event) {
 			h.events <- e
-			if e.Kind == probe.EventWait && e.Target != primary {
+			if e.Kind == monitor.EventWait && e.Target != primary {
 				h.secondaryWaits <- e
 			}
 		}, opts...)
@@ -86,15 +88,15 @@ func newHarnessWith(t *testing.T, p probe.Policy, prefs probe.NotifySettings, se
 }
 
 // untilIdle collects events until the primary announces its next wait.
-func (h *harness) untilIdle() []probe.Event {
+func (h *harness) untilIdle() []monitor.Event {
 	h.t.Helper()
-	var got []probe.Event
+	var got []monitor.Event
 	timeout := time.After(10 * time.Second) // a safety net, never a synchroniser
 	for {
 		select {
 		case e := <-h.events:
 			h.all = append(h.all, e)
-			if e.Kind == probe.EventWait && e.Target == primary {
+			if e.Kind == monitor.EventWait && e.Target == primary {
 				// Only the test moves the clock, so "now" is still the
 				// moment the monitor announced its wait.
 				h.idle, h.due = e, h.clk.Monotonic()+e.State.NextCheck.Sub(e.At)
@@ -109,9 +111,9 @@ func (h *harness) untilIdle() []probe.Event {
 
 // reconfigure applies policy p to the primary (same address) and waits
 // until the monitor has re-planned its next check.
-func (h *harness) reconfigure(p probe.Policy) {
+func (h *harness) reconfigure(p monitor.Policy) {
 	h.t.Helper()
-	err := h.m.Reconfigure(probe.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: probe.DefaultURL, Expect: probe.ExpectWSDL}},
+	err := h.m.Reconfigure(monitor.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: settings.DefaultURL, Expect: probe.ExpectWSDL}},
 		Checker: h.chk, Policy: p, Notify: defaultNotify()})
 	if err != nil {
 		h.t.Fatal(err)
@@ -120,20 +122,20 @@ func (h *harness) reconfigure(p probe.Policy) {
 }
 
 // start runs the first check (at once) and returns its events.
-func (h *harness) start() []probe.Event { h.t.Helper(); return h.untilIdle() }
+func (h *harness) start() []monitor.Event { h.t.Helper(); return h.untilIdle() }
 
 // snooze sets the snooze deadline and returns what the monitor did about it:
 // the change wakes the primary loop, which flushes what it may now tell and
 // announces its wait again. Reading up to that wait keeps the harness in
 // step with the loop.
-func (h *harness) snooze(until time.Time) []probe.Event {
+func (h *harness) snooze(until time.Time) []monitor.Event {
 	h.t.Helper()
 	h.m.SetSnooze(until)
 	return h.untilIdle()
 }
 
 // step advances to the next planned check and returns what it produced.
-func (h *harness) step() []probe.Event {
+func (h *harness) step() []monitor.Event {
 	h.t.Helper()
 	h.clk.Advance(h.due - h.clk.Monotonic())
 	return h.untilIdle()
@@ -141,9 +143,9 @@ func (h *harness) step() []probe.Event {
 
 // stepUntil runs the planned checks until the clock reaches end and
 // returns what they produced.
-func (h *harness) stepUntil(end time.Time) []probe.Event {
+func (h *harness) stepUntil(end time.Time) []monitor.Event {
 	h.t.Helper()
-	var out []probe.Event
+	var out []monitor.Event
 	for h.clk.Now().Before(end) {
 		out = append(out, h.step()...)
 	}
@@ -151,10 +153,10 @@ func (h *harness) stepUntil(end time.Time) []probe.Event {
 }
 
 // steps runs n checks answering reason.
-func (h *harness) steps(n int, reason probe.Reason) []probe.Event {
+func (h *harness) steps(n int, reason probe.Reason) []monitor.Event {
 	h.t.Helper()
 	h.chk.Set(primary, reason)
-	var out []probe.Event
+	var out []monitor.Event
 	for range n {
 		out = append(out, h.step()...)
 	}
@@ -162,9 +164,9 @@ func (h *harness) steps(n int, reason probe.Reason) []probe.Event {
 }
 
 // flap runs n pairs of checks: a timeout, then an answer.
-func (h *harness) flap(n int) []probe.Event {
+func (h *harness) flap(n int) []monitor.Event {
 	h.t.Helper()
-	var out []probe.Event
+	var out []monitor.Event
 	for range n {
 		out = append(out, h.steps(1, probe.ReasonTimeout)...)
 		out = append(out, h.steps(1, probe.ReasonOK)...)
@@ -172,12 +174,12 @@ func (h *harness) flap(n int) []probe.Event {
 	return out
 }
 
-func kinds(evs []probe.Event) []string {
+func kinds(evs []monitor.Event) []string {
 	var out []string
 	for _, e := range evs {
 		s := string(e.Kind)
 		switch {
-		case e.State != nil && e.Kind == probe.EventState:
+		case e.State != nil && e.Kind == monitor.EventState:
 			s += ":" + string(e.State.Level)
 		case e.Notification != nil:
 			s += ":" + string(e.Notification.Kind)
@@ -187,18 +189,18 @@ func kinds(evs []probe.Event) []string {
 	return out
 }
 
-func notes(evs []probe.Event) []probe.Notification {
-	var out []probe.Notification
+func notes(evs []monitor.Event) []monitor.Notification {
+	var out []monitor.Notification
 	for _, e := range evs {
-		if e.Kind == probe.EventNotify {
+		if e.Kind == monitor.EventNotify {
 			out = append(out, *e.Notification)
 		}
 	}
 	return out
 }
 
-func noteKinds(ns []probe.Notification) []probe.NotifyKind {
-	var out []probe.NotifyKind
+func noteKinds(ns []monitor.Notification) []monitor.NotifyKind {
+	var out []monitor.NotifyKind
 	for _, n := range ns {
 		out = append(out, n.Kind)
 	}
@@ -207,7 +209,7 @@ func noteKinds(ns []probe.Notification) []probe.NotifyKind {
 
 // quietUntil runs the checks planned before end (a snooze's), which, with
 // the events given, must tell the user nothing.
-func (h *harness) quietUntil(end time.Time, during []probe.Event) {
+func (h *harness) quietUntil(end time.Time, during []monitor.Event) {
 	h.t.Helper()
 	for h.idle.State.NextCheck.Before(end) {
 		during = append(during, h.step()...)
@@ -217,10 +219,10 @@ func (h *harness) quietUntil(end time.Time, during []probe.Event) {
 	}
 }
 
-func levels(evs []probe.Event) []probe.Level {
+func levels(evs []monitor.Event) []probe.Level {
 	var out []probe.Level
 	for _, e := range evs {
-		if e.Kind == probe.EventState && e.Target == primary {
+		if e.Kind == monitor.EventState && e.Target == primary {
 			out = append(out, e.State.Level)
 		}
 	}
@@ -239,7 +241,7 @@ func contains(ls []probe.Level, l probe.Level) bool {
 func TestFirstCheckRunsAtOnceAndSetsUp(t *testing.T) {
 	h := newHarness(t, testPolicy(), defaultNotify())
 	evs := h.start()
-	if len(evs) < 2 || evs[0].Kind != probe.EventCheck || evs[1].Kind != probe.EventState || evs[1].State.Level != probe.LevelUp {
+	if len(evs) < 2 || evs[0].Kind != monitor.EventCheck || evs[1].Kind != monitor.EventState || evs[1].State.Level != probe.LevelUp {
 		t.Fatalf("events %v", kinds(evs))
 	}
 	if got := h.idle.State.NextCheck.Sub(t0); got != time.Minute {
@@ -334,7 +336,7 @@ func TestThreeFailuresConfirmDownOnceAndNotifyOnce(t *testing.T) {
 		t.Fatalf("not down after 3 failures: %v", kinds(evs))
 	}
 	ns := notes(evs)
-	if len(ns) != 1 || ns[0].Kind != probe.NotifyDown || ns[0].Reason != probe.ReasonConnect {
+	if len(ns) != 1 || ns[0].Kind != monitor.NotifyDown || ns[0].Reason != probe.ReasonConnect {
 		t.Fatalf("notifications %+v", ns)
 	}
 	// Down is noticed ~20 s after it started (failures at +60, +70, +80 s).
@@ -368,7 +370,7 @@ func TestRecoveryNeedsTwoSuccessesAndTellsTheOutageLength(t *testing.T) {
 	}
 	evs = h.steps(1, probe.ReasonOK) // t=180: confirmed
 	ns := notes(evs)
-	if len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered {
+	if len(ns) != 1 || ns[0].Kind != monitor.NotifyRecovered {
 		t.Fatalf("notifications %v", kinds(evs))
 	}
 	if ns[0].Outage != 110*time.Second || ns[0].Reason != probe.ReasonMaintenance {
@@ -394,13 +396,13 @@ func TestRecoveryThroughAProxyPageToSlow(t *testing.T) {
 		t.Fatalf("after the proxy's pages: %+v %v", st, kinds(evs))
 	}
 	for _, n := range notes(evs) {
-		if n.Kind == probe.NotifyRecovered {
+		if n.Kind == monitor.NotifyRecovered {
 			t.Fatalf("a proxy's page told as back online: %+v", n)
 		}
 	}
 	evs = h.steps(1, probe.ReasonSlow)
 	ns := notes(evs)
-	if len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered {
+	if len(ns) != 1 || ns[0].Kind != monitor.NotifyRecovered {
 		t.Fatalf("working slowly after the proxy's pages: %v, want back online", kinds(evs))
 	}
 	if st := h.m.Primary(); st.Level != probe.LevelDegraded || st.Reason != probe.ReasonSlow || !st.OutageStart.IsZero() {
@@ -426,7 +428,7 @@ func TestFlappingIsToldAsUnsteadyWithoutNotifying(t *testing.T) {
 	h.start()
 	evs := h.flap(3)
 	st := h.m.Primary()
-	if !st.Unsteady() || st.Level != probe.LevelUp || st.Recent != (probe.Tally{Checks: 7, Failures: 3, Episodes: 3}) {
+	if !st.Unsteady() || st.Level != probe.LevelUp || st.Recent != (monitor.Tally{Checks: 7, Failures: 3, Episodes: 3}) {
 		t.Fatalf("after 3 failures in 7 checks: %s unsteady=%v %+v", st.Level, st.Unsteady(), st.Recent)
 	}
 	if len(notes(evs)) != 0 {
@@ -434,7 +436,7 @@ func TestFlappingIsToldAsUnsteadyWithoutNotifying(t *testing.T) {
 	}
 	became, was := 0, false
 	for _, e := range evs {
-		if e.Kind == probe.EventState {
+		if e.Kind == monitor.EventState {
 			if e.State.Unsteady() && !was {
 				became++
 			}
@@ -446,16 +448,16 @@ func TestFlappingIsToldAsUnsteadyWithoutNotifying(t *testing.T) {
 	}
 	// Clean checks push the failures out of the window (checks 2, 4 and 6
 	// of the 7 so far) one by one.
-	h.steps(probe.UnsteadyWindow-7+1, probe.ReasonOK)
+	h.steps(monitor.UnsteadyWindow-7+1, probe.ReasonOK)
 	if st := h.m.Primary(); !st.Unsteady() {
-		t.Fatalf("3 failures still among the last %d checks, yet steady: %+v", probe.UnsteadyWindow, st.Recent)
+		t.Fatalf("3 failures still among the last %d checks, yet steady: %+v", monitor.UnsteadyWindow, st.Recent)
 	}
 	evs = h.steps(1, probe.ReasonOK)
 	st = h.m.Primary()
-	if st.Unsteady() || st.Recent.Failures != 2 || st.Recent.Checks != probe.UnsteadyWindow {
+	if st.Unsteady() || st.Recent.Failures != 2 || st.Recent.Checks != monitor.UnsteadyWindow {
 		t.Fatalf("after clean checks: %+v", st.Recent)
 	}
-	if !slices.ContainsFunc(evs, func(e probe.Event) bool { return e.Kind == probe.EventState && !e.State.Unsteady() }) {
+	if !slices.ContainsFunc(evs, func(e monitor.Event) bool { return e.Kind == monitor.EventState && !e.State.Unsteady() }) {
 		t.Fatalf("steady again without a state event: %v", kinds(evs))
 	}
 }
@@ -465,34 +467,34 @@ func TestUnsteadyNeedsRepeatedFailuresOfTheServer(t *testing.T) {
 	fiveToConfirm.FailThreshold = 5
 	for _, tc := range []struct {
 		name     string
-		p        probe.Policy
+		p        monitor.Policy
 		script   []probe.Reason
-		want     probe.Tally
+		want     monitor.Tally
 		unsteady bool
 	}{
 		{"one blip", testPolicy(), []probe.Reason{probe.ReasonTimeout, probe.ReasonOK, probe.ReasonOK},
-			probe.Tally{Checks: 4, Failures: 1, Episodes: 1}, false},
+			monitor.Tally{Checks: 4, Failures: 1, Episodes: 1}, false},
 		{"two failures in one run", testPolicy(), []probe.Reason{probe.ReasonConnect, probe.ReasonConnect, probe.ReasonOK},
-			probe.Tally{Checks: 4, Failures: 2, Episodes: 1}, false},
+			monitor.Tally{Checks: 4, Failures: 2, Episodes: 1}, false},
 		{"two blips", testPolicy(), []probe.Reason{probe.ReasonTimeout, probe.ReasonOK, probe.ReasonTimeout, probe.ReasonOK},
-			probe.Tally{Checks: 5, Failures: 2, Episodes: 2}, false},
+			monitor.Tally{Checks: 5, Failures: 2, Episodes: 2}, false},
 		// A user who raised the threshold accepts longer blips: one is not
 		// unsteadiness, however many checks it took.
 		{"one long run under a higher threshold", fiveToConfirm, []probe.Reason{
 			probe.ReasonConnect, probe.ReasonConnect, probe.ReasonConnect, probe.ReasonConnect, probe.ReasonOK},
-			probe.Tally{Checks: 6, Failures: 4, Episodes: 1}, false},
+			monitor.Tally{Checks: 6, Failures: 4, Episodes: 1}, false},
 		{"this PC offline now and then", testPolicy(), []probe.Reason{
 			probe.ReasonOffline, probe.ReasonOK, probe.ReasonOffline, probe.ReasonOK, probe.ReasonOffline, probe.ReasonOK},
-			probe.Tally{Checks: 4, Failures: 0, Episodes: 0}, false},
+			monitor.Tally{Checks: 4, Failures: 0, Episodes: 0}, false},
 		{"an outage, then its recovery", testPolicy(), []probe.Reason{
 			probe.ReasonConnect, probe.ReasonConnect, probe.ReasonConnect, probe.ReasonTimeout, probe.ReasonOK, probe.ReasonOK},
-			probe.Tally{Checks: 1, Failures: 0, Episodes: 0}, false},
+			monitor.Tally{Checks: 1, Failures: 0, Episodes: 0}, false},
 		{"a two-check blip and a one-check blip", testPolicy(), []probe.Reason{
 			probe.ReasonConnect, probe.ReasonConnect, probe.ReasonOK, probe.ReasonTimeout, probe.ReasonOK},
-			probe.Tally{Checks: 6, Failures: 3, Episodes: 2}, true},
+			monitor.Tally{Checks: 6, Failures: 3, Episodes: 2}, true},
 		{"maintenance pages between answers", testPolicy(), []probe.Reason{
 			probe.ReasonMaintenance, probe.ReasonOK, probe.ReasonServerError, probe.ReasonOK, probe.ReasonMaintenance, probe.ReasonOK},
-			probe.Tally{Checks: 7, Failures: 3, Episodes: 3}, true},
+			monitor.Tally{Checks: 7, Failures: 3, Episodes: 3}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, tc.p, allNotify())
@@ -524,7 +526,7 @@ func TestFailuresAfterResumeAreNotUnsteadiness(t *testing.T) {
 	h.steps(2, probe.ReasonDNS)
 	h.steps(1, probe.ReasonOK)
 	st := h.m.Primary()
-	if st.Unsteady() || st.Recent != (probe.Tally{Checks: 4, Failures: 1, Episodes: 1}) {
+	if st.Unsteady() || st.Recent != (monitor.Tally{Checks: 4, Failures: 1, Episodes: 1}) {
 		t.Fatalf("after resume: unsteady=%v %+v", st.Unsteady(), st.Recent)
 	}
 	// Once answered, failures count again.
@@ -537,7 +539,7 @@ func TestFailuresAfterResumeAreNotUnsteadiness(t *testing.T) {
 func TestFlappingInPairsGivesAtMostOneDownUpPairPerOutage(t *testing.T) {
 	h := newHarness(t, testPolicy(), defaultNotify())
 	h.start()
-	var evs []probe.Event
+	var evs []monitor.Event
 	for range 10 { // 3 failures (an outage by the rules), 2 successes (recovered)
 		evs = append(evs, h.steps(3, probe.ReasonConnect)...)
 		evs = append(evs, h.steps(2, probe.ReasonOK)...)
@@ -546,9 +548,9 @@ func TestFlappingInPairsGivesAtMostOneDownUpPairPerOutage(t *testing.T) {
 	downs, ups := 0, 0
 	for i, n := range ns {
 		switch n.Kind {
-		case probe.NotifyDown:
+		case monitor.NotifyDown:
 			downs++
-		case probe.NotifyRecovered:
+		case monitor.NotifyRecovered:
 			ups++
 		}
 		if i > 0 && n.Kind == ns[i-1].Kind {
@@ -562,7 +564,7 @@ func TestFlappingInPairsGivesAtMostOneDownUpPairPerOutage(t *testing.T) {
 	// than a minute after the previous one were held, never doubled.
 	var lastDown time.Time
 	for _, e := range evs {
-		if e.Kind == probe.EventNotify && e.Notification.Kind == probe.NotifyDown {
+		if e.Kind == monitor.EventNotify && e.Notification.Kind == monitor.NotifyDown {
 			if !lastDown.IsZero() && e.At.Sub(lastDown) < time.Minute {
 				t.Fatalf("two downs %v apart", e.At.Sub(lastDown))
 			}
@@ -579,15 +581,15 @@ func TestOfflineNeverNotifiesDown(t *testing.T) {
 		t.Fatalf("level %s", h.m.Primary().Level)
 	}
 	for _, n := range notes(evs) {
-		if n.Kind == probe.NotifyDown {
+		if n.Kind == monitor.NotifyDown {
 			t.Fatalf("offline notified down: %v", kinds(evs))
 		}
 	}
-	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyOffline {
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != monitor.NotifyOffline {
 		t.Fatalf("with the offline preference on, want one offline notification: %v", kinds(evs))
 	}
 	evs = h.steps(2, probe.ReasonOK)
-	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyOnline {
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != monitor.NotifyOnline {
 		t.Fatalf("back online: %v", kinds(evs))
 	}
 }
@@ -609,7 +611,7 @@ func TestOfflineThenDJPDownNotifiesDown(t *testing.T) {
 	if h.m.Primary().Level != probe.LevelDown {
 		t.Fatalf("level %s", h.m.Primary().Level)
 	}
-	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyDown {
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != monitor.NotifyDown {
 		t.Fatalf("%v", kinds(evs))
 	}
 }
@@ -625,7 +627,7 @@ func TestDegradedNeedsTwoInARow(t *testing.T) {
 	if st := h.m.Primary(); st.Level != probe.LevelDegraded || st.Reason != probe.ReasonNotFound {
 		t.Fatalf("two degraded results: %+v", st)
 	}
-	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyDegraded {
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != monitor.NotifyDegraded {
 		t.Fatalf("%v", kinds(evs))
 	}
 	h.steps(1, probe.ReasonOK)
@@ -637,7 +639,7 @@ func TestDegradedNeedsTwoInARow(t *testing.T) {
 // A first answer that is degraded is re-checked like a failure, and says so
 // (the level is not known yet, but a check was made); the repeat decides.
 func TestFirstAnswerDegradedIsRechecking(t *testing.T) {
-	h := newHarnessWith(t, testPolicy(), allNotify(), func(h *harness) []probe.MonitorOption {
+	h := newHarnessWith(t, testPolicy(), allNotify(), func(h *harness) []monitor.MonitorOption {
 		h.chk.Set(primary, probe.ReasonHTTPStatus)
 		return nil
 	})
@@ -665,7 +667,7 @@ func TestSlowAfterOutageCountsAsRecovered(t *testing.T) {
 	h.start()
 	h.steps(3, probe.ReasonServerError)
 	evs := h.steps(2, probe.ReasonSlow)
-	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered {
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != monitor.NotifyRecovered {
 		t.Fatalf("%v", kinds(evs))
 	}
 	if st := h.m.Primary(); st.Level != probe.LevelDegraded || st.Reason != probe.ReasonSlow {
@@ -680,11 +682,11 @@ func TestBlockedAfterOutageIsToldEvenWithDegradedOff(t *testing.T) {
 	h.steps(2, probe.ReasonServerError) // a minute passes: leave the rate limit behind
 	evs := h.steps(2, probe.ReasonHTTPStatus)
 	ns := notes(evs)
-	if len(ns) != 1 || ns[0].Kind != probe.NotifyDegraded || !ns[0].FollowUp {
+	if len(ns) != 1 || ns[0].Kind != monitor.NotifyDegraded || !ns[0].FollowUp {
 		t.Fatalf("%v", kinds(evs))
 	}
 	evs = h.steps(1, probe.ReasonOK)
-	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered {
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != monitor.NotifyRecovered {
 		t.Fatalf("outage not closed by up: %v", kinds(evs))
 	}
 }
@@ -719,7 +721,7 @@ func TestSleepDuringACheckDiscardsItAndTheStreak(t *testing.T) {
 	evs := h.steps(1, probe.ReasonTimeout)
 	h.chk.During(nil)
 	for _, e := range evs {
-		if e.Kind == probe.EventCheck {
+		if e.Kind == monitor.EventCheck {
 			t.Fatalf("the check spanning the sleep was counted: %v", kinds(evs))
 		}
 	}
@@ -752,12 +754,12 @@ func TestSnoozeHoldsNotificationsButLevelsChange(t *testing.T) {
 	// Still down when the snooze ends: the user hears of it then.
 	got := h.stepUntil(t0.Add(62 * time.Minute))
 	ns := notes(got)
-	if len(ns) != 1 || ns[0].Kind != probe.NotifyDown {
+	if len(ns) != 1 || ns[0].Kind != monitor.NotifyDown {
 		t.Fatalf("after snooze: %v", kinds(got))
 	}
 	var at time.Time
 	for _, e := range got {
-		if e.Kind == probe.EventNotify {
+		if e.Kind == monitor.EventNotify {
 			at = e.At
 		}
 	}
@@ -772,7 +774,7 @@ func TestSnoozeOffDeliversHeldDown(t *testing.T) {
 	h.snooze(h.clk.Now().Add(time.Hour))
 	h.steps(3, probe.ReasonConnect)
 	evs := h.snooze(time.Time{}) // "nyalakan lagi"
-	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyDown {
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != monitor.NotifyDown {
 		t.Fatalf("%v", kinds(evs))
 	}
 }
@@ -797,18 +799,18 @@ func TestRecoveryDuringSnoozeIsToldAtItsEndWhenDownWasTold(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		after probe.Reason // the checks from the recovery to the end of the snooze
-		want  []probe.NotifyKind
+		want  []monitor.NotifyKind
 	}{
-		{"still up", probe.ReasonOK, []probe.NotifyKind{probe.NotifyRecovered}},
-		{"slow now", probe.ReasonSlow, []probe.NotifyKind{probe.NotifyRecovered}},
+		{"still up", probe.ReasonOK, []monitor.NotifyKind{monitor.NotifyRecovered}},
+		{"slow now", probe.ReasonSlow, []monitor.NotifyKind{monitor.NotifyRecovered}},
 		// Down again by then: the user hears of the new outage, not of the
 		// short recovery in between.
-		{"down again", probe.ReasonConnect, []probe.NotifyKind{probe.NotifyDown}},
+		{"down again", probe.ReasonConnect, []monitor.NotifyKind{monitor.NotifyDown}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, testPolicy(), defaultNotify())
 			h.start()
-			if ns := notes(h.steps(3, probe.ReasonMaintenance)); len(ns) != 1 || ns[0].Kind != probe.NotifyDown {
+			if ns := notes(h.steps(3, probe.ReasonMaintenance)); len(ns) != 1 || ns[0].Kind != monitor.NotifyDown {
 				t.Fatalf("down not told: %+v", ns)
 			}
 			snoozeEnd := h.clk.Now().Add(time.Hour)
@@ -821,7 +823,7 @@ func TestRecoveryDuringSnoozeIsToldAtItsEndWhenDownWasTold(t *testing.T) {
 			}
 			h.chk.Set(primary, c.after)
 			evs = h.stepUntil(snoozeEnd.Add(2 * time.Minute))
-			var got []probe.NotifyKind
+			var got []monitor.NotifyKind
 			for _, n := range notes(evs) {
 				got = append(got, n.Kind)
 			}
@@ -832,7 +834,7 @@ func TestRecoveryDuringSnoozeIsToldAtItsEndWhenDownWasTold(t *testing.T) {
 			if n.Delayed.Before(snoozeEnd) || n.Delayed.After(snoozeEnd.Add(time.Minute)) {
 				t.Fatalf("told at %v, want at the end of the snooze %v", n.Delayed, snoozeEnd)
 			}
-			if n.Kind != probe.NotifyRecovered {
+			if n.Kind != monitor.NotifyRecovered {
 				return
 			}
 			if !n.Back.Equal(back) || n.Outage != back.Sub(t0.Add(60*time.Second)) || n.Reason != probe.ReasonMaintenance {
@@ -854,7 +856,7 @@ func TestFlappingDuringSnoozeIsToldAsOne(t *testing.T) {
 		t.Run(fmt.Sprintf("ends down %v", endsDown), func(t *testing.T) {
 			h := newHarness(t, testPolicy(), defaultNotify())
 			h.start()
-			if ns := notes(h.steps(3, probe.ReasonMaintenance)); len(ns) != 1 || ns[0].Kind != probe.NotifyDown {
+			if ns := notes(h.steps(3, probe.ReasonMaintenance)); len(ns) != 1 || ns[0].Kind != monitor.NotifyDown {
 				t.Fatalf("down not told: %+v", ns)
 			}
 			first := h.m.Primary().OutageStart
@@ -881,13 +883,13 @@ func TestFlappingDuringSnoozeIsToldAsOne(t *testing.T) {
 			}
 			n := ns[0]
 			if endsDown {
-				if n.Kind != probe.NotifyDown || n.Earlier != 1 || !n.Start.Equal(second) {
+				if n.Kind != monitor.NotifyDown || n.Earlier != 1 || !n.Start.Equal(second) {
 					t.Fatalf("late down %s, earlier %d, since %v; want down, 1, %v", n.Kind, n.Earlier, n.Start, second)
 				}
 				return
 			}
 			want := back1.Sub(first) + back2.Sub(second)
-			if n.Kind != probe.NotifyRecovered || n.Earlier != 1 || !n.Start.Equal(first) || !n.Back.Equal(back2) || n.Outage != want {
+			if n.Kind != monitor.NotifyRecovered || n.Earlier != 1 || !n.Start.Equal(first) || !n.Back.Equal(back2) || n.Outage != want {
 				t.Fatalf("late %s: earlier %d, %v from %v back %v; want recovered, 1, %v from %v back %v",
 					n.Kind, n.Earlier, n.Outage, n.Start, n.Back, want, first, back2)
 			}
@@ -916,7 +918,7 @@ func TestFlappingDuringSnoozeThenOfflineIsToldAsOne(t *testing.T) {
 		t.Fatalf("level %s, told %v", h.m.Primary().Level, kinds(evs))
 	}
 	ns := notes(h.steps(2, probe.ReasonOK))
-	if len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered || ns[0].Earlier != 1 || !ns[0].Start.Equal(first) {
+	if len(ns) != 1 || ns[0].Kind != monitor.NotifyRecovered || ns[0].Earlier != 1 || !ns[0].Start.Equal(first) {
 		t.Fatalf("after the PC is back: %+v", ns)
 	}
 }
@@ -925,7 +927,7 @@ func TestFlappingDuringSnoozeThenOfflineIsToldAsOne(t *testing.T) {
 func TestPCBackOnlineDuringSnoozeIsToldAtItsEnd(t *testing.T) {
 	h := newHarness(t, testPolicy(), allNotify())
 	h.start()
-	if ns := notes(h.steps(3, probe.ReasonOffline)); len(ns) != 1 || ns[0].Kind != probe.NotifyOffline {
+	if ns := notes(h.steps(3, probe.ReasonOffline)); len(ns) != 1 || ns[0].Kind != monitor.NotifyOffline {
 		t.Fatalf("offline not told: %+v", ns)
 	}
 	snoozeEnd := h.clk.Now().Add(10 * time.Minute)
@@ -934,7 +936,7 @@ func TestPCBackOnlineDuringSnoozeIsToldAtItsEnd(t *testing.T) {
 		t.Fatalf("level %s, told %v", h.m.Primary().Level, kinds(evs))
 	}
 	evs := h.stepUntil(snoozeEnd.Add(2 * time.Minute))
-	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyOnline {
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != monitor.NotifyOnline {
 		t.Fatalf("after the snooze: %v", kinds(evs))
 	}
 }
@@ -951,7 +953,7 @@ func TestFollowUpDuringSnoozeIsToldAtItsEnd(t *testing.T) {
 		t.Fatalf("level %s, told %v", h.m.Primary().Level, kinds(evs))
 	}
 	evs := h.stepUntil(snoozeEnd.Add(2 * time.Minute))
-	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyDegraded || !ns[0].FollowUp {
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != monitor.NotifyDegraded || !ns[0].FollowUp {
 		t.Fatalf("after the snooze: %+v", ns)
 	}
 }
@@ -959,11 +961,11 @@ func TestFollowUpDuringSnoozeIsToldAtItsEnd(t *testing.T) {
 // An agent restarted during an outage told by its previous run owes the
 // user the same "back online", snooze or not.
 func TestResumedOutageRecoveringDuringSnoozeIsToldAtItsEnd(t *testing.T) {
-	open := probe.OpenOutage{Start: t0.Add(-time.Hour), Reasons: map[probe.Reason]int{probe.ReasonMaintenance: 100},
-		Last: probe.Record{At: t0.Add(-40 * time.Second), Target: primary, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}}
-	h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []probe.MonitorOption {
+	open := monitor.OpenOutage{Start: t0.Add(-time.Hour), Reasons: map[probe.Reason]int{probe.ReasonMaintenance: 100},
+		Last: probe.Result{CheckedAt: t0.Add(-40 * time.Second), Target: primary, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}}
+	h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []monitor.MonitorOption {
 		h.chk.Set(primary, probe.ReasonMaintenance)
-		return []probe.MonitorOption{probe.WithOpenOutages(map[string]probe.OpenOutage{primary: open})}
+		return []monitor.MonitorOption{monitor.WithOpenOutages(map[string]monitor.OpenOutage{primary: open})}
 	})
 	h.start()
 	snoozeEnd := h.clk.Now().Add(10 * time.Minute)
@@ -973,7 +975,7 @@ func TestResumedOutageRecoveringDuringSnoozeIsToldAtItsEnd(t *testing.T) {
 	if len(notes(evs)) != 0 {
 		t.Fatalf("told during the snooze: %v", kinds(evs))
 	}
-	if ns := notes(after); len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered || ns[0].Outage < time.Hour {
+	if ns := notes(after); len(ns) != 1 || ns[0].Kind != monitor.NotifyRecovered || ns[0].Outage < time.Hour {
 		t.Fatalf("after the snooze: %+v", ns)
 	}
 }
@@ -988,27 +990,27 @@ func TestResumedOutageHeldBySnooze(t *testing.T) {
 	cases := []struct {
 		name    string
 		held    bool
-		prefs   probe.NotifySettings
+		prefs   monitor.NotifySettings
 		answers bool // the server answers again during the snooze
-		want    []probe.NotifyKind
+		want    []monitor.NotifyKind
 	}{
 		{name: "held, still down at the end", held: true, prefs: defaultNotify(),
-			want: []probe.NotifyKind{probe.NotifyDown, probe.NotifyRecovered}},
+			want: []monitor.NotifyKind{monitor.NotifyDown, monitor.NotifyRecovered}},
 		{name: "held, over during the snooze", held: true, prefs: defaultNotify(), answers: true},
 		{name: "told before the snooze", prefs: defaultNotify(),
-			want: []probe.NotifyKind{probe.NotifyRecovered}},
+			want: []monitor.NotifyKind{monitor.NotifyRecovered}},
 		// As without a restart: "back online" is wanted on its own.
-		{name: "held, down not wanted", held: true, prefs: probe.NotifySettings{Recovered: true},
-			want: []probe.NotifyKind{probe.NotifyRecovered}},
+		{name: "held, down not wanted", held: true, prefs: monitor.NotifySettings{Recovered: true},
+			want: []monitor.NotifyKind{monitor.NotifyRecovered}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			open := probe.OpenOutage{Start: start, Confirmed: start.Add(time.Minute), Held: c.held,
+			open := monitor.OpenOutage{Start: start, Confirmed: start.Add(time.Minute), Held: c.held,
 				Reasons: map[probe.Reason]int{probe.ReasonMaintenance: 30},
-				Last:    probe.Record{At: t0.Add(-30 * time.Second), Target: primary, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}}
-			h := newHarnessWith(t, testPolicy(), c.prefs, func(h *harness) []probe.MonitorOption {
+				Last:    probe.Result{CheckedAt: t0.Add(-30 * time.Second), Target: primary, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}}
+			h := newHarnessWith(t, testPolicy(), c.prefs, func(h *harness) []monitor.MonitorOption {
 				h.chk.Set(primary, probe.ReasonMaintenance)
-				return []probe.MonitorOption{probe.WithOpenOutages(map[string]probe.OpenOutage{primary: open}), probe.WithSnooze(snoozeEnd)}
+				return []monitor.MonitorOption{monitor.WithOpenOutages(map[string]monitor.OpenOutage{primary: open}), monitor.WithSnooze(snoozeEnd)}
 			})
 			during := h.start()
 			if c.answers {
@@ -1026,13 +1028,13 @@ func TestResumedOutageHeldBySnooze(t *testing.T) {
 			if got := noteKinds(ns); !slices.Equal(got, c.want) {
 				t.Fatalf("after the snooze: %v, want %v", got, c.want)
 			}
-			if len(ns) > 0 && ns[0].Kind == probe.NotifyDown {
+			if len(ns) > 0 && ns[0].Kind == monitor.NotifyDown {
 				if d := ns[0]; !d.Start.Equal(start) || d.Delayed.Before(snoozeEnd) || d.Reason != probe.ReasonMaintenance {
 					t.Fatalf("held down told as %+v", d)
 				}
 			}
 			if len(ns) > 0 {
-				if r := ns[len(ns)-1]; r.Kind == probe.NotifyRecovered && !r.Start.Equal(start) {
+				if r := ns[len(ns)-1]; r.Kind == monitor.NotifyRecovered && !r.Start.Equal(start) {
 					t.Fatalf("recovery told from %v, want %v", r.Start, start)
 				}
 			}
@@ -1046,41 +1048,41 @@ func TestResumedOutageHeldBySnooze(t *testing.T) {
 // during the mute and is still going on, as without the restart.
 func TestOwedRecoveryToldWhenTheSnoozeEnds(t *testing.T) {
 	owedStart, owedBack := t0.Add(-40*time.Minute), t0.Add(-25*time.Minute)
-	owed := probe.Notification{Kind: probe.NotifyRecovered, Target: primary, Reason: probe.ReasonMaintenance,
+	owed := monitor.Notification{Kind: monitor.NotifyRecovered, Target: primary, Reason: probe.ReasonMaintenance,
 		Start: owedStart, Back: owedBack, Outage: 15 * time.Minute}
 	openStart := t0.Add(-10 * time.Minute)
 	snoozeEnd := t0.Add(10 * time.Minute)
 	cases := []struct {
 		name    string
 		open    string // "": none; "held": confirmed during the mute; "told": before it
-		prefs   probe.NotifySettings
+		prefs   monitor.NotifySettings
 		answers bool // the open outage ends during the snooze
-		want    []probe.NotifyKind
+		want    []monitor.NotifyKind
 		earlier int // of the first notification after the snooze
 		from    time.Time
 	}{
-		{name: "up since", prefs: defaultNotify(), want: []probe.NotifyKind{probe.NotifyRecovered}, from: owedStart},
-		{name: "back online not wanted", prefs: probe.NotifySettings{Down: true}},
+		{name: "up since", prefs: defaultNotify(), want: []monitor.NotifyKind{monitor.NotifyRecovered}, from: owedStart},
+		{name: "back online not wanted", prefs: monitor.NotifySettings{Down: true}},
 		{name: "down again, still at the end", open: "held", prefs: defaultNotify(),
-			want: []probe.NotifyKind{probe.NotifyDown, probe.NotifyRecovered}, earlier: 1, from: openStart},
+			want: []monitor.NotifyKind{monitor.NotifyDown, monitor.NotifyRecovered}, earlier: 1, from: openStart},
 		{name: "down again, over during the snooze", open: "held", prefs: defaultNotify(), answers: true,
-			want: []probe.NotifyKind{probe.NotifyRecovered}, earlier: 1, from: owedStart},
+			want: []monitor.NotifyKind{monitor.NotifyRecovered}, earlier: 1, from: owedStart},
 		{name: "the open outage is the one told", open: "told", prefs: defaultNotify(), answers: true,
-			want: []probe.NotifyKind{probe.NotifyRecovered}, from: openStart},
+			want: []monitor.NotifyKind{monitor.NotifyRecovered}, from: openStart},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := newHarnessWith(t, testPolicy(), c.prefs, func(h *harness) []probe.MonitorOption {
-				opts := []probe.MonitorOption{probe.WithOwedRecovery(owed), probe.WithSnooze(snoozeEnd)}
+			h := newHarnessWith(t, testPolicy(), c.prefs, func(h *harness) []monitor.MonitorOption {
+				opts := []monitor.MonitorOption{monitor.WithOwedRecovery(owed), monitor.WithSnooze(snoozeEnd)}
 				if c.open == "" {
 					h.chk.Set(primary, probe.ReasonOK)
 					return opts
 				}
 				h.chk.Set(primary, probe.ReasonMaintenance)
-				open := probe.OpenOutage{Start: openStart, Confirmed: openStart.Add(time.Minute), Held: c.open == "held",
+				open := monitor.OpenOutage{Start: openStart, Confirmed: openStart.Add(time.Minute), Held: c.open == "held",
 					Reasons: map[probe.Reason]int{probe.ReasonMaintenance: 20},
-					Last:    probe.Record{At: t0.Add(-30 * time.Second), Target: primary, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}}
-				return append(opts, probe.WithOpenOutages(map[string]probe.OpenOutage{primary: open}))
+					Last:    probe.Result{CheckedAt: t0.Add(-30 * time.Second), Target: primary, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}}
+				return append(opts, monitor.WithOpenOutages(map[string]monitor.OpenOutage{primary: open}))
 			})
 			during := h.start()
 			if c.answers {
@@ -1116,22 +1118,22 @@ func TestOwedRecoveryToldWhenTheSnoozeEnds(t *testing.T) {
 // "back online" waits for the level to settle instead of being dropped as
 // untrue.
 func TestOwedRecoveryWaitsForTheFirstSettledLevel(t *testing.T) {
-	owed := probe.Notification{Kind: probe.NotifyRecovered, Target: primary, Reason: probe.ReasonMaintenance,
+	owed := monitor.Notification{Kind: monitor.NotifyRecovered, Target: primary, Reason: probe.ReasonMaintenance,
 		Start: t0.Add(-40 * time.Minute), Back: t0.Add(-25 * time.Minute), Outage: 15 * time.Minute}
 	cases := []struct {
 		name string
 		then probe.Reason // what the checks after the blip answer
-		want []probe.NotifyKind
+		want []monitor.NotifyKind
 	}{
-		{name: "server answers", then: probe.ReasonOK, want: []probe.NotifyKind{probe.NotifyRecovered}},
-		{name: "server slow", then: probe.ReasonSlow, want: []probe.NotifyKind{probe.NotifyRecovered}},
-		{name: "down again", then: probe.ReasonMaintenance, want: []probe.NotifyKind{probe.NotifyDown}},
+		{name: "server answers", then: probe.ReasonOK, want: []monitor.NotifyKind{monitor.NotifyRecovered}},
+		{name: "server slow", then: probe.ReasonSlow, want: []monitor.NotifyKind{monitor.NotifyRecovered}},
+		{name: "down again", then: probe.ReasonMaintenance, want: []monitor.NotifyKind{monitor.NotifyDown}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []probe.MonitorOption {
+			h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []monitor.MonitorOption {
 				h.chk.Set(primary, probe.ReasonConnect)
-				return []probe.MonitorOption{probe.WithOwedRecovery(owed), probe.WithSnooze(t0.Add(time.Hour))}
+				return []monitor.MonitorOption{monitor.WithOwedRecovery(owed), monitor.WithSnooze(t0.Add(time.Hour))}
 			})
 			during := h.start()
 			// The user unmutes while the blip is being re-checked.
@@ -1142,12 +1144,12 @@ func TestOwedRecoveryWaitsForTheFirstSettledLevel(t *testing.T) {
 			if got := noteKinds(ns); !slices.Equal(got, c.want) {
 				t.Fatalf("after the blip: %v, want %v", got, c.want)
 			}
-			if n := ns[0]; n.Kind == probe.NotifyRecovered && (!n.Back.Equal(owed.Back) || n.Outage != owed.Outage || n.Delayed.IsZero()) {
+			if n := ns[0]; n.Kind == monitor.NotifyRecovered && (!n.Back.Equal(owed.Back) || n.Outage != owed.Outage || n.Delayed.IsZero()) {
 				t.Fatalf("owed news told as %+v", n)
 			}
 			// Overtaken, the owed news is not lost: the "down" says the
 			// server had come back in between.
-			if n := ns[0]; n.Kind == probe.NotifyDown && (n.Earlier != 1 || !n.Start.Equal(t0)) {
+			if n := ns[0]; n.Kind == monitor.NotifyDown && (n.Earlier != 1 || !n.Start.Equal(t0)) {
 				t.Fatalf("down told as %+v, want 1 earlier, since %v", n, t0)
 			}
 		})
@@ -1157,19 +1159,19 @@ func TestOwedRecoveryWaitsForTheFirstSettledLevel(t *testing.T) {
 func TestNotificationsAreRateLimitedExceptRecovery(t *testing.T) {
 	h := newHarness(t, testPolicy(), allNotify())
 	h.start()
-	var evs []probe.Event
+	var evs []monitor.Event
 	evs = append(evs, h.steps(2, probe.ReasonNotFound)...) // degraded notified
 	evs = append(evs, h.steps(3, probe.ReasonConnect)...)  // down within a minute: held
 	evs = append(evs, h.stepUntil(t0.Add(5*time.Minute))...)
 	var times []time.Time
-	var ks []probe.NotifyKind
+	var ks []monitor.NotifyKind
 	for _, e := range evs {
-		if e.Kind == probe.EventNotify {
+		if e.Kind == monitor.EventNotify {
 			times = append(times, e.At)
 			ks = append(ks, e.Notification.Kind)
 		}
 	}
-	if len(ks) != 2 || ks[0] != probe.NotifyDegraded || ks[1] != probe.NotifyDown {
+	if len(ks) != 2 || ks[0] != monitor.NotifyDegraded || ks[1] != monitor.NotifyDown {
 		t.Fatalf("notifications %v", ks)
 	}
 	if gap := times[1].Sub(times[0]); gap < time.Minute {
@@ -1177,7 +1179,7 @@ func TestNotificationsAreRateLimitedExceptRecovery(t *testing.T) {
 	}
 	// Recovery is never held.
 	evs = h.steps(2, probe.ReasonOK)
-	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered {
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != monitor.NotifyRecovered {
 		t.Fatalf("recovery: %v", kinds(evs))
 	}
 }
@@ -1228,7 +1230,7 @@ func TestCheckNowLongAfterACheckRunsAtOnce(t *testing.T) {
 	h.clk.Advance(30 * time.Second)
 	reply := h.m.CheckNow()
 	evs := h.untilIdle()
-	if len(evs) == 0 || evs[0].Kind != probe.EventCheck || h.chk.Calls(primary) != 2 {
+	if len(evs) == 0 || evs[0].Kind != monitor.EventCheck || h.chk.Calls(primary) != 2 {
 		t.Fatalf("%v calls %d", kinds(evs), h.chk.Calls(primary))
 	}
 	if res := <-reply; res.CheckedAt != t0.Add(30*time.Second) {
@@ -1261,12 +1263,12 @@ func TestIntervalsUnder10sOnlyForLoopback(t *testing.T) {
 	p := testPolicy()
 	p.Interval, p.Recheck, p.DownInterval = time.Second, time.Second, time.Second
 	chk := probetest.NewChecker(probetest.NewClock(t0))
-	_, err := probe.NewMonitor(probe.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: probe.DefaultURL}}, Checker: chk, Policy: p}, nil)
-	if !errors.Is(err, probe.ErrTooFrequent) {
+	_, err := monitor.NewMonitor(monitor.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: settings.DefaultURL}}, Checker: chk, Policy: p}, nil)
+	if !errors.Is(err, monitor.ErrTooFrequent) {
 		t.Fatalf("remote target with 1 s interval: %v", err)
 	}
 	for _, u := range []string{"http://127.0.0.1:8080/svc", "http://localhost/svc", "http://[::1]:80/"} {
-		if _, err := probe.NewMonitor(probe.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: u}}, Checker: chk, Policy: p}, nil); err != nil {
+		if _, err := monitor.NewMonitor(monitor.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: u}}, Checker: chk, Policy: p}, nil); err != nil {
 			t.Errorf("%s: %v", u, err)
 		}
 	}
@@ -1274,16 +1276,16 @@ func TestIntervalsUnder10sOnlyForLoopback(t *testing.T) {
 
 func TestJitterStaysWithinTenPercent(t *testing.T) {
 	for _, r := range []float64{0, 0.25, 0.999} {
-		p := probe.DefaultPolicy()
+		p := monitor.DefaultPolicy()
 		clk := probetest.NewClock(t0)
 		chk := probetest.NewChecker(clk)
-		waits := make(chan probe.Event, 10)
-		m, _ := probe.NewMonitor(probe.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: probe.DefaultURL}}, Checker: chk, Policy: p},
-			func(e probe.Event) {
-				if e.Kind == probe.EventWait {
+		waits := make(chan monitor.Event, 10)
+		m, _ := monitor.NewMonitor(monitor.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: settings.DefaultURL}}, Checker: chk, Policy: p},
+			func(e monitor.Event) {
+				if e.Kind == monitor.EventWait {
 					waits <- e
 				}
-			}, probe.WithClock(clk), probe.WithRand(func() float64 { return r }))
+			}, monitor.WithClock(clk), monitor.WithRand(func() float64 { return r }))
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { m.Run(ctx); close(done) }()
@@ -1309,15 +1311,15 @@ func TestReconfigureKeepsAnOpenOutage(t *testing.T) {
 		t.Fatalf("reconfigure lost the outage: %+v", st)
 	}
 	evs := h.steps(2, probe.ReasonOK)
-	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered {
+	if ns := notes(evs); len(ns) != 1 || ns[0].Kind != monitor.NotifyRecovered {
 		t.Fatalf("%v", kinds(evs))
 	}
 }
 
 func TestSecondaryTargetsHaveTheirOwnLevelAndNeverNotify(t *testing.T) {
 	targets := []probe.Target{
-		{ID: primary, URL: probe.DefaultURL, Expect: probe.ExpectWSDL},
-		{ID: "coretax", URL: probe.CoretaxURL, Expect: probe.ExpectPage},
+		{ID: primary, URL: settings.DefaultURL, Expect: probe.ExpectWSDL},
+		{ID: "coretax", URL: settings.CoretaxURL, Expect: probe.ExpectPage},
 	}
 	h := newHarness(t, testPolicy(), allNotify(), targets...)
 	h.chk.Set("coretax", probe.ReasonServerError)
@@ -1347,7 +1349,7 @@ func TestSecondaryTargetsHaveTheirOwnLevelAndNeverNotify(t *testing.T) {
 		t.Fatalf("states %+v", sts)
 	}
 	for _, e := range h.all {
-		if e.Kind == probe.EventNotify {
+		if e.Kind == monitor.EventNotify {
 			t.Fatalf("secondary notified: %+v", e.Notification)
 		}
 	}
@@ -1358,17 +1360,17 @@ func TestRemoteSecondaryTargetsAreNeverCheckedFasterThan10s(t *testing.T) {
 	p.Interval, p.Recheck, p.DownInterval = time.Second, 200*time.Millisecond, 500*time.Millisecond
 	targets := []probe.Target{
 		{ID: primary, URL: "http://127.0.0.1:8080/svc?wsdl", Expect: probe.ExpectWSDL},
-		{ID: "coretax", URL: probe.CoretaxURL, Expect: probe.ExpectPage},
+		{ID: "coretax", URL: settings.CoretaxURL, Expect: probe.ExpectPage},
 	}
 	clk := probetest.NewClock(t0)
 	chk := probetest.NewChecker(clk)
-	waits := make(chan probe.Event, 100)
-	m, err := probe.NewMonitor(probe.MonitorConfig{Targets: targets, Checker: chk, Policy: p},
-		func(e probe.Event) {
-			if e.Kind == probe.EventWait {
+	waits := make(chan monitor.Event, 100)
+	m, err := monitor.NewMonitor(monitor.MonitorConfig{Targets: targets, Checker: chk, Policy: p},
+		func(e monitor.Event) {
+			if e.Kind == monitor.EventWait {
 				waits <- e
 			}
-		}, probe.WithClock(clk), probe.WithRand(func() float64 { return 0.5 }))
+		}, monitor.WithClock(clk), monitor.WithRand(func() float64 { return 0.5 }))
 	if err != nil {
 		t.Fatalf("a local primary with a remote secondary was refused: %v", err)
 	}
@@ -1391,8 +1393,8 @@ func TestRemoteSecondaryTargetsAreNeverCheckedFasterThan10s(t *testing.T) {
 // recovery tells the whole outage, not the minutes since the restart.
 func TestRestartMidOutageResumesTheOpenOutage(t *testing.T) {
 	start := t0.Add(-time.Hour)
-	open := probe.OpenOutage{Start: start, Reasons: map[probe.Reason]int{probe.ReasonMaintenance: 100, probe.ReasonTimeout: 3},
-		Last: probe.Record{At: t0.Add(-40 * time.Second), Target: primary, Level: probe.LevelDown, Reason: probe.ReasonTimeout}}
+	open := monitor.OpenOutage{Start: start, Reasons: map[probe.Reason]int{probe.ReasonMaintenance: 100, probe.ReasonTimeout: 3},
+		Last: probe.Result{CheckedAt: t0.Add(-40 * time.Second), Target: primary, Level: probe.LevelDown, Reason: probe.ReasonTimeout}}
 	cases := []struct {
 		name   string
 		resume bool
@@ -1407,12 +1409,12 @@ func TestRestartMidOutageResumesTheOpenOutage(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []probe.MonitorOption {
+			h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []monitor.MonitorOption {
 				h.chk.Set(primary, probe.ReasonMaintenance)
 				if !c.resume {
 					return nil
 				}
-				return []probe.MonitorOption{probe.WithOpenOutages(map[string]probe.OpenOutage{primary: open, "gone": open})}
+				return []monitor.MonitorOption{monitor.WithOpenOutages(map[string]monitor.OpenOutage{primary: open, "gone": open})}
 			})
 			// The first check runs at once; what it sees says nothing
 			// about the state before it, so read the state from the events.
@@ -1435,7 +1437,7 @@ func TestRestartMidOutageResumesTheOpenOutage(t *testing.T) {
 			if c.resume && len(ns) != 0 {
 				t.Fatalf("resumed outage announced again: %+v", ns)
 			}
-			if !c.resume && (len(ns) != 1 || ns[0].Kind != probe.NotifyDown) {
+			if !c.resume && (len(ns) != 1 || ns[0].Kind != monitor.NotifyDown) {
 				t.Fatalf("fresh start: notifications %v", kinds(evs))
 			}
 			evs = h.steps(1, probe.ReasonOK)
@@ -1444,7 +1446,7 @@ func TestRestartMidOutageResumesTheOpenOutage(t *testing.T) {
 			}
 			evs = h.steps(1, probe.ReasonOK)
 			ns = notes(evs)
-			if len(ns) != 1 || ns[0].Kind != probe.NotifyRecovered || ns[0].Reason != probe.ReasonMaintenance {
+			if len(ns) != 1 || ns[0].Kind != monitor.NotifyRecovered || ns[0].Reason != probe.ReasonMaintenance {
 				t.Fatalf("recovery notifications %+v", ns)
 			}
 			if ns[0].Outage != c.outage {
@@ -1464,8 +1466,8 @@ func TestReconfigureRacingTheEndOfRun(t *testing.T) {
 		go func() {
 			defer close(done)
 			for j := range 50 {
-				url := fmt.Sprintf("%s&n=%d-%d", probe.DefaultURL, i, j) // a new address: a new loop
-				_ = h.m.Reconfigure(probe.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: url, Expect: probe.ExpectWSDL}},
+				url := fmt.Sprintf("%s&n=%d-%d", settings.DefaultURL, i, j) // a new address: a new loop
+				_ = h.m.Reconfigure(monitor.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: url, Expect: probe.ExpectWSDL}},
 					Checker: h.chk, Policy: testPolicy(), Notify: defaultNotify()})
 			}
 		}()

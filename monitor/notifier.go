@@ -1,7 +1,8 @@
-package probe
+package monitor
 
 import (
 	"log/slog"
+	"pantau-efaktur/probe"
 	"time"
 )
 
@@ -21,9 +22,9 @@ const (
 type Notification struct {
 	Kind   NotifyKind
 	Target string
-	Reason Reason        // current reason; for recovered, the outage's main cause
+	Reason probe.Reason  // current reason; for recovered, the outage's main cause
 	Outage time.Duration // recovered: how long the outage lasted
-	Result Result        // the check that triggered it
+	Result probe.Result  // the check that triggered it
 	// FollowUp marks a "degraded" that ends a notified outage: sent whatever
 	// the preferences, because the user was told "down" and must not be left there.
 	FollowUp bool
@@ -78,24 +79,24 @@ func wanted(n Notification, prefs NotifySettings) bool {
 }
 
 // stillTrue reports whether a held notification still describes the level.
-func stillTrue(k NotifyKind, level Level) bool {
+func stillTrue(k NotifyKind, level probe.Level) bool {
 	switch k {
 	case NotifyDown:
-		return level == LevelDown
+		return level == probe.LevelDown
 	case NotifyDegraded:
-		return level == LevelDegraded
+		return level == probe.LevelDegraded
 	case NotifyOffline:
-		return level == LevelOffline
+		return level == probe.LevelOffline
 	case NotifyOnline:
-		return level == LevelUp
+		return level == probe.LevelUp
 	case NotifyRecovered:
-		return level == LevelUp || level == LevelDegraded
+		return level == probe.LevelUp || level == probe.LevelDegraded
 	}
 	return false
 }
 
 // offer decides whether n is delivered now, held, or dropped.
-func (nt *notifier) offer(n Notification, prefs NotifySettings, level Level, now time.Time, gap time.Duration) []Event {
+func (nt *notifier) offer(n Notification, prefs NotifySettings, level probe.Level, now time.Time, gap time.Duration) []Event {
 	nt.gap = gap
 	if !wanted(n, prefs) {
 		return nil
@@ -168,8 +169,8 @@ func (nt *notifier) deliver(n Notification, now time.Time) []Event {
 // the first settled level (just started, the first check a blip) there is
 // none: a "back online" owed by the previous run waits to be checked true
 // rather than be dropped as untrue.
-func (nt *notifier) pendingDue(now time.Time, level Level) (time.Duration, bool) {
-	if nt.pending == nil || level == LevelUnknown {
+func (nt *notifier) pendingDue(now time.Time, level probe.Level) (time.Duration, bool) {
+	if nt.pending == nil || level == probe.LevelUnknown {
 		return 0, false
 	}
 	at := nt.snoozeUntil
@@ -184,14 +185,14 @@ func (nt *notifier) pendingDue(now time.Time, level Level) (time.Duration, bool)
 // flush delivers the held notification if it still describes the level;
 // last is the latest check, which a held "back online" reports instead of
 // the one that confirmed it (it may have been slow then and fine now).
-func (nt *notifier) flush(level Level, last Result, now time.Time) []Event {
+func (nt *notifier) flush(level probe.Level, last probe.Result, now time.Time) []Event {
 	n := nt.pending
 	nt.pending = nil
 	if n == nil || !stillTrue(n.Kind, level) {
 		return nil
 	}
 	if n.Kind == NotifyRecovered {
-		if last.Level == LevelUp || last.Level == LevelDegraded {
+		if last.Level == probe.LevelUp || last.Level == probe.LevelDegraded {
 			n.Result = last
 		}
 	} else {

@@ -1,9 +1,10 @@
-package probe
+package monitor
 
 import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"pantau-efaktur/probe"
 	"sync"
 	"time"
 )
@@ -23,20 +24,20 @@ type Event struct {
 	Kind         EventKind
 	At           time.Time
 	Target       string
-	Result       *Result       // EventCheck
+	Result       *probe.Result // EventCheck
 	State        *State        // EventState, EventWait
-	Previous     Level         // EventState: level before
+	Previous     probe.Level   // EventState: level before
 	Notification *Notification // EventNotify
 }
 
 // Checker runs one check; *HTTPChecker is the real one.
 type Checker interface {
-	Check(ctx context.Context, t Target) Result
+	Check(ctx context.Context, t probe.Target) probe.Result
 }
 
 // MonitorConfig is what a Monitor needs. Reconfigure replaces it at run time.
 type MonitorConfig struct {
-	Targets []Target // the first is the primary (drives icon and notifications)
+	Targets []probe.Target // the first is the primary (drives icon and notifications)
 	Checker Checker
 	Policy  Policy
 	Notify  NotifySettings
@@ -122,8 +123,8 @@ func NewMonitor(cfg MonitorConfig, sink func(Event), opts ...MonitorOption) (*Mo
 		}
 	}
 	primaryID := cfg.Targets[0].ID
-	if p := m.loops[primaryID]; p.tr.outage != nil {
-		down := Notification{Kind: NotifyDown, Target: primaryID, Reason: p.tr.reason, Result: p.tr.last, Start: p.tr.outage.start}
+	if p := m.loops[primaryID]; p.tr.Outage != nil {
+		down := Notification{Kind: NotifyDown, Target: primaryID, Reason: p.tr.reason, Result: p.tr.last, Start: p.tr.Outage.Start}
 		if m.resume[primaryID].Held {
 			// Not told yet: the user hears of it when the snooze ends, if it
 			// is still down then, as without the restart.
@@ -137,7 +138,7 @@ func NewMonitor(cfg MonitorConfig, sink func(Event), opts ...MonitorOption) (*Mo
 	}
 	if owed := m.owed; owed != nil && wanted(*owed, cfg.Notify) {
 		switch p := m.loops[primaryID]; {
-		case p.tr.outage == nil:
+		case p.tr.Outage == nil:
 			m.notif.pending, m.notif.toldDown = owed, true
 		case m.resume[primaryID].Held:
 			// A new outage overtook the news during the mute: its "back
@@ -233,8 +234,8 @@ func (m *Monitor) Reconfigure(cfg MonitorConfig) error {
 // CheckNow asks every target for a check now: one already running is
 // joined, and requests closer than Policy.CheckNowGap to the previous check
 // are merged into one. The channel receives the primary target's result.
-func (m *Monitor) CheckNow() <-chan Result {
-	reply := make(chan Result, 1)
+func (m *Monitor) CheckNow() <-chan probe.Result {
+	reply := make(chan probe.Result, 1)
 	m.mu.Lock()
 	loops := make([]*loop, 0, len(m.loops))
 	for _, l := range m.loops {

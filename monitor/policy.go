@@ -1,8 +1,9 @@
-package probe
+package monitor
 
 import (
 	"errors"
 	"fmt"
+	"pantau-efaktur/probe"
 	"time"
 )
 
@@ -32,6 +33,8 @@ func DefaultPolicy() Policy {
 	}
 }
 
+// MinRemoteWait is the least wait between checks of DJP: never hammer it, even misconfigured.
+const MinRemoteWait = 10 * time.Second
 
 // ErrTooFrequent refuses intervals that would hammer DJP.
 var ErrTooFrequent = errors.New("check intervals under 10 s are only allowed for addresses on this machine")
@@ -41,35 +44,35 @@ var ErrTooFrequent = errors.New("check intervals under 10 s are only allowed for
 // test server (m.mu held).
 func (m *Monitor) policyLocked(l *loop) Policy {
 	p := m.cfg.Policy
-	if !l.primary && !IsLoopbackURL(l.tr.target.URL) {
-		p.Interval, p.Recheck, p.DownInterval = max(p.Interval, minRemoteWait), max(p.Recheck, minRemoteWait), max(p.DownInterval, minRemoteWait)
+	if !l.primary && !probe.IsLoopbackURL(l.tr.target.URL) {
+		p.Interval, p.Recheck, p.DownInterval = max(p.Interval, MinRemoteWait), max(p.Recheck, MinRemoteWait), max(p.DownInterval, MinRemoteWait)
 	}
 	return p
 }
 
 // validate enforces the loopback-only rule on the primary target (secondary
 // targets are clamped, see policyLocked) and sane counts.
-func (p Policy) validate(targets []Target) error {
+func (p Policy) validate(targets []probe.Target) error {
 	if p.Interval <= 0 || p.Recheck <= 0 || p.DownInterval <= 0 {
 		return errors.New("monitor intervals must be positive")
 	}
 	if p.FailThreshold < 1 || p.RecoverThreshold < 1 || p.DegradedRepeat < 1 {
 		return errors.New("monitor thresholds must be at least 1")
 	}
-	if min(p.Interval, p.Recheck, p.DownInterval) < minRemoteWait && len(targets) > 0 && !IsLoopbackURL(targets[0].URL) {
+	if min(p.Interval, p.Recheck, p.DownInterval) < MinRemoteWait && len(targets) > 0 && !probe.IsLoopbackURL(targets[0].URL) {
 		return fmt.Errorf("%w (target %s)", ErrTooFrequent, targets[0].URL)
 	}
 	return nil
 }
 
 // delay is the wait before the next check.
-func (p Policy) delay(t *tracker) time.Duration {
+func (p Policy) delay(t *Tracker) time.Duration {
 	switch t.level {
-	case LevelDown, LevelOffline:
+	case probe.LevelDown, probe.LevelOffline:
 		if t.answerStreak > 0 && t.answerStreak < p.RecoverThreshold {
 			return p.Recheck
 		}
-		if t.level == LevelOffline && t.downStreak > 0 && t.downStreak < p.FailThreshold {
+		if t.level == probe.LevelOffline && t.downStreak > 0 && t.downStreak < p.FailThreshold {
 			return p.Recheck
 		}
 		return p.DownInterval
@@ -77,7 +80,7 @@ func (p Policy) delay(t *tracker) time.Duration {
 	if t.failStreak > 0 && t.failStreak < p.FailThreshold {
 		return p.Recheck
 	}
-	if t.level != LevelDegraded && t.degStreak > 0 && t.degStreak < p.DegradedRepeat {
+	if t.level != probe.LevelDegraded && t.degStreak > 0 && t.degStreak < p.DegradedRepeat {
 		return p.Recheck
 	}
 	return p.Interval

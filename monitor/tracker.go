@@ -1,7 +1,8 @@
-package probe
+package monitor
 
 import (
 	"maps"
+	"pantau-efaktur/probe"
 	"slices"
 	"time"
 )
@@ -14,13 +15,13 @@ import (
 type State struct {
 	Target      string
 	URL         string
-	Level       Level     // confirmed level
-	Reason      Reason    // reason of the confirmed level (latest of that level)
-	Since       time.Time // when the confirmed level started (first check of its streak)
-	Rechecking  bool      // an unconfirmed change is being verified
-	Last        Result    // latest check (zero before the first)
-	NextCheck   time.Time // planned time of the next check
-	OutageStart time.Time // start of the open outage, zero if none
+	Level       probe.Level  // confirmed level
+	Reason      probe.Reason // reason of the confirmed level (latest of that level)
+	Since       time.Time    // when the confirmed level started (first check of its streak)
+	Rechecking  bool         // an unconfirmed change is being verified
+	Last        probe.Result // latest check (zero before the first)
+	NextCheck   time.Time    // planned time of the next check
+	OutageStart time.Time    // start of the open outage, zero if none
 	// Recent is the tally of the last checks (at most UnsteadyWindow)
 	// since the server last began answering, or stopped: one that keeps
 	// failing briefly stays green by policy, and this is how the user
@@ -31,16 +32,16 @@ type State struct {
 // ShownLevel is the level the icon and the status window show, and names
 // the icon: a failure being re-checked shows yellow, and red stays red while
 // a recovery is being confirmed (the app never announces one unconfirmed).
-func ShownLevel(level Level, rechecking bool) Level {
+func ShownLevel(level probe.Level, rechecking bool) probe.Level {
 	switch {
-	case level == LevelDown, level == LevelOffline, level == LevelDegraded:
+	case level == probe.LevelDown, level == probe.LevelOffline, level == probe.LevelDegraded:
 		return level
 	case rechecking:
-		return LevelDegraded
-	case level == LevelUp:
-		return LevelUp
+		return probe.LevelDegraded
+	case level == probe.LevelUp:
+		return probe.LevelUp
 	}
-	return LevelUnknown
+	return probe.LevelUnknown
 }
 
 // Unsteadiness. One failure re-checked away must not cry wolf, and a
@@ -66,8 +67,8 @@ type Tally struct {
 // Unsteady reports whether an answering server failed often enough lately
 // to say so: it is up (or degraded) and failed at least UnsteadyFailures
 // times in UnsteadyEpisodes separate runs among the recent checks.
-func Unsteady(level Level, t Tally) bool {
-	return (level == LevelUp || level == LevelDegraded) &&
+func Unsteady(level probe.Level, t Tally) bool {
+	return (level == probe.LevelUp || level == probe.LevelDegraded) &&
 		t.Failures >= UnsteadyFailures && t.Episodes >= UnsteadyEpisodes
 }
 
@@ -78,12 +79,12 @@ func (s State) Unsteady() bool { return Unsteady(s.Level, s.Recent) }
 
 // tracker holds one target's confirmed state and the streaks that may
 // change it.
-type tracker struct {
-	target Target
-	level  Level
-	reason Reason
+type Tracker struct {
+	target probe.Target
+	level  probe.Level
+	reason probe.Reason
 	since  time.Time
-	last   Result
+	last   probe.Result
 
 	failStreak, downStreak, offlineStreak, degStreak, answerStreak int
 	failStart, downStart, degStart, answerStart                    time.Time
@@ -94,50 +95,54 @@ type tracker struct {
 	recent []bool
 	// downs counts the reasons of the down checks of a failure run not
 	// confirmed yet: they become the outage's if it is.
-	downs    map[Reason]int
+	downs    map[probe.Reason]int
 	settling bool
 
-	outage    *outage
+	Outage    *Outage
 	nextCheck time.Time
 }
 
-type outage struct {
-	start     time.Time
-	confirmed time.Time // the check that confirmed it ("down" was decided then)
-	reasons   map[Reason]int
+type Outage struct {
+	Start     time.Time
+	Confirmed time.Time // the check that confirmed it ("down" was decided then)
+	Reasons   map[probe.Reason]int
 	notified  bool // "down" was decided (delivered or held)
 }
 
 // mainReason is the most frequent reason of the outage (ties: the worst
 // first, in AllReasons order).
-func (o *outage) mainReason() Reason {
-	best, bestN := Reason(""), 0
-	for _, r := range AllReasons {
-		if n := o.reasons[r]; n > bestN {
+func (o *Outage) MainReason() probe.Reason {
+	best, bestN := probe.Reason(""), 0
+	for _, r := range probe.AllReasons {
+		if n := o.Reasons[r]; n > bestN {
 			best, bestN = r, n
 		}
 	}
 	return best
 }
 
+// NewTracker is a tracker that knows nothing yet (history replays through it).
+func NewTracker() *Tracker { return &Tracker{level: probe.LevelUnknown} }
+
 // resume starts the tracker inside an outage a previous run left open.
-func (t *tracker) resume(o OpenOutage) {
-	if (o.Last.Level != LevelDown && o.Last.Level != LevelOffline) || o.Start.IsZero() {
+func (t *Tracker) resume(o OpenOutage) {
+	if (o.Last.Level != probe.LevelDown && o.Last.Level != probe.LevelOffline) || o.Start.IsZero() {
 		return
 	}
 	t.level, t.reason, t.since = o.Last.Level, o.Last.Reason, o.Start
-	if t.level == LevelOffline {
-		t.since = o.Last.At
+	if t.level == probe.LevelOffline {
+		t.since = o.Last.CheckedAt
 	}
-	t.last = o.Last.Result(t.target.URL)
+	t.last = o.Last
+	t.last.URL = t.target.URL
 	// The previous run decided "down" when it confirmed the outage.
-	t.outage = &outage{start: o.Start, confirmed: o.Confirmed, reasons: maps.Clone(o.Reasons), notified: true}
-	if t.outage.reasons == nil {
-		t.outage.reasons = map[Reason]int{}
+	t.Outage = &Outage{Start: o.Start, Confirmed: o.Confirmed, Reasons: maps.Clone(o.Reasons), notified: true}
+	if t.Outage.Reasons == nil {
+		t.Outage.Reasons = map[probe.Reason]int{}
 	}
 }
 
-func (t *tracker) resetStreaks() {
+func (t *Tracker) resetStreaks() {
 	t.failStreak, t.downStreak, t.offlineStreak, t.degStreak, t.answerStreak = 0, 0, 0, 0, 0
 	clear(t.downs)
 	t.settling = true
@@ -146,27 +151,27 @@ func (t *tracker) resetStreaks() {
 // remember adds a check to recent: a failure of the server, or an
 // answer. This PC being offline says nothing about the server, nor do the
 // failures after a resume before the first answer.
-func (t *tracker) remember(res Result) {
+func (t *Tracker) remember(res probe.Result) {
 	switch res.Level {
-	case LevelOffline:
+	case probe.LevelOffline:
 		return
-	case LevelDown:
+	case probe.LevelDown:
 		if t.settling {
 			return
 		}
 	default:
 		t.settling = false
 	}
-	t.recent = append(t.recent, res.Level == LevelDown)
+	t.recent = append(t.recent, res.Level == probe.LevelDown)
 	if n := len(t.recent); n > UnsteadyWindow {
 		t.recent = slices.Delete(t.recent, 0, n-UnsteadyWindow)
 	}
 }
 
 // answering: the level of a server that answers (or not known yet).
-func answering(l Level) bool { return l != LevelDown && l != LevelOffline }
+func answering(l probe.Level) bool { return l != probe.LevelDown && l != probe.LevelOffline }
 
-func (t *tracker) tally() Tally {
+func (t *Tracker) tally() Tally {
 	tl := Tally{Checks: len(t.recent)}
 	for i, failed := range t.recent {
 		if failed {
@@ -179,13 +184,13 @@ func (t *tracker) tally() Tally {
 	return tl
 }
 
-func (t *tracker) rechecking() bool {
+func (t *Tracker) rechecking() bool {
 	switch t.level {
-	case LevelDown:
+	case probe.LevelDown:
 		return t.answerStreak > 0 || t.offlineStreak > 0
-	case LevelOffline:
+	case probe.LevelOffline:
 		return t.answerStreak > 0 || t.downStreak > 0
-	case LevelUnknown:
+	case probe.LevelUnknown:
 		// A first answer that is degraded waits for its repeat, as a
 		// failure does: "not checked yet" under "redirected (HTTP 302)"
 		// would contradict itself. (Up keeps its colour over one
@@ -195,16 +200,16 @@ func (t *tracker) rechecking() bool {
 	return t.failStreak > 0
 }
 
-func (t *tracker) snapshot(Policy) State {
+func (t *Tracker) snapshot(Policy) State {
 	st := State{Target: t.target.ID, URL: t.target.URL, Level: t.level, Reason: t.reason, Since: t.since,
 		Rechecking: t.rechecking(), Last: t.last, NextCheck: t.nextCheck, Recent: t.tally()}
-	if t.outage != nil {
-		st.OutageStart = t.outage.start
+	if t.Outage != nil {
+		st.OutageStart = t.Outage.Start
 	}
 	return st
 }
 
-func (t *tracker) set(level Level, reason Reason, since time.Time) {
+func (t *Tracker) set(level probe.Level, reason probe.Reason, since time.Time) {
 	if level != t.level {
 		t.since = since
 	}
@@ -213,17 +218,17 @@ func (t *tracker) set(level Level, reason Reason, since time.Time) {
 
 // observe applies one result and returns the notifications it calls for
 // (before preferences, snooze and rate limits).
-func (t *tracker) observe(res Result, p Policy) []Notification {
+func (t *Tracker) Observe(res probe.Result, p Policy) []Notification {
 	at := res.CheckedAt
 	t.last = res
-	failing := res.Level == LevelDown || res.Level == LevelOffline
+	failing := res.Level == probe.LevelDown || res.Level == probe.LevelOffline
 	if failing {
 		if t.failStreak == 0 {
 			t.failStart = at
 		}
 		t.failStreak++
 		t.answerStreak, t.degStreak = 0, 0
-		if res.Level == LevelDown {
+		if res.Level == probe.LevelDown {
 			if t.downStreak == 0 {
 				t.downStart = at
 			}
@@ -239,7 +244,7 @@ func (t *tracker) observe(res Result, p Policy) []Notification {
 		}
 		t.answerStreak++
 		t.failStreak, t.downStreak, t.offlineStreak = 0, 0, 0
-		if res.Level == LevelDegraded {
+		if res.Level == probe.LevelDegraded {
 			if t.degStreak == 0 {
 				t.degStart = at
 			}
@@ -251,11 +256,11 @@ func (t *tracker) observe(res Result, p Policy) []Notification {
 	// Every down check of the run counts towards the outage's cause, also
 	// those before it was confirmed.
 	switch {
-	case res.Level == LevelDown && t.outage != nil:
-		t.outage.reasons[res.Reason]++
-	case res.Level == LevelDown:
+	case res.Level == probe.LevelDown && t.Outage != nil:
+		t.Outage.Reasons[res.Reason]++
+	case res.Level == probe.LevelDown:
 		if t.downs == nil {
-			t.downs = map[Reason]int{}
+			t.downs = map[probe.Reason]int{}
 		}
 		t.downs[res.Reason]++
 	case !failing:
@@ -264,25 +269,25 @@ func (t *tracker) observe(res Result, p Policy) []Notification {
 
 	prev := t.level
 	switch prev {
-	case LevelUnknown, LevelUp, LevelDegraded:
+	case probe.LevelUnknown, probe.LevelUp, probe.LevelDegraded:
 		switch {
 		case failing && t.failStreak >= p.FailThreshold:
 			t.set(res.Level, res.Reason, t.failStart)
-		case res.Level == LevelUp:
-			t.set(LevelUp, res.Reason, at)
-		case res.Level == LevelDegraded && (prev == LevelDegraded || t.degStreak >= p.DegradedRepeat):
-			t.set(LevelDegraded, res.Reason, t.degStart)
+		case res.Level == probe.LevelUp:
+			t.set(probe.LevelUp, res.Reason, at)
+		case res.Level == probe.LevelDegraded && (prev == probe.LevelDegraded || t.degStreak >= p.DegradedRepeat):
+			t.set(probe.LevelDegraded, res.Reason, t.degStart)
 		}
-	case LevelDown, LevelOffline:
+	case probe.LevelDown, probe.LevelOffline:
 		switch {
 		case !failing && t.answerStreak >= p.RecoverThreshold:
 			t.set(res.Level, res.Reason, t.answerStart)
 		case failing && res.Level == prev:
 			t.reason = res.Reason
-		case prev == LevelDown && t.offlineStreak >= p.DegradedRepeat:
-			t.set(LevelOffline, res.Reason, at)
-		case prev == LevelOffline && t.downStreak >= p.FailThreshold:
-			t.set(LevelDown, res.Reason, t.downStart)
+		case prev == probe.LevelDown && t.offlineStreak >= p.DegradedRepeat:
+			t.set(probe.LevelOffline, res.Reason, at)
+		case prev == probe.LevelOffline && t.downStreak >= p.FailThreshold:
+			t.set(probe.LevelDown, res.Reason, t.downStart)
 		}
 	}
 	if answering(t.level) != answering(prev) {
@@ -292,7 +297,7 @@ func (t *tracker) observe(res Result, p Policy) []Notification {
 	}
 	t.remember(res)
 	if t.level == prev {
-		if t.outage != nil && t.level == LevelDegraded && t.reason == ReasonSlow {
+		if t.Outage != nil && t.level == probe.LevelDegraded && t.reason == probe.ReasonSlow {
 			// Yellow all along, but the proxy's page gave way to the
 			// service itself, slowly: working, so the outage is over.
 			return t.transition(prev, res)
@@ -303,46 +308,46 @@ func (t *tracker) observe(res Result, p Policy) []Notification {
 }
 
 // transition opens and closes outages and names the notifications due.
-func (t *tracker) transition(prev Level, res Result) []Notification {
-	note := func(k NotifyKind, r Reason) Notification {
+func (t *Tracker) transition(prev probe.Level, res probe.Result) []Notification {
+	note := func(k NotifyKind, r probe.Reason) Notification {
 		return Notification{Kind: k, Target: t.target.ID, Reason: r, Result: res}
 	}
 	switch t.level {
-	case LevelDown:
-		if t.outage == nil {
-			t.outage = &outage{start: t.failStart, confirmed: res.CheckedAt, reasons: maps.Clone(t.downs)}
+	case probe.LevelDown:
+		if t.Outage == nil {
+			t.Outage = &Outage{Start: t.failStart, Confirmed: res.CheckedAt, Reasons: maps.Clone(t.downs)}
 			clear(t.downs)
-			if prev == LevelOffline {
-				t.outage.start = t.downStart
+			if prev == probe.LevelOffline {
+				t.Outage.Start = t.downStart
 			}
 		}
-		if !t.outage.notified {
-			t.outage.notified = true
+		if !t.Outage.notified {
+			t.Outage.notified = true
 			n := note(NotifyDown, t.reason)
-			n.Start = t.outage.start
+			n.Start = t.Outage.Start
 			return []Notification{n}
 		}
-	case LevelOffline:
+	case probe.LevelOffline:
 		return []Notification{note(NotifyOffline, t.reason)}
-	case LevelUp, LevelDegraded:
+	case probe.LevelUp, probe.LevelDegraded:
 		// Slow is "it works again, slowly": the outage is over.
-		answering := t.level == LevelUp || t.reason == ReasonSlow
-		if t.outage != nil && answering {
-			o := t.outage
-			t.outage = nil
-			n := note(NotifyRecovered, o.mainReason())
-			n.Outage, n.Back, n.Start = t.answerStart.Sub(o.start), t.answerStart, o.start
+		answering := t.level == probe.LevelUp || t.reason == probe.ReasonSlow
+		if t.Outage != nil && answering {
+			o := t.Outage
+			t.Outage = nil
+			n := note(NotifyRecovered, o.MainReason())
+			n.Outage, n.Back, n.Start = t.answerStart.Sub(o.Start), t.answerStart, o.Start
 			return []Notification{n}
 		}
-		if t.outage != nil {
+		if t.Outage != nil {
 			n := note(NotifyDegraded, t.reason)
-			n.FollowUp = t.outage.notified
+			n.FollowUp = t.Outage.notified
 			return []Notification{n}
 		}
-		if prev == LevelOffline {
+		if prev == probe.LevelOffline {
 			return []Notification{note(NotifyOnline, t.reason)}
 		}
-		if t.level == LevelDegraded {
+		if t.level == probe.LevelDegraded {
 			return []Notification{note(NotifyDegraded, t.reason)}
 		}
 	}
@@ -352,9 +357,9 @@ func (t *tracker) transition(prev Level, res Result) []Notification {
 // OpenOutage is an outage that was still open when the history ends: the
 // agent stopped (restart, update, log-off) while the target was down.
 type OpenOutage struct {
-	Start   time.Time      // first down check of the run
-	Reasons map[Reason]int // down checks by reason
-	Last    Record         // the newest check: down or offline
+	Start   time.Time            // first down check of the run
+	Reasons map[probe.Reason]int // down checks by reason
+	Last    probe.Result         // the newest check: down or offline
 	// Confirmed is the FailThreshold-th down check of the run: when the
 	// previous run decided "down" (and notified, or held it under a snooze).
 	Confirmed time.Time

@@ -1,6 +1,6 @@
 //go:build windows
 
-package probe
+package monitor
 
 import (
 	"time"

@@ -1,11 +1,12 @@
-package probe
+package settings
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
+	"pantau-efaktur/monitor"
+	"pantau-efaktur/probe"
 	"strconv"
 	"strings"
 	"time"
@@ -21,8 +22,6 @@ const (
 	EnofaURL         = "https://efaktur.pajak.go.id"
 	CoretaxURL       = "https://coretaxdjp.pajak.go.id"
 	DJPOnlineURL     = "https://djponline.pajak.go.id"
-	PrimaryTargetID  = "efaktur"
-	minRemoteWait    = 10 * time.Second // never hammer DJP, even misconfigured
 	minLoopbackWait  = 50 * time.Millisecond
 	maxInterval      = time.Hour
 	maxRecheck       = 10 * time.Minute
@@ -68,21 +67,21 @@ type Secondary struct {
 
 // Settings is the settings file (ARCHITECTURE.md §6).
 type Settings struct {
-	Version          int            `json:"version"`
-	URL              string         `json:"url"`
-	Interval         Duration       `json:"interval"`
-	Recheck          Duration       `json:"recheck"`
-	DownInterval     Duration       `json:"down_interval"`
-	FailThreshold    int            `json:"fail_threshold"`
-	RecoverThreshold int            `json:"recover_threshold"`
-	Timeout          Duration       `json:"timeout"`
-	Slow             Duration       `json:"slow"`
-	Proxy            string         `json:"proxy"`
-	Reference        string         `json:"reference"`
-	Secondary        Secondary      `json:"secondary"`
-	Notify           NotifySettings `json:"notify"`
-	Language         string         `json:"language"`
-	Autostart        bool           `json:"autostart"`
+	Version          int                    `json:"version"`
+	URL              string                 `json:"url"`
+	Interval         Duration               `json:"interval"`
+	Recheck          Duration               `json:"recheck"`
+	DownInterval     Duration               `json:"down_interval"`
+	FailThreshold    int                    `json:"fail_threshold"`
+	RecoverThreshold int                    `json:"recover_threshold"`
+	Timeout          Duration               `json:"timeout"`
+	Slow             Duration               `json:"slow"`
+	Proxy            string                 `json:"proxy"`
+	Reference        string                 `json:"reference"`
+	Secondary        Secondary              `json:"secondary"`
+	Notify           monitor.NotifySettings `json:"notify"`
+	Language         string                 `json:"language"`
+	Autostart        bool                   `json:"autostart"`
 
 	// extra keeps keys this version does not know (written by a newer
 	// version), so saving never drops what the user or that version saved.
@@ -99,11 +98,11 @@ func DefaultSettings() Settings {
 		DownInterval:     Duration(30 * time.Second),
 		FailThreshold:    3,
 		RecoverThreshold: 2,
-		Timeout:          Duration(DefaultTimeout),
-		Slow:             Duration(DefaultSlow),
-		Proxy:            string(ProxySystem),
-		Reference:        DefaultReference,
-		Notify:           NotifySettings{Down: true, Recovered: true, Sound: true},
+		Timeout:          Duration(probe.DefaultTimeout),
+		Slow:             Duration(probe.DefaultSlow),
+		Proxy:            string(probe.ProxySystem),
+		Reference:        probe.DefaultReference,
+		Notify:           monitor.NotifySettings{Down: true, Recovered: true, Sound: true},
 		Language:         "id",
 	}
 }
@@ -157,20 +156,6 @@ func (v ValidationError) Error() string {
 		parts[i] = e.Error()
 	}
 	return "invalid settings: " + strings.Join(parts, "; ")
-}
-
-// IsLoopbackURL reports whether raw points at this machine (tests, demo).
-func IsLoopbackURL(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	h := u.Hostname()
-	if strings.EqualFold(h, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
 }
 
 // URLProblem says what is wrong with an address, so the user is told what
@@ -253,8 +238,8 @@ func (s Settings) Validate() error {
 	if err := ValidateURL(s.URL); err != nil {
 		add(FieldError{Field: "url", Code: CodeURL, Value: s.URL, Problem: ProblemOf(err)})
 	}
-	loopback := IsLoopbackURL(s.URL)
-	minWait, minTimeout := minRemoteWait, minRemoteTimeout
+	loopback := probe.IsLoopbackURL(s.URL)
+	minWait, minTimeout := monitor.MinRemoteWait, minRemoteTimeout
 	if loopback {
 		minWait, minTimeout = minLoopbackWait, minLoopbackWait
 	}
@@ -284,9 +269,9 @@ func (s Settings) Validate() error {
 	if s.RecoverThreshold < 1 || s.RecoverThreshold > 10 {
 		add(FieldError{Field: "recover_threshold", Code: CodeRange, Value: strconv.Itoa(s.RecoverThreshold), Min: "1", Max: "10"})
 	}
-	if _, err := ParseProxySetting(s.Proxy); err != nil {
+	if _, err := probe.ParseProxySetting(s.Proxy); err != nil {
 		code := CodeProxy
-		if errors.Is(err, ErrProxyNoPort) {
+		if errors.Is(err, probe.ErrProxyNoPort) {
 			code = CodeProxyPort
 		}
 		add(FieldError{Field: "proxy", Code: code, Value: s.Proxy})
@@ -306,39 +291,39 @@ func (s Settings) Validate() error {
 }
 
 // PrimaryTarget is the e-Faktur SVC target.
-func (s Settings) PrimaryTarget() Target {
-	return Target{ID: PrimaryTargetID, URL: s.URL, Expect: ExpectWSDL}
+func (s Settings) PrimaryTarget() probe.Target {
+	return probe.Target{ID: probe.PrimaryTargetID, URL: s.URL, Expect: probe.ExpectWSDL}
 }
 
 // Targets lists the primary and every enabled secondary target.
-func (s Settings) Targets() []Target {
-	ts := []Target{s.PrimaryTarget()}
+func (s Settings) Targets() []probe.Target {
+	ts := []probe.Target{s.PrimaryTarget()}
 	for _, t := range []struct {
 		on      bool
 		id, url string
 	}{{s.Secondary.Enofa, "enofa", EnofaURL}, {s.Secondary.Coretax, "coretax", CoretaxURL}, {s.Secondary.DJPOnline, "djponline", DJPOnlineURL}} {
 		if t.on {
-			ts = append(ts, Target{ID: t.id, URL: t.url, Expect: ExpectPage})
+			ts = append(ts, probe.Target{ID: t.id, URL: t.url, Expect: probe.ExpectPage})
 		}
 	}
 	return ts
 }
 
 // CheckOptions are the checker options these settings stand for.
-func (s Settings) CheckOptions(userAgent string) Options {
+func (s Settings) CheckOptions(userAgent string) probe.Options {
 	ref := s.Reference
 	if strings.EqualFold(ref, "off") {
 		ref = ""
 	}
-	return Options{
-		Timeout: s.Timeout.D(), Slow: s.Slow.D(), Proxy: ProxySetting(s.Proxy),
+	return probe.Options{
+		Timeout: s.Timeout.D(), Slow: s.Slow.D(), Proxy: probe.ProxySetting(s.Proxy),
 		Reference: ref, UserAgent: userAgent,
 	}
 }
 
 // Policy is the monitor policy these settings stand for.
-func (s Settings) Policy() Policy {
-	p := DefaultPolicy()
+func (s Settings) Policy() monitor.Policy {
+	p := monitor.DefaultPolicy()
 	p.Interval, p.Recheck, p.DownInterval = s.Interval.D(), s.Recheck.D(), s.DownInterval.D()
 	p.FailThreshold, p.RecoverThreshold = s.FailThreshold, s.RecoverThreshold
 	return p

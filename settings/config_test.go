@@ -1,21 +1,22 @@
-package probe_test
+package settings_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
+	"pantau-efaktur/settings"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
-
-	"pantau-efaktur/probe"
 )
 
+var t0 = time.Date(2026, 3, 31, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600))
+
 func TestDefaultSettingsAreValid(t *testing.T) {
-	s := probe.DefaultSettings()
+	s := settings.DefaultSettings()
 	if err := s.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -31,36 +32,36 @@ func TestDefaultSettingsAreValid(t *testing.T) {
 func TestValidateEveryField(t *testing.T) {
 	tests := []struct {
 		field  string
-		mutate func(*probe.Settings)
-		code   probe.FieldCode
+		mutate func(*settings.Settings)
+		code   settings.FieldCode
 	}{
-		{"url", func(s *probe.Settings) { s.URL = "svc.efaktur.pajak.go.id" }, "url"},
-		{"url", func(s *probe.Settings) { s.URL = "ftp://svc.efaktur.pajak.go.id/" }, "url"},
-		{"url", func(s *probe.Settings) { s.URL = "https://user:pw@svc.efaktur.pajak.go.id/" }, "url"},
-		{"interval", func(s *probe.Settings) { s.Interval = probe.Duration(5 * time.Second) }, "range"},
-		{"interval", func(s *probe.Settings) { s.Interval = probe.Duration(2 * time.Hour) }, "range"},
-		{"recheck", func(s *probe.Settings) { s.Recheck = probe.Duration(time.Second) }, "range"},
-		{"recheck", func(s *probe.Settings) { s.Recheck = probe.Duration(time.Hour) }, "range"},
-		{"down_interval", func(s *probe.Settings) { s.DownInterval = 0 }, "range"},
-		{"fail_threshold", func(s *probe.Settings) { s.FailThreshold = 1 }, "range"},
-		{"fail_threshold", func(s *probe.Settings) { s.FailThreshold = 11 }, "range"},
-		{"recover_threshold", func(s *probe.Settings) { s.RecoverThreshold = 0 }, "range"},
-		{"recover_threshold", func(s *probe.Settings) { s.RecoverThreshold = 99 }, "range"},
-		{"timeout", func(s *probe.Settings) { s.Timeout = probe.Duration(100 * time.Millisecond) }, "range"},
-		{"timeout", func(s *probe.Settings) { s.Timeout = probe.Duration(10 * time.Minute) }, "range"},
-		{"slow", func(s *probe.Settings) { s.Slow = probe.Duration(20 * time.Second) }, "slow_vs_timeout"},
-		{"slow", func(s *probe.Settings) { s.Slow = 0 }, "range"},
-		{"proxy", func(s *probe.Settings) { s.Proxy = "ftp://proxy:21" }, "proxy"},
-		{"proxy", func(s *probe.Settings) { s.Proxy = "http://proxy:99999" }, "proxy"},
+		{"url", func(s *settings.Settings) { s.URL = "svc.efaktur.pajak.go.id" }, "url"},
+		{"url", func(s *settings.Settings) { s.URL = "ftp://svc.efaktur.pajak.go.id/" }, "url"},
+		{"url", func(s *settings.Settings) { s.URL = "https://user:pw@svc.efaktur.pajak.go.id/" }, "url"},
+		{"interval", func(s *settings.Settings) { s.Interval = settings.Duration(5 * time.Second) }, "range"},
+		{"interval", func(s *settings.Settings) { s.Interval = settings.Duration(2 * time.Hour) }, "range"},
+		{"recheck", func(s *settings.Settings) { s.Recheck = settings.Duration(time.Second) }, "range"},
+		{"recheck", func(s *settings.Settings) { s.Recheck = settings.Duration(time.Hour) }, "range"},
+		{"down_interval", func(s *settings.Settings) { s.DownInterval = 0 }, "range"},
+		{"fail_threshold", func(s *settings.Settings) { s.FailThreshold = 1 }, "range"},
+		{"fail_threshold", func(s *settings.Settings) { s.FailThreshold = 11 }, "range"},
+		{"recover_threshold", func(s *settings.Settings) { s.RecoverThreshold = 0 }, "range"},
+		{"recover_threshold", func(s *settings.Settings) { s.RecoverThreshold = 99 }, "range"},
+		{"timeout", func(s *settings.Settings) { s.Timeout = settings.Duration(100 * time.Millisecond) }, "range"},
+		{"timeout", func(s *settings.Settings) { s.Timeout = settings.Duration(10 * time.Minute) }, "range"},
+		{"slow", func(s *settings.Settings) { s.Slow = settings.Duration(20 * time.Second) }, "slow_vs_timeout"},
+		{"slow", func(s *settings.Settings) { s.Slow = 0 }, "range"},
+		{"proxy", func(s *settings.Settings) { s.Proxy = "ftp://proxy:21" }, "proxy"},
+		{"proxy", func(s *settings.Settings) { s.Proxy = "http://proxy:99999" }, "proxy"},
 		// Typed without its port: the message asks for the port.
-		{"proxy", func(s *probe.Settings) { s.Proxy = "proxy.kantor" }, "proxy_port"},
-		{"reference", func(s *probe.Settings) { s.Reference = "maybe" }, "reference"},
-		{"language", func(s *probe.Settings) { s.Language = "fr" }, "language"},
+		{"proxy", func(s *settings.Settings) { s.Proxy = "proxy.kantor" }, "proxy_port"},
+		{"reference", func(s *settings.Settings) { s.Reference = "maybe" }, "reference"},
+		{"language", func(s *settings.Settings) { s.Language = "fr" }, "language"},
 	}
 	for _, tc := range tests {
-		s := probe.DefaultSettings()
+		s := settings.DefaultSettings()
 		tc.mutate(&s)
-		var verr probe.ValidationError
+		var verr settings.ValidationError
 		if err := s.Validate(); !errors.As(err, &verr) {
 			t.Errorf("%s: accepted %+v", tc.field, s)
 			continue
@@ -84,49 +85,49 @@ func TestValidateEveryField(t *testing.T) {
 func TestValidateURL(t *testing.T) {
 	tests := []struct {
 		url  string
-		want probe.URLProblem
+		want settings.URLProblem
 	}{
-		{probe.DefaultURL, ""},
+		{settings.DefaultURL, ""},
 		{"  https://svc.efaktur.pajak.go.id/svc  ", ""},
 		{"HTTPS://SVC.EFAKTUR.PAJAK.GO.ID/svc", ""},
 		{"http://127.0.0.1:8080/svc?wsdl", ""},
 		{"http://[::1]:65535/", ""},
 		{"https://svc.efaktur.pajak.go.id:1/", ""},
-		{"", probe.URLNotHTTP},
-		{"svc.efaktur.pajak.go.id", probe.URLNotHTTP},
-		{"ftp://svc.efaktur.pajak.go.id/", probe.URLNotHTTP},
-		{"https://", probe.URLNotHTTP},
-		{"https:///svc", probe.URLNotHTTP},
-		{"https://svc.efaktur.pajak .go.id/", probe.URLBadChars},
-		{"https://svc.efaktur.pajak.go.id/svc\tx", probe.URLBadChars},
-		{"https://svc.efaktur.pajak.go.id/s vc", probe.URLBadChars},
-		{"https://svc.efaktur.pajak.go.id/\x7f", probe.URLBadChars},
-		{"http://[::1/", probe.URLBadChars},
-		{"https://user:pw@svc.efaktur.pajak.go.id/", probe.URLCredentials},
-		{"https://user@svc.efaktur.pajak.go.id/", probe.URLCredentials},
-		{"https://svc.efaktur.pajak.go.id:99999/", probe.URLBadPort},
-		{"https://svc.efaktur.pajak.go.id:0/", probe.URLBadPort},
-		{"https://svc.efaktur.pajak.go.id:80a/", probe.URLBadPort},
-		{"http://[::1]:65536/", probe.URLBadPort},
+		{"", settings.URLNotHTTP},
+		{"svc.efaktur.pajak.go.id", settings.URLNotHTTP},
+		{"ftp://svc.efaktur.pajak.go.id/", settings.URLNotHTTP},
+		{"https://", settings.URLNotHTTP},
+		{"https:///svc", settings.URLNotHTTP},
+		{"https://svc.efaktur.pajak .go.id/", settings.URLBadChars},
+		{"https://svc.efaktur.pajak.go.id/svc\tx", settings.URLBadChars},
+		{"https://svc.efaktur.pajak.go.id/s vc", settings.URLBadChars},
+		{"https://svc.efaktur.pajak.go.id/\x7f", settings.URLBadChars},
+		{"http://[::1/", settings.URLBadChars},
+		{"https://user:pw@svc.efaktur.pajak.go.id/", settings.URLCredentials},
+		{"https://user@svc.efaktur.pajak.go.id/", settings.URLCredentials},
+		{"https://svc.efaktur.pajak.go.id:99999/", settings.URLBadPort},
+		{"https://svc.efaktur.pajak.go.id:0/", settings.URLBadPort},
+		{"https://svc.efaktur.pajak.go.id:80a/", settings.URLBadPort},
+		{"http://[::1]:65536/", settings.URLBadPort},
 	}
 	for _, tc := range tests {
-		err := probe.ValidateURL(tc.url)
-		if got := probe.ProblemOf(err); got != tc.want {
+		err := settings.ValidateURL(tc.url)
+		if got := settings.ProblemOf(err); got != tc.want {
 			t.Errorf("%q: problem %q (%v), want %q", tc.url, got, err, tc.want)
 		}
 	}
 	// The settings name the problem too, for the address and the reference.
-	s := probe.DefaultSettings()
+	s := settings.DefaultSettings()
 	s.URL, s.Reference = "https://svc.efaktur.pajak.go.id:99999/", "https://u:p@example.com/"
-	var verr probe.ValidationError
-	if !errors.As(s.Validate(), &verr) || len(verr) != 2 || verr[0].Problem != probe.URLBadPort || verr[1].Problem != probe.URLCredentials {
+	var verr settings.ValidationError
+	if !errors.As(s.Validate(), &verr) || len(verr) != 2 || verr[0].Problem != settings.URLBadPort || verr[1].Problem != settings.URLCredentials {
 		t.Errorf("settings: %+v", verr)
 	}
 }
 
 func TestShortIntervalsOnlyForLoopback(t *testing.T) {
-	s := probe.DefaultSettings()
-	s.Interval, s.Recheck, s.DownInterval = probe.Duration(time.Second), probe.Duration(time.Second), probe.Duration(time.Second)
+	s := settings.DefaultSettings()
+	s.Interval, s.Recheck, s.DownInterval = settings.Duration(time.Second), settings.Duration(time.Second), settings.Duration(time.Second)
 	if s.Validate() == nil {
 		t.Fatal("1 s interval accepted for DJP")
 	}
@@ -138,22 +139,22 @@ func TestShortIntervalsOnlyForLoopback(t *testing.T) {
 
 func TestSettingsSaveLoadRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "config.json")
-	s := probe.DefaultSettings()
+	s := settings.DefaultSettings()
 	s.URL = "https://svc.efaktur.pajak.go.id/svc/Other?wsdl"
-	s.Interval = probe.Duration(2 * time.Minute)
+	s.Interval = settings.Duration(2 * time.Minute)
 	s.Proxy = "http://proxy.kantor:8080"
 	s.Secondary.Coretax = true
 	s.Notify.Offline = true
 	s.Language = "en"
-	if err := probe.SaveSettings(path, s); err != nil {
+	if err := settings.SaveSettings(path, s); err != nil {
 		t.Fatal(err)
 	}
-	got, rep, err := probe.LoadSettings(path, t0)
+	got, rep, err := settings.LoadSettings(path, t0)
 	if err != nil || rep.HasNotice() || rep.Missing {
 		t.Fatalf("load: %v %+v", err, rep)
 	}
 	if got.URL != s.URL || got.Interval != s.Interval || got.Proxy != s.Proxy || !got.Secondary.Coretax ||
-		!got.Notify.Offline || got.Language != "en" || got.Version != probe.SettingsVersion {
+		!got.Notify.Offline || got.Language != "en" || got.Version != settings.SettingsVersion {
 		t.Fatalf("round trip: %+v", got)
 	}
 	if len(got.Targets()) != 2 || got.Targets()[1].ID != "coretax" {
@@ -171,14 +172,14 @@ func TestSettingsSaveLoadRoundTrip(t *testing.T) {
 
 func TestSaveRefusesInvalidAndKeepsTheOldFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.json")
-	good := probe.DefaultSettings()
-	if err := probe.SaveSettings(path, good); err != nil {
+	good := settings.DefaultSettings()
+	if err := settings.SaveSettings(path, good); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(path)
 	bad := good
-	bad.Interval = probe.Duration(time.Second)
-	if err := probe.SaveSettings(path, bad); err == nil {
+	bad.Interval = settings.Duration(time.Second)
+	if err := settings.SaveSettings(path, bad); err == nil {
 		t.Fatal("invalid settings saved")
 	}
 	after, _ := os.ReadFile(path)
@@ -192,8 +193,8 @@ func TestSaveRefusesInvalidAndKeepsTheOldFile(t *testing.T) {
 }
 
 func TestLoadMissingFileGivesDefaults(t *testing.T) {
-	s, rep, err := probe.LoadSettings(filepath.Join(t.TempDir(), "config.json"), t0)
-	if err != nil || !rep.Missing || rep.HasNotice() || s.URL != probe.DefaultURL {
+	s, rep, err := settings.LoadSettings(filepath.Join(t.TempDir(), "config.json"), t0)
+	if err != nil || !rep.Missing || rep.HasNotice() || s.URL != settings.DefaultURL {
 		t.Fatalf("%v %+v %+v", err, rep, s)
 	}
 }
@@ -203,7 +204,7 @@ func TestBrokenFileIsKeptAsideAndDefaultsUsed(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "config.json")
 		os.WriteFile(path, []byte(content), 0o600)
-		s, rep, err := probe.LoadSettings(path, t0)
+		s, rep, err := settings.LoadSettings(path, t0)
 		if err != nil {
 			t.Fatalf("%q: %v", content, err)
 		}
@@ -217,15 +218,15 @@ func TestBrokenFileIsKeptAsideAndDefaultsUsed(t *testing.T) {
 		if !strings.HasPrefix(filepath.Base(rep.BrokenKeptAs), "config.json.broken-20260331-") {
 			t.Errorf("kept as %s", rep.BrokenKeptAs)
 		}
-		if s.URL != probe.DefaultURL {
+		if s.URL != settings.DefaultURL {
 			t.Errorf("defaults not used: %+v", s)
 		}
 		// Told once: the next load finds no file and says nothing.
-		if _, rep2, _ := probe.LoadSettings(path, t0.Add(time.Minute)); rep2.HasNotice() {
+		if _, rep2, _ := settings.LoadSettings(path, t0.Add(time.Minute)); rep2.HasNotice() {
 			t.Errorf("%q: told twice", content)
 		}
 		// Saving now does not touch the kept file.
-		probe.SaveSettings(path, s)
+		settings.SaveSettings(path, s)
 		if again, _ := os.ReadFile(rep.BrokenKeptAs); string(again) != content {
 			t.Errorf("kept file changed by a save")
 		}
@@ -265,7 +266,7 @@ func TestFileSavedByNotepadLoads(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "config.json")
 			os.WriteFile(path, tc.data, 0o600)
-			s, rep, err := probe.LoadSettings(path, t0)
+			s, rep, err := settings.LoadSettings(path, t0)
 			if err != nil || rep.HasNotice() {
 				t.Fatalf("not loaded: %v %+v", err, rep)
 			}
@@ -286,7 +287,7 @@ func TestBrokenFilesInTheSameSecondAreAllKept(t *testing.T) {
 	var kept []string
 	for _, content := range []string{"first {", "second {", "third {"} {
 		os.WriteFile(path, []byte(content), 0o600)
-		_, rep, err := probe.LoadSettings(path, t0)
+		_, rep, err := settings.LoadSettings(path, t0)
 		if err != nil || rep.BrokenKeptAs == "" {
 			t.Fatalf("%q: %v %+v", content, err, rep)
 		}
@@ -307,7 +308,7 @@ func TestInvalidFieldFallsBackAloneAndFileIsUntouched(t *testing.T) {
 	content := `{"version":1,"url":"https://svc.efaktur.pajak.go.id/svc/X?wsdl","interval":"5s","recheck":20,
 "fail_threshold":"three","language":"EN","notify":{"down":false,"sound":"yes"},"future_option":{"a":1}}`
 	os.WriteFile(path, []byte(content), 0o600)
-	s, rep, err := probe.LoadSettings(path, t0)
+	s, rep, err := settings.LoadSettings(path, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,8 +321,8 @@ func TestInvalidFieldFallsBackAloneAndFileIsUntouched(t *testing.T) {
 			t.Errorf("%s not reported: %+v", f, rep.Invalid)
 		}
 	}
-	if s.URL != "https://svc.efaktur.pajak.go.id/svc/X?wsdl" || s.Interval != probe.Duration(time.Minute) ||
-		s.Recheck != probe.Duration(20*time.Second) || s.FailThreshold != 3 || s.Language != "en" || s.Notify.Down {
+	if s.URL != "https://svc.efaktur.pajak.go.id/svc/X?wsdl" || s.Interval != settings.Duration(time.Minute) ||
+		s.Recheck != settings.Duration(20*time.Second) || s.FailThreshold != 3 || s.Language != "en" || s.Notify.Down {
 		t.Fatalf("settings %+v", s)
 	}
 	if data, _ := os.ReadFile(path); string(data) != content {
@@ -329,11 +330,11 @@ func TestInvalidFieldFallsBackAloneAndFileIsUntouched(t *testing.T) {
 	}
 	// What the file says is kept for the settings window to show: the
 	// invalid values as written, the unreadable ones at their defaults.
-	if w := rep.Written; w.Interval != probe.Duration(5*time.Second) || w.FailThreshold != 3 || w.Recheck != s.Recheck || w.URL != s.URL {
+	if w := rep.Written; w.Interval != settings.Duration(5*time.Second) || w.FailThreshold != 3 || w.Recheck != s.Recheck || w.URL != s.URL {
 		t.Errorf("as written: %+v", w)
 	}
 	// A save keeps what this version does not know.
-	if err := probe.SaveSettings(path, s); err != nil {
+	if err := settings.SaveSettings(path, s); err != nil {
 		t.Fatal(err)
 	}
 	var m map[string]json.RawMessage
@@ -347,11 +348,11 @@ func TestInvalidFieldFallsBackAloneAndFileIsUntouched(t *testing.T) {
 func TestChangedURLMakesLoopbackIntervalsInvalid(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.json")
 	os.WriteFile(path, []byte(`{"url":"not a url","interval":"1s","recheck":"1s","down_interval":"1s"}`), 0o600)
-	s, rep, _ := probe.LoadSettings(path, t0)
+	s, rep, _ := settings.LoadSettings(path, t0)
 	if err := s.Validate(); err != nil {
 		t.Fatalf("loaded settings are invalid: %v (report %+v)", err, rep.Invalid)
 	}
-	if s.Interval != probe.Duration(time.Minute) {
+	if s.Interval != settings.Duration(time.Minute) {
 		t.Fatalf("1 s kept for DJP: %+v", s)
 	}
 }
@@ -368,7 +369,7 @@ func TestSettingsReadableAndDigest(t *testing.T) {
 		{`["a list"]`, false},
 		{``, false},
 	} {
-		if got := probe.SettingsReadable([]byte(tc.data)); got != tc.want {
+		if got := settings.SettingsReadable([]byte(tc.data)); got != tc.want {
 			t.Errorf("%q: readable %v, want %v", tc.data, got, tc.want)
 		}
 	}
@@ -376,8 +377,8 @@ func TestSettingsReadableAndDigest(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.json")
 	content := []byte(`{"fail_threshold": 4}`)
 	os.WriteFile(path, content, 0o600)
-	_, rep, _ := probe.LoadSettings(path, t0)
-	if rep.Digest != probe.SettingsDigest(content) || rep.Digest == probe.SettingsDigest([]byte(`{"fail_threshold": 5}`)) {
+	_, rep, _ := settings.LoadSettings(path, t0)
+	if rep.Digest != settings.SettingsDigest(content) || rep.Digest == settings.SettingsDigest([]byte(`{"fail_threshold": 5}`)) {
 		t.Errorf("digest does not identify the content read")
 	}
 }
@@ -385,7 +386,7 @@ func TestSettingsReadableAndDigest(t *testing.T) {
 // A save from a settings window replaces only the content the window read:
 // an edit made in Notepad while the window stood open is not lost unasked.
 func TestReplaceSettingsOnlyOverWhatWasRead(t *testing.T) {
-	mine := probe.DefaultSettings()
+	mine := settings.DefaultSettings()
 	mine.FailThreshold = 4
 	edited := []byte(`{"version": 1, "fail_threshold": 5}`)
 	for _, tc := range []struct {
@@ -396,8 +397,8 @@ func TestReplaceSettingsOnlyOverWhatWasRead(t *testing.T) {
 	}{
 		{"unchanged", edited, nil, nil},
 		{"first save, no file", nil, nil, nil},
-		{"edited meanwhile", []byte(`{"version": 1}`), edited, probe.ErrSettingsChanged},
-		{"created meanwhile", nil, edited, probe.ErrSettingsChanged},
+		{"edited meanwhile", []byte(`{"version": 1}`), edited, settings.ErrSettingsChanged},
+		{"created meanwhile", nil, edited, settings.ErrSettingsChanged},
 		{"removed meanwhile", edited, []byte("-"), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -405,7 +406,7 @@ func TestReplaceSettingsOnlyOverWhatWasRead(t *testing.T) {
 			if tc.before != nil {
 				os.WriteFile(path, tc.before, 0o600)
 			}
-			_, rep, _ := probe.LoadSettings(path, t0)
+			_, rep, _ := settings.LoadSettings(path, t0)
 			switch {
 			case string(tc.between) == "-":
 				os.Remove(path)
@@ -413,12 +414,12 @@ func TestReplaceSettingsOnlyOverWhatWasRead(t *testing.T) {
 				os.WriteFile(path, tc.between, 0o600)
 			}
 			onDisk, _ := os.ReadFile(path)
-			now, err := probe.ReplaceSettings(path, mine, rep.Digest)
+			now, err := settings.ReplaceSettings(path, mine, rep.Digest)
 			after, _ := os.ReadFile(path)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err %v, want %v", err, tc.want)
 			}
-			if now != probe.SettingsDigest(after) {
+			if now != settings.SettingsDigest(after) {
 				t.Errorf("the digest returned is not that of the file as it is")
 			}
 			if tc.want != nil {
@@ -426,11 +427,11 @@ func TestReplaceSettingsOnlyOverWhatWasRead(t *testing.T) {
 					t.Fatalf("the other edit was replaced:\n%s", after)
 				}
 				// Asked and confirmed: the digest returned replaces it.
-				if _, err := probe.ReplaceSettings(path, mine, now); err != nil {
+				if _, err := settings.ReplaceSettings(path, mine, now); err != nil {
 					t.Fatal(err)
 				}
 			}
-			got, _, _ := probe.LoadSettings(path, t0)
+			got, _, _ := settings.LoadSettings(path, t0)
 			if got.FailThreshold != 4 {
 				t.Errorf("saved fail_threshold %d, want 4", got.FailThreshold)
 			}
@@ -440,7 +441,7 @@ func TestReplaceSettingsOnlyOverWhatWasRead(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.json")
 	bad := mine
 	bad.FailThreshold = 0
-	if _, err := probe.ReplaceSettings(path, bad, [32]byte{}); err == nil {
+	if _, err := settings.ReplaceSettings(path, bad, [32]byte{}); err == nil {
 		t.Error("invalid settings saved")
 	}
 }
@@ -467,7 +468,7 @@ func TestSettingsLanguage(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if got := probe.SettingsLanguage(path); got != tc.want {
+			if got := settings.SettingsLanguage(path); got != tc.want {
 				t.Errorf("language %q, want %q", got, tc.want)
 			}
 			if tc.content == "" {
@@ -488,14 +489,14 @@ func TestSettingsLanguage(t *testing.T) {
 // monitor accepts, and saving them writes a file that reads back the same,
 // with nothing to report: the app never runs on, nor saves, invalid values.
 func FuzzParseSettings(f *testing.F) {
-	def, _ := json.Marshal(probe.DefaultSettings())
+	def, _ := json.Marshal(settings.DefaultSettings())
 	for _, s := range []string{string(def), `{}`, `{"url":"http://127.0.0.1:1/x","interval":"1s"}`,
 		`{"slow":"20s","timeout":"5s"}`, `{"interval":"0s","recheck":-1,"fail_threshold":1e9}`,
 		`{"notify":{"down":"yes"},"secondary":[],"future":{"a":[1,2]}}`, "\ufeff{\"language\":\" EN \"}", `[1]`, `{"url":`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, rep := probe.ParseSettings(data)
+		s, rep := settings.ParseSettings(data)
 		if err := s.Validate(); err != nil {
 			t.Fatalf("read settings are invalid (%v): %+v", err, s)
 		}
@@ -506,7 +507,7 @@ func FuzzParseSettings(f *testing.F) {
 		if err != nil {
 			t.Fatalf("save what was read: %v", err)
 		}
-		again, rep := probe.ParseSettings(saved)
+		again, rep := settings.ParseSettings(saved)
 		if rep.HasNotice() || rep.Unreadable {
 			t.Fatalf("read back: %+v\n%s", rep, saved)
 		}
