@@ -123,34 +123,23 @@ func NewMonitor(cfg MonitorConfig, sink func(Event), opts ...MonitorOption) (*Mo
 		}
 	}
 	primaryID := cfg.Targets[0].ID
-	if p := m.loops[primaryID]; p.tr.Outage != nil {
-		down := Notification{Kind: NotifyDown, Target: primaryID, Reason: p.tr.reason, Result: p.tr.last, Start: p.tr.Outage.Start}
-		if m.resume[primaryID].Held {
-			// Not told yet: the user hears of it when the snooze ends, if it
-			// is still down then, as without the restart.
-			if wanted(down, cfg.Notify) {
-				m.notif.pending = &down
-			}
-		} else {
-			// The previous run told "down": the user is owed its "back online".
-			m.notif.toldDown = true
-		}
+	p := m.loops[primaryID]
+	var down *Notification
+	if p.tr.Outage != nil {
+		down = &Notification{Kind: NotifyDown, Target: primaryID, Reason: p.tr.reason, Result: p.tr.last, Start: p.tr.Outage.Start}
 	}
-	if owed := m.owed; owed != nil && wanted(*owed, cfg.Notify) {
-		switch p := m.loops[primaryID]; {
-		case p.tr.Outage == nil:
-			m.notif.pending, m.notif.toldDown = owed, true
-		case m.resume[primaryID].Held:
-			// A new outage overtook the news during the mute: its "back
-			// online" covers both, and a late "down" says the server had
-			// come back in between.
-			m.notif.bridged, m.notif.toldDown = owed, true
-			if d := m.notif.pending; d != nil {
-				d.Earlier = owed.Earlier + 1
-			}
+	switch owed := m.owed; {
+	case down != nil && !m.resume[primaryID].Held:
+		m.notif.told = down // the previous run told it: its end is owed
+	case owed != nil && wanted(*owed, cfg.Notify):
+		// The previous run told "down" and held its "back online" for the
+		// mute's end: still owed, and the one summary of what came since.
+		m.notif.told = &Notification{Kind: NotifyDown, Target: primaryID, Start: owed.Start}
+		if down == nil {
+			m.notif.pending = owed
 		}
-		// An outage taken up that was told is the one still owed: none
-		// ended since, so there is nothing else to tell.
+	case down != nil && wanted(*down, cfg.Notify):
+		m.notif.pending = down // held by the mute: told when it ends, if still down
 	}
 	m.resume, m.owed = nil, nil
 	return m, nil

@@ -803,9 +803,9 @@ func TestRecoveryDuringSnoozeIsToldAtItsEndWhenDownWasTold(t *testing.T) {
 	}{
 		{"still up", probe.ReasonOK, []monitor.NotifyKind{monitor.NotifyRecovered}},
 		{"slow now", probe.ReasonSlow, []monitor.NotifyKind{monitor.NotifyRecovered}},
-		// Down again by then: the user hears of the new outage, not of the
-		// short recovery in between.
-		{"down again", probe.ReasonConnect, []monitor.NotifyKind{monitor.NotifyDown}},
+		// Down again by then: what the user was told is true again, and
+		// the end of it all will be the news.
+		{"down again", probe.ReasonConnect, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, testPolicy(), defaultNotify())
@@ -823,12 +823,11 @@ func TestRecoveryDuringSnoozeIsToldAtItsEndWhenDownWasTold(t *testing.T) {
 			}
 			h.chk.Set(primary, c.after)
 			evs = h.stepUntil(snoozeEnd.Add(2 * time.Minute))
-			var got []monitor.NotifyKind
-			for _, n := range notes(evs) {
-				got = append(got, n.Kind)
-			}
-			if len(got) != len(c.want) || got[0] != c.want[0] {
+			if got := noteKinds(notes(evs)); !slices.Equal(got, c.want) {
 				t.Fatalf("told %v after the snooze, want %v", got, c.want)
+			}
+			if c.want == nil {
+				return
 			}
 			n := notes(evs)[0]
 			if n.Delayed.Before(snoozeEnd) || n.Delayed.After(snoozeEnd.Add(time.Minute)) {
@@ -848,9 +847,9 @@ func TestRecoveryDuringSnoozeIsToldAtItsEndWhenDownWasTold(t *testing.T) {
 }
 
 // Told "down", muted, and the server flaps: back, down again, back. The
-// user heard of none of it, so the late "back online" must not report only
-// the last blip: it covers every outage since the one the user was told of.
-// Down again when the mute ends, the late "down" says it had come back.
+// user heard of none of it: one "back online" summarises it all, from the
+// start of the outage they were told of. Down again when the mute ends,
+// nothing is told (they believe it down, and it is) until it answers again.
 func TestFlappingDuringSnoozeIsToldAsOne(t *testing.T) {
 	for _, endsDown := range []bool{false, true} {
 		t.Run(fmt.Sprintf("ends down %v", endsDown), func(t *testing.T) {
@@ -862,47 +861,39 @@ func TestFlappingDuringSnoozeIsToldAsOne(t *testing.T) {
 			first := h.m.Primary().OutageStart
 			snoozeEnd := h.clk.Now().Add(time.Hour)
 			h.snooze(snoozeEnd)
-			back1 := h.clk.Now().Add(h.due - h.clk.Monotonic())
 			evs := h.steps(2, probe.ReasonOK)
 			evs = append(evs, h.steps(3, probe.ReasonConnect)...)
-			second := h.m.Primary().OutageStart
-			if h.m.Primary().Level != probe.LevelDown || second.Equal(first) {
+			if second := h.m.Primary().OutageStart; h.m.Primary().Level != probe.LevelDown || second.Equal(first) {
 				t.Fatalf("no second outage: level %s, start %v", h.m.Primary().Level, second)
 			}
-			var back2 time.Time
 			if !endsDown {
-				back2 = h.clk.Now().Add(h.due - h.clk.Monotonic())
 				evs = append(evs, h.steps(2, probe.ReasonOK)...)
 			}
 			if len(notes(evs)) != 0 {
 				t.Fatalf("told during the snooze: %v", kinds(evs))
 			}
-			ns := notes(h.stepUntil(snoozeEnd.Add(2 * time.Minute)))
+			evs = h.stepUntil(snoozeEnd.Add(2 * time.Minute))
+			if endsDown {
+				if len(notes(evs)) != 0 {
+					t.Fatalf("told again that it is down: %+v", notes(evs))
+				}
+				evs = h.steps(2, probe.ReasonOK)
+			}
+			ns := notes(evs)
 			if len(ns) != 1 {
 				t.Fatalf("after the snooze: %+v", ns)
 			}
 			n := ns[0]
-			if endsDown {
-				if n.Kind != monitor.NotifyDown || n.Earlier != 1 || !n.Start.Equal(second) {
-					t.Fatalf("late down %s, earlier %d, since %v; want down, 1, %v", n.Kind, n.Earlier, n.Start, second)
-				}
-				return
-			}
-			want := back1.Sub(first) + back2.Sub(second)
-			if n.Kind != monitor.NotifyRecovered || n.Earlier != 1 || !n.Start.Equal(first) || !n.Back.Equal(back2) || n.Outage != want {
-				t.Fatalf("late %s: earlier %d, %v from %v back %v; want recovered, 1, %v from %v back %v",
-					n.Kind, n.Earlier, n.Outage, n.Start, n.Back, want, first, back2)
-			}
-			if n.Reason != probe.ReasonConnect {
-				t.Fatalf("cause %s, want the latest outage's (connect)", n.Reason)
+			if n.Kind != monitor.NotifyRecovered || !n.Start.Equal(first) || n.Outage != n.Back.Sub(first) || n.Reason != probe.ReasonConnect {
+				t.Fatalf("late %s: %v from %v back %v (%s); want recovered from %v, cause connect", n.Kind, n.Outage, n.Start, n.Back, n.Reason, first)
 			}
 		})
 	}
 }
 
 // The mute ends while the PC is offline in the middle of the second
-// outage: its held "down" is stale and dropped, but the "back online" that
-// comes later still covers both outages.
+// outage: nothing is told then, and the "back online" that comes later
+// still covers both outages.
 func TestFlappingDuringSnoozeThenOfflineIsToldAsOne(t *testing.T) {
 	h := newHarness(t, testPolicy(), defaultNotify())
 	h.start()
@@ -918,7 +909,7 @@ func TestFlappingDuringSnoozeThenOfflineIsToldAsOne(t *testing.T) {
 		t.Fatalf("level %s, told %v", h.m.Primary().Level, kinds(evs))
 	}
 	ns := notes(h.steps(2, probe.ReasonOK))
-	if len(ns) != 1 || ns[0].Kind != monitor.NotifyRecovered || ns[0].Earlier != 1 || !ns[0].Start.Equal(first) {
+	if len(ns) != 1 || ns[0].Kind != monitor.NotifyRecovered || !ns[0].Start.Equal(first) {
 		t.Fatalf("after the PC is back: %+v", ns)
 	}
 }
@@ -1058,15 +1049,15 @@ func TestOwedRecoveryToldWhenTheSnoozeEnds(t *testing.T) {
 		prefs   monitor.NotifySettings
 		answers bool // the open outage ends during the snooze
 		want    []monitor.NotifyKind
-		earlier int // of the first notification after the snooze
-		from    time.Time
+		from    time.Time // the first notification's start
 	}{
 		{name: "up since", prefs: defaultNotify(), want: []monitor.NotifyKind{monitor.NotifyRecovered}, from: owedStart},
 		{name: "back online not wanted", prefs: monitor.NotifySettings{Down: true}},
+		// Told "down", it still is: one "back online" from the told start.
 		{name: "down again, still at the end", open: "held", prefs: defaultNotify(),
-			want: []monitor.NotifyKind{monitor.NotifyDown, monitor.NotifyRecovered}, earlier: 1, from: openStart},
+			want: []monitor.NotifyKind{monitor.NotifyRecovered}, from: owedStart},
 		{name: "down again, over during the snooze", open: "held", prefs: defaultNotify(), answers: true,
-			want: []monitor.NotifyKind{monitor.NotifyRecovered}, earlier: 1, from: owedStart},
+			want: []monitor.NotifyKind{monitor.NotifyRecovered}, from: owedStart},
 		{name: "the open outage is the one told", open: "told", prefs: defaultNotify(), answers: true,
 			want: []monitor.NotifyKind{monitor.NotifyRecovered}, from: openStart},
 	}
@@ -1100,14 +1091,11 @@ func TestOwedRecoveryToldWhenTheSnoozeEnds(t *testing.T) {
 			if len(ns) == 0 {
 				return
 			}
-			if n := ns[0]; n.Earlier != c.earlier || !n.Start.Equal(c.from) || n.Delayed.Before(snoozeEnd) {
-				t.Fatalf("first told: %+v, want %d earlier, from %v, after %v", n, c.earlier, c.from, snoozeEnd)
+			if n := ns[0]; !n.Start.Equal(c.from) || n.Outage != n.Back.Sub(c.from) {
+				t.Fatalf("first told: %+v, want from %v", n, c.from)
 			}
 			if n := ns[0]; c.open == "" && (!n.Back.Equal(owedBack) || n.Outage != owed.Outage) {
 				t.Fatalf("owed news told as %+v", n)
-			}
-			if n := ns[0]; c.answers && c.open == "held" && n.Outage <= owed.Outage {
-				t.Fatalf("covering news %v long, want the two outages summed", n.Outage)
 			}
 		})
 	}
@@ -1127,7 +1115,8 @@ func TestOwedRecoveryWaitsForTheFirstSettledLevel(t *testing.T) {
 	}{
 		{name: "server answers", then: probe.ReasonOK, want: []monitor.NotifyKind{monitor.NotifyRecovered}},
 		{name: "server slow", then: probe.ReasonSlow, want: []monitor.NotifyKind{monitor.NotifyRecovered}},
-		{name: "down again", then: probe.ReasonMaintenance, want: []monitor.NotifyKind{monitor.NotifyDown}},
+		// Told "down" before the restart, it is down: nothing new to tell.
+		{name: "down again", then: probe.ReasonMaintenance},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -1144,13 +1133,8 @@ func TestOwedRecoveryWaitsForTheFirstSettledLevel(t *testing.T) {
 			if got := noteKinds(ns); !slices.Equal(got, c.want) {
 				t.Fatalf("after the blip: %v, want %v", got, c.want)
 			}
-			if n := ns[0]; n.Kind == monitor.NotifyRecovered && (!n.Back.Equal(owed.Back) || n.Outage != owed.Outage || n.Delayed.IsZero()) {
-				t.Fatalf("owed news told as %+v", n)
-			}
-			// Overtaken, the owed news is not lost: the "down" says the
-			// server had come back in between.
-			if n := ns[0]; n.Kind == monitor.NotifyDown && (n.Earlier != 1 || !n.Start.Equal(t0)) {
-				t.Fatalf("down told as %+v, want 1 earlier, since %v", n, t0)
+			if len(ns) > 0 && (!ns[0].Back.Equal(owed.Back) || ns[0].Outage != owed.Outage || ns[0].Delayed.IsZero()) {
+				t.Fatalf("owed news told as %+v", ns[0])
 			}
 		})
 	}

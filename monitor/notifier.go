@@ -33,34 +33,24 @@ type Notification struct {
 	Back time.Time
 	// Start is, for down and recovered, when the outage began.
 	Start time.Time
-	// Delayed is when a notification held by the snooze or the rate limit
-	// finally went out (zero: told when decided), so a late "back online"
-	// can say since when.
+	// Delayed is when a notification held by the mute or the rate limit
+	// finally went out (zero: told when decided), so it can say since when.
 	Delayed time.Time
-	// Earlier counts the outages before this one that began and ended
-	// while notifications were muted after the user had been told "down"
-	// (the server flapped). The user heard of none of those ends, so the
-	// "back online" that follows covers them all: Start is then the first
-	// one's start and Outage the downtime of them all; a late "down" says
-	// the server had come back in between.
-	Earlier int
 }
 
 // ---- notification delivery: preferences, snooze, rate limit ----
 
+// notifier applies preferences, the mute and the rate limit. A "down" the
+// user was told is owed its "back online": told, it is the one summary of
+// everything until the server answers again, flapping during a mute
+// included (ARCHITECTURE.md §5).
 type notifier struct {
 	last        time.Time // last delivered notification other than recovery
 	gap         time.Duration
-	pending     *Notification
+	pending     *Notification // held by the mute or the rate limit
 	snoozeUntil time.Time
-	// toldDown: the user was told "down" and not yet "back online" (and
-	// toldOffline: "PC offline", not yet "PC back online"). Those
-	// notifications promised the news, so it is held over a snooze for its
-	// end instead of dropped.
-	toldDown, toldOffline bool
-	// bridged is an owed "back online" overtaken by a new outage during the
-	// snooze: the next one owed covers it too.
-	bridged *Notification
+	told        *Notification // the "down" told, not yet "back online"
+	toldOffline bool          // "PC offline" told, not yet "PC back online"
 }
 
 // wanted applies the user's preferences.
@@ -101,62 +91,42 @@ func (nt *notifier) offer(n Notification, prefs NotifySettings, level probe.Leve
 	if !wanted(n, prefs) {
 		return nil
 	}
+	switch {
+	case n.Kind == NotifyDown && nt.told != nil:
+		nt.pending = nil // still down, as the user was told: its end is the news
+		return nil
+	case n.Kind == NotifyRecovered && nt.told != nil:
+		n.Start, n.Outage = nt.told.Start, n.Back.Sub(nt.told.Start)
+	}
 	if now.Before(nt.snoozeUntil) {
 		switch {
-		case n.Kind == NotifyDown:
-			if p := nt.pending; p != nil && p.Kind == NotifyRecovered && nt.toldDown {
-				nt.bridged = p
-			}
-			if nt.bridged != nil {
-				n.Earlier = nt.bridged.Earlier + 1
-			}
-			nt.pending = &n // told when the snooze ends, if still down
-		case n.Kind == NotifyRecovered && nt.toldDown:
-			nt.cover(&n)
-			nt.pending = &n // owed to the user: told when the snooze ends, if still true
-		case n.FollowUp && nt.toldDown, n.Kind == NotifyOnline && nt.toldOffline:
-			nt.pending = &n // owed to the user: told when the snooze ends, if still true
+		case n.Kind == NotifyDown, n.Kind == NotifyRecovered && nt.told != nil,
+			n.FollowUp && nt.told != nil, n.Kind == NotifyOnline && nt.toldOffline:
+			nt.pending = &n // told when the mute ends, if still true
 		case n.Kind == NotifyRecovered:
 			nt.pending = nil // the outage the user did not hear of is over
 		}
 		slog.Info("notification held by snooze", "kind", n.Kind, "until", nt.snoozeUntil)
 		return nil
 	}
-	if n.Kind == NotifyRecovered {
-		nt.pending = nil
-		nt.cover(&n) // a "down" held over the snooze may have gone stale (PC offline)
-		return nt.deliver(n, now)
-	}
-	if p := nt.pending; n.Kind == NotifyDown && p != nil && p.Kind == NotifyRecovered && nt.toldDown {
-		// The held "back online" (the snooze's end and this check came
-		// together, or it waited for the first settled level) is
-		// overtaken: the "down" says the server had come back in between.
-		n.Earlier = p.Earlier + 1
-	}
-	if !nt.last.IsZero() && now.Sub(nt.last) < gap {
+	if n.Kind != NotifyRecovered && !nt.last.IsZero() && now.Sub(nt.last) < gap {
 		nt.pending = &n
 		return nil
 	}
-	nt.last, nt.pending = now, nil
+	if n.Kind != NotifyRecovered {
+		nt.last = now
+	}
+	nt.pending = nil
 	return nt.deliver(n, now)
 }
 
-// cover makes an owed "back online" tell the outages it bridged too.
-func (nt *notifier) cover(n *Notification) {
-	if b := nt.bridged; b != nil {
-		n.Start, n.Outage, n.Earlier = b.Start, b.Outage+n.Outage, b.Earlier+1
-		nt.bridged = nil
-	}
-}
-
-// deliver emits n and remembers whether a "back online" is now owed.
+// deliver emits n and remembers what the user now believes.
 func (nt *notifier) deliver(n Notification, now time.Time) []Event {
-	nt.bridged = nil // what it covered is told, or no longer owed
 	switch n.Kind {
 	case NotifyDown:
-		nt.toldDown = true
+		nt.told = &n
 	case NotifyRecovered:
-		nt.toldDown, nt.toldOffline = false, false // answers again: so is the PC
+		nt.told, nt.toldOffline = nil, false // answers again: so is the PC
 	case NotifyOffline:
 		nt.toldOffline = true
 	case NotifyOnline:

@@ -62,7 +62,7 @@ func (a *Agent) owedRecovery(cfg monitor.MonitorConfig, muted snooze, open map[s
 	_, takenUp := open[primary.ID]
 	n, ok := history.OwedRecovery(st.Outages, primary.ID, muted.From, takenUp)
 	if ok {
-		slog.Info("'back online' held by the mute taken up from history", "since", n.Back, "outage", n.Outage, "earlier", n.Earlier)
+		slog.Info("'back online' held by the mute taken up from history", "since", n.Back, "outage", n.Outage)
 	}
 	return n, ok
 }

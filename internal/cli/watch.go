@@ -138,9 +138,6 @@ func EventJSON(e monitor.Event, tr *i18n.Translator) ([]byte, error) {
 		if n.Kind == monitor.NotifyRecovered {
 			s := int64(n.Outage / time.Second)
 			line.OutageS = &s
-			if n.Earlier > 0 {
-				line.Outages = n.Earlier + 1 // outage_s is then their downtime in all
-			}
 		}
 		return json.Marshal(line)
 	}
@@ -169,5 +166,4 @@ type notifyLine struct {
 	Body    string             `json:"body"`
 	Reason  probe.Reason       `json:"reason"`
 	OutageS *int64             `json:"outage_s,omitempty"`
-	Outages int                `json:"outages,omitempty"`
 }

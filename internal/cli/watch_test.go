@@ -10,9 +10,7 @@ import (
 	"pantau-efaktur/probe"
 )
 
-// A "recovered" line gives the outage's length in seconds; when it covers
-// several outages (the server flapped during a mute) it says how many, so a
-// script does not read their downtime in all as one outage.
+// A "recovered" line gives the outage's length in seconds; other lines have none.
 func TestNotifyLineOutage(t *testing.T) {
 	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	up := probe.Result{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK}
@@ -20,12 +18,9 @@ func TestNotifyLineOutage(t *testing.T) {
 		name    string
 		n       monitor.Notification
 		outageS any // nil: no key
-		outages any
 	}{
-		{"down", monitor.Notification{Kind: monitor.NotifyDown, Target: "efaktur", Reason: probe.ReasonConnect}, nil, nil},
-		{"one outage", monitor.Notification{Kind: monitor.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonConnect, Outage: 23 * time.Minute, Result: up}, 1380.0, nil},
-		{"flapped while muted", monitor.Notification{Kind: monitor.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonConnect, Outage: 52 * time.Minute, Result: up,
-			Start: at.Add(-time.Hour), Back: at.Add(-5 * time.Minute), Delayed: at, Earlier: 2}, 3120.0, 3.0},
+		{"down", monitor.Notification{Kind: monitor.NotifyDown, Target: "efaktur", Reason: probe.ReasonConnect}, nil},
+		{"one outage", monitor.Notification{Kind: monitor.NotifyRecovered, Target: "efaktur", Reason: probe.ReasonConnect, Outage: 23 * time.Minute, Result: up}, 1380.0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			line, err := EventJSON(monitor.Event{Kind: monitor.EventNotify, At: at, Target: "efaktur", Notification: &tc.n}, i18n.New("en"))
@@ -36,8 +31,8 @@ func TestNotifyLineOutage(t *testing.T) {
 			if err := json.Unmarshal(line, &got); err != nil {
 				t.Fatalf("%s: %v", line, err)
 			}
-			if got["outage_s"] != tc.outageS || got["outages"] != tc.outages {
-				t.Fatalf("outage_s %v, outages %v; want %v, %v in %s", got["outage_s"], got["outages"], tc.outageS, tc.outages, line)
+			if got["outage_s"] != tc.outageS {
+				t.Fatalf("outage_s %v; want %v in %s", got["outage_s"], tc.outageS, line)
 			}
 		})
 	}

@@ -19,39 +19,18 @@ func (t *Translator) Notification(n monitor.Notification) (title, body string) {
 		if n.Result.Reason == probe.ReasonSlow {
 			body = "notify.recovered_slow"
 		}
-		// Held by a snooze, the news may come hours late: say since when,
-		// and, when the server flapped meanwhile, since when it all began.
-		switch {
-		case n.Earlier > 0 && !n.Back.IsZero() && !n.Start.IsZero():
-			told := n.Delayed
-			if told.IsZero() { // the mute ended while it was down: told now
-				told = n.Back
-			}
-			data["Since"] = t.Clock(n.Back, told)
-			data["Times"] = n.Earlier + 1
-			data["First"] = t.Clock(n.Start, told)
-			body += "_repeat_late"
-		case !n.Delayed.IsZero() && !n.Back.IsZero():
+		// Held by a mute, the news may come hours late: say since when.
+		if !n.Delayed.IsZero() && !n.Back.IsZero() {
 			data["Since"] = t.Clock(n.Back, n.Delayed)
 			body += "_late"
 		}
 		return t.T("notify.recovered.title", data), t.T(body+".body", data)
 	case monitor.NotifyDown:
-		// Held by a snooze, the outage may be hours old: say since when.
-		// When the "back online" before it was never told (it came while
-		// muted), say the server had come back in between.
-		told := n.Delayed
-		if told.IsZero() && n.Earlier > 0 {
-			told = n.Result.CheckedAt
-		}
-		if !told.IsZero() && !n.Start.IsZero() {
+		// Held by a mute, the outage may be hours old: say since when.
+		if told := n.Delayed; !told.IsZero() && !n.Start.IsZero() {
 			data["Since"] = t.Clock(n.Start, told)
 			data["Duration"] = t.Duration(told.Sub(n.Start))
-			body := "notify.down_late.body"
-			if n.Earlier > 0 {
-				body = "notify.down_repeat_late.body"
-			}
-			return t.T("notify.down.title", data), t.T(body, data)
+			return t.T("notify.down.title", data), t.T("notify.down_late.body", data)
 		}
 	case monitor.NotifyDegraded:
 		if n.FollowUp {
