@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"sync"
@@ -275,7 +276,7 @@ const maxRequest = 64 << 10
 func (s *Server) serveConn(c net.Conn) {
 	defer c.Close()
 	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	r := bufio.NewReader(&limitedConn{c, maxRequest})
+	r := bufio.NewReader(io.LimitReader(c, maxRequest)) // no huge line is buffered
 	line, err := r.ReadBytes('\n')
 	if err != nil && len(line) == 0 {
 		return
@@ -286,60 +287,57 @@ func (s *Server) serveConn(c net.Conn) {
 		writeResponse(c, Response{Error: "bad request: " + err.Error()})
 		return
 	}
+	if req.Cmd == CmdSubscribe {
+		s.subscribe(c, req.Window)
+		return
+	}
+	resp, err := s.do(req)
+	if err != nil {
+		resp = Response{Error: err.Error()}
+	}
+	writeResponse(c, resp)
+}
+
+// do carries out one command other than subscribe.
+func (s *Server) do(req Request) (Response, error) {
+	ok := Response{OK: true}
 	switch req.Cmd {
 	case CmdStatus:
 		st := s.h.Status()
-		writeResponse(c, Response{OK: true, Status: &st})
+		return Response{OK: true, Status: &st}, nil
 	case CmdCheck:
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		res, err := s.h.CheckNow(ctx)
-		if err != nil {
-			writeResponse(c, Response{Error: err.Error()})
-			return
-		}
 		st := s.h.Status()
-		writeResponse(c, Response{OK: true, Result: &res, Status: &st})
+		return Response{OK: true, Result: &res, Status: &st}, err
 	case CmdReload:
-		if err := s.h.Reload(); err != nil {
-			writeResponse(c, Response{Error: err.Error()})
-			return
-		}
-		writeResponse(c, Response{OK: true})
+		return ok, s.h.Reload()
 	case CmdShow:
-		if err := s.h.Show(req.Window); err != nil {
-			writeResponse(c, Response{Error: err.Error()})
-			return
-		}
-		writeResponse(c, Response{OK: true})
+		return ok, s.h.Show(req.Window)
 	case CmdRaise:
 		// Asked by a window program about to open: if that window is
 		// already open (subscribed), it comes forward instead.
 		if req.Window == "" || !s.SendTo(req.Window, Response{OK: true, Event: EventRaise}) {
-			writeResponse(c, Response{Error: fmt.Sprintf("no %q window is open", req.Window)})
-			return
+			return ok, fmt.Errorf("no %q window is open", req.Window)
 		}
-		writeResponse(c, Response{OK: true})
+		return ok, nil
 	case CmdSnooze:
 		var until time.Time
 		if req.Until != "" {
 			t, err := time.Parse(time.RFC3339, req.Until)
 			if err != nil {
-				writeResponse(c, Response{Error: "bad snooze time: " + err.Error()})
-				return
+				return ok, fmt.Errorf("bad snooze time: %w", err)
 			}
 			until = t
 		}
 		s.h.Snooze(until)
-		writeResponse(c, Response{OK: true})
+		return ok, nil
 	case CmdQuit:
-		writeResponse(c, Response{OK: true})
 		go s.h.Quit()
-	case CmdSubscribe:
-		s.subscribe(c, req.Window)
-	default:
-		writeResponse(c, Response{Error: fmt.Sprintf("unknown command %q", req.Cmd)})
+		return ok, nil
 	}
+	return ok, fmt.Errorf("unknown command %q", req.Cmd)
 }
 
 func (s *Server) subscribe(c net.Conn, window string) {
@@ -406,24 +404,6 @@ func writeResponse(c net.Conn, r Response) bool {
 	return err == nil
 }
 
-// limitedConn stops a client from making the agent buffer a huge line.
-type limitedConn struct {
-	c    net.Conn
-	left int
-}
-
-func (l *limitedConn) Read(p []byte) (int, error) {
-	if l.left <= 0 {
-		return 0, errors.New("request too long")
-	}
-	if len(p) > l.left {
-		p = p[:l.left]
-	}
-	n, err := l.c.Read(p)
-	l.left -= n
-	return n, err
-}
-
 // ---- client ----
 
 // Do sends one request and returns the answer.
@@ -436,12 +416,10 @@ func Do(path string, req Request, timeout time.Duration) (Response, error) {
 	}
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(timeout))
-	b, _ := json.Marshal(req)
-	if _, err := c.Write(append(b, '\n')); err != nil {
-		return Response{}, fmt.Errorf("send %s: %w", req.Cmd, err)
+	sc, err := send(c, req)
+	if err != nil {
+		return Response{}, err
 	}
-	sc := bufio.NewScanner(c)
-	sc.Buffer(make([]byte, 64<<10), 8<<20)
 	if !sc.Scan() {
 		err := sc.Err()
 		if err == nil {
@@ -466,10 +444,10 @@ func Subscribe(ctx context.Context, path, window string) (<-chan Response, error
 	if err != nil {
 		return nil, fmt.Errorf("connect to the agent at %s: %w", path, err)
 	}
-	b, _ := json.Marshal(Request{Cmd: CmdSubscribe, Window: window})
-	if _, err := c.Write(append(b, '\n')); err != nil {
+	sc, err := send(c, Request{Cmd: CmdSubscribe, Window: window})
+	if err != nil {
 		c.Close()
-		return nil, fmt.Errorf("subscribe: %w", err)
+		return nil, err
 	}
 	out := make(chan Response, 16)
 	go func() {
@@ -479,8 +457,6 @@ func Subscribe(ctx context.Context, path, window string) (<-chan Response, error
 	go func() {
 		defer close(out)
 		defer c.Close()
-		sc := bufio.NewScanner(c)
-		sc.Buffer(make([]byte, 64<<10), 8<<20)
 		for sc.Scan() {
 			var r Response
 			if json.Unmarshal(sc.Bytes(), &r) != nil {
@@ -494,4 +470,15 @@ func Subscribe(ctx context.Context, path, window string) (<-chan Response, error
 		}
 	}()
 	return out, nil
+}
+
+// send writes req and gives a reader of the answer lines.
+func send(c net.Conn, req Request) (*bufio.Scanner, error) {
+	b, _ := json.Marshal(req)
+	if _, err := c.Write(append(b, '\n')); err != nil {
+		return nil, fmt.Errorf("send %s: %w", req.Cmd, err)
+	}
+	sc := bufio.NewScanner(c)
+	sc.Buffer(make([]byte, 64<<10), 8<<20)
+	return sc, nil
 }
