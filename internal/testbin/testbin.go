@@ -11,7 +11,9 @@ import (
 	"testing"
 )
 
-type build struct {
+// Artifact is something a test process builds once, into a directory of
+// its own.
+type Artifact struct {
 	once sync.Once
 	dir  string
 	path string
@@ -19,10 +21,28 @@ type build struct {
 	out  []byte
 }
 
-var (
-	raced   build
-	unraced build
-)
+// Get builds the artifact on first use: make gets a fresh directory and
+// gives the built file's path and the tool's output.
+func (a *Artifact) Get(t testing.TB, what string, make func(dir string) (string, []byte, error)) string {
+	t.Helper()
+	a.once.Do(func() {
+		if a.dir, a.err = os.MkdirTemp("", "pantau-efaktur-build-"); a.err == nil {
+			a.path, a.out, a.err = make(a.dir)
+		}
+	})
+	if a.err != nil {
+		t.Fatalf("build %s: %v\n%s", what, a.err, a.out)
+	}
+	return a.path
+}
+
+// Root is the repository's top directory.
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+var raced, unraced Artifact
 
 // Build returns the path of a freshly built pantau-efaktur, with the race
 // detector when the tests run with it.
@@ -41,46 +61,35 @@ func BuildNoRace(t testing.TB) string {
 	return get(t, &unraced, false, true)
 }
 
-func get(t testing.TB, b *build, race, windows bool) string {
+func get(t testing.TB, b *Artifact, race, windows bool) string {
 	t.Helper()
-	b.once.Do(func() {
-		dir, err := os.MkdirTemp("", "pantau-efaktur-testbin-")
-		if err != nil {
-			b.err = err
-			return
-		}
-		b.dir = dir
-		_, file, _, _ := runtime.Caller(0)
-		root := filepath.Join(filepath.Dir(file), "..", "..")
-		b.path = filepath.Join(dir, "pantau-efaktur")
+	return b.Get(t, "pantau-efaktur", func(dir string) (string, []byte, error) {
+		path := filepath.Join(dir, "pantau-efaktur")
 		if runtime.GOOS == "windows" {
-			b.path += ".exe"
+			path += ".exe"
 		}
-		args := []string{"build", "-o", b.path}
+		args := []string{"build", "-o", path}
 		if race {
 			args = append(args, "-race")
 		}
 		cmd := exec.Command("go", append(args, ".")...)
-		cmd.Dir = root
-		b.out, b.err = cmd.CombinedOutput()
-		if b.err != nil || !windows || runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
-			return
+		cmd.Dir = Root()
+		out, err := cmd.CombinedOutput()
+		if err != nil || !windows || runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+			return path, out, err
 		}
 		win := exec.Command("go", "build", "-o", filepath.Join(dir, "pantau-efaktur-window"), "./cmd/pantau-efaktur-window")
-		win.Dir = root
-		b.out, b.err = win.CombinedOutput()
+		win.Dir = Root()
+		out, err = win.CombinedOutput()
+		return path, out, err
 	})
-	if b.err != nil {
-		t.Fatalf("build pantau-efaktur: %v\n%s", b.err, b.out)
-	}
-	return b.path
 }
 
 // Main runs the tests of a package that builds the binary, then removes
 // the builds: use it as `func TestMain(m *testing.M) { testbin.Main(m) }`.
 func Main(m *testing.M) {
 	code := m.Run()
-	for _, b := range []*build{&raced, &unraced} {
+	for _, b := range []*Artifact{&raced, &unraced} {
 		if b.dir != "" {
 			os.RemoveAll(b.dir)
 		}

@@ -19,13 +19,12 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"pantau-efaktur/internal/desktoptest"
+	"pantau-efaktur/internal/testbin"
 )
 
 const mingw = "x86_64-w64-mingw32-gcc"
@@ -37,35 +36,19 @@ func Need(t testing.TB) {
 }
 
 // Root is the repository's top directory.
-func Root() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
+func Root() string { return testbin.Root() }
 
-var shim struct {
-	once sync.Once
-	path string
-	err  error
-	out  []byte
-}
+var shim testbin.Artifact
 
 // shimDLL builds bcryptprimitives.dll once per test process.
 func shimDLL(t testing.TB) string {
 	t.Helper()
-	shim.once.Do(func() {
-		dir, err := os.MkdirTemp("", "pantau-winetest-")
-		if err != nil {
-			shim.err = err
-			return
-		}
-		shim.path = filepath.Join(dir, "bcryptprimitives.dll")
+	return shim.Get(t, "the ProcessPrng shim", func(dir string) (string, []byte, error) {
+		path := filepath.Join(dir, "bcryptprimitives.dll")
 		src := filepath.Join(Root(), "internal", "winetest", "testdata", "processprng.c")
-		shim.out, shim.err = exec.Command(mingw, "-shared", "-O2", "-o", shim.path, src, "-ladvapi32").CombinedOutput()
+		out, err := exec.Command(mingw, "-shared", "-O2", "-o", path, src, "-ladvapi32").CombinedOutput()
+		return path, out, err
 	})
-	if shim.err != nil {
-		t.Fatalf("build the ProcessPrng shim: %v\n%s", shim.err, shim.out)
-	}
-	return shim.path
 }
 
 // Prefix is a Wine prefix: a Windows user profile and registry of its own.
