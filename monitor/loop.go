@@ -142,7 +142,7 @@ func (l *loop) wait(ctx context.Context, next *time.Duration) wake {
 		if *next != lastAnnounced {
 			lastAnnounced = *next
 			l.tr.nextCheck = now.Add(remaining)
-			st := l.tr.snapshot(p)
+			st := l.tr.snapshot()
 			announce = append(announce, Event{Kind: EventWait, At: now, Target: l.tr.target.ID, State: &st})
 		}
 		l.m.mu.Unlock()
@@ -216,9 +216,9 @@ func (l *loop) check(ctx context.Context) (probe.Result, bool) {
 func (m *Monitor) apply(l *loop, res probe.Result) time.Duration {
 	m.mu.Lock()
 	p := m.policyLocked(l)
-	before := l.tr.snapshot(p)
+	before := l.tr.snapshot()
 	notes := l.tr.Observe(res, p)
-	after := l.tr.snapshot(p)
+	after := l.tr.snapshot()
 	now := m.clock.Now()
 	evs := []Event{{Kind: EventCheck, At: now, Target: l.tr.target.ID, Result: &res}}
 	if before.Level != after.Level || before.Reason != after.Reason || before.Rechecking != after.Rechecking ||

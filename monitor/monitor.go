@@ -276,7 +276,7 @@ func (m *Monitor) States() []State {
 	out := make([]State, 0, len(m.loops))
 	for _, t := range m.cfg.Targets {
 		if l, ok := m.loops[t.ID]; ok {
-			out = append(out, l.tr.snapshot(m.cfg.Policy))
+			out = append(out, l.tr.snapshot())
 		}
 	}
 	return out

@@ -77,7 +77,7 @@ func (s State) Unsteady() bool { return Unsteady(s.Level, s.Recent) }
 
 // ---- the confirmation rules ----
 
-// tracker holds one target's confirmed state and the streaks that may
+// Tracker holds one target's confirmed state and the streaks that may
 // change it.
 type Tracker struct {
 	target probe.Target
@@ -102,6 +102,8 @@ type Tracker struct {
 	nextCheck time.Time
 }
 
+// Outage is the outage a tracker is in: from the first failure of the run
+// that confirmed it.
 type Outage struct {
 	Start     time.Time
 	Confirmed time.Time // the check that confirmed it ("down" was decided then)
@@ -109,7 +111,7 @@ type Outage struct {
 	notified  bool // "down" was decided (delivered or held)
 }
 
-// mainReason is the most frequent reason of the outage (ties: the worst
+// MainReason is the most frequent reason of the outage (ties: the worst
 // first, in AllReasons order).
 func (o *Outage) MainReason() probe.Reason {
 	best, bestN := probe.Reason(""), 0
@@ -200,7 +202,7 @@ func (t *Tracker) rechecking() bool {
 	return t.failStreak > 0
 }
 
-func (t *Tracker) snapshot(Policy) State {
+func (t *Tracker) snapshot() State {
 	st := State{Target: t.target.ID, URL: t.target.URL, Level: t.level, Reason: t.reason, Since: t.since,
 		Rechecking: t.rechecking(), Last: t.last, NextCheck: t.nextCheck, Recent: t.tally()}
 	if t.Outage != nil {
@@ -216,7 +218,7 @@ func (t *Tracker) set(level probe.Level, reason probe.Reason, since time.Time) {
 	t.level, t.reason = level, reason
 }
 
-// observe applies one result and returns the notifications it calls for
+// Observe applies one result and returns the notifications it calls for
 // (before preferences, snooze and rate limits).
 func (t *Tracker) Observe(res probe.Result, p Policy) []Notification {
 	at := res.CheckedAt
