@@ -250,17 +250,20 @@ func TestCloseWhileClientsKeepConnecting(t *testing.T) {
 	}
 }
 
-// signalListener tells when a connection was accepted and when Close began.
+// signalListener tells when a connection was counted in by Serve (Serve
+// is back for the next one) and when Close began.
 type signalListener struct {
 	net.Listener
 	accepted, closing chan struct{}
+	handed            bool // the last Accept gave a connection (Serve's goroutine only)
 }
 
 func (l *signalListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err == nil {
+	if l.handed {
 		l.accepted <- struct{}{}
 	}
+	c, err := l.Listener.Accept()
+	l.handed = err == nil
 	return c, err
 }
 
