@@ -17,8 +17,8 @@ import (
 	"time"
 )
 
-// HistoryRetention is how long check history is kept.
-const HistoryRetention = 90 * 24 * time.Hour
+// Retention is how long check history is kept.
+const Retention = 90 * 24 * time.Hour
 
 // Record is one check as stored in history: the Result, compacted (one
 // line of ~150 bytes; 90 days of 1-minute checks stay under 20 MB).
@@ -100,8 +100,8 @@ type History struct {
 	lastErr time.Time // last time an append error was logged (disk full)
 }
 
-// OpenHistory prepares dir (created 0700 if needed).
-func OpenHistory(dir string) (*History, error) {
+// Open prepares dir (created 0700 if needed).
+func Open(dir string) (*History, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create history directory %s: %w", dir, err)
 	}
@@ -186,7 +186,7 @@ func (h *History) Prune(now time.Time) (removed int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	cutoff := now.Add(-HistoryRetention).Format("2006-01-02")
+	cutoff := now.Add(-Retention).Format("2006-01-02")
 	for _, day := range days {
 		if day >= cutoff {
 			break
@@ -204,12 +204,12 @@ func (h *History) Prune(now time.Time) (removed int, err error) {
 // the PC's time zone. Garbage and torn lines are skipped and counted, never
 // fatal.
 func (h *History) Load(from, to time.Time) (recs []Record, skipped int, err error) {
-	return LoadHistory(h.dir, from, to)
+	return Load(h.dir, from, to)
 }
 
-// LoadHistory is Load for a directory (used by windows and the CLI, which
+// Load is Load for a directory (used by windows and the CLI, which
 // read what the agent writes).
-func LoadHistory(dir string, from, to time.Time) (recs []Record, skipped int, err error) {
+func Load(dir string, from, to time.Time) (recs []Record, skipped int, err error) {
 	days, err := historyDays(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, 0, nil

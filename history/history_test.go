@@ -25,7 +25,7 @@ func rec(at time.Time, level probe.Level, reason probe.Reason, totalMS int64) hi
 }
 
 func TestHistoryRoundTrip(t *testing.T) {
-	h, err := history.OpenHistory(t.TempDir())
+	h, err := history.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,17 +76,17 @@ func TestHistorySkipsGarbageAndTornLines(t *testing.T) {
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	recs, skipped, err := history.LoadHistory(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
+	recs, skipped, err := history.Load(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
 	if err != nil || len(recs) != 2 || skipped != 4 {
 		t.Fatalf("recs %d skipped %d err %v", len(recs), skipped, err)
 	}
 	// Appending after the torn line must not glue the new record onto it.
-	h, _ := history.OpenHistory(dir)
+	h, _ := history.Open(dir)
 	if err := h.Append(rec(t0.Add(5*time.Minute), probe.LevelUp, probe.ReasonOK, 150)); err != nil {
 		t.Fatal(err)
 	}
 	h.Close()
-	recs, skipped, _ = history.LoadHistory(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
+	recs, skipped, _ = history.Load(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
 	if len(recs) != 3 || skipped != 4 || recs[2].MS[4] != 150 {
 		t.Fatalf("after append: recs %d skipped %d", len(recs), skipped)
 	}
@@ -103,7 +103,7 @@ func TestHistoryKeepsWhatFollowsAHugeGarbageLine(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "2026-03-31.jsonl"), []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	recs, skipped, err := history.LoadHistory(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
+	recs, skipped, err := history.Load(dir, t0.Add(-time.Hour), t0.Add(time.Hour))
 	if err != nil || len(recs) != 2 || skipped != 1 {
 		t.Fatalf("recs %d skipped %d err %v, want 2 records and 1 skipped line", len(recs), skipped, err)
 	}
@@ -120,7 +120,7 @@ func TestHistoryDiskFullKeepsRunning(t *testing.T) {
 	if err := os.Symlink("/dev/full", filepath.Join(dir, t0.Format("2006-01-02")+".jsonl")); err != nil {
 		t.Fatal(err)
 	}
-	h, _ := history.OpenHistory(dir)
+	h, _ := history.Open(dir)
 	defer h.Close()
 	if err := h.Append(rec(t0, probe.LevelUp, probe.ReasonOK, 100)); err == nil {
 		t.Fatal("a full disk went unnoticed")
@@ -145,7 +145,7 @@ func TestHistoryPruneKeeps90Days(t *testing.T) {
 	for name := range files {
 		os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o600)
 	}
-	h, _ := history.OpenHistory(dir)
+	h, _ := history.Open(dir)
 	removed, err := h.Prune(now)
 	if err != nil || removed != 2 {
 		t.Fatalf("removed %d err %v", removed, err)
@@ -367,7 +367,7 @@ func TestWriteCSV(t *testing.T) {
 func thirtyDays(tb testing.TB) (dir string, now time.Time) {
 	tb.Helper()
 	dir = tb.TempDir()
-	h, _ := history.OpenHistory(dir)
+	h, _ := history.Open(dir)
 	defer h.Close()
 	start := t0
 	for m := 0; m < 30*24*60; m++ {
@@ -384,7 +384,7 @@ func thirtyDays(tb testing.TB) (dir string, now time.Time) {
 
 func TestThirtyDaysLoadAndSummarise(t *testing.T) {
 	dir, now := thirtyDays(t)
-	recs, skipped, err := history.LoadHistory(dir, now.Add(-30*24*time.Hour), now)
+	recs, skipped, err := history.Load(dir, now.Add(-30*24*time.Hour), now)
 	if err != nil || skipped != 0 || len(recs) != 43200 {
 		t.Fatalf("recs %d skipped %d err %v", len(recs), skipped, err)
 	}
@@ -399,7 +399,7 @@ func BenchmarkLoadAndSummarise30Days(b *testing.B) {
 	dir, now := thirtyDays(b)
 	b.ResetTimer()
 	for b.Loop() {
-		recs, _, err := history.LoadHistory(dir, now.Add(-30*24*time.Hour), now)
+		recs, _, err := history.Load(dir, now.Add(-30*24*time.Hour), now)
 		if err != nil || len(recs) != 43200 {
 			b.Fatal(err, len(recs))
 		}
@@ -531,7 +531,7 @@ func TestFindOpenOutage(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			h, err := history.OpenHistory(dir)
+			h, err := history.Open(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -577,7 +577,7 @@ func TestFindOpenOutage(t *testing.T) {
 // about now and do not hide the outage before them.
 func TestFindOpenOutageIgnoresFutureRecords(t *testing.T) {
 	dir := t.TempDir()
-	h, err := history.OpenHistory(dir)
+	h, err := history.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -600,7 +600,7 @@ func TestFindOpenOutageIgnoresFutureRecords(t *testing.T) {
 func TestHistoryEmpty(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	h, err := history.OpenHistory(dir)
+	h, err := history.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -699,7 +699,7 @@ func FuzzParseHistory(f *testing.F) {
 // the outage reaches back to where reading began.
 func TestFindOpenOutageReadsBackToTheStart(t *testing.T) {
 	dir := t.TempDir()
-	h, err := history.OpenHistory(dir)
+	h, err := history.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,7 @@ func FindOpenOutage(dir string, now time.Time, o StatsOptions) (monitor.OpenOuta
 func FindOpenOutages(dir string, now time.Time, opts []StatsOptions) (map[string]monitor.OpenOutage, error) {
 	for back := 24 * time.Hour; ; back *= 2 {
 		from := now.Add(-back)
-		recs, _, err := LoadHistory(dir, from, now.Add(time.Second))
+		recs, _, err := Load(dir, from, now.Add(time.Second))
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, nil
 		}

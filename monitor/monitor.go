@@ -35,8 +35,8 @@ type Checker interface {
 	Check(ctx context.Context, t probe.Target) probe.Result
 }
 
-// MonitorConfig is what a Monitor needs. Reconfigure replaces it at run time.
-type MonitorConfig struct {
+// Config is what a Monitor needs. Reconfigure replaces it at run time.
+type Config struct {
 	Targets []probe.Target // the first is the primary (drives icon and notifications)
 	Checker Checker
 	Policy  Policy
@@ -44,14 +44,14 @@ type MonitorConfig struct {
 }
 
 // Monitor checks its targets on the policy's schedule and decides what the
-// user should be told. Create with NewMonitor, then Run.
+// user should be told. Create with New, then Run.
 type Monitor struct {
 	clock Clock
 	rand  func() float64
 	sink  func(Event)
 
 	mu      sync.Mutex
-	cfg     MonitorConfig
+	cfg     Config
 	loops   map[string]*loop
 	notif   notifier
 	runCtx  context.Context
@@ -60,18 +60,18 @@ type Monitor struct {
 
 	emitMu sync.Mutex
 
-	resume map[string]OpenOutage // WithOpenOutages, until NewMonitor applies it
-	owed   *Notification         // WithOwedRecovery, until NewMonitor applies it
+	resume map[string]OpenOutage // WithOpenOutages, until New applies it
+	owed   *Notification         // WithOwedRecovery, until New applies it
 }
 
-// MonitorOption customises a monitor (tests).
-type MonitorOption func(*Monitor)
+// Option customises a monitor (tests).
+type Option func(*Monitor)
 
 // WithClock replaces the system clock.
-func WithClock(c Clock) MonitorOption { return func(m *Monitor) { m.clock = c } }
+func WithClock(c Clock) Option { return func(m *Monitor) { m.clock = c } }
 
 // WithRand replaces the jitter source (values in [0,1)).
-func WithRand(f func() float64) MonitorOption { return func(m *Monitor) { m.rand = f } }
+func WithRand(f func() float64) Option { return func(m *Monitor) { m.rand = f } }
 
 // WithOpenOutages takes up outages a previous run left open (see
 // FindOpenOutage), by target ID. Such a target starts at the level it had
@@ -80,7 +80,7 @@ func WithRand(f func() float64) MonitorOption { return func(m *Monitor) { m.rand
 // the recovery notification tells its whole length, not the time since the
 // restart. A primary outage marked Held was never announced: its "down" is
 // held again, for the end of the snooze the caller sets.
-func WithOpenOutages(open map[string]OpenOutage) MonitorOption {
+func WithOpenOutages(open map[string]OpenOutage) Option {
 	return func(m *Monitor) { m.resume = open }
 }
 
@@ -88,19 +88,19 @@ func WithOpenOutages(open map[string]OpenOutage) MonitorOption {
 // held for the end of the mute still running (see OwedRecovery): told when
 // the mute ends, or, when the outage taken up (held too) is still going on,
 // covered by its own "back online", as without the restart.
-func WithOwedRecovery(n Notification) MonitorOption {
+func WithOwedRecovery(n Notification) Option {
 	return func(m *Monitor) { m.owed = &n }
 }
 
 // WithSnooze starts the monitor muted until the given time (a snooze kept
 // across a restart), as SetSnooze would before Run.
-func WithSnooze(until time.Time) MonitorOption {
+func WithSnooze(until time.Time) Option {
 	return func(m *Monitor) { m.notif.snoozeUntil = until }
 }
 
-// NewMonitor validates cfg. sink receives every event, synchronously, from
+// New validates cfg. sink receives every event, synchronously, from
 // the monitor's goroutines (one at a time); it must be quick.
-func NewMonitor(cfg MonitorConfig, sink func(Event), opts ...MonitorOption) (*Monitor, error) {
+func New(cfg Config, sink func(Event), opts ...Option) (*Monitor, error) {
 	if len(cfg.Targets) == 0 || cfg.Checker == nil {
 		return nil, errors.New("monitor needs a checker and at least one target")
 	}
@@ -181,7 +181,7 @@ func (m *Monitor) startLoop(l *loop) {
 // Reconfigure applies new settings without losing what is known: a target
 // whose address is unchanged keeps its state (and its open outage); a
 // changed address starts afresh; removed targets stop, new ones start.
-func (m *Monitor) Reconfigure(cfg MonitorConfig) error {
+func (m *Monitor) Reconfigure(cfg Config) error {
 	if len(cfg.Targets) == 0 || cfg.Checker == nil {
 		return errors.New("monitor needs a checker and at least one target")
 	}

@@ -47,7 +47,7 @@ func allNotify() monitor.NotifySettings {
 	return monitor.NotifySettings{Down: true, Recovered: true, Degraded: true, Offline: true}
 }
 
-func defaultNotify() monitor.NotifySettings { return settings.DefaultSettings().Notify }
+func defaultNotify() monitor.NotifySettings { return settings.Default().Notify }
 
 func newHarness(t *testing.T, p monitor.Policy, prefs monitor.NotifySettings, targets ...probe.Target) *harness {
 	t.Helper()
@@ -56,7 +56,7 @@ func newHarness(t *testing.T, p monitor.Policy, prefs monitor.NotifySettings, ta
 
 // newHarnessWith runs setup before the monitor starts: it may script the
 // checker's first answers and returns extra monitor options.
-func newHarnessWith(t *testing.T, p monitor.Policy, prefs monitor.NotifySettings, setup func(*harness) []monitor.MonitorOption, targets ...probe.Target) *harness {
+func newHarnessWith(t *testing.T, p monitor.Policy, prefs monitor.NotifySettings, setup func(*harness) []monitor.Option, targets ...probe.Target) *harness {
 	t.Helper()
 	if len(targets) == 0 {
 		targets = []probe.Target{{ID: primary, URL: settings.DefaultURL, Expect: probe.ExpectWSDL}}
@@ -64,11 +64,11 @@ func newHarnessWith(t *testing.T, p monitor.Policy, prefs monitor.NotifySettings
 	h := &harness{t: t, clk: probetest.NewClock(t0), events: make(chan monitor.Event, 100000),
 		secondaryWaits: make(chan monitor.Event, 100000)}
 	h.chk = probetest.NewChecker(h.clk)
-	opts := []monitor.MonitorOption{monitor.WithClock(h.clk), monitor.WithRand(func() float64 { return 0.5 })}
+	opts := []monitor.Option{monitor.WithClock(h.clk), monitor.WithRand(func() float64 { return 0.5 })}
 	if setup != nil {
 		opts = append(opts, setup(h)...)
 	}
-	m, err := monitor.NewMonitor(monitor.MonitorConfig{Targets: targets, Checker: h.chk, Policy: p, Notify: prefs},
+	m, err := monitor.New(monitor.Config{Targets: targets, Checker: h.chk, Policy: p, Notify: prefs},
 		func(e monitor.Event) {
 			h.events <- e
 			if e.Kind == monitor.EventWait && e.Target != primary {
@@ -113,7 +113,7 @@ func (h *harness) untilIdle() []monitor.Event {
 // until the monitor has re-planned its next check.
 func (h *harness) reconfigure(p monitor.Policy) {
 	h.t.Helper()
-	err := h.m.Reconfigure(monitor.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: settings.DefaultURL, Expect: probe.ExpectWSDL}},
+	err := h.m.Reconfigure(monitor.Config{Targets: []probe.Target{{ID: primary, URL: settings.DefaultURL, Expect: probe.ExpectWSDL}},
 		Checker: h.chk, Policy: p, Notify: defaultNotify()})
 	if err != nil {
 		h.t.Fatal(err)
@@ -639,7 +639,7 @@ func TestDegradedNeedsTwoInARow(t *testing.T) {
 // A first answer that is degraded is re-checked like a failure, and says so
 // (the level is not known yet, but a check was made); the repeat decides.
 func TestFirstAnswerDegradedIsRechecking(t *testing.T) {
-	h := newHarnessWith(t, testPolicy(), allNotify(), func(h *harness) []monitor.MonitorOption {
+	h := newHarnessWith(t, testPolicy(), allNotify(), func(h *harness) []monitor.Option {
 		h.chk.Set(primary, probe.ReasonHTTPStatus)
 		return nil
 	})
@@ -954,9 +954,9 @@ func TestFollowUpDuringSnoozeIsToldAtItsEnd(t *testing.T) {
 func TestResumedOutageRecoveringDuringSnoozeIsToldAtItsEnd(t *testing.T) {
 	open := monitor.OpenOutage{Start: t0.Add(-time.Hour), Reasons: map[probe.Reason]int{probe.ReasonMaintenance: 100},
 		Last: probe.Result{CheckedAt: t0.Add(-40 * time.Second), Target: primary, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}}
-	h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []monitor.MonitorOption {
+	h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []monitor.Option {
 		h.chk.Set(primary, probe.ReasonMaintenance)
-		return []monitor.MonitorOption{monitor.WithOpenOutages(map[string]monitor.OpenOutage{primary: open})}
+		return []monitor.Option{monitor.WithOpenOutages(map[string]monitor.OpenOutage{primary: open})}
 	})
 	h.start()
 	snoozeEnd := h.clk.Now().Add(10 * time.Minute)
@@ -999,9 +999,9 @@ func TestResumedOutageHeldBySnooze(t *testing.T) {
 			open := monitor.OpenOutage{Start: start, Confirmed: start.Add(time.Minute), Held: c.held,
 				Reasons: map[probe.Reason]int{probe.ReasonMaintenance: 30},
 				Last:    probe.Result{CheckedAt: t0.Add(-30 * time.Second), Target: primary, Level: probe.LevelDown, Reason: probe.ReasonMaintenance}}
-			h := newHarnessWith(t, testPolicy(), c.prefs, func(h *harness) []monitor.MonitorOption {
+			h := newHarnessWith(t, testPolicy(), c.prefs, func(h *harness) []monitor.Option {
 				h.chk.Set(primary, probe.ReasonMaintenance)
-				return []monitor.MonitorOption{monitor.WithOpenOutages(map[string]monitor.OpenOutage{primary: open}), monitor.WithSnooze(snoozeEnd)}
+				return []monitor.Option{monitor.WithOpenOutages(map[string]monitor.OpenOutage{primary: open}), monitor.WithSnooze(snoozeEnd)}
 			})
 			during := h.start()
 			if c.answers {
@@ -1063,8 +1063,8 @@ func TestOwedRecoveryToldWhenTheSnoozeEnds(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := newHarnessWith(t, testPolicy(), c.prefs, func(h *harness) []monitor.MonitorOption {
-				opts := []monitor.MonitorOption{monitor.WithOwedRecovery(owed), monitor.WithSnooze(snoozeEnd)}
+			h := newHarnessWith(t, testPolicy(), c.prefs, func(h *harness) []monitor.Option {
+				opts := []monitor.Option{monitor.WithOwedRecovery(owed), monitor.WithSnooze(snoozeEnd)}
 				if c.open == "" {
 					h.chk.Set(primary, probe.ReasonOK)
 					return opts
@@ -1120,9 +1120,9 @@ func TestOwedRecoveryWaitsForTheFirstSettledLevel(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []monitor.MonitorOption {
+			h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []monitor.Option {
 				h.chk.Set(primary, probe.ReasonConnect)
-				return []monitor.MonitorOption{monitor.WithOwedRecovery(owed), monitor.WithSnooze(t0.Add(time.Hour))}
+				return []monitor.Option{monitor.WithOwedRecovery(owed), monitor.WithSnooze(t0.Add(time.Hour))}
 			})
 			during := h.start()
 			// The user unmutes while the blip is being re-checked.
@@ -1247,12 +1247,12 @@ func TestIntervalsUnder10sOnlyForLoopback(t *testing.T) {
 	p := testPolicy()
 	p.Interval, p.Recheck, p.DownInterval = time.Second, time.Second, time.Second
 	chk := probetest.NewChecker(probetest.NewClock(t0))
-	_, err := monitor.NewMonitor(monitor.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: settings.DefaultURL}}, Checker: chk, Policy: p}, nil)
+	_, err := monitor.New(monitor.Config{Targets: []probe.Target{{ID: primary, URL: settings.DefaultURL}}, Checker: chk, Policy: p}, nil)
 	if !errors.Is(err, monitor.ErrTooFrequent) {
 		t.Fatalf("remote target with 1 s interval: %v", err)
 	}
 	for _, u := range []string{"http://127.0.0.1:8080/svc", "http://localhost/svc", "http://[::1]:80/"} {
-		if _, err := monitor.NewMonitor(monitor.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: u}}, Checker: chk, Policy: p}, nil); err != nil {
+		if _, err := monitor.New(monitor.Config{Targets: []probe.Target{{ID: primary, URL: u}}, Checker: chk, Policy: p}, nil); err != nil {
 			t.Errorf("%s: %v", u, err)
 		}
 	}
@@ -1264,7 +1264,7 @@ func TestJitterStaysWithinTenPercent(t *testing.T) {
 		clk := probetest.NewClock(t0)
 		chk := probetest.NewChecker(clk)
 		waits := make(chan monitor.Event, 10)
-		m, _ := monitor.NewMonitor(monitor.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: settings.DefaultURL}}, Checker: chk, Policy: p},
+		m, _ := monitor.New(monitor.Config{Targets: []probe.Target{{ID: primary, URL: settings.DefaultURL}}, Checker: chk, Policy: p},
 			func(e monitor.Event) {
 				if e.Kind == monitor.EventWait {
 					waits <- e
@@ -1349,7 +1349,7 @@ func TestRemoteSecondaryTargetsAreNeverCheckedFasterThan10s(t *testing.T) {
 	clk := probetest.NewClock(t0)
 	chk := probetest.NewChecker(clk)
 	waits := make(chan monitor.Event, 100)
-	m, err := monitor.NewMonitor(monitor.MonitorConfig{Targets: targets, Checker: chk, Policy: p},
+	m, err := monitor.New(monitor.Config{Targets: targets, Checker: chk, Policy: p},
 		func(e monitor.Event) {
 			if e.Kind == monitor.EventWait {
 				waits <- e
@@ -1393,12 +1393,12 @@ func TestRestartMidOutageResumesTheOpenOutage(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []monitor.MonitorOption {
+			h := newHarnessWith(t, testPolicy(), defaultNotify(), func(h *harness) []monitor.Option {
 				h.chk.Set(primary, probe.ReasonMaintenance)
 				if !c.resume {
 					return nil
 				}
-				return []monitor.MonitorOption{monitor.WithOpenOutages(map[string]monitor.OpenOutage{primary: open, "gone": open})}
+				return []monitor.Option{monitor.WithOpenOutages(map[string]monitor.OpenOutage{primary: open, "gone": open})}
 			})
 			// The first check runs at once; what it sees says nothing
 			// about the state before it, so read the state from the events.
@@ -1451,7 +1451,7 @@ func TestReconfigureRacingTheEndOfRun(t *testing.T) {
 			defer close(done)
 			for j := range 50 {
 				url := fmt.Sprintf("%s&n=%d-%d", settings.DefaultURL, i, j) // a new address: a new loop
-				_ = h.m.Reconfigure(monitor.MonitorConfig{Targets: []probe.Target{{ID: primary, URL: url, Expect: probe.ExpectWSDL}},
+				_ = h.m.Reconfigure(monitor.Config{Targets: []probe.Target{{ID: primary, URL: url, Expect: probe.ExpectWSDL}},
 					Checker: h.chk, Policy: testPolicy(), Notify: defaultNotify()})
 			}
 		}()

@@ -16,7 +16,7 @@ import (
 var t0 = time.Date(2026, 3, 31, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600))
 
 func TestDefaultSettingsAreValid(t *testing.T) {
-	s := settings.DefaultSettings()
+	s := settings.Default()
 	if err := s.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestValidateEveryField(t *testing.T) {
 		{"language", func(s *settings.Settings) { s.Language = "fr" }, "language"},
 	}
 	for _, tc := range tests {
-		s := settings.DefaultSettings()
+		s := settings.Default()
 		tc.mutate(&s)
 		var verr settings.ValidationError
 		if err := s.Validate(); !errors.As(err, &verr) {
@@ -117,7 +117,7 @@ func TestValidateURL(t *testing.T) {
 		}
 	}
 	// The settings name the problem too, for the address and the reference.
-	s := settings.DefaultSettings()
+	s := settings.Default()
 	s.URL, s.Reference = "https://svc.efaktur.pajak.go.id:99999/", "https://u:p@example.com/"
 	var verr settings.ValidationError
 	if !errors.As(s.Validate(), &verr) || len(verr) != 2 || verr[0].Problem != settings.URLBadPort || verr[1].Problem != settings.URLCredentials {
@@ -126,7 +126,7 @@ func TestValidateURL(t *testing.T) {
 }
 
 func TestShortIntervalsOnlyForLoopback(t *testing.T) {
-	s := settings.DefaultSettings()
+	s := settings.Default()
 	s.Interval, s.Recheck, s.DownInterval = settings.Duration(time.Second), settings.Duration(time.Second), settings.Duration(time.Second)
 	if s.Validate() == nil {
 		t.Fatal("1 s interval accepted for DJP")
@@ -139,22 +139,22 @@ func TestShortIntervalsOnlyForLoopback(t *testing.T) {
 
 func TestSettingsSaveLoadRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "config.json")
-	s := settings.DefaultSettings()
+	s := settings.Default()
 	s.URL = "https://svc.efaktur.pajak.go.id/svc/Other?wsdl"
 	s.Interval = settings.Duration(2 * time.Minute)
 	s.Proxy = "http://proxy.kantor:8080"
 	s.Secondary.Coretax = true
 	s.Notify.Offline = true
 	s.Language = "en"
-	if err := settings.SaveSettings(path, s); err != nil {
+	if err := settings.Save(path, s); err != nil {
 		t.Fatal(err)
 	}
-	got, rep, err := settings.LoadSettings(path, t0)
+	got, rep, err := settings.Load(path, t0)
 	if err != nil || rep.HasNotice() || rep.Missing {
 		t.Fatalf("load: %v %+v", err, rep)
 	}
 	if got.URL != s.URL || got.Interval != s.Interval || got.Proxy != s.Proxy || !got.Secondary.Coretax ||
-		!got.Notify.Offline || got.Language != "en" || got.Version != settings.SettingsVersion {
+		!got.Notify.Offline || got.Language != "en" || got.Version != settings.Version {
 		t.Fatalf("round trip: %+v", got)
 	}
 	if len(got.Targets()) != 2 || got.Targets()[1].ID != "coretax" {
@@ -172,14 +172,14 @@ func TestSettingsSaveLoadRoundTrip(t *testing.T) {
 
 func TestSaveRefusesInvalidAndKeepsTheOldFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.json")
-	good := settings.DefaultSettings()
-	if err := settings.SaveSettings(path, good); err != nil {
+	good := settings.Default()
+	if err := settings.Save(path, good); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(path)
 	bad := good
 	bad.Interval = settings.Duration(time.Second)
-	if err := settings.SaveSettings(path, bad); err == nil {
+	if err := settings.Save(path, bad); err == nil {
 		t.Fatal("invalid settings saved")
 	}
 	after, _ := os.ReadFile(path)
@@ -193,7 +193,7 @@ func TestSaveRefusesInvalidAndKeepsTheOldFile(t *testing.T) {
 }
 
 func TestLoadMissingFileGivesDefaults(t *testing.T) {
-	s, rep, err := settings.LoadSettings(filepath.Join(t.TempDir(), "config.json"), t0)
+	s, rep, err := settings.Load(filepath.Join(t.TempDir(), "config.json"), t0)
 	if err != nil || !rep.Missing || rep.HasNotice() || s.URL != settings.DefaultURL {
 		t.Fatalf("%v %+v %+v", err, rep, s)
 	}
@@ -204,7 +204,7 @@ func TestBrokenFileIsKeptAsideAndDefaultsUsed(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "config.json")
 		os.WriteFile(path, []byte(content), 0o600)
-		s, rep, err := settings.LoadSettings(path, t0)
+		s, rep, err := settings.Load(path, t0)
 		if err != nil {
 			t.Fatalf("%q: %v", content, err)
 		}
@@ -222,11 +222,11 @@ func TestBrokenFileIsKeptAsideAndDefaultsUsed(t *testing.T) {
 			t.Errorf("defaults not used: %+v", s)
 		}
 		// Told once: the next load finds no file and says nothing.
-		if _, rep2, _ := settings.LoadSettings(path, t0.Add(time.Minute)); rep2.HasNotice() {
+		if _, rep2, _ := settings.Load(path, t0.Add(time.Minute)); rep2.HasNotice() {
 			t.Errorf("%q: told twice", content)
 		}
 		// Saving now does not touch the kept file.
-		settings.SaveSettings(path, s)
+		settings.Save(path, s)
 		if again, _ := os.ReadFile(rep.BrokenKeptAs); string(again) != content {
 			t.Errorf("kept file changed by a save")
 		}
@@ -266,7 +266,7 @@ func TestFileSavedByNotepadLoads(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "config.json")
 			os.WriteFile(path, tc.data, 0o600)
-			s, rep, err := settings.LoadSettings(path, t0)
+			s, rep, err := settings.Load(path, t0)
 			if err != nil || rep.HasNotice() {
 				t.Fatalf("not loaded: %v %+v", err, rep)
 			}
@@ -287,7 +287,7 @@ func TestBrokenFilesInTheSameSecondAreAllKept(t *testing.T) {
 	var kept []string
 	for _, content := range []string{"first {", "second {", "third {"} {
 		os.WriteFile(path, []byte(content), 0o600)
-		_, rep, err := settings.LoadSettings(path, t0)
+		_, rep, err := settings.Load(path, t0)
 		if err != nil || rep.BrokenKeptAs == "" {
 			t.Fatalf("%q: %v %+v", content, err, rep)
 		}
@@ -308,7 +308,7 @@ func TestInvalidFieldFallsBackAloneAndFileIsUntouched(t *testing.T) {
 	content := `{"version":1,"url":"https://svc.efaktur.pajak.go.id/svc/X?wsdl","interval":"5s","recheck":20,
 "fail_threshold":"three","language":"EN","notify":{"down":false,"sound":"yes"},"future_option":{"a":1}}`
 	os.WriteFile(path, []byte(content), 0o600)
-	s, rep, err := settings.LoadSettings(path, t0)
+	s, rep, err := settings.Load(path, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,7 +334,7 @@ func TestInvalidFieldFallsBackAloneAndFileIsUntouched(t *testing.T) {
 		t.Errorf("as written: %+v", w)
 	}
 	// A save keeps what this version does not know.
-	if err := settings.SaveSettings(path, s); err != nil {
+	if err := settings.Save(path, s); err != nil {
 		t.Fatal(err)
 	}
 	var m map[string]json.RawMessage
@@ -348,7 +348,7 @@ func TestInvalidFieldFallsBackAloneAndFileIsUntouched(t *testing.T) {
 func TestChangedURLMakesLoopbackIntervalsInvalid(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.json")
 	os.WriteFile(path, []byte(`{"url":"not a url","interval":"1s","recheck":"1s","down_interval":"1s"}`), 0o600)
-	s, rep, _ := settings.LoadSettings(path, t0)
+	s, rep, _ := settings.Load(path, t0)
 	if err := s.Validate(); err != nil {
 		t.Fatalf("loaded settings are invalid: %v (report %+v)", err, rep.Invalid)
 	}
@@ -369,7 +369,7 @@ func TestSettingsReadableAndDigest(t *testing.T) {
 		{`["a list"]`, false},
 		{``, false},
 	} {
-		if got := settings.SettingsReadable([]byte(tc.data)); got != tc.want {
+		if got := settings.Readable([]byte(tc.data)); got != tc.want {
 			t.Errorf("%q: readable %v, want %v", tc.data, got, tc.want)
 		}
 	}
@@ -377,8 +377,8 @@ func TestSettingsReadableAndDigest(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.json")
 	content := []byte(`{"fail_threshold": 4}`)
 	os.WriteFile(path, content, 0o600)
-	_, rep, _ := settings.LoadSettings(path, t0)
-	if rep.Digest != settings.SettingsDigest(content) || rep.Digest == settings.SettingsDigest([]byte(`{"fail_threshold": 5}`)) {
+	_, rep, _ := settings.Load(path, t0)
+	if rep.Digest != settings.Digest(content) || rep.Digest == settings.Digest([]byte(`{"fail_threshold": 5}`)) {
 		t.Errorf("digest does not identify the content read")
 	}
 }
@@ -386,7 +386,7 @@ func TestSettingsReadableAndDigest(t *testing.T) {
 // A save from a settings window replaces only the content the window read:
 // an edit made in Notepad while the window stood open is not lost unasked.
 func TestReplaceSettingsOnlyOverWhatWasRead(t *testing.T) {
-	mine := settings.DefaultSettings()
+	mine := settings.Default()
 	mine.FailThreshold = 4
 	edited := []byte(`{"version": 1, "fail_threshold": 5}`)
 	for _, tc := range []struct {
@@ -397,8 +397,8 @@ func TestReplaceSettingsOnlyOverWhatWasRead(t *testing.T) {
 	}{
 		{"unchanged", edited, nil, nil},
 		{"first save, no file", nil, nil, nil},
-		{"edited meanwhile", []byte(`{"version": 1}`), edited, settings.ErrSettingsChanged},
-		{"created meanwhile", nil, edited, settings.ErrSettingsChanged},
+		{"edited meanwhile", []byte(`{"version": 1}`), edited, settings.ErrChanged},
+		{"created meanwhile", nil, edited, settings.ErrChanged},
 		{"removed meanwhile", edited, []byte("-"), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -406,7 +406,7 @@ func TestReplaceSettingsOnlyOverWhatWasRead(t *testing.T) {
 			if tc.before != nil {
 				os.WriteFile(path, tc.before, 0o600)
 			}
-			_, rep, _ := settings.LoadSettings(path, t0)
+			_, rep, _ := settings.Load(path, t0)
 			switch {
 			case string(tc.between) == "-":
 				os.Remove(path)
@@ -414,12 +414,12 @@ func TestReplaceSettingsOnlyOverWhatWasRead(t *testing.T) {
 				os.WriteFile(path, tc.between, 0o600)
 			}
 			onDisk, _ := os.ReadFile(path)
-			now, err := settings.ReplaceSettings(path, mine, rep.Digest)
+			now, err := settings.Replace(path, mine, rep.Digest)
 			after, _ := os.ReadFile(path)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err %v, want %v", err, tc.want)
 			}
-			if now != settings.SettingsDigest(after) {
+			if now != settings.Digest(after) {
 				t.Errorf("the digest returned is not that of the file as it is")
 			}
 			if tc.want != nil {
@@ -427,11 +427,11 @@ func TestReplaceSettingsOnlyOverWhatWasRead(t *testing.T) {
 					t.Fatalf("the other edit was replaced:\n%s", after)
 				}
 				// Asked and confirmed: the digest returned replaces it.
-				if _, err := settings.ReplaceSettings(path, mine, now); err != nil {
+				if _, err := settings.Replace(path, mine, now); err != nil {
 					t.Fatal(err)
 				}
 			}
-			got, _, _ := settings.LoadSettings(path, t0)
+			got, _, _ := settings.Load(path, t0)
 			if got.FailThreshold != 4 {
 				t.Errorf("saved fail_threshold %d, want 4", got.FailThreshold)
 			}
@@ -441,7 +441,7 @@ func TestReplaceSettingsOnlyOverWhatWasRead(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.json")
 	bad := mine
 	bad.FailThreshold = 0
-	if _, err := settings.ReplaceSettings(path, bad, [32]byte{}); err == nil {
+	if _, err := settings.Replace(path, bad, [32]byte{}); err == nil {
 		t.Error("invalid settings saved")
 	}
 }
@@ -468,7 +468,7 @@ func TestSettingsLanguage(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if got := settings.SettingsLanguage(path); got != tc.want {
+			if got := settings.Language(path); got != tc.want {
 				t.Errorf("language %q, want %q", got, tc.want)
 			}
 			if tc.content == "" {
@@ -489,14 +489,14 @@ func TestSettingsLanguage(t *testing.T) {
 // monitor accepts, and saving them writes a file that reads back the same,
 // with nothing to report: the app never runs on, nor saves, invalid values.
 func FuzzParseSettings(f *testing.F) {
-	def, _ := json.Marshal(settings.DefaultSettings())
+	def, _ := json.Marshal(settings.Default())
 	for _, s := range []string{string(def), `{}`, `{"url":"http://127.0.0.1:1/x","interval":"1s"}`,
 		`{"slow":"20s","timeout":"5s"}`, `{"interval":"0s","recheck":-1,"fail_threshold":1e9}`,
 		`{"notify":{"down":"yes"},"secondary":[],"future":{"a":[1,2]}}`, "\ufeff{\"language\":\" EN \"}", `[1]`, `{"url":`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, rep := settings.ParseSettings(data)
+		s, rep := settings.Parse(data)
 		if err := s.Validate(); err != nil {
 			t.Fatalf("read settings are invalid (%v): %+v", err, s)
 		}
@@ -507,7 +507,7 @@ func FuzzParseSettings(f *testing.F) {
 		if err != nil {
 			t.Fatalf("save what was read: %v", err)
 		}
-		again, rep := settings.ParseSettings(saved)
+		again, rep := settings.Parse(saved)
 		if rep.HasNotice() || rep.Unreadable {
 			t.Fatalf("read back: %+v\n%s", rep, saved)
 		}

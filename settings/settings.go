@@ -13,8 +13,8 @@ import (
 	"unicode"
 )
 
-// SettingsVersion is the version written into config.json.
-const SettingsVersion = 1
+// Version is the version written into config.json.
+const Version = 1
 
 // Default addresses (ARCHITECTURE.md §1).
 const (
@@ -88,10 +88,10 @@ type Settings struct {
 	extra map[string]json.RawMessage
 }
 
-// DefaultSettings are the defaults of ARCHITECTURE.md §5.
-func DefaultSettings() Settings {
+// Default are the defaults of ARCHITECTURE.md §5.
+func Default() Settings {
 	return Settings{
-		Version:          SettingsVersion,
+		Version:          Version,
 		URL:              DefaultURL,
 		Interval:         Duration(60 * time.Second),
 		Recheck:          Duration(10 * time.Second),

@@ -30,7 +30,7 @@ type LoadReport struct {
 	// BrokenKeptAs is where an unreadable file was moved (defaults used).
 	BrokenKeptAs string
 	// Unreadable: the file is not settings and was left where it is
-	// (ReadSettings); defaults are given.
+	// (Read); defaults are given.
 	Unreadable bool
 	// Invalid lists fields that were ignored (their defaults are used);
 	// the file itself is left untouched until the user saves.
@@ -40,7 +40,7 @@ type LoadReport struct {
 	// values, marked, for the user to mend rather than lose them. A value
 	// of the wrong JSON type could not be read and stays at its default.
 	Written Settings
-	// Digest is SettingsDigest of the content read (zero when missing): a
+	// Digest is Digest of the content read (zero when missing): a
 	// later change of the file is told from a save this load already saw.
 	Digest [sha256.Size]byte
 	// AutostartUnset: the file does not say whether to start at login (no
@@ -49,14 +49,14 @@ type LoadReport struct {
 	AutostartUnset bool
 }
 
-// SettingsDigest identifies a settings file's content.
-func SettingsDigest(data []byte) [sha256.Size]byte { return sha256.Sum256(data) }
+// Digest identifies a settings file's content.
+func Digest(data []byte) [sha256.Size]byte { return sha256.Sum256(data) }
 
-// SettingsReadable reports whether data would load as a settings file
+// Readable reports whether data would load as a settings file
 // rather than be kept aside as broken. A file changed by hand while the
 // agent runs is checked first: one still being edited must not be moved
 // away from under the editor.
-func SettingsReadable(data []byte) bool { return settingsObject(data) != nil }
+func Readable(data []byte) bool { return settingsObject(data) != nil }
 
 // settingsObject is the file's top-level JSON object, nil when there is none.
 func settingsObject(data []byte) map[string]json.RawMessage {
@@ -67,13 +67,13 @@ func settingsObject(data []byte) map[string]json.RawMessage {
 	return raw
 }
 
-// SettingsLanguage is the language the settings file at path asks for, or
-// the default when it cannot be read. Unlike LoadSettings it never moves a
+// Language is the language the settings file at path asks for, or
+// the default when it cannot be read. Unlike Load it never moves a
 // broken file aside: it is for a process that only needs to speak (a
 // window while the agent is away, the agent's supervisor), whereas the
 // agent takes care of the file and tells the user.
-func SettingsLanguage(path string) string {
-	def := DefaultSettings().Language
+func Language(path string) string {
+	def := Default().Language
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return def
@@ -91,16 +91,16 @@ func SettingsLanguage(path string) string {
 // HasNotice reports whether the user should be told something.
 func (r LoadReport) HasNotice() bool { return r.BrokenKeptAs != "" || len(r.Invalid) > 0 }
 
-// LoadSettings reads the settings file at path. It never fails for bad
+// Load reads the settings file at path. It never fails for bad
 // content: an unreadable file is moved aside to "<path>.broken-<time>" and
 // defaults are used; an invalid field falls back to its default. err is only
 // for I/O trouble other than "no such file" (defaults are returned with it).
-func LoadSettings(path string, now time.Time) (Settings, LoadReport, error) {
-	s, rep, err := ReadSettings(path)
+func Load(path string, now time.Time) (Settings, LoadReport, error) {
+	s, rep, err := Read(path)
 	if !rep.Unreadable {
 		return s, rep, err
 	}
-	kept, err := KeepBrokenSettings(path, now)
+	kept, err := KeepBroken(path, now)
 	if err != nil {
 		return s, rep, err
 	}
@@ -108,9 +108,9 @@ func LoadSettings(path string, now time.Time) (Settings, LoadReport, error) {
 	return s, rep, nil
 }
 
-// KeepBrokenSettings moves an unreadable settings file aside, to
+// KeepBroken moves an unreadable settings file aside, to
 // "<path>.broken-<time>" (never over an earlier one), and says where.
-func KeepBrokenSettings(path string, now time.Time) (string, error) {
+func KeepBroken(path string, now time.Time) (string, error) {
 	kept := freeName(fmt.Sprintf("%s.broken-%s", path, now.Format("20060102-150405")))
 	if err := os.Rename(path, kept); err != nil {
 		return "", fmt.Errorf("settings %s unreadable; keep it aside: %w", path, err)
@@ -118,13 +118,13 @@ func KeepBrokenSettings(path string, now time.Time) (string, error) {
 	return kept, nil
 }
 
-// ReadSettings is LoadSettings without moving anything: an unreadable file
+// Read is Load without moving anything: an unreadable file
 // is left where it is (rep.Unreadable) and defaults are given. It is for the
 // settings window, which must not change files by being opened; the file
 // may well be open in Notepad for mending.
-func ReadSettings(path string) (Settings, LoadReport, error) {
+func Read(path string) (Settings, LoadReport, error) {
 	rep := LoadReport{Path: path, AutostartUnset: true}
-	def := DefaultSettings()
+	def := Default()
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		rep.Missing = true
@@ -133,22 +133,22 @@ func ReadSettings(path string) (Settings, LoadReport, error) {
 	if err != nil {
 		return def, rep, fmt.Errorf("read settings %s: %w", path, err)
 	}
-	s, parsed := ParseSettings(data)
+	s, parsed := Parse(data)
 	parsed.Path = path
 	return s, parsed, nil
 }
 
-// ParseSettings reads a settings file's content: an unreadable one gives
+// Parse reads a settings file's content: an unreadable one gives
 // the defaults (rep.Unreadable), an invalid value its field's default
 // (rep.Invalid).
-func ParseSettings(data []byte) (Settings, LoadReport) {
-	rep := LoadReport{Digest: SettingsDigest(data), AutostartUnset: true}
+func Parse(data []byte) (Settings, LoadReport) {
+	rep := LoadReport{Digest: Digest(data), AutostartUnset: true}
 	raw := settingsObject(data)
 	if raw == nil {
 		rep.Unreadable = true
-		return DefaultSettings(), rep
+		return Default(), rep
 	}
-	s, written, invalid := decodeFields(raw, DefaultSettings())
+	s, written, invalid := decodeFields(raw, Default())
 	rep.Invalid, rep.Written, rep.AutostartUnset = invalid, written, raw["autostart"] == nil
 	return s, rep
 }
@@ -255,7 +255,7 @@ func decodeFields(raw map[string]json.RawMessage, def Settings) (s, written Sett
 		}
 		s.extra[k] = v
 	}
-	s.Version = SettingsVersion
+	s.Version = Version
 	s.Language = strings.ToLower(strings.TrimSpace(s.Language))
 	written = s
 	// Replace each invalid value by its default, re-validating until clean
@@ -294,10 +294,10 @@ func clip(s string) string {
 	return s
 }
 
-// SaveSettings validates s and writes it atomically: a temporary file in the
+// Save validates s and writes it atomically: a temporary file in the
 // same directory, flushed to disk, then renamed over the old one. A crash
 // leaves either the old or the new file, never half of one.
-func SaveSettings(path string, s Settings) error {
+func Save(path string, s Settings) error {
 	data, err := s.Encode()
 	if err != nil {
 		return err
@@ -305,17 +305,17 @@ func SaveSettings(path string, s Settings) error {
 	return WriteFileAtomic(path, data, 0o600)
 }
 
-// ErrSettingsChanged: the settings file is no longer what the caller read;
+// ErrChanged: the settings file is no longer what the caller read;
 // something else (a text editor, another settings window) changed it.
-var ErrSettingsChanged = errors.New("settings file changed since it was read")
+var ErrChanged = errors.New("settings file changed since it was read")
 
-// ReplaceSettings saves s like SaveSettings, but only over the content the
+// Replace saves s like Save, but only over the content the
 // caller read (seen: its LoadReport.Digest, zero when there was no file),
 // so that an edit made elsewhere while a settings window stood open is not
 // overwritten unasked. It returns the digest of the file as it now is: of
-// what was written, or with ErrSettingsChanged of the other content, which
+// what was written, or with ErrChanged of the other content, which
 // a caller that has asked the user passes back as seen to replace it.
-func ReplaceSettings(path string, s Settings, seen [sha256.Size]byte) ([sha256.Size]byte, error) {
+func Replace(path string, s Settings, seen [sha256.Size]byte) ([sha256.Size]byte, error) {
 	data, err := s.Encode()
 	if err != nil {
 		return seen, err
@@ -326,13 +326,13 @@ func ReplaceSettings(path string, s Settings, seen [sha256.Size]byte) ([sha256.S
 		// Removed since (or never there): nothing of anyone's is replaced.
 	case err != nil:
 		return seen, fmt.Errorf("read settings %s before saving: %w", path, err)
-	case SettingsDigest(current) != seen:
-		return SettingsDigest(current), ErrSettingsChanged
+	case Digest(current) != seen:
+		return Digest(current), ErrChanged
 	}
 	if err := WriteFileAtomic(path, data, 0o600); err != nil {
 		return seen, err
 	}
-	return SettingsDigest(data), nil
+	return Digest(data), nil
 }
 
 // Encode is the file content for s, refused when s is invalid.
@@ -340,7 +340,7 @@ func (s Settings) Encode() ([]byte, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	s.Version = SettingsVersion
+	s.Version = Version
 	data, err := s.marshal()
 	if err != nil {
 		return nil, fmt.Errorf("encode settings: %w", err)

@@ -188,11 +188,11 @@ func (a *Agent) run(out cmdline.IO) int {
 	a.mu.Unlock()
 	muted := a.rememberedSnooze()
 	open := a.openOutages(cfg, muted)
-	opts := []monitor.MonitorOption{monitor.WithOpenOutages(open), monitor.WithSnooze(muted.Until)}
+	opts := []monitor.Option{monitor.WithOpenOutages(open), monitor.WithSnooze(muted.Until)}
 	if owed, ok := a.owedRecovery(cfg, muted, open); ok {
 		opts = append(opts, monitor.WithOwedRecovery(owed))
 	}
-	a.mon, err = monitor.NewMonitor(cfg, a.onEvent, opts...)
+	a.mon, err = monitor.New(cfg, a.onEvent, opts...)
 	if err != nil {
 		fmt.Fprintln(out.Stderr, "pantau-efaktur: "+err.Error())
 		return cmdline.ExitUsage

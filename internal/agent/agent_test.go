@@ -36,7 +36,7 @@ func TestQuitWhileAWindowIsOpenAndACheckRuns(t *testing.T) {
 	})
 	srv := httptest.NewServer(svc)
 	defer srv.Close()
-	s := settings.DefaultSettings()
+	s := settings.Default()
 	s.URL, s.Reference, s.Proxy = srv.URL+"/svc?wsdl", srv.URL+"/_fake/generate_204", "none"
 	data, err := s.Encode()
 	if err != nil {

@@ -54,14 +54,14 @@ func playDemo(t *testing.T, d time.Duration, jitter float64) ([]demoSeen, []moni
 	svc := fakesvc.New(fakesvc.OK)
 	srv := httptest.NewServer(svc)
 	t.Cleanup(srv.Close)
-	s := settings.DefaultSettings()
+	s := settings.Default()
 	(&demo{svc: svc, url: srv.URL}).apply(&s)
 	clk := probetest.NewClock(time.Date(2026, 11, 26, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600)))
 	real := probe.NewHTTPChecker(s.CheckOptions("pantau-efaktur-test"))
 	t.Cleanup(real.Close)
 
 	events := make(chan monitor.Event, 10000)
-	m, err := monitor.NewMonitor(monitor.MonitorConfig{Targets: s.Targets(), Checker: &demoChecker{real: real, clk: clk, svc: svc},
+	m, err := monitor.New(monitor.Config{Targets: s.Targets(), Checker: &demoChecker{real: real, clk: clk, svc: svc},
 		Policy: s.Policy(), Notify: s.Notify}, func(e monitor.Event) { events <- e },
 		monitor.WithClock(clk), monitor.WithRand(func() float64 { return jitter }))
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 // monitor takes them up instead of announcing them again and telling only
 // the minutes since this start when they end. An outage confirmed during
 // the snooze still running was not told yet: it is marked held.
-func (a *Agent) openOutages(cfg monitor.MonitorConfig, muted snooze) map[string]monitor.OpenOutage {
+func (a *Agent) openOutages(cfg monitor.Config, muted snooze) map[string]monitor.OpenOutage {
 	var opts []history.StatsOptions
 	for _, t := range cfg.Targets {
 		opts = append(opts, historyOptions(cfg, t))
@@ -38,7 +38,7 @@ func (a *Agent) openOutages(cfg monitor.MonitorConfig, muted snooze) map[string]
 // historyOptions reads t's history as the monitor of cfg saw it. A restart
 // may cost a check or two; a longer gap, and nothing is known of what
 // happened meanwhile.
-func historyOptions(cfg monitor.MonitorConfig, t probe.Target) history.StatsOptions {
+func historyOptions(cfg monitor.Config, t probe.Target) history.StatsOptions {
 	return history.StatsOptions{Target: t.ID, URL: t.URL, FailThreshold: cfg.Policy.FailThreshold,
 		RecoverThreshold: cfg.Policy.RecoverThreshold, MaxGap: max(5*time.Minute, 2*cfg.Policy.DownInterval)}
 }
@@ -47,13 +47,13 @@ func historyOptions(cfg monitor.MonitorConfig, t probe.Target) history.StatsOpti
 // the mute still running, and lost by stopping (a reboot, an update): the
 // user heard "down" and must still hear that it is over (see
 // history.OwedRecovery). Only the week before the mute is read.
-func (a *Agent) owedRecovery(cfg monitor.MonitorConfig, muted snooze, open map[string]monitor.OpenOutage) (monitor.Notification, bool) {
+func (a *Agent) owedRecovery(cfg monitor.Config, muted snooze, open map[string]monitor.OpenOutage) (monitor.Notification, bool) {
 	if muted.Until.IsZero() || muted.From.IsZero() {
 		return monitor.Notification{}, false
 	}
 	now := time.Now()
 	primary := cfg.Targets[0]
-	recs, _, err := history.LoadHistory(a.historyDir, muted.From.Add(-7*24*time.Hour), now)
+	recs, _, err := history.Load(a.historyDir, muted.From.Add(-7*24*time.Hour), now)
 	if err != nil {
 		slog.Warn("history unreadable: a 'back online' held by the mute may be lost", "err", err)
 		return monitor.Notification{}, false
@@ -72,12 +72,12 @@ func (a *Agent) owedRecovery(cfg monitor.MonitorConfig, muted snooze, open map[s
 func (a *Agent) prepareFiles() {
 	dir, err := paths.HistoryDir()
 	if err == nil {
-		a.hist, err = history.OpenHistory(dir)
+		a.hist, err = history.Open(dir)
 	}
 	if err != nil {
 		slog.Error("history unavailable", "err", err)
 		tmp, _ := os.MkdirTemp("", "pantau-efaktur-history-")
-		a.hist, _ = history.OpenHistory(tmp)
+		a.hist, _ = history.Open(tmp)
 	}
 	a.historyDir = a.hist.Dir()
 	if err == nil { // not for a stand-in history: that would welcome at every start

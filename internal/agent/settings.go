@@ -28,7 +28,7 @@ func (a *Agent) loadSettings(first bool) (settings.LoadReport, error) {
 		}
 		path = p
 	}
-	s, rep, err := settings.LoadSettings(path, time.Now())
+	s, rep, err := settings.Load(path, time.Now())
 	if err != nil {
 		slog.Warn("settings not read", "err", err)
 	}
@@ -79,8 +79,8 @@ func (a *Agent) loadSettings(first bool) (settings.LoadReport, error) {
 	return rep, nil
 }
 
-func (a *Agent) monitorConfigLocked() monitor.MonitorConfig {
-	return monitor.MonitorConfig{Targets: a.settings.Targets(), Checker: a.checker,
+func (a *Agent) monitorConfigLocked() monitor.Config {
+	return monitor.Config{Targets: a.settings.Targets(), Checker: a.checker,
 		Policy: a.settings.Policy(), Notify: a.settings.Notify}
 }
 
@@ -137,7 +137,7 @@ func (a *Agent) settingsEdited() {
 		}
 		return
 	}
-	digest := settings.SettingsDigest(data)
+	digest := settings.Digest(data)
 	if digest == loaded || digest == told {
 		return // a save the agent was told about, or content already refused
 	}
@@ -147,7 +147,7 @@ func (a *Agent) settingsEdited() {
 		a.mu.Unlock()
 		a.showNotice(notice)
 	}
-	if !settings.SettingsReadable(data) {
+	if !settings.Readable(data) {
 		slog.Warn("settings file changed but unreadable; the settings in use stay", "path", path)
 		refuse(tr.T("settings.edit_unreadable", map[string]any{"Path": path}))
 		return

@@ -110,7 +110,7 @@ func TestAdoptKeepsTheEntryTheFileDoesNotMention(t *testing.T) {
 		if tc.file != "" {
 			os.WriteFile(path, []byte(tc.file), 0o600)
 		}
-		s, rep, err := settings.ReadSettings(path)
+		s, rep, err := settings.Read(path)
 		if err != nil {
 			t.Fatal(err)
 		}

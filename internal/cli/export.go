@@ -68,7 +68,7 @@ func Export(args []string, io cmdline.IO) int {
 		return 1
 	}
 	now := time.Now()
-	recs, skipped, err := history.LoadHistory(dir, now.Add(-time.Duration(n)*24*time.Hour), now.Add(time.Minute))
+	recs, skipped, err := history.Load(dir, now.Add(-time.Duration(n)*24*time.Hour), now.Add(time.Minute))
 	if err != nil {
 		slog.Warn("history partly unreadable", "err", err)
 	}

@@ -21,7 +21,7 @@ func TestExportCSV(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", home)
 	dir, _ := paths.HistoryDir()
-	h, err := history.OpenHistory(dir)
+	h, err := history.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,12 +19,12 @@ func loadSettingsForCLI(configPath, langFlag string, io cmdline.IO) (settings.Se
 		p, err := paths.SettingsFile()
 		if err != nil {
 			slog.Warn("no settings file location", "err", err)
-			s := settings.DefaultSettings()
+			s := settings.Default()
 			return s, settings.LoadReport{Missing: true}, i18n.New(pickLang(langFlag, s.Language))
 		}
 		configPath = p
 	}
-	s, rep, err := settings.LoadSettings(configPath, time.Now())
+	s, rep, err := settings.Load(configPath, time.Now())
 	tr := i18n.New(pickLang(langFlag, s.Language))
 	if err != nil {
 		slog.Warn("settings not read", "path", configPath, "err", err)

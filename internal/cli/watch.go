@@ -66,7 +66,7 @@ func Watch(args []string, io cmdline.IO) int {
 	}
 	checker := probe.NewHTTPChecker(settings.CheckOptions(version.UserAgent()))
 	defer checker.Close()
-	m, err := monitor.NewMonitor(monitor.MonitorConfig{
+	m, err := monitor.New(monitor.Config{
 		Targets: settings.Targets(), Checker: checker, Policy: settings.Policy(), Notify: settings.Notify,
 	}, out.Print)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 func ForUser() *Translator {
 	lang := DefaultLang
 	if p, err := paths.SettingsFile(); err == nil {
-		lang = settings.SettingsLanguage(p)
+		lang = settings.Language(p)
 	}
 	return New(lang)
 }

@@ -487,7 +487,7 @@ func TestTrayEndToEnd(t *testing.T) {
 		t.Errorf("socket left behind: %v", err)
 	}
 	// History was written, one line per check.
-	recs, skipped, err := history.LoadHistory(filepath.Join(d.home, "history"), time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	recs, skipped, err := history.Load(filepath.Join(d.home, "history"), time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
 	if err != nil || skipped != 0 || len(recs) < 5 {
 		t.Errorf("history: %d records, %d skipped, %v", len(recs), skipped, err)
 	}
@@ -508,7 +508,7 @@ func TestTrayEndToEnd(t *testing.T) {
 // maintenance every 30 s from start until just before now.
 func (d *desktop) writeOutage(start, now time.Time) {
 	d.t.Helper()
-	h, err := history.OpenHistory(filepath.Join(d.home, "history"))
+	h, err := history.Open(filepath.Join(d.home, "history"))
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -613,7 +613,7 @@ func TestRestartDuringSnoozeStillTellsTheHeldRecovery(t *testing.T) {
 	now := time.Now()
 	start := now.Add(-20 * time.Minute).Truncate(time.Second)
 	back := start.Add(10 * time.Minute)
-	h, err := history.OpenHistory(filepath.Join(d.home, "history"))
+	h, err := history.Open(filepath.Join(d.home, "history"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -112,7 +112,7 @@ func newDesktop(t *testing.T) *desktop {
 // in; with failing, each of those checks fails first and its re-check is
 // tail). Checks are a minute apart, as with the default schedule.
 func writeHistory(t *testing.T, dir string, now time.Time, tail probe.Result, tailFor time.Duration, failing ...probe.Result) {
-	h, err := history.OpenHistory(dir)
+	h, err := history.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +385,7 @@ func TestWindowsUnderXvfb(t *testing.T) {
 	// Help and settings. The settings window reads the file: for the
 	// pictures in the README it holds what a user starts with (the agent
 	// takes it up, but keeps the address and fast schedule of its flags).
-	if err := settings.SaveSettings(filepath.Join(d.home, "config.json"), settings.DefaultSettings()); err != nil {
+	if err := settings.Save(filepath.Join(d.home, "config.json"), settings.Default()); err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range []struct{ name, title, file string }{

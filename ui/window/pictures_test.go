@@ -27,7 +27,7 @@ func TestStatusWindowInEachState(t *testing.T) {
 	need(t, "Xvfb", "openbox", "wmctrl", "xdotool", "import")
 	display := startXvfb(t)
 	bin := testbin.BuildNoRace(t)
-	svc := settings.DefaultSettings().URL
+	svc := settings.Default().URL
 	// The version the agent would tell: the release's, as the binary has it.
 	fyneApp, err := os.ReadFile(filepath.Join("..", "..", "FyneApp.toml"))
 	if err != nil {
@@ -87,7 +87,7 @@ func TestStatusWindowInEachState(t *testing.T) {
 				p.OutageStart = p.Since
 			}
 			coretax := ipc.TargetState{Target: "coretax", Level: probe.LevelUp, Reason: probe.ReasonOK, Since: now.Add(-26 * time.Hour)}
-			settings := settings.DefaultSettings()
+			settings := settings.Default()
 			ln, err := ipc.Listen(filepath.Join(home, "agent.sock"))
 			if err != nil {
 				t.Fatal(err)

@@ -49,7 +49,7 @@ type settingsView struct {
 	// unreadable: the file read last is not settings (a typo made in
 	// Notepad); it is left in place, and a save keeps a copy of it.
 	unreadable bool
-	// write saves the form over the file (settings.ReplaceSettings; tests
+	// write saves the form over the file (settings.Replace; tests
 	// make it fail the way a full disk or a locking virus scanner would).
 	write func(path string, s settings.Settings, seen [sha256.Size]byte) ([sha256.Size]byte, error)
 
@@ -94,7 +94,7 @@ func langCode(name string) string {
 
 func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(func())) *settingsView {
 	v := &settingsView{tr: tr, link: link, win: w, onUI: onUI, fields: map[string]*field{},
-		checks: map[string]*widget.Check{}, testGap: minTestGap, write: settings.ReplaceSettings}
+		checks: map[string]*widget.Check{}, testGap: minTestGap, write: settings.Replace}
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
 	v.banner = widget.NewLabel(tr.T("win.settings_agent_away"))
@@ -206,7 +206,7 @@ func (v *settingsView) load(path string) {
 	}
 	// Opening the window changes no file: an unreadable one stays where it
 	// is (perhaps still open in Notepad), and the form says so.
-	s, rep, err := settings.ReadSettings(path)
+	s, rep, err := settings.Read(path)
 	autostart.Adopt(&s, rep)
 	if err != nil {
 		slog.Warn("settings", "err", err)

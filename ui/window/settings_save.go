@@ -52,7 +52,7 @@ func (v *settingsView) close() {
 // and the agent tells the user about it.
 func (v *settingsView) fileChanged() {
 	data, err := os.ReadFile(v.path)
-	if err != nil || settings.SettingsDigest(data) == v.seen || !settings.SettingsReadable(data) {
+	if err != nil || settings.Digest(data) == v.seen || !settings.Readable(data) {
 		return // removed, this window's own save, or not a settings file (yet)
 	}
 	if v.replace != nil || v.edited() {
@@ -78,8 +78,8 @@ func (v *settingsView) save() {
 	if v.unreadable {
 		// Replacing the unreadable file the user was shown: keep a copy,
 		// their hand edit may hold something they want back.
-		if data, err := os.ReadFile(v.path); err == nil && settings.SettingsDigest(data) == v.seen && !settings.SettingsReadable(data) {
-			k, err := settings.KeepBrokenSettings(v.path, time.Now())
+		if data, err := os.ReadFile(v.path); err == nil && settings.Digest(data) == v.seen && !settings.Readable(data) {
+			k, err := settings.KeepBroken(v.path, time.Now())
 			if err != nil {
 				slog.Error("keep the unreadable settings file", "err", err)
 				v.status.SetText(v.tr.T("win.save_failed", map[string]any{"Why": v.tr.FileProblem(err)}))
@@ -98,7 +98,7 @@ func (v *settingsView) save() {
 			kept = ""
 		}
 	}
-	if errors.Is(err, settings.ErrSettingsChanged) {
+	if errors.Is(err, settings.ErrChanged) {
 		slog.Info("settings file changed elsewhere since the window read it; asking")
 		v.askReplace(seen)
 		return

@@ -159,7 +159,7 @@ func (v *statusView) loadHistory() {
 		return
 	}
 	now := time.Now()
-	recs, skipped, err := history.LoadHistory(dir, now.Add(-30*24*time.Hour), now.Add(time.Minute))
+	recs, skipped, err := history.Load(dir, now.Add(-30*24*time.Hour), now.Add(time.Minute))
 	if err != nil || skipped > 0 {
 		slog.Warn("history partly unreadable", "skipped", skipped, "err", err)
 	}

@@ -358,11 +358,11 @@ func TestSettingsShowsTheFilesUnusableValueToMend(t *testing.T) {
 	// Not showable: the default is in the form, the value told as ignored.
 	for _, file := range []string{`{"version":1,"interval":"soon"}`, `{"version":1,"language":"fr"}`} {
 		v, _ := openSettings(t, "en", file)
-		_, rep, _ := settings.ReadSettings(v.path)
+		_, rep, _ := settings.Read(v.path)
 		if want := strings.Join(v.tr.LoadNotice(rep), "\n"); len(rep.Invalid) != 1 || v.status.Text != want {
 			t.Errorf("%s: status %q, want %q", file, v.status.Text, want)
 		}
-		if v.saveBtn.Disabled() || v.fields["interval"].entry.Text != "60" || v.language.Selected != langName(settings.DefaultSettings().Language) {
+		if v.saveBtn.Disabled() || v.fields["interval"].entry.Text != "60" || v.language.Selected != langName(settings.Default().Language) {
 			t.Errorf("%s: form not at the defaults, or not savable", file)
 		}
 	}
@@ -389,7 +389,7 @@ func TestSettingsSaveKeepsUnknownKeysAndTellsWhenAgentIsAway(t *testing.T) {
 	if string(m["interval"]) != `"1m30s"` || string(m["proxy"]) != `"http://proxy.kantor:8080"` || m["future"] == nil {
 		t.Fatalf("saved:\n%s", data)
 	}
-	s, rep, _ := settings.LoadSettings(path, now)
+	s, rep, _ := settings.Load(path, now)
 	if !s.Secondary.Coretax || rep.HasNotice() {
 		t.Fatalf("%+v %+v", s, rep)
 	}
@@ -439,7 +439,7 @@ func TestSettingsSaveOverAHandEditAsks(t *testing.T) {
 				t.Error("the question stayed open")
 			}
 			data, _ := os.ReadFile(path)
-			saved, _, _ := settings.LoadSettings(path, now)
+			saved, _, _ := settings.Load(path, now)
 			form := v.fields["interval"].entry.Text
 			switch answer {
 			case "win.btn_back": // nothing changes: the form keeps the user's 90 s
@@ -462,7 +462,7 @@ func TestSettingsSaveOverAHandEditAsks(t *testing.T) {
 				// Its own save is not mistaken for another hand edit.
 				v.fields["interval"].entry.SetText("120")
 				test.Tap(v.saveBtn)
-				if again, _, _ := settings.LoadSettings(path, now); v.replace != nil || again.Interval.D() != 2*time.Minute {
+				if again, _, _ := settings.Load(path, now); v.replace != nil || again.Interval.D() != 2*time.Minute {
 					t.Errorf("second save: asked %v, saved %v", v.replace != nil, again.Interval)
 				}
 			}
@@ -587,7 +587,7 @@ func TestSettingsLoadingADamagedHandEditLeavesItAndSavingKeepsACopy(t *testing.T
 	if data, _ := os.ReadFile(kept[0]); string(data) != damaged {
 		t.Errorf("the copy holds %q", data)
 	}
-	if s, rep, _ := settings.ReadSettings(path); rep.Unreadable || s.Interval.D() != 90*time.Second {
+	if s, rep, _ := settings.Read(path); rep.Unreadable || s.Interval.D() != 90*time.Second {
 		t.Errorf("saved file: %+v %+v", s, rep)
 	}
 	if got := v.status.Text; !strings.Contains(got, filepath.Base(kept[0])) {
@@ -831,7 +831,7 @@ func TestDiagnosticsReport(t *testing.T) {
 	st := ipc.Status{PID: 4242, StartedAt: now.Add(-time.Hour), Tray: true, ConfigPath: "/home/u/.config/pantau-efaktur/config.json",
 		PreviousCrash: "/home/u/.cache/pantau-efaktur/logs/agent-crash-20260330-171502.log",
 		HistoryDir:    "/home/u/.config/pantau-efaktur/history", LogPath: "/home/u/.cache/pantau-efaktur/logs/agent.log",
-		Settings: settings.DefaultSettings(),
+		Settings: settings.Default(),
 		Targets: []ipc.TargetState{
 			{Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonTLSClock, Since: now.Add(-10 * time.Minute), Last: &last, Message: "Sertifikat keamanan dianggap kedaluwarsa",
 				Recent: monitor.Tally{Checks: 9, Failures: 3, Episodes: 2}},
@@ -1012,7 +1012,7 @@ func TestStatusFiguresAreOfTheAddressCheckedNow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := history.OpenHistory(dir)
+	h, err := history.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
