@@ -47,20 +47,23 @@ func TestQuitWaitsForTheAgentToEnd(t *testing.T) {
 	agent := &quitAgent{proc: proc, quit: make(chan struct{})}
 	srv := ipc.NewServer(ln, agent)
 	go srv.Serve()
-	ended := make(chan struct{})
+	ending := make(chan struct{}) // closed just before the process is ended
+	reaped := make(chan struct{})
+	defer func() { <-reaped }()
 	go func() {
+		defer close(reaped)
 		<-agent.quit
 		srv.Close()
 		time.Sleep(300 * time.Millisecond) // the agent closes its history, then ends
+		close(ending)
 		proc.Process.Kill()
 		proc.Wait()
-		close(ended)
 	}()
 
 	var out, errOut bytes.Buffer
 	code := Quit([]string{"--lang", "en"}, cmdline.IO{Stdout: &out, Stderr: &errOut})
 	select {
-	case <-ended:
+	case <-ending:
 	default:
 		t.Fatal("quit returned while the agent's process was still running")
 	}
