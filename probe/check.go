@@ -43,7 +43,12 @@ type Target struct {
 	ID     string // stable identifier: "efaktur", "enofa", "coretax", "djponline"
 	URL    string
 	Expect Expect
+	Slow   time.Duration // its own slow threshold (0: the checker's)
 }
+
+// wsdlRetry is how often the SVC's WSDL address is tried again once the
+// validation service answers for it.
+const wsdlRetry = time.Hour
 
 // Options tune a Checker. Zero values mean the defaults.
 type Options struct {
@@ -107,6 +112,9 @@ type HTTPChecker struct {
 	// signingIn holds, by proxy URL, the transport that signs in to a proxy
 	// found to ask for the Windows sign-in, and its dialer.
 	signingIn map[string]signingTransport
+	// viaValidation holds, by WSDL address, when that address last
+	// answered 404 while the validation service answered for the SVC.
+	viaValidation map[string]time.Time
 }
 
 // NewHTTPChecker builds an HTTPChecker. Every check opens a fresh connection
@@ -117,7 +125,8 @@ func NewHTTPChecker(opts Options) *HTTPChecker {
 	if opts.ProxySignIn == nil {
 		opts.ProxySignIn = PlatformProxySignIn
 	}
-	c := &HTTPChecker{opts: opts, proxyFunc: opts.Proxy.Func(), signingIn: map[string]signingTransport{}}
+	c := &HTTPChecker{opts: opts, proxyFunc: opts.Proxy.Func(), signingIn: map[string]signingTransport{},
+		viaValidation: map[string]time.Time{}}
 	c.dialer = &net.Dialer{Timeout: opts.Timeout, KeepAlive: -1}
 	c.transport = &http.Transport{
 		Proxy:                  c.proxyFunc,
@@ -219,7 +228,11 @@ func (p *phaseClock) phases(total time.Duration) Phases {
 // bounds the body, a bounded read, classification, and — after a
 // network-level failure — the reference check.
 func (c *HTTPChecker) Check(ctx context.Context, target Target) (res Result) {
-	res = c.get(ctx, target.URL, target.Expect, c.opts.Timeout)
+	if target.Expect == ExpectWSDL {
+		res = c.checkSVC(ctx, target)
+	} else {
+		res = c.get(ctx, target.URL, target.Expect, target.Slow, c.opts.Timeout)
+	}
 	res.Target = target.ID
 	if c.opts.Proxy.IsSystem() && (res.Reason.NetworkLevel() || res.Reason == ReasonProxy) {
 		defer SystemProxyStale() // after the reference check, which uses the same proxy
@@ -244,8 +257,65 @@ func (c *HTTPChecker) Check(ctx context.Context, target Target) (res Result) {
 	return res
 }
 
-// get performs the request and classifies it.
-func (c *HTTPChecker) get(parent context.Context, rawURL string, expect Expect, timeout time.Duration) Result {
+// checkSVC checks the e-Faktur SVC at its WSDL address. That path is not
+// published, so when it answers 404 or 410 the invoice validation service
+// of the same origin is asked as a second witness; once it has answered,
+// later checks ask it directly and try the WSDL address again hourly.
+func (c *HTTPChecker) checkSVC(ctx context.Context, t Target) Result {
+	val := validationURL(t.URL)
+	c.mu.Lock()
+	tried, known := c.viaValidation[t.URL]
+	c.mu.Unlock()
+	if known && c.opts.Now().Sub(tried) < wsdlRetry {
+		if r, ok := c.validation(ctx, t, val, c.opts.Timeout); ok {
+			return r
+		}
+	}
+	start := time.Now()
+	res := c.get(ctx, t.URL, ExpectWSDL, t.Slow, c.opts.Timeout)
+	c.mu.Lock()
+	delete(c.viaValidation, t.URL)
+	c.mu.Unlock()
+	left := c.opts.Timeout - time.Since(start)
+	if res.Reason != ReasonNotFound || val == "" || left <= 0 {
+		return res
+	}
+	if r, ok := c.validation(ctx, t, val, left); ok {
+		c.mu.Lock()
+		c.viaValidation[t.URL] = res.CheckedAt
+		c.mu.Unlock()
+		return r
+	}
+	return res
+}
+
+// validation asks the validation service for the SVC at t; ok when the
+// SVC answered (also slowly).
+func (c *HTTPChecker) validation(ctx context.Context, t Target, val string, timeout time.Duration) (Result, bool) {
+	r := c.get(ctx, val, ExpectValidation, t.Slow, timeout)
+	if r.Reason != ReasonOK && r.Reason != ReasonSlow {
+		return r, false
+	}
+	r.URL, r.Via = t.URL, ViaValidation
+	return r, true
+}
+
+// ViaValidation is Result.Via when the SVC answered through its invoice
+// validation service.
+const ViaValidation = "validation"
+
+// validationURL is the invoice validation service of the SVC's origin,
+// asked about an obviously dummy invoice ("" for an address without one).
+func validationURL(wsdl string) string {
+	u, err := url.Parse(wsdl)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host + "/validasi/faktur/000000000000000/0000000000000/0"
+}
+
+// get performs the request and classifies it; slow 0 is the checker's threshold.
+func (c *HTTPChecker) get(parent context.Context, rawURL string, expect Expect, slow, timeout time.Duration) Result {
 	start := c.opts.Now()
 	res := Result{URL: rawURL, CheckedAt: start, Level: LevelUnknown}
 
@@ -302,7 +372,10 @@ func (c *HTTPChecker) get(parent context.Context, rawURL string, expect Expect, 
 		},
 	}
 
-	ev := Evidence{Expect: expect, Namespace: c.opts.Namespace, Slow: c.opts.Slow, ProxyUsed: res.Proxy != ""}
+	if slow == 0 {
+		slow = c.opts.Slow
+	}
+	ev := Evidence{Expect: expect, Namespace: c.opts.Namespace, Slow: slow, ProxyUsed: res.Proxy != ""}
 	var resp *http.Response
 	if perr != nil {
 		err = fmt.Errorf("%w: %w", ErrProxyChoice, perr)
@@ -315,7 +388,7 @@ func (c *HTTPChecker) get(parent context.Context, rawURL string, expect Expect, 
 	if err != nil && !signingIn && req.URL.Scheme == "https" && c.learnSignIn(err, p) {
 		// Asked again at once, signing in, within what is left of the time.
 		if left := timeout - time.Since(pc.start); left > 0 && ctx.Err() == nil {
-			return c.get(parent, rawURL, expect, left)
+			return c.get(parent, rawURL, expect, slow, left)
 		}
 	}
 	if err == nil {
@@ -405,7 +478,7 @@ func RetryAfter(header string, serverDate, now time.Time) time.Duration {
 func (c *HTTPChecker) reference(ctx context.Context, address string) Reference {
 	address = c.referenceAddress(address)
 	timeout := min(referenceTimeout, c.opts.Timeout)
-	r := c.get(ctx, address, ExpectPage, timeout)
+	r := c.get(ctx, address, ExpectPage, 0, timeout)
 	ref := Reference{URL: address}
 	switch {
 	case r.Error != "":

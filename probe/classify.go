@@ -33,8 +33,24 @@ type Expect string
 const (
 	// ExpectWSDL: the body must be the service's WSDL (the e-Faktur SVC).
 	ExpectWSDL Expect = "wsdl"
-	// ExpectPage: any 2xx page will do (e-Nofa, Coretax, DJP Online websites).
+	// ExpectPage: any 2xx page will do (e-Nofa, DJP Online websites).
 	ExpectPage Expect = "page"
+	// ExpectCoretax: Coretax's portal, whose error and maintenance pages
+	// may come with a 2xx (ARCHITECTURE.md §1).
+	ExpectCoretax Expect = "coretax"
+	// ExpectValidation: the SVC's invoice validation service, whose XML
+	// answer proves the SVC application is up.
+	ExpectValidation Expect = "validation"
+)
+
+// ValidationRoot is the root element of the invoice validation service's answer.
+const ValidationRoot = "resValidateFakturPm"
+
+// Coretax's pages that say it is down: maintenance (its wording is not
+// published; these are the usual ones) and the portal's own error pages.
+var (
+	coretaxMaintenance = [][]string{{"sedang", "dalam", "pemeliharaan"}, {"sedang", "pemeliharaan"}, {"under", "maintenance"}}
+	coretaxErrorPages  = [][]string{{"an", "error", "occurred", "while", "processing", "your", "request"}, {"kesalahan", "sistem"}}
 )
 
 // Evidence is everything the classifier looks at; Check gathers it.
@@ -60,17 +76,38 @@ type Evidence struct {
 // between the words. (A hand-written scan: a case-insensitive regexp took
 // 60 % of the time of classifying a healthy 30 KB WSDL.)
 func HasMaintenanceNotice(body []byte) bool {
+	return hasPhrase(bytes.ToLower(body), []string{"sedang", "dalam", "perbaikan"})
+}
+
+// hasAnyPhrase reports whether body holds one of the phrases, as HasMaintenanceNotice.
+func hasAnyPhrase(body []byte, phrases [][]string) bool {
 	lower := bytes.ToLower(body)
+	for _, p := range phrases {
+		if hasPhrase(lower, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPhrase reports whether lower holds the words in a row, separated by
+// white space or &nbsp;.
+func hasPhrase(lower []byte, words []string) bool {
 	for i := 0; ; {
-		j := bytes.Index(lower[i:], []byte("sedang"))
+		j := bytes.Index(lower[i:], []byte(words[0]))
 		if j < 0 {
 			return false
 		}
-		rest := lower[i+j+len("sedang"):]
-		if r, ok := skipGap(rest); ok && bytes.HasPrefix(r, []byte("dalam")) {
-			if r, ok := skipGap(r[len("dalam"):]); ok && bytes.HasPrefix(r, []byte("perbaikan")) {
-				return true
+		rest, ok := lower[i+j+len(words[0]):], true
+		for _, w := range words[1:] {
+			if rest, ok = skipGap(rest); !ok || !bytes.HasPrefix(rest, []byte(w)) {
+				ok = false
+				break
 			}
+			rest = rest[len(w):]
+		}
+		if ok {
+			return true
 		}
 		i += j + 1
 	}
@@ -114,7 +151,7 @@ func Classify(ev Evidence) (level Level, reason Reason, detail string) {
 	}
 	// The maintenance notice wins over the status: DJP has served it as 200
 	// and as 503, and it is the one answer that says "down, on purpose".
-	if HasMaintenanceNotice(ev.Body) {
+	if HasMaintenanceNotice(ev.Body) || ev.Expect == ExpectCoretax && hasAnyPhrase(ev.Body, coretaxMaintenance) {
 		return LevelDown, ReasonMaintenance, ""
 	}
 	switch s := ev.Status; {
@@ -128,9 +165,18 @@ func Classify(ev Evidence) (level Level, reason Reason, detail string) {
 		if ev.Truncated {
 			return LevelDegraded, ReasonUnexpectedContent, "body larger than the read limit"
 		}
-		if ev.Expect == ExpectWSDL {
+		switch ev.Expect {
+		case ExpectWSDL:
 			if ok, why := IsServiceWSDL(ev.Body, ev.Namespace); !ok {
 				return LevelDegraded, ReasonUnexpectedContent, why
+			}
+		case ExpectValidation:
+			if root := xmlRoot(ev.Body); root != ValidationRoot {
+				return LevelDegraded, ReasonUnexpectedContent, fmt.Sprintf("root element %q is not %s", root, ValidationRoot)
+			}
+		case ExpectCoretax:
+			if hasAnyPhrase(ev.Body, coretaxErrorPages) {
+				return LevelDown, ReasonServerError, "Coretax's error page"
 			}
 		}
 		if ev.Slow > 0 && ev.Total >= ev.Slow {
@@ -342,6 +388,21 @@ func IsServiceWSDL(body []byte, wantNS string) (ok bool, why string) {
 			if !seenRoot && len(bytes.TrimSpace(t)) > 0 {
 				return false, "text before the root element"
 			}
+		}
+	}
+}
+
+// xmlRoot is the local name of body's root element ("" when body is not XML).
+func xmlRoot(body []byte) string {
+	d := xml.NewDecoder(bytes.NewReader(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))))
+	d.CharsetReader = charset.NewReaderLabel
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return ""
+		}
+		if t, ok := tok.(xml.StartElement); ok {
+			return t.Name.Local
 		}
 	}
 }

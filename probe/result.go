@@ -172,6 +172,9 @@ type Result struct {
 	// RedirectedTo is where the last redirect pointed (credentials removed;
 	// "" when there was none): the host that failed may not be URL's.
 	RedirectedTo string
+	// Via is ViaValidation when the SVC answered through its invoice
+	// validation service, its WSDL address not being found.
+	Via string
 }
 
 // Latency is the total time of the check.
@@ -209,6 +212,7 @@ type resultJSON struct {
 	PageTitle  string     `json:"page_title,omitempty"`
 	Redirected string     `json:"redirected_to,omitempty"`
 	Reference  *Reference `json:"reference,omitempty"`
+	Via        string     `json:"via,omitempty"`
 	CheckedAt  string     `json:"checked_at"`
 }
 
@@ -220,7 +224,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		HTTPStatus: r.HTTPStatus, LatencyMS: Millis(r.Phases.Total), Phases: r.Phases,
 		Bytes: r.Bytes, Proxy: r.Proxy, SignIn: r.ProxySignIn, Message: r.Message, Error: r.Error,
 		Detail: r.Detail, PageTitle: r.PageTitle, Redirected: r.RedirectedTo, Reference: r.Reference,
-		RetryAfter: int64(math.Ceil(r.RetryAfter.Seconds())),
+		RetryAfter: int64(math.Ceil(r.RetryAfter.Seconds())), Via: r.Via,
 	}
 	if !r.ServerDate.IsZero() {
 		s := int64(math.Round(r.ClockSkew.Seconds()))
@@ -243,7 +247,7 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 		Target: j.Target, URL: j.URL, Level: j.Level, Reason: j.Reason, Cause: j.Cause,
 		HTTPStatus: j.HTTPStatus, Phases: j.Phases, Bytes: j.Bytes, Proxy: j.Proxy, ProxySignIn: j.SignIn,
 		Error: j.Error, Detail: j.Detail, PageTitle: j.PageTitle, RedirectedTo: j.Redirected, Reference: j.Reference, Message: j.Message,
-		RetryAfter: time.Duration(j.RetryAfter) * time.Second,
+		RetryAfter: time.Duration(j.RetryAfter) * time.Second, Via: j.Via,
 	}
 	if r.Phases.Total == 0 && j.LatencyMS != 0 {
 		r.Phases.Total = FromMillis(j.LatencyMS)

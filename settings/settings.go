@@ -20,7 +20,8 @@ const Version = 1
 const (
 	DefaultURL       = "https://svc.efaktur.pajak.go.id/svc/MasterFakturService?wsdl"
 	EnofaURL         = "https://efaktur.pajak.go.id"
-	CoretaxURL       = "https://coretaxdjp.pajak.go.id"
+	CoretaxURL       = "https://coretaxdjp.pajak.go.id/identityproviderportal/Account/Login" // the portal's sign-in
+	CoretaxSlow      = 10 * time.Second                                                      // its sign-in is slow even on a good day
 	DJPOnlineURL     = "https://djponline.pajak.go.id"
 	minLoopbackWait  = 50 * time.Millisecond
 	maxInterval      = time.Hour
@@ -295,15 +296,21 @@ func (s Settings) PrimaryTarget() probe.Target {
 	return probe.Target{ID: probe.PrimaryTargetID, URL: s.URL, Expect: probe.ExpectWSDL}
 }
 
+// CoretaxTarget is Coretax, checked with its own rules at url.
+func CoretaxTarget(url string) probe.Target {
+	return probe.Target{ID: "coretax", URL: url, Expect: probe.ExpectCoretax, Slow: CoretaxSlow}
+}
+
 // Targets lists the primary and every enabled secondary target.
 func (s Settings) Targets() []probe.Target {
 	ts := []probe.Target{s.PrimaryTarget()}
 	for _, t := range []struct {
-		on      bool
-		id, url string
-	}{{s.Secondary.Enofa, "enofa", EnofaURL}, {s.Secondary.Coretax, "coretax", CoretaxURL}, {s.Secondary.DJPOnline, "djponline", DJPOnlineURL}} {
+		on     bool
+		target probe.Target
+	}{{s.Secondary.Enofa, probe.Target{ID: "enofa", URL: EnofaURL, Expect: probe.ExpectPage}}, {s.Secondary.Coretax, CoretaxTarget(CoretaxURL)},
+		{s.Secondary.DJPOnline, probe.Target{ID: "djponline", URL: DJPOnlineURL, Expect: probe.ExpectPage}}} {
 		if t.on {
-			ts = append(ts, probe.Target{ID: t.id, URL: t.url, Expect: probe.ExpectPage})
+			ts = append(ts, t.target)
 		}
 	}
 	return ts

@@ -12,28 +12,44 @@ import (
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
+	"pantau-efaktur/settings"
 )
 
 // Check runs `pantau-efaktur check`.
 func Check(args []string, io cmdline.IO) int {
+	const cmd = "pantau-efaktur check"
 	var f cmdline.CheckFlags
-	if _, code, ok := cmdline.ParseCommandLine(f.FlagSet("check"), args, "pantau-efaktur check", "check", io); !ok {
+	fs := f.FlagSet("check")
+	service := fs.String("service", probe.PrimaryTargetID, "")
+	if _, code, ok := cmdline.ParseCommandLine(fs, args, cmd, "check", io); !ok {
 		return code
 	}
-	settings, _, tr := loadSettingsForCLI(f.Config, f.Lang, io)
-	if err := f.Apply(tr, "pantau-efaktur check", &settings); err != nil {
+	s, _, tr := loadSettingsForCLI(f.Config, f.Lang, io)
+	if err := f.Apply(tr, cmd, &s); err != nil {
 		return cmdline.UsageExit(err, io)
 	}
 	// The same ranges as the settings file and watch: a --slow longer than
 	// the timeout, or a 10-minute timeout, is a mistake, not a check.
-	if err := cmdline.ValidateForCommand(tr, "pantau-efaktur check", settings); err != nil {
+	if err := cmdline.ValidateForCommand(tr, cmd, s); err != nil {
 		return cmdline.UsageExit(err, io)
 	}
-	tr = i18n.New(settings.Language)
+	target := s.PrimaryTarget()
+	switch *service {
+	case probe.PrimaryTargetID:
+	case "coretax": // --url, when given, is Coretax's address
+		u := settings.CoretaxURL
+		if f.URL != "" {
+			u = s.URL
+		}
+		target = settings.CoretaxTarget(u)
+	default:
+		return cmdline.UsageExit(cmdline.UsageError(tr.T("usage.bad_service", map[string]any{"Cmd": cmd, "Value": *service})), io)
+	}
+	tr = i18n.New(s.Language)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	res := probe.Check(ctx, settings.PrimaryTarget(), settings.CheckOptions(version.UserAgent()))
+	res := probe.Check(ctx, target, s.CheckOptions(version.UserAgent()))
 	if res.Reason == probe.ReasonCanceled {
 		return 130
 	}

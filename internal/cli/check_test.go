@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -184,5 +185,31 @@ func TestCheckUsageErrorsSpeakEnglishWhenAsked(t *testing.T) {
 	_, _, en = runCheck(t, "--lang", "en", "--proxy", "proxy.kantor")
 	if !strings.Contains(id, "tidak memiliki nomor port") || !strings.Contains(en, "has no port number") {
 		t.Fatalf("proxy without port: id %q en %q", id, en)
+	}
+}
+
+// --service coretax checks Coretax with its own rules at --url; the JSON
+// names the service, and the exit code is as for e-Faktur.
+func TestCheckService(t *testing.T) {
+	errorPage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<h2>An error occurred while processing your request.</h2>"))
+	}))
+	defer errorPage.Close()
+	code, out, errOut := runCheck(t, "--service", "coretax", "--url", errorPage.URL+"/identityproviderportal/Account/Login", "--reference", "off", "--json")
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil || code != 2 {
+		t.Fatalf("exit %d, %q %q", code, out, errOut)
+	}
+	if got["target"] != "coretax" || got["reason"] != "server_error" {
+		t.Fatalf("%s", out)
+	}
+	// Under e-Faktur's rules the same page is not the WSDL: degraded.
+	if code, _, _ := runCheck(t, "--service", "efaktur", "--url", errorPage.URL, "--reference", "off"); code != 1 {
+		t.Fatalf("e-Faktur's rules on a page: exit %d, want 1", code)
+	}
+	code, out, errOut = runCheck(t, "--service", "enofa", "--lang", "en")
+	if code != cmdline.ExitUsage || out != "" || !strings.Contains(errOut, `--service "enofa" is unknown`) {
+		t.Fatalf("unknown service: exit %d, %q %q", code, out, errOut)
 	}
 }

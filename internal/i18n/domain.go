@@ -91,6 +91,9 @@ func (t *Translator) Message(r probe.Result) string {
 	if r.PageTitle != "" {
 		msg += " " + t.T("message.page_title", map[string]any{"Title": r.PageTitle})
 	}
+	if r.Via == probe.ViaValidation {
+		msg += " " + t.T("message.via_validation")
+	}
 	return msg
 }
 

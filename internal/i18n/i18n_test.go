@@ -479,3 +479,16 @@ func TestUnsteadyIsToldWithItsNumbers(t *testing.T) {
 		}
 	}
 }
+
+// An SVC that answered through its validation service says so, in words.
+func TestMessageSaysViaValidation(t *testing.T) {
+	r := probe.Result{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Via: probe.ViaValidation}
+	for lang, want := range map[string]string{"id": "SVC menjawab lewat layanan validasi faktur", "en": "through its invoice validation service"} {
+		if got := New(lang).Message(r); !strings.Contains(got, want) {
+			t.Errorf("%s: %q lacks %q", lang, got, want)
+		}
+	}
+	if got := New("id").Message(probe.Result{Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK}); strings.Contains(got, "validasi") {
+		t.Errorf("said for a WSDL answer: %q", got)
+	}
+}
