@@ -170,6 +170,23 @@ func (d *winDesktop) click(win string, at image.Point, button string) {
 	}
 }
 
+// clickUntilRequest clicks "Periksa sekarang" until a request reaches
+// the server. The button is disabled while the previous check's answer is
+// on its way back, so one click may land on a disabled button.
+func (d *winDesktop) clickUntilRequest(win string, at image.Point, svc *fakesvc.Service) {
+	d.t.Helper()
+	before := svc.Requests()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
+		d.click(win, at, "1")
+		for wait := time.Now().Add(3 * time.Second); time.Now().Before(wait); time.Sleep(100 * time.Millisecond) {
+			if svc.Requests() > before {
+				return
+			}
+		}
+	}
+	d.t.Fatalf("no check reached the server after clicking %v", at)
+}
+
 // logRecord is one line of the agent's log.
 type logRecord struct {
 	Msg   string `json:"msg"`
@@ -327,15 +344,14 @@ func TestAgentUnderWine(t *testing.T) {
 
 	// "Periksa sekarang" in the status window asks the agent, which asks
 	// the server (the next scheduled check is ten minutes away).
-	before := svc.Requests()
 	button := d.waitColour(win, blue, 500)
-	d.click(win, image.Pt((button.Min.X+button.Max.X)/2, (button.Min.Y+button.Max.Y)/2), "1")
-	waitFor(t, "a check now from the status window", func() bool { return svc.Requests() > before })
+	checkNow := image.Pt((button.Min.X+button.Max.X)/2, (button.Min.Y+button.Max.Y)/2)
+	d.clickUntilRequest(win, checkNow, svc)
 
 	// An outage, found by a check now, is confirmed and notified; so is
 	// its end.
 	svc.Set(fakesvc.Maintenance)
-	d.click(win, image.Pt((button.Min.X+button.Max.X)/2, (button.Min.Y+button.Max.Y)/2), "1")
+	d.clickUntilRequest(win, checkNow, svc)
 	d.waitNotifications("down")
 	d.waitColour(win, red, 5000)
 	d.waitColour(tray, red, 20)
