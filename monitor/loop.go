@@ -12,10 +12,11 @@ import (
 // new policy, a resume), checks, and hands the result to the monitor.
 
 type loop struct {
-	m       *Monitor
-	tr      *Tracker // guarded by m.mu
-	primary bool
-	cancel  context.CancelFunc
+	m      *Monitor
+	tr     *Tracker  // guarded by m.mu
+	notif  *notifier // guarded by m.mu; a service's, nil for an extra
+	first  bool      // guarded by m.mu: the first service (check now's answer, "PC offline")
+	cancel context.CancelFunc
 
 	nowCh  chan struct{} // check-now requests (coalesced)
 	pokeCh chan struct{} // configuration or snooze changed
@@ -30,9 +31,23 @@ type loop struct {
 	lastMono time.Duration // idem
 }
 
-func (m *Monitor) newLoop(t probe.Target, primary bool) *loop {
-	return &loop{m: m, tr: &Tracker{target: t, level: probe.LevelUnknown}, primary: primary,
+func (m *Monitor) newLoop(t probe.Target, index, services int) *loop {
+	l := &loop{m: m, tr: &Tracker{target: t, level: probe.LevelUnknown},
 		nowCh: make(chan struct{}, 1), pokeCh: make(chan struct{}, 1)}
+	l.setRole(index, services)
+	return l
+}
+
+// setRole makes the index-th target a service in use or an extra; m.mu
+// must be held (or l not yet shared).
+func (l *loop) setRole(index, services int) {
+	l.first = index == 0
+	switch {
+	case index >= services:
+		l.notif = nil
+	case l.notif == nil:
+		l.notif = &notifier{}
+	}
 }
 
 func (l *loop) poke() {
@@ -126,10 +141,10 @@ func (l *loop) wait(ctx context.Context, next *time.Duration) wake {
 		l.m.mu.Lock()
 		p := l.m.policyLocked(l)
 		sleep := min(remaining, p.WakeEvery)
-		if l.primary {
-			if due, ok := l.m.notif.pendingDue(now, l.tr.level); ok {
+		if l.notif != nil {
+			if due, ok := l.notif.pendingDue(now, l.tr.level, l.m.snoozeUntil); ok {
 				if due <= 0 {
-					evs := l.m.flushPendingLocked(now)
+					evs := l.notif.flush(l.tr.level, l.tr.last, now)
 					l.m.mu.Unlock()
 					l.m.emit(evs...)
 					lastAnnounced = -1
@@ -226,9 +241,12 @@ func (m *Monitor) apply(l *loop, res probe.Result) time.Duration {
 		st := after
 		evs = append(evs, Event{Kind: EventState, At: now, Target: l.tr.target.ID, State: &st, Previous: before.Level})
 	}
-	if l.primary {
+	if l.notif != nil {
 		for _, n := range notes {
-			evs = append(evs, m.notif.offer(n, m.cfg.Notify, after.Level, now, p.NotifyGap)...)
+			if !l.first && (n.Kind == NotifyOffline || n.Kind == NotifyOnline) {
+				continue // this PC's connection is told once, by the first service
+			}
+			evs = append(evs, l.notif.offer(n, m.cfg.Notify, now, p.NotifyGap, m.snoozeUntil)...)
 		}
 	}
 	delay := m.nextDelayLocked(l, p)
@@ -247,16 +265,4 @@ func (m *Monitor) nextDelayLocked(l *loop, p Policy) time.Duration {
 		delay = ra
 	}
 	return delay
-}
-
-// flushPendingLocked delivers a held notification if it still holds.
-func (m *Monitor) flushPendingLocked(now time.Time) []Event {
-	var level probe.Level
-	var last probe.Result
-	for _, l := range m.loops {
-		if l.primary {
-			level, last = l.tr.level, l.tr.last
-		}
-	}
-	return m.notif.flush(level, last, now)
 }

@@ -37,8 +37,12 @@ type Checker interface {
 
 // Config is what a Monitor needs. Reconfigure replaces it at run time.
 type Config struct {
-	Targets []probe.Target // the first is the primary (drives icon and notifications)
-	Checker Checker
+	Targets []probe.Target
+	// Services: the first Services targets are the services in use; each
+	// drives the icon and has its own notifications. The rest are extras,
+	// only shown. Zero means one.
+	Services int
+	Checker  Checker
 	Policy  Policy
 	Notify  NotifySettings
 }
@@ -50,11 +54,11 @@ type Monitor struct {
 	rand  func() float64
 	sink  func(Event)
 
-	mu      sync.Mutex
-	cfg     Config
-	loops   map[string]*loop
-	notif   notifier
-	runCtx  context.Context
+	mu          sync.Mutex
+	cfg         Config
+	loops       map[string]*loop
+	snoozeUntil time.Time // the mute: no notification before it ends
+	runCtx      context.Context
 	runWG   sync.WaitGroup
 	running bool
 
@@ -78,13 +82,13 @@ func WithRand(f func() float64) Option { return func(m *Monitor) { m.rand = f } 
 // (down or offline) instead of "unknown": recovery still needs
 // RecoverThreshold answers, the outage is not announced a second time, and
 // the recovery notification tells its whole length, not the time since the
-// restart. A primary outage marked Held was never announced: its "down" is
-// held again, for the end of the snooze the caller sets.
+// restart. A service's outage marked Held was never announced: its "down"
+// is held again, for the end of the snooze the caller sets.
 func WithOpenOutages(open map[string]OpenOutage) Option {
 	return func(m *Monitor) { m.resume = open }
 }
 
-// WithOwedRecovery hands over the primary's "back online" a previous run
+// WithOwedRecovery hands over the first service's "back online" a previous run
 // held for the end of the mute still running (see OwedRecovery): told when
 // the mute ends, or, when the outage taken up (held too) is still going on,
 // covered by its own "back online", as without the restart.
@@ -95,7 +99,7 @@ func WithOwedRecovery(n Notification) Option {
 // WithSnooze starts the monitor muted until the given time (a snooze kept
 // across a restart), as SetSnooze would before Run.
 func WithSnooze(until time.Time) Option {
-	return func(m *Monitor) { m.notif.snoozeUntil = until }
+	return func(m *Monitor) { m.snoozeUntil = until }
 }
 
 // New validates cfg. sink receives every event, synchronously, from
@@ -115,34 +119,51 @@ func New(cfg Config, sink func(Event), opts ...Option) (*Monitor, error) {
 		o(m)
 	}
 	for i, t := range cfg.Targets {
-		m.loops[t.ID] = m.newLoop(t, i == 0)
+		m.loops[t.ID] = m.newLoop(t, i, cfg.services())
 	}
 	for id, o := range m.resume {
 		if l, ok := m.loops[id]; ok {
 			l.tr.resume(o)
 		}
 	}
-	primaryID := cfg.Targets[0].ID
-	p := m.loops[primaryID]
-	var down *Notification
-	if p.tr.Outage != nil {
-		down = &Notification{Kind: NotifyDown, Target: primaryID, Reason: p.tr.reason, Result: p.tr.last, Start: p.tr.Outage.Start}
-	}
-	switch owed := m.owed; {
-	case down != nil && !m.resume[primaryID].Held:
-		m.notif.told = down // the previous run told it: its end is owed
-	case owed != nil && wanted(*owed, cfg.Notify):
-		// The previous run told "down" and held its "back online" for the
-		// mute's end: still owed, and the one summary of what came since.
-		m.notif.told = &Notification{Kind: NotifyDown, Target: primaryID, Start: owed.Start}
-		if down == nil {
-			m.notif.pending = owed
+	for _, l := range m.loops {
+		if l.notif != nil {
+			m.takeUp(l)
 		}
-	case down != nil && wanted(*down, cfg.Notify):
-		m.notif.pending = down // held by the mute: told when it ends, if still down
 	}
 	m.resume, m.owed = nil, nil
 	return m, nil
+}
+
+// services is the number of services in use.
+func (c Config) services() int { return min(max(c.Services, 1), len(c.Targets)) }
+
+// takeUp sets what a service's user was told by the previous run: an
+// outage taken up was told (its end is owed) or held by the mute; the
+// first service may owe a "back online" held by the mute.
+func (m *Monitor) takeUp(l *loop) {
+	id := l.tr.target.ID
+	var down *Notification
+	if l.tr.Outage != nil {
+		down = &Notification{Kind: NotifyDown, Target: id, Reason: l.tr.reason, Result: l.tr.last, Start: l.tr.Outage.Start}
+	}
+	owed := m.owed
+	if !l.first {
+		owed = nil
+	}
+	switch {
+	case down != nil && !m.resume[id].Held:
+		l.notif.told = down // the previous run told it: its end is owed
+	case owed != nil && wanted(*owed, m.cfg.Notify):
+		// The previous run told "down" and held its "back online" for the
+		// mute's end: still owed, and the one summary of what came since.
+		l.notif.told = &Notification{Kind: NotifyDown, Target: id, Start: owed.Start}
+		if down == nil {
+			l.notif.pending = owed
+		}
+	case down != nil && wanted(*down, m.cfg.Notify):
+		l.notif.pending = down // held by the mute: told when it ends, if still down
+	}
 }
 
 // Run checks until ctx ends. The first check of every target starts at once.
@@ -197,13 +218,14 @@ func (m *Monitor) Reconfigure(cfg Config) error {
 		l, ok := m.loops[t.ID]
 		if ok && l.tr.target.URL == t.URL {
 			l.tr.target = t
+			l.setRole(i, cfg.services())
 			l.poke()
 			continue
 		}
 		if ok && l.cancel != nil {
 			l.cancel()
 		}
-		nl := m.newLoop(t, i == 0)
+		nl := m.newLoop(t, i, cfg.services())
 		m.loops[t.ID] = nl
 		if m.running {
 			m.startLoop(nl)
@@ -222,21 +244,23 @@ func (m *Monitor) Reconfigure(cfg Config) error {
 
 // CheckNow asks every target for a check now: one already running is
 // joined, and requests closer than Policy.CheckNowGap to the previous check
-// are merged into one. The channel receives the primary target's result.
+// are merged into one. The channel receives the first service's result.
 func (m *Monitor) CheckNow() <-chan probe.Result {
 	reply := make(chan probe.Result, 1)
 	m.mu.Lock()
 	loops := make([]*loop, 0, len(m.loops))
+	var first *loop
 	for _, l := range m.loops {
-		loops = append(loops, l)
+		if l.first {
+			first = l
+		} else {
+			loops = append(loops, l)
+		}
 	}
 	m.mu.Unlock()
+	first.requestNow(reply)
 	for _, l := range loops {
-		if l.primary {
-			l.requestNow(reply)
-		} else {
-			l.requestNow(nil)
-		}
+		l.requestNow(nil)
 	}
 	return reply
 }
@@ -246,16 +270,16 @@ func (m *Monitor) CheckNow() <-chan probe.Result {
 // is notified then.
 func (m *Monitor) SetSnooze(until time.Time) {
 	m.mu.Lock()
-	m.notif.snoozeUntil = until
-	var primary *loop
+	m.snoozeUntil = until
+	var services []*loop
 	for _, l := range m.loops {
-		if l.primary {
-			primary = l
+		if l.notif != nil {
+			services = append(services, l)
 		}
 	}
 	m.mu.Unlock()
-	if primary != nil {
-		primary.poke()
+	for _, l := range services {
+		l.poke()
 	}
 }
 
@@ -263,8 +287,8 @@ func (m *Monitor) SetSnooze(until time.Time) {
 func (m *Monitor) Snoozed() time.Time {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.clock.Now().Before(m.notif.snoozeUntil) {
-		return m.notif.snoozeUntil
+	if m.clock.Now().Before(m.snoozeUntil) {
+		return m.snoozeUntil
 	}
 	return time.Time{}
 }
@@ -282,8 +306,15 @@ func (m *Monitor) States() []State {
 	return out
 }
 
-// Primary is the primary target's state.
+// Primary is the first service's state.
 func (m *Monitor) Primary() State { return m.States()[0] }
+
+// Services is the number of services in use: the first of States.
+func (m *Monitor) Services() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.cfg.services()
+}
 
 // emit delivers events to the sink, one caller at a time.
 func (m *Monitor) emit(evs ...Event) {

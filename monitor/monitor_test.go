@@ -1303,21 +1303,21 @@ func TestReconfigureKeepsAnOpenOutage(t *testing.T) {
 func TestSecondaryTargetsHaveTheirOwnLevelAndNeverNotify(t *testing.T) {
 	targets := []probe.Target{
 		{ID: primary, URL: settings.DefaultURL, Expect: probe.ExpectWSDL},
-		{ID: "coretax", URL: settings.CoretaxURL, Expect: probe.ExpectPage},
+		{ID: "enofa", URL: settings.EnofaURL, Expect: probe.ExpectPage},
 	}
 	h := newHarness(t, testPolicy(), allNotify(), targets...)
-	h.chk.Set("coretax", probe.ReasonServerError)
+	h.chk.Set("enofa", probe.ReasonServerError)
 	h.start()
-	// Each step moves the clock past coretax's next check (10 s re-check,
+	// Each step moves the clock past e-Nofa's next check (10 s re-check,
 	// 30 s while down, both under the primary's 60 s); the clock moves only
-	// once coretax is parked with its timer set, so none of its checks is
+	// once e-Nofa is parked with its timer set, so none of its checks is
 	// skipped by a goroutine scheduled late.
 	secondaryParked := func() {
 		t.Helper()
 		select {
 		case <-h.secondaryWaits:
 		case <-time.After(10 * time.Second): // a safety net, never a synchroniser
-			t.Fatal("coretax never came to wait")
+			t.Fatal("e-Nofa never came to wait")
 		}
 	}
 	secondaryParked()
@@ -1325,11 +1325,11 @@ func TestSecondaryTargetsHaveTheirOwnLevelAndNeverNotify(t *testing.T) {
 		h.step()
 		secondaryParked()
 	}
-	if n := h.chk.Calls("coretax"); n != 11 {
-		t.Errorf("coretax checked %d times in 10 steps after the first, want 11", n)
+	if n := h.chk.Calls("enofa"); n != 11 {
+		t.Errorf("e-Nofa checked %d times in 10 steps after the first, want 11", n)
 	}
 	sts := h.m.States()
-	if len(sts) != 2 || sts[0].Level != probe.LevelUp || sts[1].Target != "coretax" || sts[1].Level != probe.LevelDown {
+	if len(sts) != 2 || sts[0].Level != probe.LevelUp || sts[1].Target != "enofa" || sts[1].Level != probe.LevelDown {
 		t.Fatalf("states %+v", sts)
 	}
 	for _, e := range h.all {
@@ -1344,7 +1344,7 @@ func TestRemoteSecondaryTargetsAreNeverCheckedFasterThan10s(t *testing.T) {
 	p.Interval, p.Recheck, p.DownInterval = time.Second, 200*time.Millisecond, 500*time.Millisecond
 	targets := []probe.Target{
 		{ID: primary, URL: "http://127.0.0.1:8080/svc?wsdl", Expect: probe.ExpectWSDL},
-		{ID: "coretax", URL: settings.CoretaxURL, Expect: probe.ExpectPage},
+		{ID: "coretax", URL: settings.DefaultCoretaxURL, Expect: probe.ExpectPage},
 	}
 	clk := probetest.NewClock(t0)
 	chk := probetest.NewChecker(clk)

@@ -40,7 +40,8 @@ type Notification struct {
 
 // ---- notification delivery: preferences, snooze, rate limit ----
 
-// notifier applies preferences, the mute and the rate limit. A "down" the
+// notifier applies preferences, the mute and the rate limit, for one
+// service (each has its own). A "down" the
 // user was told is owed its "back online": told, it is the one summary of
 // everything until the server answers again, flapping during a mute
 // included (ARCHITECTURE.md §5).
@@ -48,7 +49,6 @@ type notifier struct {
 	last        time.Time // last delivered notification other than recovery
 	gap         time.Duration
 	pending     *Notification // held by the mute or the rate limit
-	snoozeUntil time.Time
 	told        *Notification // the "down" told, not yet "back online"
 	toldOffline bool          // "PC offline" told, not yet "PC back online"
 }
@@ -86,7 +86,7 @@ func stillTrue(k NotifyKind, level probe.Level) bool {
 }
 
 // offer decides whether n is delivered now, held, or dropped.
-func (nt *notifier) offer(n Notification, prefs NotifySettings, level probe.Level, now time.Time, gap time.Duration) []Event {
+func (nt *notifier) offer(n Notification, prefs NotifySettings, now time.Time, gap time.Duration, snoozeUntil time.Time) []Event {
 	nt.gap = gap
 	if !wanted(n, prefs) {
 		return nil
@@ -98,7 +98,7 @@ func (nt *notifier) offer(n Notification, prefs NotifySettings, level probe.Leve
 	case n.Kind == NotifyRecovered && nt.told != nil:
 		n.Start, n.Outage = nt.told.Start, n.Back.Sub(nt.told.Start)
 	}
-	if now.Before(nt.snoozeUntil) {
+	if now.Before(snoozeUntil) {
 		switch {
 		case n.Kind == NotifyDown, n.Kind == NotifyRecovered && nt.told != nil,
 			n.FollowUp && nt.told != nil, n.Kind == NotifyOnline && nt.toldOffline:
@@ -106,7 +106,7 @@ func (nt *notifier) offer(n Notification, prefs NotifySettings, level probe.Leve
 		case n.Kind == NotifyRecovered:
 			nt.pending = nil // the outage the user did not hear of is over
 		}
-		slog.Info("notification held by snooze", "kind", n.Kind, "until", nt.snoozeUntil)
+		slog.Info("notification held by snooze", "target", n.Target, "kind", n.Kind, "until", snoozeUntil)
 		return nil
 	}
 	if n.Kind != NotifyRecovered && !nt.last.IsZero() && now.Sub(nt.last) < gap {
@@ -139,11 +139,11 @@ func (nt *notifier) deliver(n Notification, now time.Time) []Event {
 // the first settled level (just started, the first check a blip) there is
 // none: a "back online" owed by the previous run waits to be checked true
 // rather than be dropped as untrue.
-func (nt *notifier) pendingDue(now time.Time, level probe.Level) (time.Duration, bool) {
+func (nt *notifier) pendingDue(now time.Time, level probe.Level, snoozeUntil time.Time) (time.Duration, bool) {
 	if nt.pending == nil || level == probe.LevelUnknown {
 		return 0, false
 	}
-	at := nt.snoozeUntil
+	at := snoozeUntil
 	if !nt.last.IsZero() && nt.pending.Kind != NotifyRecovered {
 		if t := nt.last.Add(nt.gap); t.After(at) {
 			at = t

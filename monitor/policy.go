@@ -39,19 +39,19 @@ const MinRemoteWait = 10 * time.Second
 // ErrTooFrequent refuses intervals that would hammer DJP.
 var ErrTooFrequent = errors.New("check intervals under 10 s are only allowed for addresses on this machine")
 
-// policyLocked is the policy of one target: secondary targets on other
-// hosts never get intervals under 10 s, even when the primary is a local
-// test server (m.mu held).
+// policyLocked is the policy of one target: targets on other hosts never
+// get intervals under 10 s, even when the first is a local test server
+// (m.mu held).
 func (m *Monitor) policyLocked(l *loop) Policy {
 	p := m.cfg.Policy
-	if !l.primary && !probe.IsLoopbackURL(l.tr.target.URL) {
+	if !probe.IsLoopbackURL(l.tr.target.URL) {
 		p.Interval, p.Recheck, p.DownInterval = max(p.Interval, MinRemoteWait), max(p.Recheck, MinRemoteWait), max(p.DownInterval, MinRemoteWait)
 	}
 	return p
 }
 
-// validate enforces the loopback-only rule on the primary target (secondary
-// targets are clamped, see policyLocked) and sane counts.
+// validate enforces the loopback-only rule on the first target (the others
+// are clamped, see policyLocked) and sane counts.
 func (p Policy) validate(targets []probe.Target) error {
 	if p.Interval <= 0 || p.Recheck <= 0 || p.DownInterval <= 0 {
 		return errors.New("monitor intervals must be positive")

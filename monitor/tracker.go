@@ -44,6 +44,19 @@ func ShownLevel(level probe.Level, rechecking bool) probe.Level {
 	return probe.LevelUnknown
 }
 
+// WorstShown is what the icon shows for the services in use: green only
+// when every one is up, else the worst of down, offline, degraded, unknown.
+func WorstShown(services []State) probe.Level {
+	rank := map[probe.Level]int{probe.LevelUp: 0, probe.LevelUnknown: 1, probe.LevelDegraded: 2, probe.LevelOffline: 3, probe.LevelDown: 4}
+	worst := probe.LevelUp
+	for _, st := range services {
+		if l := ShownLevel(st.Level, st.Rechecking); rank[l] > rank[worst] {
+			worst = l
+		}
+	}
+	return worst
+}
+
 // Unsteadiness. One failure re-checked away must not cry wolf, and a
 // failure is confirmed only when it repeats (3 in a row by default), so a
 // server failing every other check never turns red. Yet uploads then fail

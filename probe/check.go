@@ -35,8 +35,12 @@ const (
 	referenceTimeout = 5 * time.Second
 )
 
-// PrimaryTargetID is the e-Faktur SVC target, the one the icon is about.
-const PrimaryTargetID = "efaktur"
+// The services a user may use (ARCHITECTURE.md §1). PrimaryTargetID, the
+// e-Faktur SVC, is the one records without a target are about.
+const (
+	PrimaryTargetID = "efaktur"
+	CoretaxTargetID = "coretax"
+)
 
 // Target is one address to watch.
 type Target struct {

@@ -143,7 +143,8 @@ func TestSettingsSaveLoadRoundTrip(t *testing.T) {
 	s.URL = "https://svc.efaktur.pajak.go.id/svc/Other?wsdl"
 	s.Interval = settings.Duration(2 * time.Minute)
 	s.Proxy = "http://proxy.kantor:8080"
-	s.Secondary.Coretax = true
+	s.Services.Efaktur = false
+	s.Secondary.Enofa = true
 	s.Notify.Offline = true
 	s.Language = "en"
 	if err := settings.Save(path, s); err != nil {
@@ -153,12 +154,12 @@ func TestSettingsSaveLoadRoundTrip(t *testing.T) {
 	if err != nil || rep.HasNotice() || rep.Missing {
 		t.Fatalf("load: %v %+v", err, rep)
 	}
-	if got.URL != s.URL || got.Interval != s.Interval || got.Proxy != s.Proxy || !got.Secondary.Coretax ||
+	if got.URL != s.URL || got.Interval != s.Interval || got.Proxy != s.Proxy || got.Services.Efaktur || !got.Secondary.Enofa ||
 		!got.Notify.Offline || got.Language != "en" || got.Version != settings.Version {
 		t.Fatalf("round trip: %+v", got)
 	}
-	if len(got.Targets()) != 2 || got.Targets()[1].ID != "coretax" {
-		t.Fatalf("targets %+v", got.Targets())
+	if targets, services := got.Monitored(); len(targets) != 2 || services != 1 || targets[0].ID != "coretax" || targets[1].ID != "enofa" {
+		t.Fatalf("targets %+v, %d services", targets, services)
 	}
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 && runtime.GOOS != "windows" { // Windows: the ACL of %APPDATA%
 		t.Errorf("mode %v", fi.Mode())

@@ -20,8 +20,8 @@ const Version = 1
 const (
 	DefaultURL       = "https://svc.efaktur.pajak.go.id/svc/MasterFakturService?wsdl"
 	EnofaURL         = "https://efaktur.pajak.go.id"
-	CoretaxURL       = "https://coretaxdjp.pajak.go.id/identityproviderportal/Account/Login" // the portal's sign-in
-	CoretaxSlow      = 10 * time.Second                                                      // its sign-in is slow even on a good day
+	DefaultCoretaxURL  = "https://coretaxdjp.pajak.go.id/identityproviderportal/Account/Login" // the portal's sign-in
+	DefaultCoretaxSlow = 10 * time.Second                                                      // its sign-in is slow even on a good day
 	DJPOnlineURL     = "https://djponline.pajak.go.id"
 	minLoopbackWait  = 50 * time.Millisecond
 	maxInterval      = time.Hour
@@ -59,17 +59,26 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Secondary switches the other DJP services on (off the icon).
+// Services are the DJP services the user uses (ARCHITECTURE.md §1): each
+// is monitored, drives the icon and is notified by name. At least one.
+type Services struct {
+	Efaktur bool `json:"efaktur"`
+	Coretax bool `json:"coretax"`
+}
+
+// Secondary switches the other DJP services on (off the icon, no
+// notifications).
 type Secondary struct {
 	Enofa     bool `json:"enofa"`
-	Coretax   bool `json:"coretax"`
 	DJPOnline bool `json:"djponline"`
 }
 
 // Settings is the settings file (ARCHITECTURE.md §6).
 type Settings struct {
 	Version          int                    `json:"version"`
+	Services         Services               `json:"services"`
 	URL              string                 `json:"url"`
+	CoretaxURL       string                 `json:"coretax_url"`
 	Interval         Duration               `json:"interval"`
 	Recheck          Duration               `json:"recheck"`
 	DownInterval     Duration               `json:"down_interval"`
@@ -77,6 +86,7 @@ type Settings struct {
 	RecoverThreshold int                    `json:"recover_threshold"`
 	Timeout          Duration               `json:"timeout"`
 	Slow             Duration               `json:"slow"`
+	CoretaxSlow      Duration               `json:"coretax_slow"`
 	Proxy            string                 `json:"proxy"`
 	Reference        string                 `json:"reference"`
 	Secondary        Secondary              `json:"secondary"`
@@ -93,7 +103,9 @@ type Settings struct {
 func Default() Settings {
 	return Settings{
 		Version:          Version,
+		Services:         Services{Efaktur: true, Coretax: true},
 		URL:              DefaultURL,
+		CoretaxURL:       DefaultCoretaxURL,
 		Interval:         Duration(60 * time.Second),
 		Recheck:          Duration(10 * time.Second),
 		DownInterval:     Duration(30 * time.Second),
@@ -101,6 +113,7 @@ func Default() Settings {
 		RecoverThreshold: 2,
 		Timeout:          Duration(probe.DefaultTimeout),
 		Slow:             Duration(probe.DefaultSlow),
+		CoretaxSlow:      Duration(DefaultCoretaxSlow),
 		Proxy:            string(probe.ProxySystem),
 		Reference:        probe.DefaultReference,
 		Notify:           monitor.NotifySettings{Down: true, Recovered: true, Sound: true},
@@ -120,6 +133,7 @@ const (
 	CodeProxyPort     FieldCode = "proxy_port"      // a proxy address without its port
 	CodeReference     FieldCode = "reference"       // not an address nor "off" (Problem says why)
 	CodeLanguage      FieldCode = "language"        // not id nor en
+	CodeNoService     FieldCode = "no_service"      // no DJP service in use
 	CodeType          FieldCode = "type"            // the wrong JSON type: the value could not be read
 	CodeBool          FieldCode = "bool"            // not true or false
 	CodeUnreadable    FieldCode = "unreadable"      // the settings window could not read what was typed
@@ -236,10 +250,18 @@ func ValidateURL(raw string) error {
 func (s Settings) Validate() error {
 	var errs ValidationError
 	add := func(e FieldError) { errs = append(errs, e) }
-	if err := ValidateURL(s.URL); err != nil {
-		add(FieldError{Field: "url", Code: CodeURL, Value: s.URL, Problem: ProblemOf(err)})
+	if !s.Services.Efaktur && !s.Services.Coretax {
+		add(FieldError{Field: "services", Code: CodeNoService})
 	}
-	loopback := probe.IsLoopbackURL(s.URL)
+	for field, u := range map[string]string{"url": s.URL, "coretax_url": s.CoretaxURL} {
+		if err := ValidateURL(u); err != nil {
+			add(FieldError{Field: field, Code: CodeURL, Value: u, Problem: ProblemOf(err)})
+		}
+	}
+	// Quick checks only when the first service is on this PC (tests, the
+	// demo); the monitor holds any other address to MinRemoteWait.
+	targets, _ := s.Monitored()
+	loopback := len(targets) > 0 && probe.IsLoopbackURL(targets[0].URL)
 	minWait, minTimeout := monitor.MinRemoteWait, minRemoteTimeout
 	if loopback {
 		minWait, minTimeout = minLoopbackWait, minLoopbackWait
@@ -254,14 +276,17 @@ func (s Settings) Validate() error {
 		{"down_interval", s.DownInterval, minWait, maxInterval},
 		{"timeout", s.Timeout, minTimeout, maxTimeout},
 		{"slow", s.Slow, minTimeout / 2, maxTimeout},
+		{"coretax_slow", s.CoretaxSlow, minTimeout / 2, maxTimeout},
 	}
 	for _, d := range durs {
 		if d.v.D() < d.min || d.v.D() > d.max {
 			add(FieldError{Field: d.field, Code: CodeRange, Value: d.v.D().String(), Min: d.min.String(), Max: d.max.String()})
 		}
 	}
-	if s.Slow.D() >= s.Timeout.D() && s.Timeout > 0 && s.Slow > 0 {
-		add(FieldError{Field: "slow", Code: CodeSlowVsTimeout, Value: s.Slow.D().String(), Max: s.Timeout.D().String()})
+	for field, slow := range map[string]Duration{"slow": s.Slow, "coretax_slow": s.CoretaxSlow} {
+		if slow >= s.Timeout && s.Timeout > 0 && slow > 0 {
+			add(FieldError{Field: field, Code: CodeSlowVsTimeout, Value: slow.D().String(), Max: s.Timeout.D().String()})
+		}
 	}
 	if s.FailThreshold < 2 || s.FailThreshold > 10 {
 		// 1 would turn a single failed check red: the app must not cry wolf.
@@ -296,24 +321,34 @@ func (s Settings) PrimaryTarget() probe.Target {
 	return probe.Target{ID: probe.PrimaryTargetID, URL: s.URL, Expect: probe.ExpectWSDL}
 }
 
-// CoretaxTarget is Coretax, checked with its own rules at url.
-func CoretaxTarget(url string) probe.Target {
-	return probe.Target{ID: "coretax", URL: url, Expect: probe.ExpectCoretax, Slow: CoretaxSlow}
+// CoretaxTarget is Coretax, checked with its own rules.
+func (s Settings) CoretaxTarget() probe.Target {
+	return probe.Target{ID: probe.CoretaxTargetID, URL: s.CoretaxURL, Expect: probe.ExpectCoretax, Slow: s.CoretaxSlow.D()}
 }
 
-// Targets lists the primary and every enabled secondary target.
-func (s Settings) Targets() []probe.Target {
-	ts := []probe.Target{s.PrimaryTarget()}
-	for _, t := range []struct {
-		on     bool
-		target probe.Target
-	}{{s.Secondary.Enofa, probe.Target{ID: "enofa", URL: EnofaURL, Expect: probe.ExpectPage}}, {s.Secondary.Coretax, CoretaxTarget(CoretaxURL)},
-		{s.Secondary.DJPOnline, probe.Target{ID: "djponline", URL: DJPOnlineURL, Expect: probe.ExpectPage}}} {
-		if t.on {
-			ts = append(ts, t.target)
-		}
+// Monitored lists the targets to check: the services in use first (their
+// number is services), then every extra switched on.
+func (s Settings) Monitored() (targets []probe.Target, services int) {
+	if s.Services.Efaktur {
+		targets = append(targets, s.PrimaryTarget())
 	}
-	return ts
+	if s.Services.Coretax {
+		targets = append(targets, s.CoretaxTarget())
+	}
+	services = len(targets)
+	if s.Secondary.Enofa {
+		targets = append(targets, probe.Target{ID: "enofa", URL: EnofaURL, Expect: probe.ExpectPage})
+	}
+	if s.Secondary.DJPOnline {
+		targets = append(targets, probe.Target{ID: "djponline", URL: DJPOnlineURL, Expect: probe.ExpectPage})
+	}
+	return targets, services
+}
+
+// MonitorConfig is the monitor these settings stand for.
+func (s Settings) MonitorConfig(c monitor.Checker) monitor.Config {
+	targets, services := s.Monitored()
+	return monitor.Config{Targets: targets, Services: services, Checker: c, Policy: s.Policy(), Notify: s.Notify}
 }
 
 // CheckOptions are the checker options these settings stand for.

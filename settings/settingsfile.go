@@ -193,7 +193,10 @@ func (f Field) Of(s *Settings) any { return f.ptr(s) }
 // Fields lists every key of the settings file, in the file's order.
 var Fields = []Field{
 	{"version", func(s *Settings) any { return &s.Version }},
+	{"services.efaktur", func(s *Settings) any { return &s.Services.Efaktur }},
+	{"services.coretax", func(s *Settings) any { return &s.Services.Coretax }},
 	{"url", func(s *Settings) any { return &s.URL }},
+	{"coretax_url", func(s *Settings) any { return &s.CoretaxURL }},
 	{"interval", func(s *Settings) any { return &s.Interval }},
 	{"recheck", func(s *Settings) any { return &s.Recheck }},
 	{"down_interval", func(s *Settings) any { return &s.DownInterval }},
@@ -201,10 +204,10 @@ var Fields = []Field{
 	{"recover_threshold", func(s *Settings) any { return &s.RecoverThreshold }},
 	{"timeout", func(s *Settings) any { return &s.Timeout }},
 	{"slow", func(s *Settings) any { return &s.Slow }},
+	{"coretax_slow", func(s *Settings) any { return &s.CoretaxSlow }},
 	{"proxy", func(s *Settings) any { return &s.Proxy }},
 	{"reference", func(s *Settings) any { return &s.Reference }},
 	{"secondary.enofa", func(s *Settings) any { return &s.Secondary.Enofa }},
-	{"secondary.coretax", func(s *Settings) any { return &s.Secondary.Coretax }},
 	{"secondary.djponline", func(s *Settings) any { return &s.Secondary.DJPOnline }},
 	{"notify.down", func(s *Settings) any { return &s.Notify.Down }},
 	{"notify.recovered", func(s *Settings) any { return &s.Notify.Recovered }},
@@ -268,8 +271,10 @@ func decodeFields(raw map[string]json.RawMessage, def Settings) (s, written Sett
 		}
 		for _, fe := range verr {
 			s.CopyField(def, fe.Field)
-			if fe.Field == "slow" && s.Slow >= s.Timeout {
-				s.Slow = s.Timeout / 2
+			if fe.Code == CodeSlowVsTimeout {
+				if f, ok := FieldNamed(fe.Field); ok && *f.Of(&s).(*Duration) >= s.Timeout {
+					*f.Of(&s).(*Duration) = s.Timeout / 2
+				}
 			}
 			invalid = append(invalid, fe)
 		}
@@ -279,12 +284,16 @@ func decodeFields(raw map[string]json.RawMessage, def Settings) (s, written Sett
 
 // CopyField sets the field named as in the settings file (FieldError.Field)
 // to its value in from, and reports whether it knows that field.
+// A group ("services") copies each of its keys.
 func (s *Settings) CopyField(from Settings, name string) bool {
-	f, ok := FieldNamed(name)
-	if ok {
-		reflect.ValueOf(f.Of(s)).Elem().Set(reflect.ValueOf(f.Of(&from)).Elem())
+	known := false
+	for _, f := range Fields {
+		if f.Name == name || strings.HasPrefix(f.Name, name+".") {
+			reflect.ValueOf(f.Of(s)).Elem().Set(reflect.ValueOf(f.Of(&from)).Elem())
+			known = true
+		}
 	}
-	return ok
+	return known
 }
 
 func clip(s string) string {

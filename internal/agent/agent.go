@@ -101,7 +101,8 @@ type Face interface {
 	// Run shows the face until quit is closed.
 	Run(quit <-chan struct{})
 	// Refresh redraws it (any goroutine).
-	Refresh(tr *i18n.Translator, states []monitor.State, snoozedUntil time.Time)
+	// The first services states are the services in use.
+	Refresh(tr *i18n.Translator, states []monitor.State, services int, snoozedUntil time.Time)
 	// Relabel takes up a new language.
 	Relabel(tr *i18n.Translator)
 	// Quit ends Run early.
@@ -114,7 +115,7 @@ type NoFace struct{}
 
 func (NoFace) Attach(*Agent)                                        {}
 func (NoFace) Run(quit <-chan struct{})                             { <-quit }
-func (NoFace) Refresh(*i18n.Translator, []monitor.State, time.Time) {}
+func (NoFace) Refresh(*i18n.Translator, []monitor.State, int, time.Time) {}
 func (NoFace) Relabel(*i18n.Translator)                             {}
 func (NoFace) Quit()                                                {}
 

@@ -38,6 +38,7 @@ func TestQuitWhileAWindowIsOpenAndACheckRuns(t *testing.T) {
 	defer srv.Close()
 	s := settings.Default()
 	s.URL, s.Reference, s.Proxy = srv.URL+"/svc?wsdl", srv.URL+"/_fake/generate_204", "none"
+	s.Services.Coretax = false
 	data, err := s.Encode()
 	if err != nil {
 		t.Fatal(err)

@@ -27,12 +27,22 @@ var DemoSteps = []fakesvc.Step{
 	{Behaviour: fakesvc.Offline, For: 20 * time.Second},
 }
 
-// demo is the in-process fake SVC of --demo.
+// CoretaxSteps is Coretax's part of the same timeline: up while e-Faktur
+// falls and comes back, a bad gateway of its own while e-Faktur is
+// unsteady, and offline with the rest of this PC.
+var CoretaxSteps = []fakesvc.Step{
+	{Behaviour: fakesvc.OK, For: 95 * time.Second},
+	{Behaviour: fakesvc.BadGateway, For: 35 * time.Second},
+	{Behaviour: fakesvc.Offline, For: 20 * time.Second},
+}
+
+// demo is the in-process fake SVC and Coretax of --demo.
 type demo struct {
-	svc    *fakesvc.Service
-	srv    *http.Server
-	url    string
-	cancel context.CancelFunc
+	svc     *fakesvc.Service
+	coretax *fakesvc.Service
+	srv     *http.Server
+	url     string
+	cancel  context.CancelFunc
 }
 
 // demoAddr is where the demo's fake SVC listens when it can: the same
@@ -49,8 +59,8 @@ func startDemo() (*demo, error) {
 			return nil, fmt.Errorf("demo server: %w", err)
 		}
 	}
-	d := &demo{svc: fakesvc.New(fakesvc.OK)}
-	d.srv = &http.Server{Handler: d.svc, ReadHeaderTimeout: 5 * time.Second}
+	d := &demo{svc: fakesvc.New(fakesvc.OK), coretax: fakesvc.New(fakesvc.OK)}
+	d.srv = &http.Server{Handler: d.handler(), ReadHeaderTimeout: 5 * time.Second}
 	d.url = "http://" + ln.Addr().String()
 	go func() {
 		if err := d.srv.Serve(ln); err != nil && err != http.ErrServerClosed {
@@ -60,13 +70,25 @@ func startDemo() (*demo, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
 	go d.svc.Play(ctx, DemoSteps)
+	go d.coretax.Play(ctx, CoretaxSteps)
 	slog.Info("demo started", "url", d.url)
 	return d, nil
+}
+
+// handler serves Coretax's sign-in page from its own fake, the rest from
+// the SVC's.
+func (d *demo) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", d.svc)
+	mux.Handle(fakesvc.CoretaxPath, d.coretax)
+	return mux
 }
 
 // apply points settings at the fake service with quick demo intervals.
 func (d *demo) apply(s *settings.Settings) {
 	s.URL = d.url + "/svc/MasterFakturService?wsdl"
+	s.CoretaxURL = d.url + fakesvc.CoretaxPath
+	s.CoretaxSlow = settings.Duration(2 * time.Second)
 	s.Reference = d.url + "/_fake/generate_204"
 	s.Interval = settings.Duration(5 * time.Second)
 	s.Recheck = settings.Duration(2 * time.Second)

@@ -22,11 +22,12 @@ import (
 type demoChecker struct {
 	real *probe.HTTPChecker
 	clk  *probetest.Clock
-	svc  *fakesvc.Service
+	d    *demo
 }
 
 func (c *demoChecker) Check(ctx context.Context, t probe.Target) probe.Result {
-	c.svc.Set(fakesvc.At(DemoSteps, c.clk.Monotonic()))
+	c.d.svc.Set(fakesvc.At(DemoSteps, c.clk.Monotonic()))
+	c.d.coretax.Set(fakesvc.At(CoretaxSteps, c.clk.Monotonic()))
 	r := c.real.Check(ctx, t)
 	r.CheckedAt = c.clk.Now()
 	return r
@@ -51,18 +52,18 @@ type demoSeen struct {
 // showed (each change once) and the notifications.
 func playDemo(t *testing.T, d time.Duration, jitter float64) ([]demoSeen, []monitor.Notification) {
 	t.Helper()
-	svc := fakesvc.New(fakesvc.OK)
-	srv := httptest.NewServer(svc)
+	dm := &demo{svc: fakesvc.New(fakesvc.OK), coretax: fakesvc.New(fakesvc.OK)}
+	srv := httptest.NewServer(dm.handler())
 	t.Cleanup(srv.Close)
+	dm.url = srv.URL
 	s := settings.Default()
-	(&demo{svc: svc, url: srv.URL}).apply(&s)
+	dm.apply(&s)
 	clk := probetest.NewClock(time.Date(2026, 11, 26, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600)))
 	real := probe.NewHTTPChecker(s.CheckOptions("pantau-efaktur-test"))
 	t.Cleanup(real.Close)
 
 	events := make(chan monitor.Event, 10000)
-	m, err := monitor.New(monitor.Config{Targets: s.Targets(), Checker: &demoChecker{real: real, clk: clk, svc: svc},
-		Policy: s.Policy(), Notify: s.Notify}, func(e monitor.Event) { events <- e },
+	m, err := monitor.New(s.MonitorConfig(&demoChecker{real: real, clk: clk, d: dm}), func(e monitor.Event) { events <- e },
 		monitor.WithClock(clk), monitor.WithRand(func() float64 { return jitter }))
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +75,7 @@ func playDemo(t *testing.T, d time.Duration, jitter float64) ([]demoSeen, []moni
 
 	var seen []demoSeen
 	var notes []monitor.Notification
+	parked := map[string]time.Time{} // target → its next check, while it waits
 	safety := time.After(30 * time.Second) // a safety net, never a synchroniser
 	for {
 		select {
@@ -86,13 +88,23 @@ func playDemo(t *testing.T, d time.Duration, jitter float64) ([]demoSeen, []moni
 				}
 			case e.Kind == monitor.EventNotify:
 				notes = append(notes, *e.Notification)
-			case e.Kind == monitor.EventWait && e.Target == "efaktur":
-				// Only this loop moves the clock, so the monitor is idle
-				// until the clock reaches its next check.
+			case e.Kind == monitor.EventCheck:
+				delete(parked, e.Target)
+			case e.Kind == monitor.EventWait:
+				// The clock moves only when both services wait for their
+				// next check, to the nearer one: no check is skipped by a
+				// loop that was scheduled late.
+				parked[e.Target] = e.State.NextCheck
+				if len(parked) < 2 {
+					continue
+				}
 				if clk.Monotonic() >= d {
 					return seen, notes
 				}
-				clk.Advance(e.State.NextCheck.Sub(e.At))
+				now := clk.Now()
+				if step := min(parked[probe.PrimaryTargetID].Sub(now), parked[probe.CoretaxTargetID].Sub(now)); step > 0 {
+					clk.Advance(step)
+				}
 			}
 		case <-safety:
 			t.Fatalf("the demo stalled at %v of fake time; seen so far %v", clk.Monotonic(), seen)
@@ -136,12 +148,17 @@ func TestDemoShowsEveryColourAndBothNotifications(t *testing.T) {
 		} else if span := seen[last].at - seen[first].at; span < 15*time.Second {
 			t.Errorf("jitter %v: the unsteady remark shown for %v, want at least 15s: %v", jitter, span, seen)
 		}
-		var kinds []monitor.NotifyKind
-		for _, n := range notes {
-			kinds = append(kinds, n.Kind)
-		}
-		if !slices.Equal(kinds, []monitor.NotifyKind{monitor.NotifyDown, monitor.NotifyRecovered}) {
-			t.Errorf("jitter %v: notifications %v, want exactly one down and one recovered", jitter, kinds)
+		// Each service: one "down" and one "back online", by name.
+		for _, service := range []string{probe.PrimaryTargetID, probe.CoretaxTargetID} {
+			var kinds []monitor.NotifyKind
+			for _, n := range notes {
+				if n.Target == service {
+					kinds = append(kinds, n.Kind)
+				}
+			}
+			if !slices.Equal(kinds, []monitor.NotifyKind{monitor.NotifyDown, monitor.NotifyRecovered}) {
+				t.Errorf("jitter %v: %s notifications %v, want exactly one down and one recovered", jitter, service, kinds)
+			}
 		}
 	}
 }

@@ -49,7 +49,7 @@ func (a *Agent) onEvent(e monitor.Event) {
 func (a *Agent) refresh() {
 	states := a.mon.States()
 	st := a.statusOf(states)
-	a.face.Refresh(a.Translator(), states, st.SnoozedUntil)
+	a.face.Refresh(a.Translator(), states, a.mon.Services(), st.SnoozedUntil)
 	if a.srv != nil {
 		a.srv.Broadcast(ipc.Response{OK: true, Event: ipc.EventState, Status: &st})
 	}

@@ -80,8 +80,7 @@ func (a *Agent) loadSettings(first bool) (settings.LoadReport, error) {
 }
 
 func (a *Agent) monitorConfigLocked() monitor.Config {
-	return monitor.Config{Targets: a.settings.Targets(), Checker: a.checker,
-		Policy: a.settings.Policy(), Notify: a.settings.Notify}
+	return a.settings.MonitorConfig(a.checker)
 }
 
 // Reload re-reads the settings file (the settings window saved it).

@@ -12,7 +12,6 @@ import (
 	"pantau-efaktur/internal/i18n"
 	"pantau-efaktur/internal/version"
 	"pantau-efaktur/probe"
-	"pantau-efaktur/settings"
 )
 
 // Check runs `pantau-efaktur check`.
@@ -36,14 +35,13 @@ func Check(args []string, io cmdline.IO) int {
 	target := s.PrimaryTarget()
 	switch *service {
 	case probe.PrimaryTargetID:
-	case "coretax": // --url, when given, is Coretax's address
-		u := settings.CoretaxURL
+	case probe.CoretaxTargetID: // --url, when given, is Coretax's address
 		if f.URL != "" {
-			u = s.URL
+			s.CoretaxURL = s.URL
 		}
-		target = settings.CoretaxTarget(u)
+		target = s.CoretaxTarget()
 	default:
-		return cmdline.UsageExit(cmdline.UsageError(tr.T("usage.bad_service", map[string]any{"Cmd": cmd, "Value": *service})), io)
+		return cmdline.UsageExit(cmdline.UsageError(tr.T("usage.bad_service", map[string]any{"Cmd": cmd, "Flag": "--service", "Value": *service})), io)
 	}
 	tr = i18n.New(s.Language)
 

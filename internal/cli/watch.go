@@ -66,9 +66,7 @@ func Watch(args []string, io cmdline.IO) int {
 	}
 	checker := probe.NewHTTPChecker(settings.CheckOptions(version.UserAgent()))
 	defer checker.Close()
-	m, err := monitor.New(monitor.Config{
-		Targets: settings.Targets(), Checker: checker, Policy: settings.Policy(), Notify: settings.Notify,
-	}, out.Print)
+	m, err := monitor.New(settings.MonitorConfig(checker), out.Print)
 	if err != nil {
 		return cmdline.UsageExit(cmdline.UsageError(cmd+": "+err.Error()), io)
 	}

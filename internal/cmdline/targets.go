@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"pantau-efaktur/internal/i18n"
+	"pantau-efaktur/probe"
 	"pantau-efaktur/settings"
 )
 
@@ -60,6 +61,9 @@ func (f *CheckFlags) Apply(tr *i18n.Translator, cmd string, s *settings.Settings
 	if f.Timeout != "" && f.Slow == "" && s.Slow >= s.Timeout {
 		s.Slow = s.Timeout / 2
 	}
+	if f.Timeout != "" && s.CoretaxSlow >= s.Timeout {
+		s.CoretaxSlow = s.Timeout / 2
+	}
 	if f.Proxy != "" {
 		p, err := parseProxy(tr, cmd, f.Proxy)
 		if err != nil {
@@ -81,8 +85,12 @@ func (f *CheckFlags) Apply(tr *i18n.Translator, cmd string, s *settings.Settings
 // set (ARCHITECTURE.md §7); each flag is its field's name with "-" for "_".
 var monitorFields = []string{"interval", "recheck", "down_interval", "fail_threshold", "recover_threshold"}
 
-// MonitorFlags are the values given to the monitor flags, by field.
-type MonitorFlags struct{ vals map[string]*string }
+// MonitorFlags are the values given to the monitor flags, by field, and
+// --services and --coretax-url.
+type MonitorFlags struct {
+	vals                 map[string]*string
+	services, coretaxURL string
+}
 
 // Register adds the flags to fs.
 func (f *MonitorFlags) Register(fs *flag.FlagSet) {
@@ -90,10 +98,32 @@ func (f *MonitorFlags) Register(fs *flag.FlagSet) {
 	for _, name := range monitorFields {
 		f.vals[name] = fs.String(strings.ReplaceAll(name, "_", "-"), "", "")
 	}
+	fs.StringVar(&f.services, "services", "", "")
+	fs.StringVar(&f.coretaxURL, "coretax-url", "", "")
 }
 
 // Apply lays the flags over s (range checks come with s.Validate).
 func (f *MonitorFlags) Apply(tr *i18n.Translator, cmd string, s *settings.Settings) error {
+	if f.services != "" {
+		s.Services = settings.Services{}
+		for _, name := range strings.Split(f.services, ",") {
+			switch strings.ToLower(strings.TrimSpace(name)) {
+			case probe.PrimaryTargetID:
+				s.Services.Efaktur = true
+			case probe.CoretaxTargetID:
+				s.Services.Coretax = true
+			default:
+				return &usageError{tr.T("usage.bad_service", map[string]any{"Cmd": cmd, "Flag": "--services", "Value": name})}
+			}
+		}
+	}
+	if f.coretaxURL != "" {
+		u, err := ValidateCheckURL(f.coretaxURL)
+		if err != nil {
+			return &usageError{tr.T("usage.bad_url", map[string]any{"Cmd": cmd, "URL": f.coretaxURL, "Why": tr.URLProblem(settings.ProblemOf(err))})}
+		}
+		s.CoretaxURL = u
+	}
 	for _, name := range monitorFields {
 		if val := f.vals[name]; val != nil {
 			if err := applyFlag(tr, cmd, s, name, *val); err != nil {

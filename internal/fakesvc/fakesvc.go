@@ -195,11 +195,24 @@ func (s *Service) control(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// CoretaxPath is Coretax's sign-in page: where the service answers with
+// it, it is Coretax (the other behaviours are the same).
+const CoretaxPath = "/identityproviderportal/Account/Login"
+
+// writeOK is the good answer: the WSDL, or Coretax's sign-in page.
+func writeOK(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == CoretaxPath {
+		writeHTML(w, http.StatusOK, coretaxSignIn)
+		return
+	}
+	writeXML(w, http.StatusOK, WSDL())
+}
+
 func (s *Service) play(b Behaviour, w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	switch b {
 	case OK:
-		writeXML(w, http.StatusOK, WSDL())
+		writeOK(w, r)
 	case WrongType:
 		h.Set("Content-Type", "text/html; charset=iso-8859-1")
 		w.WriteHeader(http.StatusOK)
@@ -219,13 +232,13 @@ func (s *Service) play(b Behaviour, w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		}
-		writeXML(w, http.StatusOK, WSDL())
+		writeOK(w, r)
 	case Flaky:
 		if s.requests.Load()%2 == 1 {
 			b = BadGateway
 			break
 		}
-		writeXML(w, http.StatusOK, WSDL())
+		writeOK(w, r)
 		return
 	case Empty:
 		h.Set("Content-Type", "text/xml;charset=utf-8")
@@ -377,6 +390,9 @@ func (s *Service) runScript(ctx context.Context, steps []Step, after func(time.D
 		}
 	}
 }
+
+const coretaxSignIn = `<!DOCTYPE html><html><head><title>Coretax DJP</title></head>
+<body><form method="post">NPWP/NIK <input name="user"> Kata sandi <input type="password" name="password"></form></body></html>`
 
 const maintenancePage = `<!DOCTYPE html>
 <html><head><title>e-Faktur</title></head>

@@ -37,7 +37,8 @@ func (t *Translator) FieldError(fe settings.FieldError) string {
 		"Why":   t.URLProblem(fe.Problem),
 	}
 	switch fe.Code {
-	case settings.CodeRange, settings.CodeURL, settings.CodeProxy, settings.CodeProxyPort, settings.CodeReference, settings.CodeLanguage, settings.CodeSlowVsTimeout:
+	case settings.CodeRange, settings.CodeURL, settings.CodeProxy, settings.CodeProxyPort, settings.CodeReference, settings.CodeLanguage, settings.CodeSlowVsTimeout,
+		settings.CodeNoService:
 		return t.T("fielderr."+string(fe.Code), data)
 	}
 	return t.T("fielderr.unreadable", data)

@@ -63,9 +63,9 @@ func (f *face) Run(quit <-chan struct{}) {
 	runTray(func() { f.onReady(welcome) }, quit)
 }
 
-func (f *face) Refresh(tr *i18n.Translator, states []monitor.State, snoozedUntil time.Time) {
+func (f *face) Refresh(tr *i18n.Translator, states []monitor.State, services int, snoozedUntil time.Time) {
 	if f.ui != nil {
-		f.ui.update(BuildView(tr, states, snoozedUntil, time.Now()))
+		f.ui.update(BuildView(tr, states, services, snoozedUntil, time.Now()))
 	}
 }
 
@@ -93,7 +93,7 @@ func (f *face) onReady(welcome bool) {
 		openSVC:    f.openSVC,
 		snooze:     f.a.Snooze,
 		quit:       f.a.Quit,
-		secondary:  3,
+		lines:      4, // e-Faktur, Coretax, e-Nofa, DJP Online
 		snoozeFrom: time.Now,
 	})
 	f.a.Refresh()

@@ -19,7 +19,7 @@ type menuActions struct {
 	openSVC    func()
 	snooze     func(until time.Time)
 	quit       func()
-	secondary  int // number of secondary lines to make room for
+	lines      int // number of state lines to make room for
 	snoozeFrom func() time.Time
 }
 
@@ -81,7 +81,7 @@ func (u *trayUI) build(tr *i18n.Translator, a menuActions) {
 	u.icon = "unknown"
 	u.status = systray.AddMenuItem(tr.T("tray.status_unknown", map[string]any{"Service": tr.ServiceName("efaktur")}), "")
 	u.status.Disable()
-	for range a.secondary {
+	for range a.lines - 1 {
 		it := systray.AddMenuItem("", "")
 		it.Disable()
 		it.Hide()
@@ -182,13 +182,13 @@ func (u *trayUI) update(v View) {
 		systray.SetTooltip(tip)
 		u.tooltip = tip
 	}
-	u.setTitle(u.status, v.StatusLine)
+	u.setTitle(u.status, v.Lines[0])
 	for i, it := range u.second {
-		if i < len(v.Secondary) {
+		if i+1 < len(v.Lines) {
 			if u.titles[it] == "" {
 				it.Show()
 			}
-			u.setTitle(it, v.Secondary[i])
+			u.setTitle(it, v.Lines[i+1])
 		} else if u.titles[it] != "" {
 			it.Hide()
 			u.setTitle(it, "")

@@ -18,11 +18,12 @@ import (
 
 // View is everything the tray shows, computed from the monitor's states.
 type View struct {
-	Icon       string   // icon name: up, degraded, down, offline, unknown
-	Tooltip    string   // hover text
-	StatusLine string   // first (disabled) menu line
-	Secondary  []string // one disabled line per secondary target
-	SnoozeLine string   // title of the snooze submenu
+	Icon    string // icon name: up, degraded, down, offline, unknown
+	Tooltip string // hover text
+	// Lines are the first (disabled) menu lines: one per service in use,
+	// then one per extra.
+	Lines      []string
+	SnoozeLine string // title of the snooze submenu
 	Snoozed    bool
 	// essential is the tooltip without the state's long message, for a
 	// tooltip that must be short (TooltipWithin).
@@ -75,37 +76,43 @@ func utf16Units(r rune) int {
 	return 1
 }
 
-// BuildView renders the tray for the states (primary first).
-func BuildView(tr *i18n.Translator, states []monitor.State, snoozedUntil, now time.Time) View {
+// BuildView renders the tray for the states: the first services are the
+// services in use, the rest extras. The icon is green only when every
+// service in use is up, else the worst of them.
+func BuildView(tr *i18n.Translator, states []monitor.State, services int, snoozedUntil, now time.Time) View {
 	var v View
 	if len(states) == 0 {
 		states = []monitor.State{{Target: probe.PrimaryTargetID, Level: probe.LevelUnknown}}
 	}
-	p := states[0]
-	v.Icon = string(monitor.ShownLevel(p.Level, p.Rechecking))
-	v.StatusLine = StatusLine(tr, p, now)
-	for _, st := range states[1:] {
-		v.Secondary = append(v.Secondary, SecondaryLine(tr, st))
+	services = min(max(services, 1), len(states))
+	v.Icon = string(monitor.WorstShown(states[:services]))
+	v.essential = []string{version.AppName}
+	lines := slices.Clone(v.essential)
+	for _, st := range states[:services] {
+		line := StatusLine(tr, st, now)
+		v.Lines = append(v.Lines, line)
+		v.essential = append(v.essential, line)
+		// The state's message and the unsteadiness go under its line
+		// (TooltipWithin leaves them out first).
+		lines = append(lines, line)
+		if !st.Last.CheckedAt.IsZero() && st.Level != probe.LevelUp {
+			lines = append(lines, tr.Message(st.Last))
+		}
+		if note := tr.UnsteadyNote(st.Level, st.Recent); note != "" {
+			lines = append(lines, note)
+		}
 	}
-	v.essential = []string{version.AppName, v.StatusLine}
+	for _, st := range states[services:] {
+		v.Lines = append(v.Lines, SecondaryLine(tr, st))
+	}
 	if !snoozedUntil.IsZero() && now.Before(snoozedUntil) {
 		v.Snoozed = true
 		v.SnoozeLine = tr.T("tray.snoozed_until", map[string]any{"Time": tr.Clock(snoozedUntil, now)})
 		v.essential = append(v.essential, v.SnoozeLine)
+		lines = append(lines, v.SnoozeLine)
 	} else {
 		v.SnoozeLine = tr.T("tray.snooze")
 	}
-	lines := slices.Clone(v.essential)
-	// The state's message and the unsteadiness go under the status line
-	// (TooltipWithin leaves them out first).
-	var more []string
-	if !p.Last.CheckedAt.IsZero() && p.Level != probe.LevelUp {
-		more = append(more, tr.Message(p.Last))
-	}
-	if note := tr.UnsteadyNote(p.Level, p.Recent); note != "" {
-		more = append(more, note)
-	}
-	lines = slices.Insert(lines, 2, more...)
 	v.Tooltip = strings.Join(lines, "\n")
 	return v
 }

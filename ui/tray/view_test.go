@@ -83,8 +83,8 @@ func TestBuildView(t *testing.T) {
 	tr := i18n.New("id")
 	cor := state(probe.LevelDown, probe.ReasonServerError, false)
 	cor.Target = "coretax"
-	v := BuildView(tr, []monitor.State{state(probe.LevelDown, probe.ReasonConnect, false), cor}, at.Add(time.Hour), at)
-	if v.Icon != "down" || len(v.Secondary) != 1 || v.Secondary[0] != "Coretax: DOWN (error server DJP)" {
+	v := BuildView(tr, []monitor.State{state(probe.LevelDown, probe.ReasonConnect, false), cor}, 1, at.Add(time.Hour), at)
+	if v.Icon != "down" || len(v.Lines) != 2 || v.Lines[1] != "Coretax: DOWN (error server DJP)" {
 		t.Fatalf("%+v", v)
 	}
 	if !v.Snoozed || v.SnoozeLine != "Notifikasi dibisukan sampai 11:42" {
@@ -95,11 +95,11 @@ func TestBuildView(t *testing.T) {
 			t.Errorf("tooltip %q lacks %q", v.Tooltip, want)
 		}
 	}
-	v = BuildView(tr, []monitor.State{state(probe.LevelUp, probe.ReasonOK, false)}, at.Add(-time.Minute), at)
+	v = BuildView(tr, []monitor.State{state(probe.LevelUp, probe.ReasonOK, false)}, 1, at.Add(-time.Minute), at)
 	if v.Snoozed || v.SnoozeLine != "Bisukan notifikasi" || strings.Contains(v.Tooltip, "layanan") {
 		t.Errorf("%+v", v)
 	}
-	if v := BuildView(tr, nil, time.Time{}, at); v.Icon != "unknown" {
+	if v := BuildView(tr, nil, 1, time.Time{}, at); v.Icon != "unknown" {
 		t.Errorf("no states: %+v", v)
 	}
 }
@@ -111,27 +111,60 @@ func TestBuildViewUnsteady(t *testing.T) {
 	shaky := monitor.Tally{Checks: 10, Failures: 4, Episodes: 3}
 	p, cor := state(probe.LevelUp, probe.ReasonOK, false), state(probe.LevelUp, probe.ReasonOK, false)
 	p.Recent, cor.Target, cor.Recent = shaky, "coretax", shaky
-	v := BuildView(tr, []monitor.State{p, cor}, time.Time{}, at)
+	v := BuildView(tr, []monitor.State{p, cor}, 1, time.Time{}, at)
 	if v.Icon != "up" || !strings.Contains(v.Tooltip, "4 dari 10 pemeriksaan terakhir gagal") {
 		t.Errorf("unsteady: icon %s tooltip %q", v.Icon, v.Tooltip)
 	}
-	if len(v.Secondary) != 1 || v.Secondary[0] != "Coretax: ONLINE (tidak stabil)" {
-		t.Errorf("secondary %q", v.Secondary)
+	if len(v.Lines) != 2 || v.Lines[1] != "Coretax: ONLINE (tidak stabil)" {
+		t.Errorf("lines %q", v.Lines)
 	}
-	if tip := v.TooltipWithin(WindowsTooltipMax); !strings.Contains(tip, v.StatusLine) {
+	if tip := v.TooltipWithin(WindowsTooltipMax); !strings.Contains(tip, v.Lines[0]) {
 		t.Errorf("short tooltip %q", tip)
 	}
 	// Degraded and unsteady: the state's message, then the remark.
 	d := state(probe.LevelDegraded, probe.ReasonSlow, false)
 	d.Recent = shaky
-	v = BuildView(tr, []monitor.State{d}, time.Time{}, at)
+	v = BuildView(tr, []monitor.State{d}, 1, time.Time{}, at)
 	lines := strings.Split(v.Tooltip, "\n")
 	if len(lines) != 4 || lines[2] != tr.Message(d.Last) || !strings.HasPrefix(lines[3], "Tidak stabil") {
 		t.Errorf("degraded and unsteady: %q", lines)
 	}
-	steady := BuildView(tr, []monitor.State{state(probe.LevelUp, probe.ReasonOK, false)}, time.Time{}, at)
-	if strings.Contains(steady.Tooltip, "stabil") || strings.Contains(steady.StatusLine, "stabil") {
+	steady := BuildView(tr, []monitor.State{state(probe.LevelUp, probe.ReasonOK, false)}, 1, time.Time{}, at)
+	if strings.Contains(steady.Tooltip, "stabil") || strings.Contains(steady.Lines[0], "stabil") {
 		t.Errorf("a steady server called unsteady: %q", steady.Tooltip)
+	}
+}
+
+// With two services in use the icon is green only when both are up, and
+// each has its line in the menu and the tooltip.
+func TestBuildViewTwoServices(t *testing.T) {
+	tr := i18n.New("id")
+	ef, cor := state(probe.LevelUp, probe.ReasonOK, false), state(probe.LevelUp, probe.ReasonOK, false)
+	cor.Target = "coretax"
+	v := BuildView(tr, []monitor.State{ef, cor}, 2, time.Time{}, at)
+	if v.Icon != "up" || len(v.Lines) != 2 || !strings.HasPrefix(v.Lines[0], "Server e-Faktur: ONLINE · ") ||
+		!strings.HasPrefix(v.Lines[1], "Coretax: ONLINE · ") {
+		t.Fatalf("both up: %+v", v)
+	}
+	cor = state(probe.LevelDown, probe.ReasonServerError, false)
+	cor.Target = "coretax"
+	v = BuildView(tr, []monitor.State{ef, cor}, 2, time.Time{}, at)
+	if v.Icon != "down" || !strings.HasPrefix(v.Lines[1], "Coretax: DOWN (error server DJP) · sejak ") ||
+		!strings.Contains(v.Tooltip, v.Lines[0]) || !strings.Contains(v.Tooltip, v.Lines[1]) {
+		t.Fatalf("Coretax down: %+v", v)
+	}
+	if tip := v.TooltipWithin(WindowsTooltipMax); !strings.Contains(tip, "Coretax: DOWN") {
+		t.Errorf("short tooltip %q", tip)
+	}
+	// The worst shows: re-checking e-Faktur (yellow) beside a Coretax up.
+	cor = state(probe.LevelUp, probe.ReasonOK, false)
+	cor.Target = "coretax"
+	if v := BuildView(tr, []monitor.State{state(probe.LevelUp, probe.ReasonOK, true), cor}, 2, time.Time{}, at); v.Icon != "degraded" {
+		t.Errorf("re-checking beside up: %s", v.Icon)
+	}
+	// An extra never colours the icon.
+	if v := BuildView(tr, []monitor.State{ef, cor, {Target: "enofa", Level: probe.LevelDown}}, 2, time.Time{}, at); v.Icon != "up" || len(v.Lines) != 3 {
+		t.Errorf("extra down: %+v", v)
 	}
 }
 
@@ -142,7 +175,7 @@ func TestTooltipWithinTheWindowsLimit(t *testing.T) {
 		tr := i18n.New(lang)
 		for _, reason := range []probe.Reason{probe.ReasonMaintenance, probe.ReasonTLSUntrusted, probe.ReasonProxy, probe.ReasonOffline} {
 			st := state(reason.Level(), reason, false)
-			v := BuildView(tr, []monitor.State{st}, at.Add(time.Hour), at)
+			v := BuildView(tr, []monitor.State{st}, 1, at.Add(time.Hour), at)
 			if utf16Len(v.Tooltip) <= WindowsTooltipMax {
 				t.Fatalf("%s %s: the full tooltip (%d) already fits; the test needs a long one", lang, reason, utf16Len(v.Tooltip))
 			}
@@ -150,12 +183,12 @@ func TestTooltipWithinTheWindowsLimit(t *testing.T) {
 			if n := utf16Len(tip); n > WindowsTooltipMax {
 				t.Errorf("%s %s: %d units: %q", lang, reason, n, tip)
 			}
-			if !strings.Contains(tip, v.StatusLine) || !strings.Contains(tip, v.SnoozeLine) {
+			if !strings.Contains(tip, v.Lines[0]) || !strings.Contains(tip, v.SnoozeLine) {
 				t.Errorf("%s %s: %q lost the status or the snooze", lang, reason, tip)
 			}
 		}
 	}
-	short := BuildView(i18n.New("id"), []monitor.State{state(probe.LevelUp, probe.ReasonOK, false)}, time.Time{}, at)
+	short := BuildView(i18n.New("id"), []monitor.State{state(probe.LevelUp, probe.ReasonOK, false)}, 1, time.Time{}, at)
 	if got := short.TooltipWithin(WindowsTooltipMax); got != short.Tooltip {
 		t.Errorf("a tooltip that fits was changed: %q", got)
 	}

@@ -46,7 +46,12 @@ func Diagnostics(tr *i18n.Translator, st ipc.Status, agentUp bool, recs []histor
 	b.WriteString("\n")
 
 	s := st.Settings
-	line("%s: %s", tr.FieldName("url"), s.URL)
+	if s.Services.Efaktur {
+		line("%s: %s", tr.FieldName("url"), s.URL)
+	}
+	if s.Services.Coretax {
+		line("%s: %s (%s %s)", tr.FieldName("coretax_url"), s.CoretaxURL, tr.FieldName("coretax_slow"), s.CoretaxSlow.D())
+	}
 	line("%s: %s", tr.FieldName("proxy"), probe.ProxySetting(s.Proxy).Redacted())
 	if len(st.SignInUnavailable) > 0 {
 		line("  ! %s", tr.T("diag.sign_in_unavailable", map[string]any{"Schemes": strings.Join(st.SignInUnavailable, "; ")}))

@@ -130,6 +130,7 @@ func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(f
 	url := mk("url", tr.T("win.hint_url"))
 	v.testBtn = widget.NewButtonWithIcon(tr.T("win.btn_test"), theme.MediaPlayIcon(), v.test)
 	url.row = container.NewVBox(url.row, container.NewHBox(v.testBtn), v.testOut)
+	mk("coretax_url", tr.T("win.hint_coretax_url"))
 	secs := secondsHint
 	mk("interval", secs)
 	mk("recheck", secs)
@@ -138,6 +139,7 @@ func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(f
 	mk("recover_threshold", "")
 	mk("timeout", secs)
 	mk("slow", secs)
+	mk("coretax_slow", secs)
 	proxy := mk("proxy", tr.T("win.hint_proxy"))
 	v.proxyMode = widget.NewRadioGroup([]string{tr.T("win.proxy_system"), tr.T("win.proxy_none"), tr.T("win.proxy_manual")}, func(string) {
 		v.syncProxy()
@@ -152,10 +154,13 @@ func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(f
 	})
 	ref.row = container.NewVBox(v.refOn, ref.row)
 
-	var secondary, notify []fyne.CanvasObject
+	var services, secondary, notify []fyne.CanvasObject
 	for _, f := range settings.Fields {
 		group, key, _ := strings.Cut(f.Name, ".")
 		switch group {
+		case "services":
+			v.checks[f.Name] = widget.NewCheck(tr.T("win.service_"+key), func(bool) { v.validate() })
+			services = append(services, v.checks[f.Name])
 		case "secondary":
 			v.checks[f.Name] = widget.NewCheck(tr.ServiceName(key), nil)
 			secondary = append(secondary, v.checks[f.Name])
@@ -164,6 +169,12 @@ func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(f
 			notify = append(notify, v.checks[f.Name])
 		}
 	}
+	// "At least one" is said under the services' boxes.
+	inUse := &field{key: "services", err: widget.NewLabel("")}
+	inUse.err.Importance = widget.DangerImportance
+	inUse.err.Hide()
+	inUse.row = container.NewVBox(append(services, inUse.err)...)
+	v.fields["services"] = inUse
 	v.checks["autostart"] = widget.NewCheck(tr.T("win.autostart"), nil)
 	v.language = widget.NewSelect(languageNames, nil)
 	v.saveBtn = widget.NewButtonWithIcon(tr.T("win.btn_save"), theme.DocumentSaveIcon(), v.save)
@@ -177,10 +188,11 @@ func newSettingsView(tr *i18n.Translator, link *Link, w fyne.Window, onUI func(f
 	f := v.fields
 	body := container.NewVBox(
 		v.banner,
-		group(tr.T("win.group_address"), f["url"].row),
+		group(tr.T("win.group_services"), inUse.row),
+		group(tr.T("win.group_address"), f["url"].row, f["coretax_url"].row),
 		group(tr.T("win.group_schedule"), container.NewGridWithColumns(2,
 			f["interval"].row, f["recheck"].row, f["down_interval"].row, f["timeout"].row,
-			f["fail_threshold"].row, f["recover_threshold"].row, f["slow"].row)),
+			f["fail_threshold"].row, f["recover_threshold"].row, f["slow"].row, f["coretax_slow"].row)),
 		group(tr.T("win.group_network"), f["proxy"].row, f["reference"].row),
 		group(tr.T("win.group_others"), secondary...),
 		group(tr.T("win.group_notify"), notify...),
@@ -242,6 +254,7 @@ func (v *settingsView) load(path string) {
 		}
 	}
 	v.fields["url"].entry.SetText(s.URL)
+	v.fields["coretax_url"].entry.SetText(s.CoretaxURL)
 	switch p := probe.ProxySetting(s.Proxy); {
 	case p == probe.ProxyNone:
 		v.proxyMode.SetSelected(v.tr.T("win.proxy_none"))
@@ -317,6 +330,7 @@ func (v *settingsView) Collect() (settings.Settings, []settings.FieldError) {
 	var bad []settings.FieldError
 	f := v.fields
 	s.URL = strings.TrimSpace(f["url"].entry.Text)
+	s.CoretaxURL = strings.TrimSpace(f["coretax_url"].entry.Text)
 	for _, fd := range settings.Fields {
 		ok := true
 		switch p := fd.Of(&s).(type) {

@@ -374,7 +374,7 @@ func TestSettingsSaveKeepsUnknownKeysAndTellsWhenAgentIsAway(t *testing.T) {
 		t.Fatalf("interval shown as %q", v.fields["interval"].entry.Text)
 	}
 	v.fields["interval"].entry.SetText("90")
-	v.checks["secondary.coretax"].SetChecked(true)
+	v.checks["secondary.enofa"].SetChecked(true)
 	v.proxyMode.SetSelected(v.tr.T("win.proxy_manual"))
 	v.fields["proxy"].entry.SetText("http://proxy.kantor:8080")
 	test.Tap(v.saveBtn)
@@ -390,7 +390,7 @@ func TestSettingsSaveKeepsUnknownKeysAndTellsWhenAgentIsAway(t *testing.T) {
 		t.Fatalf("saved:\n%s", data)
 	}
 	s, rep, _ := settings.Load(path, now)
-	if !s.Secondary.Coretax || rep.HasNotice() {
+	if !s.Secondary.Enofa || rep.HasNotice() {
 		t.Fatalf("%+v %+v", s, rep)
 	}
 }
@@ -858,7 +858,7 @@ func TestDiagnosticsReport(t *testing.T) {
 	for _, want := range []string{
 		"laporan diagnosa", "Versi:", "PID 4242", "tray: ya",
 		"! Agen sebelumnya berhenti karena galat (crash); laporannya: /home/u/.cache/pantau-efaktur/logs/agent-crash-20260330-171502.log",
-		"Alamat pemeriksaan: " + settings.DefaultURL, "Proxy: http://proxy.kantor:8080", "1m0s / 10s / 30s",
+		"Alamat e-Faktur (SVC): " + settings.DefaultURL, "Alamat Coretax: " + settings.DefaultCoretaxURL + " (Ambang lambat Coretax 10s)", "Proxy: http://proxy.kantor:8080", "1m0s / 10s / 30s",
 		"! Masuk ke proxy dengan akun Windows tidak tersedia di PC ini: NTLM: ",
 		"Notifikasi: down, recovered, sound; dibisukan sampai besok 08:00",
 		"Server e-Faktur: TERGANGGU (tls_clock)", "! Tidak stabil: 3 dari 9 pemeriksaan terakhir gagal.", "Rincian teknis: certificate expired or not yet valid for this PC's clock", "Jam PC ini berbeda 7 menit", "lewat proxy http://proxy.kantor:8080, masuk dengan akun Windows (Negotiate)",
