@@ -20,6 +20,7 @@ import (
 type watchLine struct {
 	Type     string `json:"type"`
 	At       string `json:"at"`
+	Target   string `json:"target"`
 	Level    string `json:"level"`
 	Previous string `json:"previous"`
 	Reason   string `json:"reason"`
@@ -46,8 +47,9 @@ type watchRun struct {
 }
 
 // startWatch runs the real binary against srv with sub-second loopback
-// intervals (300 ms up, 100 ms re-check, 150 ms down).
-func startWatch(t *testing.T, srv *httptest.Server) *watchRun {
+// intervals (300 ms up, 100 ms re-check, 150 ms down), for e-Faktur alone
+// unless services say otherwise.
+func startWatch(t *testing.T, srv *httptest.Server, services ...string) *watchRun {
 	t.Helper()
 	bin := testbin.Build(t)
 	home := t.TempDir()
@@ -55,7 +57,8 @@ func startWatch(t *testing.T, srv *httptest.Server) *watchRun {
 	w.cmd = exec.Command(bin, "watch", "--url", srv.URL+"/svc/MasterFakturService?wsdl",
 		"--reference", srv.URL+"/_fake/generate_204", "--interval", "300ms", "--recheck", "100ms",
 		"--down-interval", "150ms", "--timeout", "2s", "--slow", "1s", "--lang", "en",
-		"--config", filepath.Join(home, "config.json"))
+		"--config", filepath.Join(home, "config.json"), "--services", "efaktur")
+	w.cmd.Args = append(w.cmd.Args, services...)
 	w.cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+home, "XDG_CACHE_HOME="+home, "LANG=en_US.UTF-8")
 	stdout, err := w.cmd.StdoutPipe()
 	if err != nil {
@@ -210,6 +213,42 @@ func TestWatchUnsteadyServer(t *testing.T) {
 	for _, l := range w.seen {
 		if l.Type == "notify" || (l.Type == "state" && l.Level == "down") {
 			t.Errorf("an unsteady server was told as down: %+v", l)
+		}
+	}
+}
+
+// With both services in use, every line names its service, and an outage
+// of Coretax alone is told once, by name; e-Faktur says nothing.
+func TestWatchTwoServices(t *testing.T) {
+	svc, coretax := fakesvc.New(fakesvc.OK), fakesvc.New(fakesvc.OK)
+	srv, coretaxSrv := httptest.NewServer(svc), httptest.NewServer(coretax)
+	defer srv.Close()
+	defer coretaxSrv.Close()
+	w := startWatch(t, srv, "--services", "efaktur,coretax", "--coretax-url", coretaxSrv.URL+fakesvc.CoretaxPath)
+	up := map[string]bool{}
+	w.waitFor(func(l watchLine) bool {
+		if l.Type == "state" && l.Level == "up" {
+			up[l.Target] = true
+		}
+		return up["efaktur"] && up["coretax"]
+	})
+	coretax.Set(fakesvc.BadGateway)
+	down := w.waitFor(func(l watchLine) bool { return l.Type == "notify" })
+	if down.Target != "coretax" || down.Kind != "down" || down.Title != "Coretax is DOWN" || !strings.Contains(down.Body, "502") {
+		t.Fatalf("notification %+v", down)
+	}
+	coretax.Set(fakesvc.OK)
+	back := w.waitFor(func(l watchLine) bool { return l.Type == "notify" })
+	if back.Target != "coretax" || back.Kind != "recovered" || !strings.HasPrefix(back.Title, "Coretax") {
+		t.Fatalf("notification %+v", back)
+	}
+	w.stop()
+	for _, l := range w.seen {
+		if l.Target != "efaktur" && l.Target != "coretax" {
+			t.Errorf("a line without its service: %+v", l)
+		}
+		if l.Type == "notify" && l.Target == "efaktur" {
+			t.Errorf("e-Faktur told while up: %+v", l)
 		}
 	}
 }

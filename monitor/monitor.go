@@ -43,8 +43,8 @@ type Config struct {
 	// only shown. Zero means one.
 	Services int
 	Checker  Checker
-	Policy  Policy
-	Notify  NotifySettings
+	Policy   Policy
+	Notify   NotifySettings
 }
 
 // Monitor checks its targets on the policy's schedule and decides what the
@@ -59,8 +59,8 @@ type Monitor struct {
 	loops       map[string]*loop
 	snoozeUntil time.Time // the mute: no notification before it ends
 	runCtx      context.Context
-	runWG   sync.WaitGroup
-	running bool
+	runWG       sync.WaitGroup
+	running     bool
 
 	emitMu sync.Mutex
 

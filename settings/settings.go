@@ -18,16 +18,16 @@ const Version = 1
 
 // Default addresses (ARCHITECTURE.md §1).
 const (
-	DefaultURL       = "https://svc.efaktur.pajak.go.id/svc/MasterFakturService?wsdl"
-	EnofaURL         = "https://efaktur.pajak.go.id"
+	DefaultURL         = "https://svc.efaktur.pajak.go.id/svc/MasterFakturService?wsdl"
+	EnofaURL           = "https://efaktur.pajak.go.id"
 	DefaultCoretaxURL  = "https://coretaxdjp.pajak.go.id/identityproviderportal/Account/Login" // the portal's sign-in
 	DefaultCoretaxSlow = 10 * time.Second                                                      // its sign-in is slow even on a good day
-	DJPOnlineURL     = "https://djponline.pajak.go.id"
-	minLoopbackWait  = 50 * time.Millisecond
-	maxInterval      = time.Hour
-	maxRecheck       = 10 * time.Minute
-	maxTimeout       = 2 * time.Minute
-	minRemoteTimeout = time.Second
+	DJPOnlineURL       = "https://djponline.pajak.go.id"
+	minLoopbackWait    = 50 * time.Millisecond
+	maxInterval        = time.Hour
+	maxRecheck         = 10 * time.Minute
+	maxTimeout         = 2 * time.Minute
+	minRemoteTimeout   = time.Second
 )
 
 // Duration is a time.Duration written as "60s" in JSON. Numbers are read as

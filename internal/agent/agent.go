@@ -113,11 +113,11 @@ type Face interface {
 // control channel until it is told to quit.
 type NoFace struct{}
 
-func (NoFace) Attach(*Agent)                                        {}
-func (NoFace) Run(quit <-chan struct{})                             { <-quit }
+func (NoFace) Attach(*Agent)                                             {}
+func (NoFace) Run(quit <-chan struct{})                                  { <-quit }
 func (NoFace) Refresh(*i18n.Translator, []monitor.State, int, time.Time) {}
-func (NoFace) Relabel(*i18n.Translator)                             {}
-func (NoFace) Quit()                                                {}
+func (NoFace) Relabel(*i18n.Translator)                                  {}
+func (NoFace) Quit()                                                     {}
 
 // Main runs the agent shown by face and returns the exit code.
 func Main(args []string, out cmdline.IO, logs Logs, face Face) int {

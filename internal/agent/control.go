@@ -78,12 +78,13 @@ func (a *Agent) statusOf(states []monitor.State) ipc.Status {
 		st.Targets = append(st.Targets, ipc.StateOf(s, msg))
 	}
 	if a.mon != nil {
-		st.SnoozedUntil = a.mon.Snoozed()
+		st.SnoozedUntil, st.Services = a.mon.Snoozed(), a.mon.Services()
 	}
 	return st
 }
 
-// CheckNow runs (or joins) a check and returns the primary's result.
+// CheckNow runs (or joins) a check of every target and returns the first
+// service's result.
 func (a *Agent) CheckNow(ctx context.Context) (probe.Result, error) {
 	select {
 	case r := <-a.mon.CheckNow():

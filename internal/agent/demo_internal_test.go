@@ -75,7 +75,7 @@ func playDemo(t *testing.T, d time.Duration, jitter float64) ([]demoSeen, []moni
 
 	var seen []demoSeen
 	var notes []monitor.Notification
-	parked := map[string]time.Time{} // target → its next check, while it waits
+	parked := map[string]time.Time{}       // target → its next check, while it waits
 	safety := time.After(30 * time.Second) // a safety net, never a synchroniser
 	for {
 		select {

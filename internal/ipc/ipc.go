@@ -107,13 +107,16 @@ type Status struct {
 	Lang          string        `json:"lang"`
 	StartedAt     time.Time     `json:"started_at"`
 	Targets       []TargetState `json:"targets"`
-	SnoozedUntil  time.Time     `json:"snoozed_until"`
-	Tray          bool          `json:"tray"` // an icon is shown in a tray
-	TrayProblem   string        `json:"tray_problem,omitempty"`
-	Demo          bool          `json:"demo"`
-	ConfigPath    string        `json:"config_path"`
-	HistoryDir    string        `json:"history_dir"`
-	LogPath       string        `json:"log_path"`
+	// Services is how many of Targets, the first ones, are the services
+	// in use (they drive the icon); the rest are extras.
+	Services     int       `json:"services"`
+	SnoozedUntil time.Time `json:"snoozed_until"`
+	Tray         bool      `json:"tray"` // an icon is shown in a tray
+	TrayProblem  string    `json:"tray_problem,omitempty"`
+	Demo         bool      `json:"demo"`
+	ConfigPath   string    `json:"config_path"`
+	HistoryDir   string    `json:"history_dir"`
+	LogPath      string    `json:"log_path"`
 	// PreviousCrash is the report of the agent's previous run if it
 	// crashed (an unrecovered panic), for the diagnostics.
 	PreviousCrash string            `json:"previous_crash,omitempty"`
@@ -124,15 +127,17 @@ type Status struct {
 	Notices           []string `json:"notices,omitempty"`
 }
 
-// Primary is the e-Faktur target's state (zero if none).
-func (s Status) Primary() TargetState {
-	for _, t := range s.Targets {
-		if t.Target == probe.PrimaryTargetID {
-			return t
-		}
+// InUse are the states of the services in use (one unknown before the
+// agent told any).
+func (s Status) InUse() []TargetState {
+	if len(s.Targets) == 0 {
+		return []TargetState{{Target: probe.PrimaryTargetID, Level: probe.LevelUnknown}}
 	}
-	return TargetState{Level: probe.LevelUnknown}
+	return s.Targets[:min(max(s.Services, 1), len(s.Targets))]
 }
+
+// Primary is the first service in use: e-Faktur, unless only Coretax is.
+func (s Status) Primary() TargetState { return s.InUse()[0] }
 
 // Handler carries out commands for the server.
 type Handler interface {

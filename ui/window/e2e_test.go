@@ -4,6 +4,7 @@ package window_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -121,7 +122,7 @@ func writeHistory(t *testing.T, dir string, now time.Time, tail probe.Result, ta
 	for m := 0; start.Add(time.Duration(m) * time.Minute).Before(now.Add(-time.Minute)); m++ {
 		at := start.Add(time.Duration(m) * time.Minute)
 		ms := int64(140 + 90*math.Sin(float64(m)/40) + float64(m%7)*25)
-		r := history.Record{At: at, Target: "efaktur", Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200,
+		r := history.Record{At: at, Target: cmp.Or(tail.Target, probe.PrimaryTargetID), Level: probe.LevelUp, Reason: probe.ReasonOK, Status: 200,
 			MS: [5]int64{4, 18, 42, ms - 90, ms}}
 		age := now.Sub(at)
 		switch {

@@ -89,23 +89,20 @@ func AdviceFor(tr *i18n.Translator, t ipc.TargetState, connected bool) (title, b
 
 // helpView is the help window.
 type helpView struct {
-	tr       *i18n.Translator
-	app      fyne.App
-	content  fyne.CanvasObject
-	nowTitle *widget.Label
-	nowBody  *widget.Label
-	svcURL   string
+	tr         *i18n.Translator
+	app        fyne.App
+	content    fyne.CanvasObject
+	now        *fyne.Container // advice for each service in use
+	svcURL     string
+	coretaxURL string
 	etax     *fyne.Container
 	search   *widget.Entry
 	info     *widget.Label
 }
 
 func newHelpView(tr *i18n.Translator, a fyne.App) *helpView {
-	v := &helpView{tr: tr, app: a, svcURL: settings.DefaultURL}
-	v.nowTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	v.nowTitle.Wrapping = fyne.TextWrapWord
-	v.nowBody = widget.NewLabel("")
-	v.nowBody.Wrapping = fyne.TextWrapWord
+	v := &helpView{tr: tr, app: a, svcURL: settings.DefaultURL, coretaxURL: settings.DefaultCoretaxURL}
+	v.now = container.NewVBox()
 	v.info = widget.NewLabel("")
 	wrap := func(s string) *widget.Label {
 		l := widget.NewLabel(s)
@@ -145,11 +142,17 @@ func newHelpView(tr *i18n.Translator, a fyne.App) *helpView {
 	v.showETAX(all)
 	contact := container.NewHBox(link("www.pajak.go.id", "https://www.pajak.go.id"),
 		widget.NewLabel("· informasi@pajak.go.id · Kring Pajak "+KringPajak))
+	coretax := container.NewVBox(wrap(tr.T("help.coretax_body")), container.NewHBox(
+		widget.NewButtonWithIcon(tr.T("help.open_coretax"), theme.ComputerIcon(), func() { openURL(a, v.coretaxURL) }),
+		link("X @kring_pajak", "https://x.com/kring_pajak"),
+		link("TikTok @kring_pajak", "https://www.tiktok.com/@kring_pajak"),
+		link("pajak.go.id/id/pengumuman", "https://www.pajak.go.id/id/pengumuman")))
 	body := container.NewVBox(
-		widget.NewCard(tr.T("help.now_heading"), "", container.NewVBox(v.nowTitle, v.nowBody)),
+		widget.NewCard(tr.T("help.now_heading"), "", v.now),
 		widget.NewLabelWithStyle(tr.T("help.steps_title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		steps,
 		widget.NewCard(tr.T("help.checklist_title"), "", checklist),
+		widget.NewCard(tr.T("help.coretax_title"), tr.T("help.coretax_subtitle"), coretax),
 		widget.NewCard(tr.T("help.etax_title"), tr.T("help.etax_subtitle"), container.NewVBox(v.search, v.etax)),
 		widget.NewCard(tr.T("help.contact_title"), "", contact),
 	)
@@ -173,11 +176,30 @@ func (v *helpView) showETAX(entries []ETAXEntry) {
 	v.etax.Refresh()
 }
 
+// update shows the advice for each service in use, named when there are
+// two.
 func (v *helpView) update(st ipc.Status, connected bool) {
-	title, body := AdviceFor(v.tr, st.Primary(), connected)
-	v.nowTitle.SetText(title)
-	v.nowBody.SetText(body)
+	inUse := st.InUse()
+	v.now.RemoveAll()
+	for _, t := range inUse {
+		title, body := AdviceFor(v.tr, t, connected)
+		if len(inUse) > 1 {
+			title = v.tr.ServiceName(t.Target) + " — " + title
+		}
+		head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		head.Wrapping = fyne.TextWrapWord
+		text := widget.NewLabel(body)
+		text.Wrapping = fyne.TextWrapWord
+		v.now.Add(head)
+		v.now.Add(text)
+		if !connected {
+			break // "the agent is not running" is said once
+		}
+	}
 	if st.Settings.URL != "" {
 		v.svcURL = st.Settings.URL
+	}
+	if st.Settings.CoretaxURL != "" {
+		v.coretaxURL = st.Settings.CoretaxURL
 	}
 }

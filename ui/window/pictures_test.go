@@ -55,6 +55,10 @@ func TestStatusWindowInEachState(t *testing.T) {
 	// its re-check the service.
 	badGateway := result(probe.LevelDown, probe.ReasonServerError, 502, 12*time.Millisecond, 78*time.Millisecond)
 	shaky := monitor.Tally{Checks: 10, Failures: 5, Episodes: 5}
+	// Coretax's sign-in behind a bad gateway for 40 minutes, beside an
+	// e-Faktur that works.
+	coretaxDown := result(probe.LevelDown, probe.ReasonServerError, 502, 2100*time.Millisecond, 2230*time.Millisecond)
+	coretaxDown.Target, coretaxDown.URL = probe.CoretaxTargetID, settings.DefaultCoretaxURL
 
 	for _, c := range []struct {
 		file, lang string
@@ -65,15 +69,19 @@ func TestStatusWindowInEachState(t *testing.T) {
 		colour     [3]uint8
 		failing    []probe.Result // a flaky tail: each check fails, its re-check is last
 		recent     monitor.Tally
+		coretax    *probe.Result // Coretax in use too, in this state for 40 minutes
 	}{
 		// Up since the history's blip five hours ago (its answers vary).
-		{"status-up.png", "id", up, 5 * time.Hour, 0, time.Minute, green, nil, monitor.Tally{}},
-		{"status-up-en.png", "en", up, 5 * time.Hour, 0, time.Minute, green, nil, monitor.Tally{}},
-		{"status-degraded.png", "id", slow, 3 * time.Minute, 3 * time.Minute, time.Minute, yellow, nil, monitor.Tally{}},
-		{"status-down.png", "id", maintenance, 12 * time.Minute, 12 * time.Minute, 30 * time.Second, red, nil, monitor.Tally{}},
-		{"status-offline.png", "id", offline, 2 * time.Minute, 2 * time.Minute, 30 * time.Second, grey, nil, monitor.Tally{}},
+		{"status-up.png", "id", up, 5 * time.Hour, 0, time.Minute, green, nil, monitor.Tally{}, nil},
+		{"status-up-en.png", "en", up, 5 * time.Hour, 0, time.Minute, green, nil, monitor.Tally{}, nil},
+		{"status-degraded.png", "id", slow, 3 * time.Minute, 3 * time.Minute, time.Minute, yellow, nil, monitor.Tally{}, nil},
+		{"status-down.png", "id", maintenance, 12 * time.Minute, 12 * time.Minute, 30 * time.Second, red, nil, monitor.Tally{}, nil},
+		{"status-offline.png", "id", offline, 2 * time.Minute, 2 * time.Minute, 30 * time.Second, grey, nil, monitor.Tally{}, nil},
 		// Green by policy, yet failing every other check: the advice says so.
-		{"status-unsteady.png", "id", up, 5 * time.Hour, 12 * time.Minute, 50 * time.Second, green, []probe.Result{badGateway}, shaky},
+		{"status-unsteady.png", "id", up, 5 * time.Hour, 12 * time.Minute, 50 * time.Second, green, []probe.Result{badGateway}, shaky, nil},
+		// Both services in use: the window opens on the one in trouble.
+		{"status-coretax-down.png", "id", up, 5 * time.Hour, 0, time.Minute, red, nil, monitor.Tally{}, &coretaxDown},
+		{"status-coretax-down-en.png", "en", up, 5 * time.Hour, 0, time.Minute, red, nil, monitor.Tally{}, &coretaxDown},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			home := t.TempDir()
@@ -86,14 +94,22 @@ func TestStatusWindowInEachState(t *testing.T) {
 			if c.last.Level == probe.LevelDown {
 				p.OutageStart = p.Since
 			}
-			coretax := ipc.TargetState{Target: "coretax", Level: probe.LevelUp, Reason: probe.ReasonOK, Since: now.Add(-26 * time.Hour)}
 			settings := settings.Default()
+			settings.Services.Coretax = c.coretax != nil
+			targets, rows := []ipc.TargetState{p}, 45
+			if c.coretax != nil {
+				writeHistory(t, filepath.Join(home, "history"), now, *c.coretax, 40*time.Minute)
+				coretax := ipc.StateOf(monitor.State{Target: probe.CoretaxTargetID, URL: c.coretax.URL, Level: c.coretax.Level,
+					Reason: c.coretax.Reason, Since: now.Add(-40 * time.Minute).Truncate(time.Minute), NextCheck: c.coretax.CheckedAt.Add(30 * time.Second),
+					OutageStart: now.Add(-40 * time.Minute).Truncate(time.Minute), Last: *c.coretax}, "")
+				targets, rows = append(targets, coretax), 250 // under the check button and the tabs
+			}
 			ln, err := ipc.Listen(filepath.Join(home, "agent.sock"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			srv := ipc.NewServer(ln, window.StubAgent{St: ipc.Status{Version: version.Version, Lang: "id", StartedAt: now.Add(-26 * time.Hour),
-				Targets: []ipc.TargetState{p, coretax}, Tray: true, Settings: settings}})
+				Targets: targets, Services: len(targets), Tray: true, Settings: settings}})
 			go srv.Serve()
 			defer srv.Close()
 
@@ -107,7 +123,7 @@ func TestStatusWindowInEachState(t *testing.T) {
 			}
 			defer func() { cmd.Process.Kill(); cmd.Wait() }()
 			win, _ := d.findWindow("Pantau e-Faktur — Status", 20*time.Second) // the same in both languages
-			save(t, d.waitState(win, c.colour), c.file, true)
+			save(t, d.waitColour(win, c.colour, rows, 15000), c.file, true)
 		})
 	}
 }

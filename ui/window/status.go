@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"pantau-efaktur/history"
+	"pantau-efaktur/monitor"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -11,7 +13,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,7 +23,8 @@ import (
 	"pantau-efaktur/probe"
 )
 
-// statusView is the status window.
+// statusView is the status window: a pane per service in use (tabs when
+// there are two), the check and mute controls, and the extras.
 type statusView struct {
 	tr      *i18n.Translator
 	link    *Link
@@ -30,20 +32,14 @@ type statusView struct {
 	content fyne.CanvasObject
 
 	banner    *widget.Label
-	badge     *Badge
-	message   *widget.Label
-	advice    *widget.Label
-	times     *widget.Label
 	muted     *widget.Label   // "Notifikasi dibisukan sampai besok 08:00"
 	mutedRow  *fyne.Container // muted and its "Nyalakan lagi" button
 	checkBtn  *widget.Button
 	spinner   *widget.Activity
 	checkInfo *widget.Label
-	phases    *phasesBar
-	beat      *heartbeat
-	chart     *latencyChart
-	uptime    *widget.Label
-	outages   *widget.Label
+	top       *fyne.Container // the one pane's head, above the check button
+	services  *fyne.Container // the one pane's details, or the tabs
+	tabs      *container.AppTabs
 	others    *fyne.Container
 	skew      *widget.Label
 	skewCard  *fyne.Container
@@ -54,11 +50,8 @@ type statusView struct {
 	connected bool
 	asked     bool             // the agent was asked at least once (else: "connecting")
 	recs      []history.Record // history of the last 30 days, all targets
-	primary   []history.Record // the e-Faktur ones among recs, of the address statsURL
 	loaded    bool
-	stats     history.Stats
-	statsURL  string // the address stats are of
-	dirty     bool   // recs changed since stats and primary were computed
+	panes     []*servicePane // one per service in use, in the agent's order
 }
 
 // newStatusView builds the status window. background runs slow work (the
@@ -68,15 +61,6 @@ func newStatusView(tr *i18n.Translator, link *Link, a fyne.App, background func(
 	v.banner = widget.NewLabel(tr.T("win.connecting"))
 	v.banner.Importance = widget.WarningImportance
 	v.banner.Wrapping = fyne.TextWrapWord
-	v.badge = newBadge()
-	v.message = widget.NewLabel("")
-	v.message.Wrapping = fyne.TextWrapWord
-	v.message.TextStyle = fyne.TextStyle{Bold: true}
-	v.advice = widget.NewLabel("")
-	v.advice.Wrapping = fyne.TextWrapWord
-	v.advice.Hide()
-	v.times = widget.NewLabel("")
-	v.times.Wrapping = fyne.TextWrapWord
 	// A mute chosen in the tray menu is easy to forget; the status window is
 	// where one looks when no notification came.
 	v.muted = widget.NewLabel("")
@@ -88,12 +72,8 @@ func newStatusView(tr *i18n.Translator, link *Link, a fyne.App, background func(
 	v.checkInfo = widget.NewLabel("")
 	v.checkBtn = widget.NewButtonWithIcon(tr.T("tray.check_now"), theme.ViewRefreshIcon(), v.checkNow)
 	v.checkBtn.Importance = widget.HighImportance
-	v.phases = newPhasesBar(tr)
-	v.beat = newHeartbeat()
-	v.chart = newLatencyChart()
-	v.uptime = widget.NewLabel("")
-	v.outages = widget.NewLabel("")
-	v.outages.Wrapping = fyne.TextWrapWord
+	v.panes = []*servicePane{newServicePane(tr, probe.PrimaryTargetID)}
+	v.top, v.services = container.NewStack(v.panes[0].head), container.NewStack(v.panes[0].details)
 	v.others = container.NewVBox()
 	v.skew = widget.NewLabel("")
 	v.skew.Wrapping = fyne.TextWrapWord
@@ -101,32 +81,19 @@ func newStatusView(tr *i18n.Translator, link *Link, a fyne.App, background func(
 	v.skewCard = container.NewVBox(widget.NewCard(tr.T("win.clock_title"), "", v.skew))
 	v.skewCard.Hide()
 
-	section := func(title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
-		head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		return container.NewVBox(append([]fyne.CanvasObject{head}, objs...)...)
-	}
 	buttons := container.NewGridWithColumns(4,
 		widget.NewButtonWithIcon(tr.T("win.btn_help"), theme.HelpIcon(), func() { v.show(Help) }),
 		widget.NewButtonWithIcon(tr.T("tray.open_svc"), theme.ComputerIcon(), v.openSVC),
 		widget.NewButtonWithIcon(tr.T("win.btn_copy_diag"), theme.ContentCopyIcon(), v.copyDiagnostics),
 		widget.NewButtonWithIcon(tr.T("win.btn_export"), theme.DocumentSaveIcon(), v.exportCSV),
 	)
-	chartBox := container.NewBorder(nil, container.NewHBox(widget.NewLabel(tr.T("win.chart_from")), layout.NewSpacer(), v.chart.scale, layout.NewSpacer(), widget.NewLabel(tr.T("win.chart_now"))), nil, nil,
-		container.New(&fixedHeight{h: 90}, v.chart.box))
 	body := container.NewVBox(
 		v.banner,
-		v.badge.box,
-		v.message,
-		v.advice,
-		v.times,
+		v.top,
 		v.mutedRow,
 		container.NewHBox(v.checkBtn, v.spinner, v.checkInfo),
 		v.skewCard,
-		section(tr.T("win.phases_title"), container.New(&fixedHeight{h: 16}, v.phases.box), v.phases.legend),
-		section(tr.T("win.heartbeat_title"), container.New(&fixedHeight{h: 22}, v.beat.box)),
-		section(tr.T("win.chart_title"), chartBox),
-		section(tr.T("win.uptime_title"), v.uptime),
-		section(tr.T("win.outages_title"), v.outages),
+		v.services,
 		section(tr.T("win.others_title"), v.others),
 	)
 	v.about = widget.NewLabel("")
@@ -164,7 +131,10 @@ func (v *statusView) loadHistory() {
 		slog.Warn("history partly unreadable", "skipped", skipped, "err", err)
 	}
 	v.mu.Lock()
-	v.recs, v.loaded, v.dirty = recs, true, true
+	v.recs, v.loaded = recs, true
+	for _, p := range v.panes {
+		p.dirty = true
+	}
 	v.mu.Unlock()
 	fyne.Do(v.render)
 }
@@ -177,53 +147,53 @@ func (v *statusView) update(st ipc.Status, connected bool) {
 	v.render()
 }
 
+// paneState is what one pane draws, taken under v.mu.
+type paneState struct {
+	p     *servicePane
+	t     ipc.TargetState
+	recs  []history.Record
+	stats history.Stats
+}
+
 // render draws the window from what is known.
 func (v *statusView) render() {
 	tr := v.tr
 	v.mu.Lock()
-	st, connected, asked := v.status, v.connected, v.asked
-	p := st.Primary()
-	if connected && p.Last != nil && v.loaded {
+	st, connected, asked, loaded := v.status, v.connected, v.asked, v.loaded
+	inUse := st.InUse()
+	if connected && inUse[0].Last != nil && v.loaded {
 		// Keep the in-memory history current with what the agent saw.
 		for _, t := range st.Targets {
 			if t.Last != nil && (len(v.recs) == 0 || t.Last.CheckedAt.After(v.lastAt(t.Target))) {
 				v.recs = append(v.recs, history.RecordOf(*t.Last))
-				v.dirty = true
+				for _, p := range v.panes {
+					p.dirty = p.dirty || p.target == t.Target
+				}
 			}
 		}
 	}
+	relayout := asked && v.setPanes(inUse)
 	now := time.Now()
-	url := v.statsURL
-	if connected && p.URL != "" {
-		url = p.URL // while the agent is away, the last address it told stays
-	}
-	if v.dirty || url != v.statsURL {
-		// The figures, strip and chart are of the address checked now: an
-		// hour of failures at a mistyped one, since mended, is not a DJP
-		// outage. A new slice: the previous one was handed to the charts.
-		v.primary = nil
-		tag := history.AddressTag(url)
-		for _, r := range v.recs {
-			if r.Target == probe.PrimaryTargetID && r.OfAddress(tag) {
-				v.primary = append(v.primary, r)
-			}
+	var draw []paneState
+	for i, p := range v.panes {
+		url := p.statsURL
+		if connected && inUse[i].URL != "" {
+			url = inUse[i].URL // while the agent is away, the last address it told stays
 		}
-		v.stats = history.Summarize(v.recs, now, history.StatsOptions{FailThreshold: st.Settings.FailThreshold,
-			RecoverThreshold: st.Settings.RecoverThreshold, URL: url})
-		v.statsURL, v.dirty = url, false
+		p.refigure(v.recs, url, st, now)
+		draw = append(draw, paneState{p, inUse[i], p.recs, p.stats})
 	}
-	stats, loaded, primaryRecs := v.stats, v.loaded, v.primary
 	v.mu.Unlock()
+	if relayout {
+		v.layoutPanes()
+	}
 
 	if !asked {
 		// Until the agent answers (milliseconds), say "connecting", not
 		// "the agent is not running".
 		v.banner.SetText(tr.T("win.connecting"))
 		v.banner.Show()
-		v.badge.set(BadgeLook{Icon: "unknown", Word: tr.T("win.connecting_short"), Color: rgba(colOffline), Ink: rgba(colWhite)}, "")
-		v.message.SetText("")
-		v.advice.Hide()
-		v.times.SetText("")
+		v.panes[0].connecting(tr)
 		v.mutedRow.Hide()
 		v.checkBtn.Disable()
 		return
@@ -234,50 +204,35 @@ func (v *statusView) render() {
 		v.banner.SetText(tr.T("win.agent_away"))
 		v.banner.Show()
 	}
-	look := LookFor(tr, p, connected)
-	v.badge.set(look, sinceLine(tr, p, look, connected, now))
-	v.message.SetText(p.MessageIn(tr))
-	if !connected {
-		v.message.SetText(tr.T("win.agent_away_detail"))
+	var states []monitor.State
+	for i, d := range draw {
+		d.p.render(tr, d.t, connected, loaded, d.recs, d.stats, now)
+		if v.tabs != nil {
+			v.tabs.Items[i].Icon = tabIcon(d.t, connected)
+		}
+		states = append(states, monitor.State{Level: d.t.Level, Rechecking: d.t.Rechecking})
 	}
-	// What to do about it, right under the sentence (the help window has more).
-	if advice := stateAdvice(tr, p); connected && advice != "" {
-		v.advice.SetText(advice)
-		v.advice.Show()
-	} else {
-		v.advice.Hide()
+	if v.tabs != nil {
+		v.tabs.Refresh()
 	}
-	v.times.SetText(timesLine(tr, p, now))
+	if relayout && v.tabs != nil {
+		// Opened, the window shows the service in the worst state.
+		worst := monitor.WorstShown(states)
+		v.tabs.SelectIndex(max(0, slices.IndexFunc(states, func(st monitor.State) bool {
+			return monitor.ShownLevel(st.Level, st.Rechecking) == worst
+		})))
+	}
 	if connected && now.Before(st.SnoozedUntil) {
 		v.muted.SetText(tr.T("tray.snoozed_until", map[string]any{"Time": tr.Clock(st.SnoozedUntil, now)}))
 		v.mutedRow.Show()
 	} else {
 		v.mutedRow.Hide()
 	}
-	v.phases.set(p.Last)
-	if p.Last != nil && p.Last.ClockSkewSuspicious() {
-		v.skew.SetText(tr.T("check.clock_skew", map[string]any{"Diff": tr.Duration(p.Last.ClockSkew.Round(time.Minute))}))
+	if last := inUse[0].Last; last != nil && last.ClockSkewSuspicious() {
+		v.skew.SetText(tr.T("check.clock_skew", map[string]any{"Diff": tr.Duration(last.ClockSkew.Round(time.Minute))}))
 		v.skewCard.Show()
 	} else {
 		v.skewCard.Hide()
-	}
-	v.beat.set(primaryRecs)
-	v.chart.set(tr, primaryRecs, now)
-	if loaded {
-		key := "win.uptime"
-		if stats.P50 == 0 {
-			key = "win.uptime_no_latency"
-		}
-		text := tr.T(key, map[string]any{
-			"D1": percent(tr, stats.Uptime24h), "D7": percent(tr, stats.Uptime7d), "D30": percent(tr, stats.Uptime30d),
-			"P50": stats.P50.Milliseconds(), "P95": stats.P95.Milliseconds()})
-		if stats.EarlierAddress > 0 {
-			text += "\n" + tr.N("win.earlier_address", stats.EarlierAddress, nil)
-		}
-		v.uptime.SetText(text)
-		v.outages.SetText(outageLines(tr, stats.Outages, now))
-	} else {
-		v.uptime.SetText(tr.T("win.loading"))
 	}
 	v.setOthers(st, connected)
 	v.about.SetText(aboutLine(tr, st, connected))
@@ -285,6 +240,51 @@ func (v *statusView) render() {
 	if !connected {
 		v.checkBtn.Disable()
 	}
+}
+
+// setPanes makes one pane per service in use, keeping those that stay
+// (v.mu held); it reports whether the set changed.
+func (v *statusView) setPanes(inUse []ipc.TargetState) bool {
+	same := len(inUse) == len(v.panes)
+	for i := 0; same && i < len(inUse); i++ {
+		same = v.panes[i].target == inUse[i].Target
+	}
+	if same {
+		return false
+	}
+	old := v.panes
+	v.panes = nil
+	for _, t := range inUse {
+		i := slices.IndexFunc(old, func(p *servicePane) bool { return p.target == t.Target })
+		if i >= 0 {
+			v.panes = append(v.panes, old[i])
+		} else {
+			v.panes = append(v.panes, newServicePane(v.tr, t.Target))
+		}
+	}
+	return true
+}
+
+// layoutPanes shows the one pane, or a tab per service.
+func (v *statusView) layoutPanes() {
+	v.mu.Lock()
+	panes := slices.Clone(v.panes)
+	v.mu.Unlock()
+	if len(panes) == 1 {
+		v.tabs = nil
+		v.top.Objects = []fyne.CanvasObject{panes[0].head}
+		v.services.Objects = []fyne.CanvasObject{panes[0].details}
+	} else {
+		var items []*container.TabItem
+		for _, p := range panes {
+			items = append(items, container.NewTabItem(v.tr.ServiceName(p.target), container.NewVBox(p.head, p.details)))
+		}
+		v.tabs = container.NewAppTabs(items...)
+		v.top.Objects = nil
+		v.services.Objects = []fyne.CanvasObject{v.tabs}
+	}
+	v.top.Refresh()
+	v.services.Refresh()
 }
 
 func (v *statusView) lastAt(target string) time.Time {
@@ -368,10 +368,7 @@ func outageLines(tr *i18n.Translator, outs []history.Outage, now time.Time) stri
 func (v *statusView) setOthers(st ipc.Status, connected bool) {
 	v.others.RemoveAll()
 	n := 0
-	for _, t := range st.Targets {
-		if t.Target == probe.PrimaryTargetID {
-			continue
-		}
+	for _, t := range st.Targets[min(len(st.InUse()), len(st.Targets)):] {
 		n++
 		dot := canvas.NewCircle(LevelColour(t.Level))
 		text := fmt.Sprintf("%s: %s", v.tr.ServiceName(t.Target), v.tr.Level(t.Level))

@@ -66,7 +66,7 @@ func (v *statusView) openSVC() {
 func (v *statusView) DiagnosticsText() string {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	return Diagnostics(v.tr, v.status, v.connected, v.recs, v.stats, time.Now())
+	return Diagnostics(v.tr, v.status, v.connected, v.recs, v.panes[0].stats, time.Now())
 }
 
 func (v *statusView) copyDiagnostics() {

@@ -111,16 +111,16 @@ func TestHelpAdvicePerReason(t *testing.T) {
 		// In the window, the advice for the current reason comes first.
 		v := newHelpView(tr, test.NewTempApp(t))
 		v.update(ipc.Status{Targets: []ipc.TargetState{target(probe.LevelDegraded, probe.ReasonTLSClock, false)}}, true)
-		if v.nowBody.Text != tr.Advice(probe.ReasonTLSClock) {
-			t.Errorf("%s: help shows %q", lang, v.nowBody.Text)
+		if adviceShown(v, 0) != tr.Advice(probe.ReasonTLSClock) {
+			t.Errorf("%s: help shows %q", lang, adviceShown(v, 0))
 		}
 		// A page that answered in the service's place is named first.
 		last := probe.Result{Target: "efaktur", Level: probe.LevelDegraded, Reason: probe.ReasonUnexpectedContent, PageTitle: "Login Hotspot"}
 		captive := target(probe.LevelDegraded, probe.ReasonUnexpectedContent, false)
 		captive.Last = &last
 		v.update(ipc.Status{Targets: []ipc.TargetState{captive}}, true)
-		if want := tr.T("message.page_title", map[string]any{"Title": "Login Hotspot"}) + " " + tr.Advice(probe.ReasonUnexpectedContent); v.nowBody.Text != want {
-			t.Errorf("%s: help shows %q, want %q", lang, v.nowBody.Text, want)
+		if want := tr.T("message.page_title", map[string]any{"Title": "Login Hotspot"}) + " " + tr.Advice(probe.ReasonUnexpectedContent); adviceShown(v, 0) != want {
+			t.Errorf("%s: help shows %q, want %q", lang, adviceShown(v, 0), want)
 		}
 		// A proxy that refused the Windows account: IT must let the account
 		// through; "set the proxy" would send the user the wrong way.
@@ -128,13 +128,22 @@ func TestHelpAdvicePerReason(t *testing.T) {
 		signIn := target(probe.LevelDegraded, probe.ReasonProxy, false)
 		signIn.Last = &refused
 		v.update(ipc.Status{Targets: []ipc.TargetState{signIn}}, true)
-		if body := v.nowBody.Text; body == tr.Advice(probe.ReasonProxy) || !strings.Contains(body, "(NTLM)") || !strings.Contains(body, "svc.efaktur.pajak.go.id") {
+		if body := adviceShown(v, 0); body == tr.Advice(probe.ReasonProxy) || !strings.Contains(body, "(NTLM)") || !strings.Contains(body, "svc.efaktur.pajak.go.id") {
 			t.Errorf("%s: help for a refused sign-in: %q", lang, body)
 		}
 		v.update(ipc.Status{}, false)
-		if v.nowBody.Text != tr.T("advice.agent_away") {
-			t.Errorf("%s: without agent: %q", lang, v.nowBody.Text)
+		if adviceShown(v, 0) != tr.T("advice.agent_away") {
+			t.Errorf("%s: without agent: %q", lang, adviceShown(v, 0))
 		}
+	}
+	// Two services in use: the advice for each, by name.
+	v := newHelpView(i18n.New("id"), test.NewTempApp(t))
+	coretax := target(probe.LevelDown, probe.ReasonServerError, false)
+	coretax.Target = "coretax"
+	v.update(ipc.Status{Services: 2, Targets: []ipc.TargetState{target(probe.LevelUp, probe.ReasonOK, false), coretax}}, true)
+	if len(v.now.Objects) != 4 || !strings.HasPrefix(v.now.Objects[0].(*widget.Label).Text, "Server e-Faktur — ") ||
+		!strings.HasPrefix(v.now.Objects[2].(*widget.Label).Text, "Coretax — DOWN") || adviceShown(v, 1) != i18n.New("id").Advice(probe.ReasonServerError) {
+		t.Errorf("two services: %d objects", len(v.now.Objects))
 	}
 	id := i18n.New("id")
 	for r, want := range map[probe.Reason]string{
@@ -993,7 +1002,7 @@ func TestBuckets(t *testing.T) {
 // redColumns counts the 24-hour chart's columns drawn as down.
 func redColumns(v *statusView) int {
 	n := 0
-	for _, r := range v.chart.rects {
+	for _, r := range v.panes[0].chart.rects {
 		if r.FillColor == color.Color(LevelColour(probe.LevelDown)) {
 			n++
 		}
@@ -1034,9 +1043,9 @@ func TestStatusFiguresAreOfTheAddressCheckedNow(t *testing.T) {
 	p := target(probe.LevelUp, probe.ReasonOK, false)
 	p.URL = mended
 	v.update(ipc.Status{Targets: []ipc.TargetState{p}}, true)
-	if !strings.HasPrefix(v.uptime.Text, "24 h: 100") || !strings.Contains(v.uptime.Text, "Not counting 60 checks of an earlier address") ||
-		v.outages.Text != tr.T("win.no_outages") {
-		t.Errorf("mended address: uptime %q, outages %q", v.uptime.Text, v.outages.Text)
+	if !strings.HasPrefix(v.panes[0].uptime.Text, "24 h: 100") || !strings.Contains(v.panes[0].uptime.Text, "Not counting 60 checks of an earlier address") ||
+		v.panes[0].outages.Text != tr.T("win.no_outages") {
+		t.Errorf("mended address: uptime %q, outages %q", v.panes[0].uptime.Text, v.panes[0].outages.Text)
 	}
 	if diag := v.DiagnosticsText(); !strings.Contains(diag, "Not counting 60 checks") {
 		t.Errorf("diagnostics do not say what the figures leave out:\n%s", diag)
@@ -1044,20 +1053,20 @@ func TestStatusFiguresAreOfTheAddressCheckedNow(t *testing.T) {
 	if n := redColumns(v); n != 0 {
 		t.Errorf("mended address: the 24-hour chart shows %d red columns of the typo's hour", n)
 	}
-	figures := v.uptime.Text
+	figures := v.panes[0].uptime.Text
 	v.update(ipc.Status{}, false)
-	if v.uptime.Text != figures || v.outages.Text != tr.T("win.no_outages") {
-		t.Errorf("agent away: uptime %q, outages %q", v.uptime.Text, v.outages.Text)
+	if v.panes[0].uptime.Text != figures || v.panes[0].outages.Text != tr.T("win.no_outages") {
+		t.Errorf("agent away: uptime %q, outages %q", v.panes[0].uptime.Text, v.panes[0].outages.Text)
 	}
 	// The address the agent checks is the typo again: its hour counts.
 	p.URL = typo
 	v.update(ipc.Status{Targets: []ipc.TargetState{p}}, true)
-	if strings.HasPrefix(v.uptime.Text, "24 h: 100") || v.outages.Text == tr.T("win.no_outages") {
-		t.Errorf("typo address: uptime %q, outages %q", v.uptime.Text, v.outages.Text)
+	if strings.HasPrefix(v.panes[0].uptime.Text, "24 h: 100") || v.panes[0].outages.Text == tr.T("win.no_outages") {
+		t.Errorf("typo address: uptime %q, outages %q", v.panes[0].uptime.Text, v.panes[0].outages.Text)
 	}
 	// The strip of the last 60 checks is the typo's hour, not the mended
 	// address's later hour.
-	for i, r := range v.beat.rects {
+	for i, r := range v.panes[0].beat.rects {
 		if r.FillColor != color.Color(LevelColour(probe.LevelDown)) {
 			t.Fatalf("typo address: heartbeat cell %d is %v, want red", i, r.FillColor)
 		}
@@ -1100,12 +1109,12 @@ func TestStatusViewShowsAgentAwayAndState(t *testing.T) {
 	tr := i18n.New("id")
 	v := newStatusView(tr, NewLink(filepath.Join(home, "agent.sock"), Status), a, func(f func()) { f() })
 	test.NewTempWindow(t, v.content)
-	if v.badge.word.Text != "MENGHUBUNGI…" || v.banner.Text != tr.T("win.connecting") || !v.checkBtn.Disabled() {
-		t.Fatalf("before the agent answers: word %q banner %q", v.badge.word.Text, v.banner.Text)
+	if v.panes[0].badge.word.Text != "MENGHUBUNGI…" || v.banner.Text != tr.T("win.connecting") || !v.checkBtn.Disabled() {
+		t.Fatalf("before the agent answers: word %q banner %q", v.panes[0].badge.word.Text, v.banner.Text)
 	}
 	v.update(ipc.Status{}, false)
-	if !v.banner.Visible() || v.badge.word.Text != "AGEN TIDAK BERJALAN" || !v.checkBtn.Disabled() {
-		t.Fatalf("without agent: banner %v word %q", v.banner.Visible(), v.badge.word.Text)
+	if !v.banner.Visible() || v.panes[0].badge.word.Text != "AGEN TIDAK BERJALAN" || !v.checkBtn.Disabled() {
+		t.Fatalf("without agent: banner %v word %q", v.banner.Visible(), v.panes[0].badge.word.Text)
 	}
 	p := target(probe.LevelDown, probe.ReasonMaintenance, false)
 	p.Last.ClockSkew, p.Last.ServerDate = 10*time.Minute, now
@@ -1113,42 +1122,42 @@ func TestStatusViewShowsAgentAwayAndState(t *testing.T) {
 	if v.about.Text != "Pantau e-Faktur 1.2.3" {
 		t.Errorf("version line %q", v.about.Text)
 	}
-	if v.banner.Visible() || v.badge.word.Text != "DOWN" || !strings.HasPrefix(v.badge.since.Text, "sejak ") || v.checkBtn.Disabled() {
-		t.Fatalf("down: banner %v word %q since %q", v.banner.Visible(), v.badge.word.Text, v.badge.since.Text)
+	if v.banner.Visible() || v.panes[0].badge.word.Text != "DOWN" || !strings.HasPrefix(v.panes[0].badge.since.Text, "sejak ") || v.checkBtn.Disabled() {
+		t.Fatalf("down: banner %v word %q since %q", v.banner.Visible(), v.panes[0].badge.word.Text, v.panes[0].badge.since.Text)
 	}
-	if !v.advice.Visible() || v.advice.Text != tr.Advice(probe.ReasonMaintenance) {
-		t.Errorf("advice %v %q", v.advice.Visible(), v.advice.Text)
+	if !v.panes[0].advice.Visible() || v.panes[0].advice.Text != tr.Advice(probe.ReasonMaintenance) {
+		t.Errorf("advice %v %q", v.panes[0].advice.Visible(), v.panes[0].advice.Text)
 	}
 	// Under a refused Windows sign-in, the advice is the one that goes with
 	// it, not "set the proxy" under "the proxy refused your account".
 	refused := target(probe.LevelDegraded, probe.ReasonProxy, false)
 	refused.Last.Proxy, refused.Last.ProxySignIn = "http://proxy.kantor:8080", "NTLM"
 	v.update(ipc.Status{Targets: []ipc.TargetState{refused}}, true)
-	if !v.advice.Visible() || v.advice.Text == tr.Advice(probe.ReasonProxy) || !strings.Contains(v.advice.Text, "(NTLM)") {
-		t.Errorf("advice under a refused sign-in: %q", v.advice.Text)
+	if !v.panes[0].advice.Visible() || v.panes[0].advice.Text == tr.Advice(probe.ReasonProxy) || !strings.Contains(v.panes[0].advice.Text, "(NTLM)") {
+		t.Errorf("advice under a refused sign-in: %q", v.panes[0].advice.Text)
 	}
 	// Green by policy but failing now and then: the badge stays ONLINE,
 	// the advice under it says so; a steady server has none.
 	shaky := target(probe.LevelUp, probe.ReasonOK, false)
 	shaky.Recent = monitor.Tally{Checks: 10, Failures: 4, Episodes: 3}
 	v.update(ipc.Status{Targets: []ipc.TargetState{shaky}}, true)
-	if v.badge.word.Text != "ONLINE" || !v.advice.Visible() || !strings.Contains(v.advice.Text, "4 dari 10") {
-		t.Errorf("unsteady: word %q advice %v %q", v.badge.word.Text, v.advice.Visible(), v.advice.Text)
+	if v.panes[0].badge.word.Text != "ONLINE" || !v.panes[0].advice.Visible() || !strings.Contains(v.panes[0].advice.Text, "4 dari 10") {
+		t.Errorf("unsteady: word %q advice %v %q", v.panes[0].badge.word.Text, v.panes[0].advice.Visible(), v.panes[0].advice.Text)
 	}
 	v.update(ipc.Status{Targets: []ipc.TargetState{target(probe.LevelUp, probe.ReasonOK, false)}}, true)
-	if v.advice.Visible() {
-		t.Errorf("steady server with advice %q", v.advice.Text)
+	if v.panes[0].advice.Visible() {
+		t.Errorf("steady server with advice %q", v.panes[0].advice.Text)
 	}
 	v.update(ipc.Status{Version: "1.2.3", Targets: []ipc.TargetState{p}}, true)
 	if !v.skewCard.Visible() || !strings.Contains(v.skew.Text, "10 menit") {
 		t.Errorf("clock warning %v %q", v.skewCard.Visible(), v.skew.Text)
 	}
-	if !strings.Contains(v.phases.legend.Text, "Total 180 ms") {
-		t.Errorf("phases %q", v.phases.legend.Text)
+	if !strings.Contains(v.panes[0].phases.legend.Text, "Total 180 ms") {
+		t.Errorf("phases %q", v.panes[0].phases.legend.Text)
 	}
 	// The sentence is in the window's language, whatever the agent's.
-	if v.message.Text != tr.Message(*p.Last) || v.message.Text == p.Message {
-		t.Errorf("message %q", v.message.Text)
+	if v.panes[0].message.Text != tr.Message(*p.Last) || v.panes[0].message.Text == p.Message {
+		t.Errorf("message %q", v.panes[0].message.Text)
 	}
 	if !strings.Contains(v.DiagnosticsText(), "DOWN (maintenance)") {
 		t.Errorf("diagnostics: %s", v.DiagnosticsText())
@@ -1401,3 +1410,6 @@ func TestNativeHandleIsTheWindowsHWND(t *testing.T) {
 		}
 	}
 }
+
+// adviceShown is the advice the help window shows for the i-th service in use.
+func adviceShown(v *helpView, i int) string { return v.now.Objects[2*i+1].(*widget.Label).Text }
