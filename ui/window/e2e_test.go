@@ -60,16 +60,16 @@ func newDesktop(t *testing.T) *desktop {
 		"LANG=en_US.UTF-8", "FYNE_THEME=light", "FYNE_SCALE=1", "XDG_CONFIG_HOME="+filepath.Join(d.home, "xdg"))
 	cfg := map[string]any{"version": 1, "url": srv.URL + "/svc/MasterFakturService?wsdl",
 		"reference": srv.URL + "/_fake/generate_204", "interval": "2s", "recheck": "300ms", "down_interval": "500ms",
-		"timeout": "2s", "slow": "1s", "proxy": "none", "language": "id", "secondary": map[string]bool{"coretax": true}}
+		"timeout": "2s", "slow": "1s", "proxy": "none", "language": "id"}
 	b, _ := json.Marshal(cfg)
 	os.WriteFile(filepath.Join(d.home, "config.json"), b, 0o600)
 	writeHistory(t, filepath.Join(d.home, "history"), time.Now(), probe.Result{}, 0)
 
-	// Address, reference, proxy and schedule on the command line: they win
+	// Address, reference, proxy, schedule and services on the command line: they win
 	// over the file, which the agent takes up whenever it changes (the test
 	// writes the defaults into it for the settings window's picture).
 	agent := exec.Command(d.bin, "--url", srv.URL+"/svc/MasterFakturService?wsdl", "--reference", srv.URL+"/_fake/generate_204",
-		"--proxy", "none", "--interval", "2s", "--recheck", "300ms", "--down-interval", "500ms")
+		"--proxy", "none", "--interval", "2s", "--recheck", "300ms", "--down-interval", "500ms", "--services", "efaktur")
 	agent.Env = d.env
 	agent.Stderr = os.Stderr
 	if err := agent.Start(); err != nil {
@@ -497,7 +497,7 @@ func TestWindowSurvivesMissingAgent(t *testing.T) {
 	bus.StartWatcher(t)
 	svc := httptest.NewServer(fakesvc.New(fakesvc.OK))
 	defer svc.Close()
-	cfg, _ := json.Marshal(map[string]any{"url": svc.URL + "/svc?wsdl", "reference": "off", "proxy": "none"})
+	cfg, _ := json.Marshal(map[string]any{"url": svc.URL + "/svc?wsdl", "reference": "off", "proxy": "none", "services": map[string]bool{"efaktur": true, "coretax": false}})
 	os.WriteFile(filepath.Join(home, "config.json"), cfg, 0o600)
 	agent := exec.Command(bin)
 	agent.Env = append(env, bus.Env())

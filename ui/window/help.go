@@ -95,9 +95,9 @@ type helpView struct {
 	now        *fyne.Container // advice for each service in use
 	svcURL     string
 	coretaxURL string
-	etax     *fyne.Container
-	search   *widget.Entry
-	info     *widget.Label
+	etax       *fyne.Container
+	search     *widget.Entry
+	info       *widget.Label
 }
 
 func newHelpView(tr *i18n.Translator, a fyne.App) *helpView {
