@@ -1459,3 +1459,96 @@ func TestReconfigureRacingTheEndOfRun(t *testing.T) {
 		<-done
 	}
 }
+
+// Two services in use: each is told by name, with its own "down" and "back
+// online"; this PC going offline is told once, not once per service, and a
+// mute holds both.
+func TestEachServiceInUseIsToldByName(t *testing.T) {
+	clk := probetest.NewClock(t0)
+	chk := probetest.NewChecker(clk)
+	events := make(chan monitor.Event, 100000)
+	targets := []probe.Target{{ID: primary, URL: settings.DefaultURL, Expect: probe.ExpectWSDL},
+		{ID: "coretax", URL: settings.DefaultCoretaxURL, Expect: probe.ExpectCoretax}}
+	m, err := monitor.New(monitor.Config{Targets: targets, Services: 2, Checker: chk, Policy: testPolicy(), Notify: allNotify()},
+		func(e monitor.Event) { events <- e }, monitor.WithClock(clk), monitor.WithRand(func() float64 { return 0.5 }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { m.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	var told []string
+	parked := map[string]time.Time{} // target → its next check, while it waits
+	// play runs d of fake time; the clock moves only when both services
+	// wait, to the nearer check, so no check is skipped.
+	play := func(d time.Duration) {
+		t.Helper()
+		end := clk.Now().Add(d)
+		safety := time.After(10 * time.Second) // a safety net, never a synchroniser
+		for advanced := false; ; {
+			if now := clk.Now(); len(parked) == 2 && !advanced {
+				if !now.Before(end) {
+					return
+				}
+				step := min(parked[primary].Sub(now), parked["coretax"].Sub(now))
+				if step >= end.Sub(now) {
+					clk.Advance(end.Sub(now))
+					return
+				}
+				if step > 0 {
+					clk.Advance(step)
+				}
+				advanced = true // the next move waits for the monitor's answer
+			}
+			select {
+			case e := <-events:
+				advanced = false
+				switch e.Kind {
+				case monitor.EventCheck:
+					delete(parked, e.Target)
+				case monitor.EventNotify:
+					told = append(told, e.Target+" "+string(e.Notification.Kind))
+				case monitor.EventWait:
+					parked[e.Target] = e.State.NextCheck
+				}
+			case <-safety:
+				t.Fatalf("stalled at %v; told %v", clk.Now().Sub(t0), told)
+			}
+		}
+	}
+	play(2 * time.Minute)
+	chk.Set("coretax", probe.ReasonServerError)
+	play(3 * time.Minute)
+	if st := m.States(); st[0].Level != probe.LevelUp || st[1].Level != probe.LevelDown {
+		t.Fatalf("states %+v", st)
+	}
+	chk.Set("coretax", probe.ReasonOK)
+	play(3 * time.Minute)
+	if want := []string{"coretax down", "coretax recovered"}; !slices.Equal(told, want) {
+		t.Fatalf("told %v, want %v", told, want)
+	}
+
+	told = nil
+	chk.Set(primary, probe.ReasonOffline)
+	chk.Set("coretax", probe.ReasonOffline)
+	play(3 * time.Minute)
+	chk.Set(primary, probe.ReasonOK)
+	chk.Set("coretax", probe.ReasonOK)
+	play(3 * time.Minute)
+	if want := []string{"efaktur offline", "efaktur online"}; !slices.Equal(told, want) {
+		t.Fatalf("this PC offline: told %v, want %v", told, want)
+	}
+
+	// Muted: Coretax's outage, over before the mute ends, is not told.
+	told = nil
+	m.SetSnooze(clk.Now().Add(time.Hour))
+	chk.Set("coretax", probe.ReasonServerError)
+	play(3 * time.Minute)
+	chk.Set("coretax", probe.ReasonOK)
+	play(3 * time.Minute)
+	if len(told) != 0 {
+		t.Fatalf("muted: told %v", told)
+	}
+}

@@ -57,6 +57,10 @@ func TestValidateEveryField(t *testing.T) {
 		{"proxy", func(s *settings.Settings) { s.Proxy = "proxy.kantor" }, "proxy_port"},
 		{"reference", func(s *settings.Settings) { s.Reference = "maybe" }, "reference"},
 		{"language", func(s *settings.Settings) { s.Language = "fr" }, "language"},
+		{"services", func(s *settings.Settings) { s.Services = settings.Services{} }, "no_service"},
+		{"coretax_url", func(s *settings.Settings) { s.CoretaxURL = "coretaxdjp.pajak.go.id" }, "url"},
+		{"coretax_slow", func(s *settings.Settings) { s.CoretaxSlow = settings.Duration(15 * time.Second) }, "slow_vs_timeout"},
+		{"coretax_slow", func(s *settings.Settings) { s.CoretaxSlow = 0 }, "range"},
 	}
 	for _, tc := range tests {
 		s := settings.Default()
@@ -190,6 +194,34 @@ func TestSaveRefusesInvalidAndKeepsTheOldFile(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {
 		t.Fatalf("left-over files: %v", entries)
+	}
+}
+
+// Both services are in use unless the file says otherwise; none at all is
+// refused (and the default used, with a notice); a file from before
+// Coretax's threshold with a short timeout loads without a word.
+func TestServicesInUse(t *testing.T) {
+	load := func(content string) (settings.Settings, settings.LoadReport) {
+		path := filepath.Join(t.TempDir(), "config.json")
+		os.WriteFile(path, []byte(content), 0o600)
+		s, rep, err := settings.Load(path, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, rep
+	}
+	s, rep := load(`{"version": 1, "timeout": "6s"}`)
+	if targets, n := s.Monitored(); n != 2 || targets[0].ID != "efaktur" || targets[1].ID != "coretax" ||
+		targets[1].URL != settings.DefaultCoretaxURL || targets[1].Slow != 3*time.Second || rep.HasNotice() {
+		t.Errorf("an old file: %+v, %d services, %+v", targets, n, rep)
+	}
+	s, rep = load(`{"version": 1, "services": {"efaktur": false}, "coretax_url": "http://127.0.0.1:9/login"}`)
+	if targets, n := s.Monitored(); n != 1 || len(targets) != 1 || targets[0].URL != "http://127.0.0.1:9/login" || rep.HasNotice() {
+		t.Errorf("Coretax alone: %+v, %d services, %+v", targets, n, rep)
+	}
+	s, rep = load(`{"version": 1, "services": {"efaktur": false, "coretax": false}}`)
+	if !s.Services.Efaktur || !s.Services.Coretax || len(rep.Invalid) != 1 || rep.Invalid[0].Code != settings.CodeNoService {
+		t.Errorf("no service: %+v, %+v", s.Services, rep)
 	}
 }
 

@@ -260,6 +260,11 @@ func decodeFields(raw map[string]json.RawMessage, def Settings) (s, written Sett
 	}
 	s.Version = Version
 	s.Language = strings.ToLower(strings.TrimSpace(s.Language))
+	if _, set := raw["coretax_slow"]; !set && s.Timeout > 0 && s.CoretaxSlow >= s.Timeout {
+		// A file from before Coretax had its own threshold, with a short
+		// timeout: the default follows it rather than being refused.
+		s.CoretaxSlow = s.Timeout / 2
+	}
 	written = s
 	// Replace each invalid value by its default, re-validating until clean
 	// (the slow-vs-timeout rule links two fields; a URL change can make

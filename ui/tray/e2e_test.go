@@ -98,7 +98,7 @@ func (d *desktop) writeConfig(interval, recheck, down string, extra ...any) {
 	cfg := map[string]any{
 		"version": 1, "url": d.url + "/svc/MasterFakturService?wsdl", "reference": d.url + "/_fake/generate_204",
 		"interval": interval, "recheck": recheck, "down_interval": down, "timeout": "2s", "slow": "1s",
-		"language": "id", "proxy": "none",
+		"language": "id", "proxy": "none", "services": map[string]bool{"efaktur": true, "coretax": false},
 	}
 	for i := 0; i+1 < len(extra); i += 2 {
 		cfg[extra[i].(string)] = extra[i+1]
@@ -235,6 +235,58 @@ func (d *desktop) ipc(cmd string) ipc.Response {
 		d.t.Fatalf("%s: %v", cmd, err)
 	}
 	return r
+}
+
+// Both services in use: green only when both are up, with a menu line
+// each; Coretax alone down turns the icon red and is told once, by name,
+// and so is its end, while e-Faktur, up throughout, says nothing.
+func TestTrayTwoServices(t *testing.T) {
+	d := newDesktop(t)
+	coretax := fakesvc.New(fakesvc.OK)
+	srv := httptest.NewServer(coretax)
+	t.Cleanup(srv.Close)
+	d.writeConfig("1s", "300ms", "500ms", "services", map[string]bool{"efaktur": true, "coretax": true},
+		"coretax_url", srv.URL+fakesvc.CoretaxPath)
+	d.startAgent()
+	lines := func(prefixes ...string) func([]dbustest.MenuItem) bool {
+		return func(m []dbustest.MenuItem) bool {
+			for i, p := range prefixes {
+				if len(m) <= i || !m[i].Visible || !strings.HasPrefix(m[i].Label, p) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	d.waitColour(green, 20*time.Second)
+	d.waitMenu(lines("Server e-Faktur: ONLINE · ", "Coretax: ONLINE · "), "a line per service, both online")
+	if tip, err := d.bus.Property(d.item, "ToolTip"); err != nil || !strings.Contains(toString(tip), "Coretax: ONLINE") {
+		t.Errorf("tooltip %v %v", tip, err)
+	}
+
+	coretax.Set(fakesvc.BadGateway)
+	d.waitColour(red, 20*time.Second)
+	down := d.waitNotification("Coretax DOWN", 20*time.Second)
+	if !strings.Contains(down.Body, "502") {
+		t.Errorf("down notification %+v", down)
+	}
+	d.waitMenu(lines("Server e-Faktur: ONLINE · ", "Coretax: DOWN (error server DJP) · sejak "), "Coretax down in its line")
+
+	coretax.Set(fakesvc.OK)
+	d.waitColour(green, 20*time.Second)
+	back := d.waitNotification("Coretax kembali online", 20*time.Second)
+	if !strings.Contains(back.Body, "kembali online setelah") || !strings.Contains(back.Body, "error server DJP") {
+		t.Errorf("recovered notification %+v", back)
+	}
+	var told []string
+	for _, n := range d.notes.All() {
+		if n.Summary != "Pantau e-Faktur" { // the first start's welcome
+			told = append(told, n.Summary)
+		}
+	}
+	if !slices.Equal(told, []string{"Coretax DOWN", "Coretax kembali online"}) {
+		t.Errorf("notifications %q, want one down and one back online, both of Coretax", told)
+	}
 }
 
 func TestTrayEndToEnd(t *testing.T) {
