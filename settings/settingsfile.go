@@ -262,8 +262,12 @@ func decodeFields(raw map[string]json.RawMessage, def Settings) (s, written Sett
 	s.Language = strings.ToLower(strings.TrimSpace(s.Language))
 	if _, set := raw["coretax_slow"]; !set && s.Timeout > 0 && s.CoretaxSlow >= s.Timeout {
 		// A file from before Coretax had its own threshold, with a short
-		// timeout: the default follows it rather than being refused.
+		// timeout: the default follows it rather than being refused (in
+		// tenths, as the settings window shows it).
 		s.CoretaxSlow = s.Timeout / 2
+		if tenths := s.CoretaxSlow.D().Truncate(100 * time.Millisecond); tenths > 0 {
+			s.CoretaxSlow = Duration(tenths)
+		}
 	}
 	written = s
 	// Replace each invalid value by its default, re-validating until clean

@@ -62,7 +62,7 @@ func HumanStatus(tr *i18n.Translator, st ipc.Status, now time.Time) string {
 			level += " (" + tr.T("status.rechecking") + ")"
 		}
 		name := tr.ServiceName(t.Target)
-		if i == 0 {
+		if i < len(st.InUse()) { // each service in use: its sentence, since when, last check
 			fmt.Fprintf(&b, "%s — %s\n", level, t.MessageIn(tr))
 			if !t.Since.IsZero() {
 				fmt.Fprintf(&b, "  %s\n", tr.T("status.since", map[string]any{"Time": tr.Clock(t.Since, now), "Duration": tr.Duration(now.Sub(t.Since))}))

@@ -52,6 +52,10 @@ func TestHumanStatus(t *testing.T) {
 		{"unsteady", "id", ipc.Status{Targets: []ipc.TargetState{up, shakyEnofa}},
 			[]string{"ONLINE — ", "  ! Tidak stabil: 4 dari 10 pemeriksaan terakhir gagal.", "e-Nofa: ONLINE (tidak stabil)\n"}, nil},
 		{"steady", "id", st, nil, []string{"stabil"}},
+		// Both services in use: each has its sentence and last check.
+		{"two services", "id", ipc.Status{Services: 2, Targets: []ipc.TargetState{down, coretax, enofa}},
+			[]string{"DOWN — Server e-Faktur sedang dalam perbaikan", "DOWN — " + i18n.New("id").Message(coretaxLast), "pemeriksaan terakhir 09:15:00", "e-Nofa: ONLINE\n"},
+			[]string{"Coretax: DOWN (error server DJP)"}},
 		// A mute that has run out is not told.
 		{"mute over", "id", ipc.Status{Targets: []ipc.TargetState{down}, SnoozedUntil: now.Add(-time.Minute)},
 			nil, []string{"dibisukan"}},

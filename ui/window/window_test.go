@@ -268,6 +268,8 @@ func TestSettingsValidationMessages(t *testing.T) {
 			{"recover_threshold", "0", settings.FieldError{Field: "recover_threshold", Code: "range", Value: "0", Min: "1", Max: "10"}},
 			{"timeout", "0,5", settings.FieldError{Field: "timeout", Code: "range", Value: "500ms", Min: "1s", Max: "2m0s"}},
 			{"slow", "20", settings.FieldError{Field: "slow", Code: "slow_vs_timeout", Value: "20s", Max: "15s"}},
+			{"coretax_url", "coretaxdjp.pajak.go.id", settings.FieldError{Field: "coretax_url", Code: "url", Value: "coretaxdjp.pajak.go.id"}},
+			{"coretax_slow", "15", settings.FieldError{Field: "coretax_slow", Code: "slow_vs_timeout", Value: "15s", Max: "15s"}},
 		}
 		for _, tc := range tests {
 			f := v.fields[tc.field]
@@ -285,6 +287,17 @@ func TestSettingsValidationMessages(t *testing.T) {
 				t.Errorf("%s %s: error %q stays after fixing", lang, tc.field, got)
 			}
 		}
+		// Services: at least one, said under the boxes.
+		v.checks["services.efaktur"].SetChecked(false)
+		v.checks["services.coretax"].SetChecked(false)
+		if got := v.FieldErrorText("services"); got != tr.FieldError(settings.FieldError{Field: "services", Code: settings.CodeNoService}) || !v.saveBtn.Disabled() {
+			t.Errorf("%s no service: %q", lang, got)
+		}
+		v.checks["services.coretax"].SetChecked(true)
+		if got := v.FieldErrorText("services"); got != "" || v.saveBtn.Disabled() {
+			t.Errorf("%s Coretax alone: %q", lang, got)
+		}
+		v.checks["services.efaktur"].SetChecked(true)
 		// Proxy: manual needs a valid address.
 		v.proxyMode.SetSelected(tr.T("win.proxy_manual"))
 		v.fields["proxy"].entry.SetText("ftp://proxy:21")
