@@ -293,7 +293,8 @@ func (m *Monitor) Snoozed() time.Time {
 	return time.Time{}
 }
 
-// States returns a snapshot of every target's state, primary first.
+// States returns a snapshot of every target's state: the services in use
+// first, then the extras.
 func (m *Monitor) States() []State {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -2,8 +2,11 @@
 # bench.sh — what the agent costs and how fast it notices, measured here.
 #
 #   1. idle: the agent (and the supervisor that restarts it after a crash)
-#      with a 60 s interval, sampled for IDLE_SECONDS (60):
-#      CPU % of one core and RSS;
+#      with a 60 s interval and both services in use (e-Faktur and
+#      Coretax, both fake), sampled for IDLE_SECONDS (60): CPU % of one
+#      core, RSS, and the requests per minute each service costs DJP;
+#   1b. the SVC's second witness: requests per check once the WSDL address
+#      answers 404 and the validation service answers in its place;
 #   2. check cost: CPU time per check (the agent at a 1 s interval against
 #      a local fake SVC, so network time is not counted);
 #   3. detection delay with the default policy (60 s / 10 s / 30 s / 3 / 2):
@@ -44,11 +47,12 @@ clk=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
-run_agent() { # $1 = interval
+run_agent() { # $1 = interval, $2 = more settings ("key":value,)
 	export PANTAU_EFAKTUR_HOME="$tmp/home-$1"
 	mkdir -p "$PANTAU_EFAKTUR_HOME"
 	cat >"$PANTAU_EFAKTUR_HOME/config.json" <<EOF
 {"version":1,"url":"$svc/svc/MasterFakturService?wsdl","reference":"$svc/_fake/generate_204",
+ "coretax_url":"$svc/identityproviderportal/Account/Login",${2:-}
  "interval":"$1","recheck":"10s","down_interval":"30s","proxy":"none"}
 EOF
 	"$bin" &
@@ -61,16 +65,34 @@ EOF
 echo "== 1. idle agent (60 s interval), ${IDLE_SECONDS} s"
 run_agent 60s
 sleep 5 # start-up and first check
+checks() { cat "$PANTAU_EFAKTUR_HOME"/history/*.jsonl 2>/dev/null | grep -c "\"target\":\"$1\"" || true; }
+requests() { curl -s "$svc/_fake/state" | sed 's/.*"requests":\([0-9]*\).*/\1/'; }
+e0=$(checks efaktur); c0=$(checks coretax); r0=$(requests)
 t0=$(($(cpu_ticks "$agent") + $(cpu_ticks "$sup"))); s0=$(date +%s.%N)
 sleep "$IDLE_SECONDS"
 t1=$(($(cpu_ticks "$agent") + $(cpu_ticks "$sup"))); s1=$(date +%s.%N)
+e1=$(checks efaktur); c1=$(checks coretax); r1=$(requests)
 rss=$(rss_kb "$agent")
 srss=$(rss_kb "$sup")
 sanon=$(awk '/^RssAnon/ {print $2}' "/proc/$sup/status")
 awk -v t="$((t1 - t0))" -v c="$clk" -v a="$s0" -v b="$s1" -v r="$rss" -v s="$srss" -v p="$sanon" 'BEGIN {
 	printf "idle CPU: %.3f %% of one core (%d ticks in %.0f s, agent and its supervisor)\n", 100 * t / c / (b - a), t, b - a
 	printf "idle RSS: agent %.1f MB; supervisor %.1f MB, of which %.1f MB its own (the rest is the program file, shared with the agent)\n", r / 1024, s / 1024, p / 1024 }'
+awk -v e="$((e1 - e0))" -v c="$((c1 - c0))" -v r="$((r1 - r0))" -v a="$s0" -v b="$s1" 'BEGIN {
+	m = (b - a) / 60
+	printf "requests to DJP while up: %.2f per minute (e-Faktur %.2f checks/min, Coretax %.2f checks/min; 60 s interval with ±10 %% jitter)\n", r / m, e / m, c / m }'
 kill "$sup"; wait "$sup" 2>/dev/null || true
+
+echo "== 1b. the SVC's second witness (WSDL address 404, validation answers), agent at a 10 s interval, 60 s"
+curl -s "$svc/_fake/set?b=wsdl_moved" >/dev/null
+run_agent 10s '"services":{"efaktur":true,"coretax":false},'
+sleep 5 # the first check asks both addresses
+e0=$(checks efaktur); r0=$(requests)
+sleep 60
+e1=$(checks efaktur); r1=$(requests)
+awk -v e="$((e1 - e0))" -v r="$((r1 - r0))" 'BEGIN { printf "second witness: %d requests for %d checks, %.2f per check (e-Faktur alone)\n", r, e, r / e }'
+kill "$sup"; wait "$sup" 2>/dev/null || true
+curl -s "$svc/_fake/set?b=ok" >/dev/null
 
 echo "== 2. check cost (agent at a 1 s interval, 30 s)"
 run_agent 1s
@@ -86,7 +108,7 @@ kill "$sup"; wait "$sup" 2>/dev/null || true
 
 echo "== 3. detection delay, default policy"
 unset PANTAU_EFAKTUR_HOME
-"$bin" watch --config "$tmp/none.json" --url "$svc/svc/MasterFakturService?wsdl" \
+"$bin" watch --config "$tmp/none.json" --services efaktur --url "$svc/svc/MasterFakturService?wsdl" \
 	--reference "$svc/_fake/generate_204" --proxy none --lang en \
 	--interval 60s --recheck 10s --down-interval 30s --fail-threshold 3 --recover-threshold 2 >"$tmp/watch" 2>&1 &
 watcher=$!

@@ -52,15 +52,15 @@ func (a *Agent) owedRecovery(cfg monitor.Config, muted snooze, open map[string]m
 		return monitor.Notification{}, false
 	}
 	now := time.Now()
-	primary := cfg.Targets[0]
+	first := cfg.Targets[0]
 	recs, _, err := history.Load(a.historyDir, muted.From.Add(-7*24*time.Hour), now)
 	if err != nil {
 		slog.Warn("history unreadable: a 'back online' held by the mute may be lost", "err", err)
 		return monitor.Notification{}, false
 	}
-	st := history.Summarize(recs, now, historyOptions(cfg, primary))
-	_, takenUp := open[primary.ID]
-	n, ok := history.OwedRecovery(st.Outages, primary.ID, muted.From, takenUp)
+	st := history.Summarize(recs, now, historyOptions(cfg, first))
+	_, takenUp := open[first.ID]
+	n, ok := history.OwedRecovery(st.Outages, first.ID, muted.From, takenUp)
 	if ok {
 		slog.Info("'back online' held by the mute taken up from history", "since", n.Back, "outage", n.Outage)
 	}

@@ -38,6 +38,7 @@ const (
 	BadGateway     Behaviour = "bad_gateway"      // 502 from a load balancer
 	Flaky          Behaviour = "flaky"            // a bad node behind the balancer: 502 and the WSDL in turn
 	NotFound       Behaviour = "not_found"        // 404
+	WSDLMoved      Behaviour = "wsdl_moved"       // 404 but for the invoice validation service, which answers
 	Captive        Behaviour = "captive"          // a hotel Wi-Fi login page, 200
 	ProxyBlock     Behaviour = "proxy_block"      // a corporate proxy's block page, 200
 	Forbidden      Behaviour = "forbidden"        // 403 from a WAF
@@ -59,7 +60,7 @@ const (
 
 // All lists every behaviour.
 var All = []Behaviour{OK, Gzip, WrongType, Slow, Maintenance, Maintenance503, ServerError,
-	BadGateway, Flaky, NotFound, Captive, ProxyBlock, Forbidden, TooMany, Empty, Truncated,
+	BadGateway, Flaky, NotFound, WSDLMoved, Captive, ProxyBlock, Forbidden, TooMany, Empty, Truncated,
 	InvalidXML, Foreign, Huge, Drip, RedirectLoop, RedirectOffWeb, Down, Hang, Offline}
 
 // Service is the fake SVC. The zero value is not usable; call New.
@@ -280,6 +281,12 @@ func (s *Service) play(b Behaviour, w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, r.URL.RequestURI(), http.StatusFound)
 	case RedirectOffWeb:
 		http.Redirect(w, r, "file:///C:/efaktur/offline.html", http.StatusFound)
+	case WSDLMoved:
+		if strings.HasPrefix(r.URL.Path, "/validasi/faktur/") {
+			writeXML(w, http.StatusOK, []byte(validationAnswer))
+			return
+		}
+		b = NotFound
 	case Down, Offline:
 		hangUp(w)
 	case Hang:
@@ -390,6 +397,11 @@ func (s *Service) runScript(ctx context.Context, steps []Step, after func(time.D
 		}
 	}
 }
+
+// validationAnswer is the validation service's answer for an invoice DJP
+// does not know.
+const validationAnswer = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><resValidateFakturPm>` +
+	`<statusApproval>Faktur tidak Valid, Tidak ditemukan data di DJP</statusApproval></resValidateFakturPm>`
 
 const coretaxSignIn = `<!DOCTYPE html><html><head><title>Coretax DJP</title></head>
 <body><form method="post">NPWP/NIK <input name="user"> Kata sandi <input type="password" name="password"></form></body></html>`

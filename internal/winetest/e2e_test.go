@@ -296,7 +296,7 @@ func TestAgentUnderWine(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	agent := d.prefix.Command(ctx, exe, "--url", url, "--reference", srv.URL+"/_fake/generate_204", "--proxy", "none",
-		"--interval", "10m", "--recheck", "300ms", "--down-interval", "500ms")
+		"--interval", "10m", "--recheck", "300ms", "--down-interval", "500ms", "--services", "efaktur")
 	if err := agent.Start(); err != nil {
 		t.Fatal(err)
 	}

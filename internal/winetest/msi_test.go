@@ -62,7 +62,8 @@ func TestInstallerUnderWine(t *testing.T) {
 	// Settings written beforehand keep the installed agent on this PC
 	// (the test talks to no real host) and leave start at login unsaid.
 	appDir := filepath.Join(d.prefix.AppData(), "pantau-efaktur")
-	settings := `{"url": "` + srv.URL + `/svc/MasterFakturService?wsdl", "reference": "off", "proxy": "none"}`
+	settings := `{"url": "` + srv.URL + `/svc/MasterFakturService?wsdl", "reference": "off", "proxy": "none",
+		"services": {"efaktur": true, "coretax": false}}`
 	if err := os.MkdirAll(appDir, 0o700); err != nil {
 		t.Fatal(err)
 	}

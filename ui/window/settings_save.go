@@ -168,12 +168,20 @@ func (v *settingsView) askReplace(other [sha256.Size]byte) {
 // answer never turn into a stream of requests to DJP.
 const minTestGap = 3 * time.Second
 
-// test runs one check with what is in the form now.
+// test runs one check of each service in use with what is in the form now.
 func (v *settingsView) test() {
 	s, _ := v.Collect()
-	if err := settings.ValidateURL(s.URL); err != nil {
-		v.testOut.SetText(v.tr.FieldError(settings.FieldError{Field: "url", Code: settings.CodeURL, Value: s.URL, Problem: settings.ProblemOf(err)}))
-		return
+	targets, n := s.Monitored()
+	targets = targets[:n]
+	if n == 0 {
+		targets = []probe.Target{s.PrimaryTarget()}
+	}
+	for _, t := range targets {
+		if err := settings.ValidateURL(t.URL); err != nil {
+			field := map[string]string{probe.PrimaryTargetID: "url", probe.CoretaxTargetID: "coretax_url"}[t.ID]
+			v.testOut.SetText(v.tr.FieldError(settings.FieldError{Field: field, Code: settings.CodeURL, Value: t.URL, Problem: settings.ProblemOf(err)}))
+			return
+		}
 	}
 	opts := s.CheckOptions(version.UserAgent())
 	if _, err := probe.ParseProxySetting(s.Proxy); err != nil {
@@ -188,11 +196,18 @@ func (v *settingsView) test() {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
-		res := probe.Check(ctx, s.PrimaryTarget(), opts)
-		res.Message = tr.Message(res)
-		line := strings.TrimSpace(tr.ResultLine(res))
+		var lines []string
+		for _, t := range targets {
+			res := probe.Check(ctx, t, opts)
+			res.Message = tr.Message(res)
+			line := strings.TrimSpace(tr.ResultLine(res))
+			if len(targets) > 1 {
+				line = tr.ServiceName(t.ID) + ": " + line
+			}
+			lines = append(lines, line)
+		}
 		v.onUI(func() {
-			v.testOut.SetText(line)
+			v.testOut.SetText(strings.Join(lines, "\n"))
 			if wait := v.testGap - time.Since(start); wait > 0 {
 				time.AfterFunc(wait, func() { v.onUI(v.testBtn.Enable) })
 				return

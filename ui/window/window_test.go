@@ -1242,7 +1242,8 @@ func TestSettingsTestButton(t *testing.T) {
 	svc := fakesvc.New(fakesvc.OK)
 	srv := httptest.NewServer(svc)
 	defer srv.Close()
-	v, path, ui := openSettingsUI(t, "id", `{"version": 1, "url": "https://svc.efaktur.pajak.go.id/svc", "reference": "off"}`)
+	v, path, ui := openSettingsUI(t, "id", `{"version": 1, "url": "https://svc.efaktur.pajak.go.id/svc", "reference": "off",
+		"services": {"efaktur": true, "coretax": false}}`)
 	saved, _ := os.ReadFile(path)
 	next := func() {
 		t.Helper()
@@ -1280,6 +1281,17 @@ func TestSettingsTestButton(t *testing.T) {
 			t.Errorf("%s: the button stays off", tc.b)
 		}
 	}
+	// With Coretax in use too, Tes checks both, a line each.
+	v.checks["services.coretax"].SetChecked(true)
+	v.fields["coretax_url"].entry.SetText(srv.URL + fakesvc.CoretaxPath)
+	before := svc.Requests()
+	test.Tap(v.testBtn)
+	next()
+	if lines := strings.Split(v.testOut.Text, "\n"); len(lines) != 2 || !strings.HasPrefix(lines[0], "Server e-Faktur: DOWN") ||
+		!strings.HasPrefix(lines[1], "Coretax: DOWN") || svc.Requests() != before+2 {
+		t.Errorf("both services: %q, %d requests", v.testOut.Text, svc.Requests()-before)
+	}
+	v.checks["services.coretax"].SetChecked(false)
 
 	v.testGap = time.Hour
 	test.Tap(v.testBtn)
