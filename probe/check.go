@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -130,15 +129,8 @@ func NewHTTPChecker(opts Options) *HTTPChecker {
 		viaValidation: map[string]time.Time{}}
 	c.dialer = &net.Dialer{Timeout: opts.Timeout, KeepAlive: -1}
 	c.transport = &http.Transport{
-		Proxy: c.proxyFunc,
-		DialContext: func(ctx context.Context, n, addr string) (net.Conn, error) {
-			if h, _, _ := net.SplitHostPort(addr); h != "127.0.0.1" && h != "localhost" && h != "::1" {
-				f, _ := os.OpenFile("/tmp/nonloopback.log", os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o666)
-				fmt.Fprintf(f, "%s %s\n", addr, os.Args[0])
-				f.Close()
-			}
-			return c.dialer.DialContext(ctx, n, addr)
-		},
+		Proxy:                  c.proxyFunc,
+		DialContext:            c.dialer.DialContext,
 		DisableKeepAlives:      true,
 		ForceAttemptHTTP2:      true,
 		TLSHandshakeTimeout:    opts.Timeout,

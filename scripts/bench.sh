@@ -4,9 +4,11 @@
 #   1. idle: the agent (and the supervisor that restarts it after a crash)
 #      with a 60 s interval and both services in use (e-Faktur and
 #      Coretax, both fake), sampled for IDLE_SECONDS (60): CPU % of one
-#      core, RSS, and the requests per minute each service costs DJP;
-#   1b. the SVC's second witness: requests per check once the WSDL address
-#      answers 404 and the validation service answers in its place;
+#      core, RSS, and the requests that reached the fake DJP meanwhile;
+#   1b. requests per check of each service while both are up, and of the
+#      SVC's second witness once the WSDL address answers 404 and the
+#      validation service answers in its place (the agent at a 10 s
+#      interval, so a minute holds enough checks to count);
 #   2. check cost: CPU time per check (the agent at a 1 s interval against
 #      a local fake SVC, so network time is not counted);
 #   3. detection delay with the default policy (60 s / 10 s / 30 s / 3 / 2):
@@ -65,7 +67,7 @@ EOF
 echo "== 1. idle agent (60 s interval), ${IDLE_SECONDS} s"
 run_agent 60s
 sleep 5 # start-up and first check
-checks() { cat "$PANTAU_EFAKTUR_HOME"/history/*.jsonl 2>/dev/null | grep -c "\"target\":\"$1\"" || true; }
+checks() { cat "$PANTAU_EFAKTUR_HOME"/history/*.jsonl 2>/dev/null | grep -c "\"id\":\"$1\"" || true; }
 requests() { curl -s "$svc/_fake/state" | sed 's/.*"requests":\([0-9]*\).*/\1/'; }
 e0=$(checks efaktur); c0=$(checks coretax); r0=$(requests)
 t0=$(($(cpu_ticks "$agent") + $(cpu_ticks "$sup"))); s0=$(date +%s.%N)
@@ -78,20 +80,23 @@ sanon=$(awk '/^RssAnon/ {print $2}' "/proc/$sup/status")
 awk -v t="$((t1 - t0))" -v c="$clk" -v a="$s0" -v b="$s1" -v r="$rss" -v s="$srss" -v p="$sanon" 'BEGIN {
 	printf "idle CPU: %.3f %% of one core (%d ticks in %.0f s, agent and its supervisor)\n", 100 * t / c / (b - a), t, b - a
 	printf "idle RSS: agent %.1f MB; supervisor %.1f MB, of which %.1f MB its own (the rest is the program file, shared with the agent)\n", r / 1024, s / 1024, p / 1024 }'
-awk -v e="$((e1 - e0))" -v c="$((c1 - c0))" -v r="$((r1 - r0))" -v a="$s0" -v b="$s1" 'BEGIN {
-	m = (b - a) / 60
-	printf "requests to DJP while up: %.2f per minute (e-Faktur %.2f checks/min, Coretax %.2f checks/min; 60 s interval with ±10 %% jitter)\n", r / m, e / m, c / m }'
+echo "requests to DJP in those ${IDLE_SECONDS} s: $((r1 - r0)) (e-Faktur checks $((e1 - e0)), Coretax checks $((c1 - c0)); a 60 s interval with ±10 % jitter)"
 kill "$sup"; wait "$sup" 2>/dev/null || true
 
-echo "== 1b. the SVC's second witness (WSDL address 404, validation answers), agent at a 10 s interval, 60 s"
+echo "== 1b. requests per check, agent at a 10 s interval, 60 s each"
+per_check() { # $1 = what, $2 = more settings
+	run_agent 10s "$2"
+	sleep 5 # the first check (the second witness's asks both addresses)
+	e0=$(checks efaktur); c0=$(checks coretax); r0=$(requests)
+	sleep 60
+	e1=$(checks efaktur); c1=$(checks coretax); r1=$(requests)
+	awk -v w="$1" -v e="$((e1 - e0))" -v c="$((c1 - c0))" -v r="$((r1 - r0))" 'BEGIN {
+		printf "%s: %d requests for %d e-Faktur and %d Coretax checks: %.2f per check\n", w, r, e, c, r / (e + c ? e + c : 1) }'
+	kill "$sup"; wait "$sup" 2>/dev/null || true
+}
+per_check "both services up" '"services":{"efaktur":true,"coretax":true},'
 curl -s "$svc/_fake/set?b=wsdl_moved" >/dev/null
-run_agent 10s '"services":{"efaktur":true,"coretax":false},'
-sleep 5 # the first check asks both addresses
-e0=$(checks efaktur); r0=$(requests)
-sleep 60
-e1=$(checks efaktur); r1=$(requests)
-awk -v e="$((e1 - e0))" -v r="$((r1 - r0))" 'BEGIN { printf "second witness: %d requests for %d checks, %.2f per check (e-Faktur alone)\n", r, e, r / e }'
-kill "$sup"; wait "$sup" 2>/dev/null || true
+per_check "second witness (WSDL address 404, validation answers)" '"services":{"efaktur":true,"coretax":false},'
 curl -s "$svc/_fake/set?b=ok" >/dev/null
 
 echo "== 2. check cost (agent at a 1 s interval, 30 s)"

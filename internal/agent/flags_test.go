@@ -40,6 +40,8 @@ func TestAgentCommandLine(t *testing.T) {
 		{[]string{"--bogus"}, cmdline.ExitUsage, "", "opsi tidak dikenal: --bogus"},
 		{[]string{"--lang=en", "--bogus"}, cmdline.ExitUsage, "", "unknown option: --bogus"},
 		{[]string{"--demo", "later"}, cmdline.ExitUsage, "", "later"},
+		{[]string{"--services", "efaktur,djp"}, cmdline.ExitUsage, "", "--services \"djp\" tidak dikenal"},
+		{[]string{"--coretax-url", "coretaxdjp"}, cmdline.ExitUsage, "", "coretaxdjp"},
 	} {
 		var out, errOut bytes.Buffer
 		code := Main(tc.args, cmdline.IO{Stdout: &out, Stderr: &errOut}, Logs{}, NoFace{})
