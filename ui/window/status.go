@@ -205,14 +205,15 @@ func (v *statusView) render() {
 		v.banner.Show()
 	}
 	var states []monitor.State
+	retab := false
 	for i, d := range draw {
 		d.p.render(tr, d.t, connected, loaded, d.recs, d.stats, now)
 		if v.tabs != nil {
-			v.tabs.Items[i].Icon = tabIcon(d.t, connected)
+			retab = d.p.setTab(v.tabs.Items[i], d.t, connected) || retab
 		}
 		states = append(states, monitor.State{Level: d.t.Level, Rechecking: d.t.Rechecking})
 	}
-	if v.tabs != nil {
+	if retab {
 		v.tabs.Refresh()
 	}
 	if relayout && v.tabs != nil {

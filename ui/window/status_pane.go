@@ -39,6 +39,8 @@ type servicePane struct {
 	stats    history.Stats
 	statsURL string
 	dirty    bool
+
+	icon string // the glyph its tab shows
 }
 
 func newServicePane(tr *i18n.Translator, target string) *servicePane {
@@ -138,16 +140,21 @@ func (p *servicePane) render(tr *i18n.Translator, t ipc.TargetState, connected, 
 	p.outages.SetText(outageLines(tr, stats.Outages, now))
 }
 
-// tabIcon is the tray's glyph for the service's shown level, so a tab
-// tells its state before it is opened.
-func tabIcon(t ipc.TargetState, connected bool) fyne.Resource {
+// setTab gives the pane's tab the tray's glyph for the service's shown
+// level, so a tab tells its state before it is opened; it reports whether
+// the glyph changed.
+func (p *servicePane) setTab(tab *container.TabItem, t ipc.TargetState, connected bool) bool {
 	name := string(monitor.ShownLevel(t.Level, t.Rechecking))
 	if !connected {
 		name = "unknown"
 	}
+	if name == p.icon && tab.Icon != nil {
+		return false
+	}
 	b, err := assets.LevelPNG(name, 32)
 	if err != nil {
-		return nil
+		return false
 	}
-	return fyne.NewStaticResource("tab-"+name+".png", b)
+	p.icon, tab.Icon = name, fyne.NewStaticResource("tab-"+name+".png", b)
+	return true
 }

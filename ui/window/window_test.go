@@ -1438,3 +1438,46 @@ func TestNativeHandleIsTheWindowsHWND(t *testing.T) {
 
 // adviceShown is the advice the help window shows for the i-th service in use.
 func adviceShown(v *helpView, i int) string { return v.now.Objects[2*i+1].(*widget.Label).Text }
+
+// Two services in use: a tab each, opened on the one in trouble, each tab
+// with its service's state and figures; back to one service, no tabs.
+func TestStatusWindowTabPerService(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("PANTAU_EFAKTUR_HOME", home)
+	dir, err := paths.HistoryDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := history.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(-time.Hour)
+	for m := range 60 {
+		at := start.Add(time.Duration(m) * time.Minute)
+		h.Append(history.Record{At: at, Target: probe.PrimaryTargetID, Level: probe.LevelUp, Reason: probe.ReasonOK, MS: [5]int64{4: 150}})
+		h.Append(history.Record{At: at, Target: probe.CoretaxTargetID, Level: probe.LevelDown, Reason: probe.ReasonServerError, Status: 502})
+	}
+	h.Close()
+	test.NewTempApp(t)
+	tr := i18n.New("id")
+	v := newStatusView(tr, NewLink(filepath.Join(home, "agent.sock"), Status), fyne.CurrentApp(), func(f func()) { f() })
+	test.NewTempWindow(t, v.content)
+	coretax := target(probe.LevelDown, probe.ReasonServerError, false)
+	coretax.Target = probe.CoretaxTargetID
+	v.update(ipc.Status{Services: 2, Targets: []ipc.TargetState{target(probe.LevelUp, probe.ReasonOK, false), coretax}}, true)
+	if v.tabs == nil || len(v.tabs.Items) != 2 || v.tabs.Items[0].Text != "Server e-Faktur" || v.tabs.Items[1].Text != "Coretax" {
+		t.Fatalf("tabs %+v", v.tabs)
+	}
+	if v.tabs.SelectedIndex() != 1 || v.panes[1].icon != "down" || v.panes[0].icon != "up" {
+		t.Errorf("opened on tab %d; icons %s, %s", v.tabs.SelectedIndex(), v.panes[0].icon, v.panes[1].icon)
+	}
+	if v.panes[1].badge.word.Text != "DOWN" || v.panes[0].badge.word.Text != "ONLINE" ||
+		!strings.HasPrefix(v.panes[0].uptime.Text, "24 jam: 100") || !strings.HasPrefix(v.panes[1].uptime.Text, "24 jam: 0") {
+		t.Errorf("badges %q %q, uptime %q / %q", v.panes[0].badge.word.Text, v.panes[1].badge.word.Text, v.panes[0].uptime.Text, v.panes[1].uptime.Text)
+	}
+	v.update(ipc.Status{Services: 1, Targets: []ipc.TargetState{target(probe.LevelUp, probe.ReasonOK, false)}}, true)
+	if v.tabs != nil || len(v.panes) != 1 || v.panes[0].target != probe.PrimaryTargetID {
+		t.Errorf("one service again: tabs %v, panes %d", v.tabs, len(v.panes))
+	}
+}
