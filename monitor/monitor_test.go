@@ -1480,38 +1480,21 @@ func TestEachServiceInUseIsToldByName(t *testing.T) {
 	defer func() { cancel(); <-done }()
 
 	var told []string
-	parked := map[string]time.Time{} // target → its next check, while it waits
-	// play runs d of fake time; the clock moves only when both services
-	// wait, to the nearer check, so no check is skipped.
-	play := func(d time.Duration) {
+	pacer := probetest.NewPacer(clk, 2)
+	play := func(d time.Duration) { // d of fake time
 		t.Helper()
 		end := clk.Now().Add(d)
 		safety := time.After(10 * time.Second) // a safety net, never a synchroniser
-		for advanced := false; ; {
-			if now := clk.Now(); len(parked) == 2 && !advanced {
-				if !now.Before(end) {
-					return
-				}
-				step := min(parked[primary].Sub(now), parked["coretax"].Sub(now))
-				if step >= end.Sub(now) {
-					clk.Advance(end.Sub(now))
-					return
-				}
-				if step > 0 {
-					clk.Advance(step)
-				}
-				advanced = true // the next move waits for the monitor's answer
-			}
+		for !pacer.Advance(end) {
 			select {
 			case e := <-events:
-				advanced = false
 				switch e.Kind {
 				case monitor.EventCheck:
-					delete(parked, e.Target)
+					pacer.Checked(e.Target)
 				case monitor.EventNotify:
 					told = append(told, e.Target+" "+string(e.Notification.Kind))
 				case monitor.EventWait:
-					parked[e.Target] = e.State.NextCheck
+					pacer.Waits(e.Target, e.State.NextCheck)
 				}
 			case <-safety:
 				t.Fatalf("stalled at %v; told %v", clk.Now().Sub(t0), told)

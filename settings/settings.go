@@ -253,9 +253,9 @@ func (s Settings) Validate() error {
 	if !s.Services.Efaktur && !s.Services.Coretax {
 		add(FieldError{Field: "services", Code: CodeNoService})
 	}
-	for field, u := range map[string]string{"url": s.URL, "coretax_url": s.CoretaxURL} {
-		if err := ValidateURL(u); err != nil {
-			add(FieldError{Field: field, Code: CodeURL, Value: u, Problem: ProblemOf(err)})
+	for _, f := range []struct{ field, url string }{{"url", s.URL}, {"coretax_url", s.CoretaxURL}} {
+		if err := ValidateURL(f.url); err != nil {
+			add(FieldError{Field: f.field, Code: CodeURL, Value: f.url, Problem: ProblemOf(err)})
 		}
 	}
 	// Quick checks only when the first service is on this PC (tests, the
@@ -283,9 +283,12 @@ func (s Settings) Validate() error {
 			add(FieldError{Field: d.field, Code: CodeRange, Value: d.v.D().String(), Min: d.min.String(), Max: d.max.String()})
 		}
 	}
-	for field, slow := range map[string]Duration{"slow": s.Slow, "coretax_slow": s.CoretaxSlow} {
-		if slow >= s.Timeout && s.Timeout > 0 && slow > 0 {
-			add(FieldError{Field: field, Code: CodeSlowVsTimeout, Value: slow.D().String(), Max: s.Timeout.D().String()})
+	for _, f := range []struct {
+		field string
+		slow  Duration
+	}{{"slow", s.Slow}, {"coretax_slow", s.CoretaxSlow}} {
+		if f.slow >= s.Timeout && s.Timeout > 0 && f.slow > 0 {
+			add(FieldError{Field: f.field, Code: CodeSlowVsTimeout, Value: f.slow.D().String(), Max: s.Timeout.D().String()})
 		}
 	}
 	if s.FailThreshold < 2 || s.FailThreshold > 10 {

@@ -75,9 +75,10 @@ func playDemo(t *testing.T, d time.Duration, jitter float64) ([]demoSeen, []moni
 
 	var seen []demoSeen
 	var notes []monitor.Notification
-	parked := map[string]time.Time{}       // target → its next check, while it waits
+	pacer := probetest.NewPacer(clk, 2) // e-Faktur and Coretax
+	end := clk.Now().Add(d)
 	safety := time.After(30 * time.Second) // a safety net, never a synchroniser
-	for {
+	for !pacer.Advance(end) {
 		select {
 		case e := <-events:
 			switch {
@@ -89,27 +90,15 @@ func playDemo(t *testing.T, d time.Duration, jitter float64) ([]demoSeen, []moni
 			case e.Kind == monitor.EventNotify:
 				notes = append(notes, *e.Notification)
 			case e.Kind == monitor.EventCheck:
-				delete(parked, e.Target)
+				pacer.Checked(e.Target)
 			case e.Kind == monitor.EventWait:
-				// The clock moves only when both services wait for their
-				// next check, to the nearer one: no check is skipped by a
-				// loop that was scheduled late.
-				parked[e.Target] = e.State.NextCheck
-				if len(parked) < 2 {
-					continue
-				}
-				if clk.Monotonic() >= d {
-					return seen, notes
-				}
-				now := clk.Now()
-				if step := min(parked[probe.PrimaryTargetID].Sub(now), parked[probe.CoretaxTargetID].Sub(now)); step > 0 {
-					clk.Advance(step)
-				}
+				pacer.Waits(e.Target, e.State.NextCheck)
 			}
 		case <-safety:
 			t.Fatalf("the demo stalled at %v of fake time; seen so far %v", clk.Monotonic(), seen)
 		}
 	}
+	return seen, notes
 }
 
 // The demo exists so anyone can see every colour and both notifications

@@ -172,16 +172,18 @@ func (v *statusView) render() {
 			}
 		}
 	}
-	relayout := asked && v.setPanes(inUse)
+	// While the agent is away, the panes it last told of stay.
+	relayout := connected && v.setPanes(inUse)
 	now := time.Now()
 	var draw []paneState
-	for i, p := range v.panes {
+	for _, p := range v.panes {
+		t := stateOf(st, p.target)
 		url := p.statsURL
-		if connected && inUse[i].URL != "" {
-			url = inUse[i].URL // while the agent is away, the last address it told stays
+		if connected && t.URL != "" {
+			url = t.URL // while the agent is away, the last address it told stays
 		}
 		p.refigure(v.recs, url, st, now)
-		draw = append(draw, paneState{p, inUse[i], p.recs, p.stats})
+		draw = append(draw, paneState{p, t, p.recs, p.stats})
 	}
 	v.mu.Unlock()
 	if relayout {
@@ -229,7 +231,7 @@ func (v *statusView) render() {
 	} else {
 		v.mutedRow.Hide()
 	}
-	if last := inUse[0].Last; last != nil && last.ClockSkewSuspicious() {
+	if last := draw[0].t.Last; last != nil && last.ClockSkewSuspicious() {
 		v.skew.SetText(tr.T("check.clock_skew", map[string]any{"Diff": tr.Duration(last.ClockSkew.Round(time.Minute))}))
 		v.skewCard.Show()
 	} else {
@@ -241,6 +243,16 @@ func (v *statusView) render() {
 	if !connected {
 		v.checkBtn.Disable()
 	}
+}
+
+// stateOf is target's state in st (unknown when st has none).
+func stateOf(st ipc.Status, target string) ipc.TargetState {
+	for _, t := range st.Targets {
+		if t.Target == target {
+			return t
+		}
+	}
+	return ipc.TargetState{Target: target, Level: probe.LevelUnknown}
 }
 
 // setPanes makes one pane per service in use, keeping those that stay

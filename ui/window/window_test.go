@@ -1028,16 +1028,7 @@ func redColumns(v *statusView) int {
 // left out; the figures stay so while the agent is away.
 func TestStatusFiguresAreOfTheAddressCheckedNow(t *testing.T) {
 	const typo, mended = "https://svc.efaktur.pajak.go.idd/svc?wsdl", "https://svc.efaktur.pajak.go.id/svc?wsdl"
-	home := t.TempDir()
-	t.Setenv("PANTAU_EFAKTUR_HOME", home)
-	dir, err := paths.HistoryDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := history.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	home, h := userHistory(t)
 	start := time.Now().Add(-3 * time.Hour)
 	for m := range 120 {
 		r := history.Record{At: start.Add(time.Duration(m) * time.Minute), Target: probe.PrimaryTargetID,
@@ -1442,16 +1433,7 @@ func adviceShown(v *helpView, i int) string { return v.now.Objects[2*i+1].(*widg
 // Two services in use: a tab each, opened on the one in trouble, each tab
 // with its service's state and figures; back to one service, no tabs.
 func TestStatusWindowTabPerService(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("PANTAU_EFAKTUR_HOME", home)
-	dir, err := paths.HistoryDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := history.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	home, h := userHistory(t)
 	start := time.Now().Add(-time.Hour)
 	for m := range 60 {
 		at := start.Add(time.Duration(m) * time.Minute)
@@ -1476,8 +1458,29 @@ func TestStatusWindowTabPerService(t *testing.T) {
 		!strings.HasPrefix(v.panes[0].uptime.Text, "24 jam: 100") || !strings.HasPrefix(v.panes[1].uptime.Text, "24 jam: 0") {
 		t.Errorf("badges %q %q, uptime %q / %q", v.panes[0].badge.word.Text, v.panes[1].badge.word.Text, v.panes[0].uptime.Text, v.panes[1].uptime.Text)
 	}
+	// The agent away: both tabs stay, with their figures, and say so.
+	v.update(ipc.Status{}, false)
+	if v.tabs == nil || len(v.panes) != 2 || v.panes[1].badge.word.Text != tr.T("win.agent_away_short") ||
+		!strings.HasPrefix(v.panes[1].uptime.Text, "24 jam: 0") {
+		t.Errorf("agent away: tabs %v, panes %d, Coretax badge %q", v.tabs, len(v.panes), v.panes[1].badge.word.Text)
+	}
 	v.update(ipc.Status{Services: 1, Targets: []ipc.TargetState{target(probe.LevelUp, probe.ReasonOK, false)}}, true)
 	if v.tabs != nil || len(v.panes) != 1 || v.panes[0].target != probe.PrimaryTargetID {
 		t.Errorf("one service again: tabs %v, panes %d", v.tabs, len(v.panes))
 	}
+}
+
+// userHistory moves the app's files to a new home and opens its history.
+func userHistory(t *testing.T) (home string, h *history.History) {
+	t.Helper()
+	home = t.TempDir()
+	t.Setenv("PANTAU_EFAKTUR_HOME", home)
+	dir, err := paths.HistoryDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, err = history.Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	return home, h
 }
